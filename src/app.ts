@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './platform/config.js';
+import type { Database } from './platform/db/database.js';
+import authPlugin from './platform/auth/auth-plugin.js';
+import { createCredentialResolver, type CredentialResolver } from './platform/auth/credentials.js';
+import { createTokenSigner, type TokenSigner } from './platform/auth/tokens.js';
+import { createRateLimiter, type RateLimiter } from './platform/rate-limit.js';
+import { errorHandlerFor, notFoundHandlerFor } from './platform/http/error-handler.js';
+import openApiPlugin from './platform/http/openapi.js';
+import healthRoutes from './platform/http/health.routes.js';
+import identityRoutes from './platform/identity/identity.routes.js';
+import facilitiesModule from './modules/facilities/facilities.routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Database;
+    tokenSigner: TokenSigner;
+    credentials: CredentialResolver;
+  }
+}
+
+export interface AppDependencies {
+  config: Config;
+  /** The app owns it from here on and closes it when the app closes. */
+  db: Database;
+  jwtSecret: Uint8Array;
+  rateLimiter?: RateLimiter;
+  logger?: boolean;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: config.LOG_LEVEL },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  const rateLimiter =
+    deps.rateLimiter ??
+    createRateLimiter({ limits: { standard: config.RATE_LIMIT_STANDARD, enterprise: config.RATE_LIMIT_ENTERPRISE }, redisUrl: config.REDIS_URL });
+  const tokenSigner = createTokenSigner(deps.jwtSecret);
+  const credentials = createCredentialResolver(db, tokenSigner);
+
+  app.decorate('config', config);
+  app.decorate('db', db);
+  app.decorate('tokenSigner', tokenSigner);
+  app.decorate('credentials', credentials);
+  app.addHook('onClose', async () => {
+    await rateLimiter.close();
+    await db.close();
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler(errorHandlerFor('platform'));
+  app.setNotFoundHandler(notFoundHandlerFor('platform'));
+
+  await app.register(openApiPlugin);
+  await app.register(authPlugin, { credentials, rateLimiter });
+  await app.register(healthRoutes);
+  await app.register(identityRoutes);
+  await app.register(facilitiesModule);
+  return app;
+}

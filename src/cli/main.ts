@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, type Config } from '../platform/config.js';
+import { openDatabase } from '../platform/db/open-database.js';
+import type { Database } from '../platform/db/database.js';
+import { migrate } from '../platform/db/migrate.js';
+import { isScope, ROLES, SCOPES, TIERS, type Role, type Scope, type Tier } from '../platform/auth/scopes.js';
+import * as identity from '../platform/identity/identity.service.js';
+import { seedDemoData, type SeedResult } from '../platform/seed.js';
+import { startServer } from '../server.js';
+
+function config(): Config {
+  return loadConfig(process.env);
+}
+
+/** Opens the database with migrations applied, runs `work`, and always closes it. */
+async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config());
+  try {
+    await migrate(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function parseScopes(value: string): Scope[] {
+  const scopes = value === 'all' ? [...SCOPES] : value.split(',').map((scope) => scope.trim()).filter(Boolean);
+  const unknown = scopes.filter((scope) => !isScope(scope));
+  if (unknown.length || scopes.length === 0) {
+    throw new InvalidArgumentError(`Unknown scope(s): ${unknown.join(', ') || '(none)'}. Known: all, ${SCOPES.join(', ')}`);
+  }
+  return scopes as Scope[];
+}
+
+function printSeed(result: SeedResult) {
+  console.log(`Demo organization: ${result.organizationId} (${result.facilities} facilities)`);
+  if (result.apiKey) console.log(`Demo API key (shown once, previous demo key revoked): ${result.apiKey}`);
+  else console.log('Demo API key: the value of BOOTSTRAP_API_KEY');
+}
+
+const program = new Command('carbon-atlas').description('Carbon Atlas: greenhouse-gas data server').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Apply migrations and start the HTTP server')
+  .option('--seed', 'load idempotent demo data first')
+  .action(async (options: { seed?: boolean }) => {
+    const settings = config();
+    const app = await startServer(settings, { seed: options.seed ?? false, onSeeded: printSeed });
+    const address = `http://${settings.HOST}:${settings.PORT}`;
+    console.log(`Carbon Atlas listening on ${address} (database: ${app.db.kind}); API reference at ${address}/docs`);
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations')
+  .action(() =>
+    withDatabase(async (db) => {
+      // withDatabase already migrated; report what is applied now.
+      const applied = await migrate(db);
+      console.log(applied.length ? `Applied ${applied.length} migration(s)` : 'Database schema is up to date');
+    }),
+  );
+
+program
+  .command('seed')
+  .description('Load idempotent demo data')
+  .action(() => withDatabase(async (db) => printSeed(await seedDemoData(db, config().BOOTSTRAP_API_KEY))));
+
+const org = program.command('org').description('Organizations');
+org
+  .command('create')
+  .requiredOption('--name <name>', 'organization name')
+  .addOption(new Option('--tier <tier>', 'rate-limit tier').choices(TIERS).default('standard'))
+  .option('--json', 'print JSON')
+  .action((options: { name: string; tier: Tier; json?: boolean }) =>
+    withDatabase(async (db) => {
+      const created = await identity.createOrganization(db, { name: options.name, tier: options.tier });
+      console.log(options.json ? JSON.stringify(created) : `${created.id}\t${created.name}\t${created.tier}`);
+    }),
+  );
+org
+  .command('list')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) =>
+    withDatabase(async (db) => {
+      const organizations = await identity.listOrganizations(db);
+      if (options.json) console.log(JSON.stringify(organizations, null, 2));
+      else for (const o of organizations) console.log(`${o.id}\t${o.name}\t${o.tier}`);
+    }),
+  );
+
+const apiKey = program.command('api-key').description('API keys');
+apiKey
+  .command('create')
+  .requiredOption('--org <id>', 'organization id')
+  .requiredOption('--scopes <list>', `comma-separated scopes, or "all" (${SCOPES.join(', ')})`, parseScopes)
+  .addOption(new Option('--tier <tier>', 'rate-limit tier').choices(TIERS).default('standard'))
+  .option('--name <name>', 'label', 'cli')
+  .option('--json', 'print JSON')
+  .action((options: { org: string; scopes: Scope[]; tier: Tier; name: string; json?: boolean }) =>
+    withDatabase(async (db) => {
+      const { apiKey: created, secret } = await identity.createApiKey(db, { organizationId: options.org, name: options.name, scopes: options.scopes, tier: options.tier });
+      if (options.json) console.log(JSON.stringify({ ...created, key: secret }));
+      else {
+        console.log(secret);
+        console.error(`API key ${created.id} (${created.prefix}…) for organization ${created.organization_id}; store it now, it is not shown again.`);
+      }
+    }),
+  );
+apiKey
+  .command('list')
+  .requiredOption('--org <id>', 'organization id')
+  .option('--json', 'print JSON')
+  .action((options: { org: string; json?: boolean }) =>
+    withDatabase(async (db) => {
+      const keys = await identity.listApiKeys(db, options.org);
+      if (options.json) console.log(JSON.stringify(keys, null, 2));
+      else for (const k of keys) console.log(`${k.id}\t${k.prefix}…\t${k.tier}\t${k.revoked_at ? 'revoked' : 'live'}\t${k.scopes.join(',')}`);
+    }),
+  );
+apiKey
+  .command('revoke')
+  .requiredOption('--org <id>', 'organization id')
+  .argument('<key-id>')
+  .action((keyId: string, options: { org: string }) =>
+    withDatabase(async (db) => {
+      await identity.revokeApiKey(db, options.org, keyId);
+      console.log(`Revoked ${keyId}`);
+    }),
+  );
+
+const user = program.command('user').description('Users');
+user
+  .command('create')
+  .requiredOption('--email <email>')
+  .requiredOption('--org <id>', 'organization to join')
+  .addOption(new Option('--role <role>').choices(ROLES).default('member'))
+  .option('--name <full name>', 'full name', '')
+  .option('--staff', 'platform staff')
+  .description('Create a user; the password is read from CARBON_ATLAS_PASSWORD or standard input')
+  .action((options: { email: string; org: string; role: Role; name: string; staff?: boolean }) =>
+    withDatabase(async (db) => {
+      const password = process.env.CARBON_ATLAS_PASSWORD ?? (await readStdin()).trim();
+      if (password.length < 8) throw new InvalidArgumentError('Password must have at least 8 characters.');
+      const created = await identity.createUser(db, { email: options.email, password, fullName: options.name, isStaff: options.staff ?? false });
+      await identity.addMember(db, options.org, created.id, options.role);
+      console.log(`${created.id}\t${created.email}\t${options.role} of ${options.org}`);
+    }),
+  );
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

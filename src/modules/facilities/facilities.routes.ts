@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../../platform/auth/auth-plugin.js';
+import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
+import { ErrorSchemas } from '../../platform/http/error-families.js';
+import * as facilities from './facilities.service.js';
+import { CreateFacilityBody, Facility, FacilityPage, FacilityParams, ListFacilitiesQuery, UpdateFacilityBody } from './facilities.schemas.js';
+
+const errors = {
+  400: ErrorSchemas.facilities,
+  401: ErrorSchemas.facilities,
+  403: ErrorSchemas.facilities,
+  422: ErrorSchemas.facilities,
+  429: ErrorSchemas.facilities,
+};
+const TAGS = ['facilities'];
+
+async function facilityRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
+    '/',
+    {
+      config: { scopes: ['facilities:read'] },
+      schema: { operationId: 'listFacilities', tags: TAGS, summary: 'List facilities with filters and pagination', querystring: ListFacilitiesQuery, response: { 200: FacilityPage, ...errors } },
+    },
+    (request) => facilities.listFacilities(app.db, principalOf(request).organizationId, request.query),
+  );
+
+  app.get(
+    '/:facility_id',
+    {
+      config: { scopes: ['facilities:read'] },
+      schema: { operationId: 'getFacility', tags: TAGS, summary: 'Get one facility', params: FacilityParams, response: { 200: Facility, 404: ErrorSchemas.facilities, ...errors } },
+    },
+    (request) => facilities.getFacility(app.db, principalOf(request).organizationId, request.params.facility_id),
+  );
+
+  app.post(
+    '/',
+    {
+      config: { scopes: ['facilities:write'] },
+      schema: { operationId: 'createFacility', tags: TAGS, summary: 'Create a facility', body: CreateFacilityBody, response: { 201: Facility, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await facilities.createFacility(app.db, principalOf(request).organizationId, request.body)),
+  );
+
+  for (const method of ['PATCH', 'PUT'] as const) {
+    app.route({
+      method,
+      url: '/:facility_id',
+      config: { scopes: ['facilities:write'] },
+      schema: {
+        operationId: method === 'PATCH' ? 'updateFacility' : 'replaceFacilityFields',
+        tags: TAGS,
+        summary: method === 'PATCH' ? 'Update a facility (only the fields sent change)' : 'Update a facility (PUT, same partial semantics as PATCH)',
+        params: FacilityParams,
+        body: UpdateFacilityBody,
+        response: { 200: Facility, 404: ErrorSchemas.facilities, ...errors },
+      },
+      handler: (request) => facilities.updateFacility(app.db, principalOf(request).organizationId, request.params.facility_id, request.body),
+    });
+  }
+
+  app.delete(
+    '/:facility_id',
+    {
+      config: { scopes: ['facilities:write'] },
+      schema: { operationId: 'deleteFacility', tags: TAGS, summary: 'Delete a facility', params: FacilityParams, response: { 204: Type.Null(), 404: ErrorSchemas.facilities, ...errors } },
+    },
+    async (request, reply) => {
+      await facilities.deleteFacility(app.db, principalOf(request).organizationId, request.params.facility_id);
+      return reply.status(204).send(null);
+    },
+  );
+}
+
+/** The facilities API (/v1/facilities), answering errors as that API does. */
+export default async function facilitiesModule(app: FastifyInstance) {
+  await app.register(
+    async (scope) => {
+      scope.setErrorHandler(errorHandlerFor('facilities'));
+      scope.setNotFoundHandler(notFoundHandlerFor('facilities'));
+      await scope.register(facilityRoutes);
+    },
+    { prefix: '/v1/facilities' },
+  );
+}

@@ -1,0 +1,146 @@
+import type { Database, Queryable } from '../../platform/db/database.js';
+import { type FieldIssue, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { checkCups } from './cups.js';
+import { isIsoCountry } from './countries.js';
+import * as queries from './facilities.queries.js';
+import type { FacilityRow, FacilityValues } from './facilities.queries.js';
+import type { CreateFacilityBody, Facility, ListFacilitiesQuery, UpdateFacilityBody } from './facilities.schemas.js';
+
+export const DEFAULT_LOGISTIC_FACTOR = 0.8;
+
+export function facilityView(row: FacilityRow): Facility {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    country: row.country,
+    address: row.address,
+    status: row.status,
+    co2e: row.co2e,
+    co2e_biomass: row.co2e_biomass,
+    logistic_factor: row.logistic_factor,
+    categories: row.categories,
+    cups_list: row.cups_list,
+    facility_purpose_type: row.facility_purpose_type,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+function notFound(id: string) {
+  return new NotFoundError(`Facility with id=${id} not found`);
+}
+
+/** Country and CUPS rules that a JSON schema cannot express; all problems are reported at once. */
+function normalizeValues(values: FacilityValues): FacilityValues {
+  const issues: FieldIssue[] = [];
+  const country = values.country.toUpperCase();
+  if (!isIsoCountry(country)) {
+    issues.push({ location: 'body', path: ['country'], message: `${values.country} is not an ISO 3166-1 alpha-2 country code`, type: 'country_code' });
+  }
+  const cupsList: string[] = [];
+  const seen = new Map<string, number>();
+  values.cups_list.forEach((code, index) => {
+    const check = checkCups(code);
+    if (!check.valid) {
+      issues.push({ location: 'body', path: ['cups_list', index], message: `CUPS ${check.cups} is invalid: ${check.reason}`, type: 'cups' });
+      return;
+    }
+    const previous = seen.get(check.supplyPoint);
+    if (previous !== undefined) {
+      issues.push({ location: 'body', path: ['cups_list', index], message: `CUPS ${check.cups} repeats the supply point of cups_list[${previous}]`, type: 'cups_duplicate' });
+      return;
+    }
+    seen.set(check.supplyPoint, index);
+    cupsList.push(check.cups);
+  });
+  if (issues.length) throw new ValidationError(issues);
+  return { ...values, country, cups_list: cupsList, address: values.address?.trim() || null, name: values.name.trim() };
+}
+
+/** An active facility holds its supply points; a code held by another active facility is refused. */
+async function syncSupplyPoints(tx: Queryable, organizationId: string, facility: FacilityRow) {
+  await queries.releaseSupplyPoints(tx, organizationId, facility.id);
+  if (facility.status !== 'active') return;
+  const supplyPoints = facility.cups_list.map((code) => code.slice(0, 20));
+  const conflicts = await queries.claimSupplyPoints(tx, organizationId, facility.id, supplyPoints);
+  if (conflicts.length === 0) return;
+  throw new ValidationError(
+    conflicts.map((conflict) => ({
+      location: 'body' as const,
+      path: ['cups_list', supplyPoints.indexOf(conflict.supply_point)],
+      message: `CUPS ${facility.cups_list[supplyPoints.indexOf(conflict.supply_point)]} already belongs to active facility ${conflict.facility_id}`,
+      type: 'cups_in_use',
+    })),
+  );
+}
+
+export async function listFacilities(db: Queryable, organizationId: string, query: ListFacilitiesQuery) {
+  const statuses = [...new Set([...(query['status[]'] ?? []), ...(query.status ?? [])])];
+  const filter = { name: query.name, country: query.country?.toUpperCase(), type: query.type, statuses };
+  const offset = (query.page - 1) * query.size;
+  const [rows, counts] = await Promise.all([
+    queries.selectFacilityPage(db, organizationId, filter, query.size, offset),
+    queries.countFacilities(db, organizationId, filter),
+  ]);
+  return {
+    items: rows.map(facilityView),
+    total: counts.total,
+    total2: counts.archived,
+    page: query.page,
+    size: query.size,
+    pages: Math.ceil(counts.total / query.size),
+  };
+}
+
+export async function getFacility(db: Queryable, organizationId: string, id: string) {
+  const row = await queries.selectFacility(db, organizationId, id);
+  if (!row) throw notFound(id);
+  return facilityView(row);
+}
+
+/** Creates a facility; a fixed `id` makes it idempotent (demo data): an existing one is kept. */
+export async function createFacility(db: Database, organizationId: string, input: CreateFacilityBody, id?: string) {
+  const values = normalizeValues({
+    name: input.name,
+    type: input.type,
+    country: input.country,
+    address: input.address ?? null,
+    status: input.status ?? 'active',
+    logistic_factor: input.logistic_factor ?? DEFAULT_LOGISTIC_FACTOR,
+    categories: input.categories ?? [],
+    cups_list: input.cups_list ?? [],
+    facility_purpose_type: input.facility_purpose_type ?? 'facilities',
+  });
+  return db.transaction(async (tx) => {
+    const row = await queries.insertFacility(tx, organizationId, values, id);
+    if (!row) return getFacility(tx, organizationId, id!);
+    await syncSupplyPoints(tx, organizationId, row);
+    return facilityView(row);
+  });
+}
+
+export async function updateFacility(db: Database, organizationId: string, id: string, patch: UpdateFacilityBody) {
+  return db.transaction(async (tx) => {
+    const current = await queries.selectFacility(tx, organizationId, id, { forUpdate: true });
+    if (!current) throw notFound(id);
+    const values = normalizeValues({
+      name: patch.name ?? current.name,
+      type: patch.type ?? current.type,
+      country: patch.country ?? current.country,
+      address: patch.address === undefined ? current.address : patch.address,
+      status: patch.status ?? current.status,
+      logistic_factor: patch.logistic_factor ?? current.logistic_factor,
+      categories: patch.categories ?? current.categories,
+      cups_list: patch.cups_list ?? current.cups_list,
+      facility_purpose_type: patch.facility_purpose_type ?? current.facility_purpose_type,
+    });
+    const row = await queries.updateFacilityRow(tx, organizationId, id, values);
+    await syncSupplyPoints(tx, organizationId, row);
+    return facilityView(row);
+  });
+}
+
+export async function deleteFacility(db: Queryable, organizationId: string, id: string) {
+  if (!(await queries.deleteFacilityRow(db, organizationId, id))) throw notFound(id);
+}

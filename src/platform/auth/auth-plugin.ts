@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
+import type { RateLimiter } from '../rate-limit.js';
+import type { CredentialResolver } from './credentials.js';
+import type { Principal } from './principal.js';
+import { grants, type Scope } from './scopes.js';
+
+export type AuthMode = 'required' | 'optional' | 'none';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Defaults to 'required': a route is public only when it says so. */
+    auth?: AuthMode;
+    /** Every scope listed is needed. */
+    scopes?: readonly Scope[];
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface AuthPluginOptions {
+  credentials: CredentialResolver;
+  rateLimiter: RateLimiter;
+}
+
+/** The principal of an authenticated route; routes with auth 'required' can rely on it. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new UnauthorizedError();
+  return request.principal;
+}
+
+/**
+ * Authenticates, rate-limits and authorises every request before its body is even parsed, so an
+ * anonymous or over-budget caller costs as little as possible and gets 401/429 before any 422.
+ */
+async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config;
+    const mode: AuthMode = config.auth ?? (request.is404 ? 'none' : 'required');
+    if (mode === 'none') return;
+
+    const principal = await options.credentials.resolve(request.headers);
+    if (!principal) {
+      if (mode === 'required') throw new UnauthorizedError();
+      return;
+    }
+    request.principal = principal;
+
+    const budget = await options.rateLimiter.consume(principal.rateLimitKey, principal.tier);
+    reply.header('x-ratelimit-limit', budget.limit);
+    reply.header('x-ratelimit-remaining', budget.remaining);
+    reply.header('x-ratelimit-reset', budget.resetAt);
+    if (!budget.allowed) throw new RateLimitedError(budget.retryAfterSeconds);
+
+    const missing = (config.scopes ?? []).filter((scope) => !grants(principal.scopes, scope));
+    if (missing.length > 0) throw new ForbiddenError(`This credential lacks the scope ${missing.join(', ')}.`);
+  });
+}
+
+export default fp(authPlugin, { name: 'carbon-atlas-auth' });

@@ -1,0 +1,102 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Queryable } from '../db/database.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import * as identity from '../identity/identity.service.js';
+import { hashApiKey } from './api-key-secret.js';
+import type { Principal } from './principal.js';
+import { isScope, scopesForRole, type Scope } from './scopes.js';
+import { looksLikeJwt, type TokenSigner } from './tokens.js';
+import { ApiKeyCache } from './api-key-cache.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface CredentialResolver {
+  /** The principal for these headers; null when no credential was presented at all. */
+  resolve(headers: IncomingHttpHeaders): Promise<Principal | null>;
+  /** Forget cached keys, e.g. after a revocation in this process. */
+  forget(): void;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function bearerToken(headers: IncomingHttpHeaders): string | undefined {
+  const authorization = header(headers, 'authorization');
+  if (authorization === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) throw new UnauthorizedError('Authorization header must be "Bearer <API key or access token>".');
+  return match[1];
+}
+
+function requestedOrganization(headers: IncomingHttpHeaders): string | undefined {
+  const value = header(headers, 'x-organization-id')?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (!UUID.test(value)) throw new ForbiddenError('x-organization-id must be the UUID of your organization.');
+  return value.toLowerCase();
+}
+
+/**
+ * Accepts credentials as the compatible APIs send them: `Authorization: Bearer <API key or access
+ * token>`, or `x-api-key`, each optionally with `x-organization-id`, which must name the key's own
+ * organization (a key never acts for another) or one the token's user belongs to.
+ */
+export function createCredentialResolver(db: Queryable, signer: TokenSigner): CredentialResolver {
+  const keys = new ApiKeyCache(db);
+
+  async function fromApiKey(secret: string, organizationId: string | undefined): Promise<Principal> {
+    const key = await keys.lookup(hashApiKey(secret));
+    if (!key) throw new UnauthorizedError('Invalid or revoked API key.');
+    if (organizationId && organizationId !== key.organization_id) {
+      throw new ForbiddenError('This API key does not belong to the organization in x-organization-id.');
+    }
+    return {
+      kind: 'api_key',
+      organizationId: key.organization_id,
+      organizationName: key.organization_name,
+      userId: null,
+      userEmail: null,
+      apiKeyId: key.id,
+      apiKeyPrefix: key.prefix,
+      scopes: new Set(key.scopes.filter(isScope)),
+      tier: key.tier,
+      rateLimitKey: `key:${key.id}`,
+    };
+  }
+
+  async function fromAccessToken(token: string, organizationId: string | undefined): Promise<Principal> {
+    const claims = await signer.verify(token, 'access');
+    if (!claims) throw new UnauthorizedError('Invalid or expired access token.');
+    const user = await identity.getUser(db, claims.userId);
+    if (!user || !user.is_active) throw new UnauthorizedError('Invalid or expired access token.');
+    const organization = organizationId ?? claims.organizationId;
+    if (!organization) throw new ForbiddenError('Send x-organization-id: this user belongs to no default organization.');
+    const membership = await identity.getMembership(db, user.id, organization);
+    if (!membership) throw new ForbiddenError('You are not a member of the organization in x-organization-id.');
+    return {
+      kind: 'user',
+      organizationId: membership.organization_id,
+      organizationName: membership.organization_name,
+      userId: user.id,
+      userEmail: user.email,
+      apiKeyId: null,
+      apiKeyPrefix: null,
+      scopes: new Set<Scope>(scopesForRole(membership.role)),
+      tier: membership.organization_tier,
+      rateLimitKey: `user:${user.id}:${membership.organization_id}`,
+    };
+  }
+
+  return {
+    async resolve(headers) {
+      const organizationId = requestedOrganization(headers);
+      const apiKey = header(headers, 'x-api-key')?.trim();
+      if (apiKey) return fromApiKey(apiKey, organizationId);
+      const bearer = bearerToken(headers);
+      if (bearer === undefined) return null;
+      return looksLikeJwt(bearer) ? fromAccessToken(bearer, organizationId) : fromApiKey(bearer, organizationId);
+    },
+    forget: () => keys.clear(),
+  };
+}

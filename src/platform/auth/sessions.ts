@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/database.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import * as identity from '../identity/identity.service.js';
+import * as queries from '../identity/identity.queries.js';
+import type { TokenSigner } from './tokens.js';
+
+export interface SessionSettings {
+  signer: TokenSigner;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_expires_in: number;
+  organization_id: string | null;
+}
+
+async function issuePair(
+  db: Database,
+  settings: SessionSettings,
+  input: { userId: string; organizationId: string | null; familyId: string },
+): Promise<TokenPair> {
+  const base = { userId: input.userId, organizationId: input.organizationId, familyId: input.familyId };
+  const access = await settings.signer.sign({ ...base, type: 'access' }, settings.accessTtlSeconds);
+  const refresh = await settings.signer.sign({ ...base, type: 'refresh' }, settings.refreshTtlSeconds);
+  await queries.insertRefreshToken(db, {
+    id: refresh.claims.tokenId,
+    familyId: input.familyId,
+    userId: input.userId,
+    organizationId: input.organizationId,
+    expiresAt: refresh.claims.expiresAt,
+  });
+  return {
+    access_token: access.token,
+    refresh_token: refresh.token,
+    token_type: 'Bearer',
+    expires_in: settings.accessTtlSeconds,
+    refresh_expires_in: settings.refreshTtlSeconds,
+    organization_id: input.organizationId,
+  };
+}
+
+/** Signs a user in; the tokens act for `organizationId`, or the user's first organization. */
+export async function signIn(
+  db: Database,
+  settings: SessionSettings,
+  input: { email: string; password: string; organizationId?: string | undefined },
+): Promise<TokenPair> {
+  const user = await identity.authenticateUser(db, input.email, input.password);
+  const memberships = await identity.listMemberships(db, user.id);
+  const organizationId = input.organizationId ?? memberships[0]?.organization_id ?? null;
+  if (input.organizationId && !memberships.some((m) => m.organization_id === input.organizationId)) {
+    throw new ForbiddenError('You are not a member of that organization.');
+  }
+  return issuePair(db, settings, { userId: user.id, organizationId, familyId: randomUUID() });
+}
+
+/**
+ * Spends a refresh token and issues the next pair of its family. A token presented twice means it
+ * leaked: the whole family is revoked and both holders must sign in again.
+ */
+export async function refresh(db: Database, settings: SessionSettings, refreshToken: string): Promise<TokenPair> {
+  const claims = await settings.signer.verify(refreshToken, 'refresh');
+  if (!claims) throw new UnauthorizedError('Invalid or expired refresh token.');
+  const spent = await queries.spendRefreshToken(db, claims.tokenId);
+  if (!spent) {
+    await queries.revokeRefreshFamily(db, claims.familyId);
+    throw new UnauthorizedError('Refresh token was already used or revoked; sign in again.');
+  }
+  const user = await identity.getUser(db, claims.userId);
+  if (!user?.is_active) throw new UnauthorizedError('Invalid or expired refresh token.');
+  return issuePair(db, settings, { userId: user.id, organizationId: claims.organizationId, familyId: claims.familyId });
+}

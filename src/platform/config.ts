@@ -1,0 +1,47 @@
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import path from 'node:path';
+
+/** Environment variables the server understands; validated once at start-up. */
+const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 32, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  RATE_LIMIT_STANDARD: Type.Integer({ minimum: 1, default: 100 }),
+  RATE_LIMIT_ENTERPRISE: Type.Integer({ minimum: 1, default: 1000 }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 900 }),
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 2_592_000 }),
+});
+
+export type Config = Static<typeof ConfigSchema> & { dataDir: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const KNOWN_KEYS = Object.keys(ConfigSchema.properties);
+
+/** Reads configuration from an environment object, applying defaults; throws a readable error on invalid values. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of KNOWN_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const converted = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
+  if (!Value.Check(ConfigSchema, converted)) {
+    const problems = new Set(
+      [...Value.Errors(ConfigSchema, converted)].map(
+        (error) => `${error.instancePath.replace(/^\//, '') || 'config'}: ${error.message}`,
+      ),
+    );
+    throw new ConfigError(`Invalid configuration:\n  ${[...problems].join('\n  ')}`);
+  }
+  return { ...converted, dataDir: path.resolve(converted.DATA_DIR) };
+}

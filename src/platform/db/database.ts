@@ -1,0 +1,24 @@
+import type { Sql } from 'sql-template-tag';
+
+/** Anything that can run a parameterised statement: the database itself or an open transaction. */
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<Row = Record<string, unknown>>(statement: Sql): Promise<Row[]>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one dedicated session holding a PostgreSQL advisory lock, so that two processes
+   * doing the same thing (migrations, seeding) take turns. `exec` runs multi-statement SQL text.
+   */
+  withAdvisoryLock<T>(lockKey: string, work: (session: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface Session extends Queryable {
+  /** Runs a whole SQL script (several statements, no parameters), as migrations are written. */
+  exec(script: string): Promise<void>;
+}

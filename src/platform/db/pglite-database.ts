@@ -1,0 +1,33 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import type { Sql } from 'sql-template-tag';
+import type { Database, Queryable, Session } from './database.js';
+
+function asQueryable(target: PGlite | Transaction): Queryable {
+  return {
+    async query<Row>(statement: Sql) {
+      const result = await target.query<Row>(statement.text, statement.values as unknown[]);
+      return result.rows;
+    },
+  };
+}
+
+/**
+ * The embedded database: PostgreSQL compiled to WebAssembly, in this process, with PostGIS.
+ * PGlite is single-connection, so transactions are serialised by PGlite itself.
+ */
+export async function openPgliteDatabase(dataDir: string | undefined): Promise<Database> {
+  const pglite = new PGlite(dataDir ?? 'memory://', { extensions: { postgis } });
+  await pglite.waitReady;
+  const plain = asQueryable(pglite);
+  return {
+    kind: 'pglite',
+    query: plain.query,
+    transaction: (work) => pglite.transaction((tx) => work(asQueryable(tx))),
+    async withAdvisoryLock(_lockKey, work) {
+      // One process owns the data directory (see data-dir-lock.ts), so there is nobody to wait for.
+      return work({ ...plain, exec: async (script) => void (await pglite.exec(script)) });
+    },
+    close: () => pglite.close(),
+  };
+}

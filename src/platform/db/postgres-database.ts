@@ -1,0 +1,61 @@
+import pg from 'pg';
+import type { Sql } from 'sql-template-tag';
+import type { Database, Queryable } from './database.js';
+
+const INT8_OID = 20;
+
+/** Counts and other bigints come back as numbers, as PGlite returns them, so both databases read alike. */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function asQueryable(client: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<Row>(statement: Sql) {
+      const result = await client.query({ text: statement.text, values: statement.values as unknown[] });
+      return result.rows as Row[];
+    },
+  };
+}
+
+export async function openPostgresDatabase(connectionString: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max: poolSize, types, application_name: 'carbon-atlas' });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => undefined);
+  const plain = asQueryable(pool);
+  return {
+    kind: 'postgres',
+    query: plain.query,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(asQueryable(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async withAdvisoryLock(lockKey, work) {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+        try {
+          return await work({ ...asQueryable(client), exec: async (script) => void (await client.query(script)) });
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

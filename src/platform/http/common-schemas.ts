@@ -1,0 +1,13 @@
+import { Type } from 'typebox';
+import { ErrorSchemas } from './error-families.js';
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const Timestamp = Type.String({ format: 'date-time' });
+
+/** The error responses every authenticated platform route can give, for OpenAPI. */
+export const platformErrorResponses = {
+  401: ErrorSchemas.platform,
+  403: ErrorSchemas.platform,
+  422: ErrorSchemas.platform,
+  429: ErrorSchemas.platform,
+};

@@ -1,0 +1,87 @@
+import { Type } from 'typebox';
+import { issuePath, type DomainError, ValidationError } from '../errors.js';
+
+/**
+ * Each compatible API answers errors in its own page's format. This is the one place that knows
+ * those formats; routes only throw domain errors.
+ */
+export type ErrorFamily = 'platform' | 'facilities' | 'emissions';
+
+export interface ErrorResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+type Formatter = (error: DomainError) => ErrorResponse;
+
+/** Facilities (a FastAPI service): `{code, detail}`; validation lists `{loc, msg, type}` per field. */
+const facilities: Formatter = (error) => {
+  if (error instanceof ValidationError) {
+    return {
+      status: 422,
+      body: {
+        code: error.code,
+        detail: error.issues.map((issue) => ({ loc: [issue.location, ...issue.path], msg: issue.message, type: issue.type })),
+      },
+    };
+  }
+  return { status: error.status, body: { code: error.code, detail: error.message } };
+};
+
+/** Emissions: `{code, message}`, with invalid input reported as 400 INVALID_PAYLOAD as its page lists. */
+const emissions: Formatter = (error) => {
+  if (error instanceof ValidationError) {
+    return {
+      status: 400,
+      body: {
+        code: 'INVALID_PAYLOAD',
+        message: error.message,
+        details: error.issues.map((issue) => ({ field: issuePath(issue), location: issue.location, message: issue.message })),
+      },
+    };
+  }
+  return { status: error.status, body: { code: error.code, message: error.message } };
+};
+
+/** Carbon Atlas's own endpoints (identity, health): `{code, message[, details]}` with 422 for invalid input. */
+const platform: Formatter = (error) => {
+  if (error instanceof ValidationError) {
+    return {
+      status: 422,
+      body: {
+        code: error.code,
+        message: error.message,
+        details: error.issues.map((issue) => ({ field: issuePath(issue), location: issue.location, message: issue.message })),
+      },
+    };
+  }
+  return { status: error.status, body: { code: error.code, message: error.message } };
+};
+
+const FORMATTERS: Record<ErrorFamily, Formatter> = { platform, facilities, emissions };
+
+export function formatError(family: ErrorFamily, error: DomainError): ErrorResponse {
+  return FORMATTERS[family](error);
+}
+
+/** Response schemas for OpenAPI; additional properties stay allowed so serialisation never drops the body. */
+export const ErrorSchemas = {
+  facilities: Type.Object(
+    {
+      code: Type.String({ examples: ['NOT_FOUND'] }),
+      detail: Type.Union([
+        Type.String(),
+        Type.Array(Type.Object({ loc: Type.Array(Type.Union([Type.String(), Type.Integer()])), msg: Type.String(), type: Type.String() })),
+      ]),
+    },
+    { $id: 'FacilitiesError', title: 'FacilitiesError' },
+  ),
+  platform: Type.Object(
+    {
+      code: Type.String({ examples: ['UNAUTHORIZED'] }),
+      message: Type.String(),
+      details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), location: Type.String(), message: Type.String() }))),
+    },
+    { $id: 'PlatformError', title: 'PlatformError' },
+  ),
+};

@@ -1,0 +1,163 @@
+import sql from 'sql-template-tag';
+import type { Queryable } from '../db/database.js';
+import type { Role, Tier } from '../auth/scopes.js';
+
+export interface OrganizationRow {
+  id: string;
+  name: string;
+  tier: Tier;
+  created_at: Date;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  tier: Tier;
+  created_at: Date;
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface ApiKeyCredentialRow extends ApiKeyRow {
+  organization_name: string;
+}
+
+export interface UserRow {
+  id: string;
+  email: string;
+  full_name: string;
+  password_hash: string | null;
+  is_active: boolean;
+  is_staff: boolean;
+}
+
+export interface MembershipRow {
+  organization_id: string;
+  organization_name: string;
+  organization_tier: Tier;
+  role: Role;
+}
+
+const API_KEY_COLUMNS = sql`k.id, k.organization_id, k.name, k.prefix, k.scopes, k.tier, k.created_at, k.last_used_at, k.expires_at, k.revoked_at`;
+
+export async function insertOrganization(db: Queryable, input: { id?: string; name: string; tier: Tier }) {
+  const [row] = await db.query<OrganizationRow>(sql`
+    INSERT INTO organizations (id, name, tier) VALUES (COALESCE(${input.id ?? null}::uuid, gen_random_uuid()), ${input.name}, ${input.tier})
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, name, tier, created_at`);
+  return row;
+}
+
+export async function selectOrganization(db: Queryable, id: string) {
+  const [row] = await db.query<OrganizationRow>(sql`SELECT id, name, tier, created_at FROM organizations WHERE id = ${id}`);
+  return row;
+}
+
+export function selectOrganizations(db: Queryable) {
+  return db.query<OrganizationRow>(sql`SELECT id, name, tier, created_at FROM organizations ORDER BY created_at, id`);
+}
+
+export async function insertApiKey(
+  db: Queryable,
+  input: { organizationId: string; name: string; prefix: string; keyHash: string; scopes: string[]; tier: Tier; createdByUserId: string | null; expiresAt: Date | null },
+) {
+  const [row] = await db.query<ApiKeyRow>(sql`
+    INSERT INTO api_keys AS k (organization_id, name, prefix, key_hash, scopes, tier, created_by_user_id, expires_at)
+    VALUES (${input.organizationId}, ${input.name}, ${input.prefix}, ${input.keyHash}, ${input.scopes}::text[], ${input.tier}, ${input.createdByUserId}, ${input.expiresAt})
+    ON CONFLICT (key_hash) DO NOTHING
+    RETURNING ${API_KEY_COLUMNS}`);
+  return row;
+}
+
+/** The live key with this digest and its organization's name, or nothing. */
+export async function selectLiveApiKeyByHash(db: Queryable, keyHash: string) {
+  const [row] = await db.query<ApiKeyCredentialRow>(sql`
+    SELECT ${API_KEY_COLUMNS}, o.name AS organization_name
+    FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+    WHERE k.key_hash = ${keyHash} AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`);
+  return row;
+}
+
+export function selectApiKeys(db: Queryable, organizationId: string) {
+  return db.query<ApiKeyRow>(sql`
+    SELECT ${API_KEY_COLUMNS} FROM api_keys k WHERE k.organization_id = ${organizationId} ORDER BY k.created_at, k.id`);
+}
+
+export async function revokeApiKeyRow(db: Queryable, organizationId: string, id: string) {
+  const [row] = await db.query<ApiKeyRow>(sql`
+    UPDATE api_keys AS k SET revoked_at = COALESCE(revoked_at, now())
+    WHERE k.organization_id = ${organizationId} AND k.id = ${id}
+    RETURNING ${API_KEY_COLUMNS}`);
+  return row;
+}
+
+export async function touchApiKey(db: Queryable, organizationId: string, id: string) {
+  await db.query(sql`UPDATE api_keys SET last_used_at = now() WHERE organization_id = ${organizationId} AND id = ${id}`);
+}
+
+export async function insertUser(db: Queryable, input: { email: string; passwordHash: string | null; fullName: string; isStaff: boolean }) {
+  const [row] = await db.query<UserRow>(sql`
+    INSERT INTO users (email, password_hash, full_name, is_staff) VALUES (${input.email}, ${input.passwordHash}, ${input.fullName}, ${input.isStaff})
+    ON CONFLICT ((lower(email))) DO NOTHING
+    RETURNING id, email, full_name, password_hash, is_active, is_staff`);
+  return row;
+}
+
+export async function selectUserByEmail(db: Queryable, email: string) {
+  const [row] = await db.query<UserRow>(sql`
+    SELECT id, email, full_name, password_hash, is_active, is_staff FROM users WHERE lower(email) = lower(${email})`);
+  return row;
+}
+
+export async function selectUser(db: Queryable, id: string) {
+  const [row] = await db.query<UserRow>(sql`
+    SELECT id, email, full_name, password_hash, is_active, is_staff FROM users WHERE id = ${id}`);
+  return row;
+}
+
+export async function upsertMembership(db: Queryable, organizationId: string, userId: string, role: Role) {
+  await db.query(sql`
+    INSERT INTO memberships (organization_id, user_id, role) VALUES (${organizationId}, ${userId}, ${role})
+    ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`);
+}
+
+export function selectMemberships(db: Queryable, userId: string) {
+  return db.query<MembershipRow>(sql`
+    SELECT m.organization_id, o.name AS organization_name, o.tier AS organization_tier, m.role
+    FROM memberships m JOIN organizations o ON o.id = m.organization_id
+    WHERE m.user_id = ${userId} ORDER BY m.created_at, m.organization_id`);
+}
+
+export async function selectMembership(db: Queryable, userId: string, organizationId: string) {
+  const [row] = await db.query<MembershipRow>(sql`
+    SELECT m.organization_id, o.name AS organization_name, o.tier AS organization_tier, m.role
+    FROM memberships m JOIN organizations o ON o.id = m.organization_id
+    WHERE m.user_id = ${userId} AND m.organization_id = ${organizationId}`);
+  return row;
+}
+
+export async function insertRefreshToken(
+  db: Queryable,
+  input: { id: string; familyId: string; userId: string; organizationId: string | null; expiresAt: Date },
+) {
+  await db.query(sql`
+    INSERT INTO refresh_tokens (id, family_id, user_id, organization_id, expires_at)
+    VALUES (${input.id}, ${input.familyId}, ${input.userId}, ${input.organizationId}, ${input.expiresAt})`);
+}
+
+/** Marks a live refresh token spent; returns false when it was already spent, revoked or unknown. */
+export async function spendRefreshToken(db: Queryable, id: string): Promise<boolean> {
+  const rows = await db.query(sql`
+    UPDATE refresh_tokens SET spent_at = now()
+    WHERE id = ${id} AND spent_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+    RETURNING id`);
+  return rows.length === 1;
+}
+
+export async function revokeRefreshFamily(db: Queryable, familyId: string) {
+  await db.query(sql`UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE family_id = ${familyId}`);
+}

@@ -1,0 +1,76 @@
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Tier } from './auth/scopes.js';
+
+const WINDOW_SECONDS = 60;
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Epoch seconds at which the current window ends. */
+  resetAt: number;
+  retryAfterSeconds: number;
+}
+
+export interface RateLimiter {
+  readonly store: 'memory' | 'redis';
+  consume(key: string, tier: Tier): Promise<RateLimitDecision>;
+  close(): Promise<void>;
+}
+
+export interface RateLimitOptions {
+  limits: Record<Tier, number>;
+  redisUrl?: string | undefined;
+}
+
+/**
+ * Fixed one-minute windows per key and tier. In memory for a single process; in Redis when
+ * REDIS_URL is set, so every process shares one budget. Should Redis be unreachable, each process
+ * falls back to its own in-memory counters rather than failing requests.
+ */
+export function createRateLimiter(options: RateLimitOptions): RateLimiter {
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+    : undefined;
+  redis?.on('error', () => undefined);
+
+  const limiters = new Map<Tier, RateLimiterAbstract>();
+  for (const tier of Object.keys(options.limits) as Tier[]) {
+    const points = options.limits[tier];
+    const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS, keyPrefix: `rl:${tier}` });
+    limiters.set(
+      tier,
+      redis
+        ? new RateLimiterRedis({ storeClient: redis, points, duration: WINDOW_SECONDS, keyPrefix: `carbon-atlas:rl:${tier}`, insuranceLimiter: memory })
+        : memory,
+    );
+  }
+
+  function decision(points: number, result: RateLimiterRes, allowed: boolean): RateLimitDecision {
+    const msBeforeNext = Math.max(0, result.msBeforeNext);
+    return {
+      allowed,
+      limit: points,
+      remaining: Math.max(0, result.remainingPoints),
+      resetAt: Math.ceil((Date.now() + msBeforeNext) / 1000),
+      retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
+    };
+  }
+
+  return {
+    store: redis ? 'redis' : 'memory',
+    async consume(key, tier) {
+      const limiter = limiters.get(tier)!;
+      try {
+        return decision(limiter.points, await limiter.consume(key), true);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return decision(limiter.points, rejection, false);
+        throw rejection;
+      }
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './platform/config.js';
+import { openDatabase } from './platform/db/open-database.js';
+import { migrate } from './platform/db/migrate.js';
+import { resolveJwtSecret } from './platform/auth/jwt-secret.js';
+import * as identity from './platform/identity/identity.service.js';
+import { seedDemoData, type SeedResult } from './platform/seed.js';
+
+export interface StartOptions {
+  seed?: boolean;
+  onSeeded?: (result: SeedResult) => void;
+}
+
+/** Opens the database, applies migrations, bootstraps, optionally seeds, and builds the app (not listening yet). */
+export async function prepareServer(config: Config, options: StartOptions = {}): Promise<FastifyInstance> {
+  const db = await openDatabase(config);
+  try {
+    await migrate(db);
+    if (options.seed) options.onSeeded?.(await seedDemoData(db, config.BOOTSTRAP_API_KEY));
+    else if (config.BOOTSTRAP_API_KEY) await identity.ensureBootstrapApiKey(db, config.BOOTSTRAP_API_KEY);
+    const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.dataDir);
+    return await buildApp({ config, db, jwtSecret });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** Listens and closes gracefully on SIGINT/SIGTERM: in-flight requests finish, then the database closes. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<FastifyInstance> {
+  const app = await prepareServer(config, options);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  return app;
+}

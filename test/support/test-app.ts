@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/platform/config.js';
+import type { Database } from '../../src/platform/db/database.js';
+import { openDatabase } from '../../src/platform/db/open-database.js';
+import { SCOPES, type Scope, type Tier } from '../../src/platform/auth/scopes.js';
+import * as identity from '../../src/platform/identity/identity.service.js';
+import { databaseUrlFor } from './database-url.js';
+
+export interface TestOrganization {
+  id: string;
+  name: string;
+  /** A fresh API key of this organization with these scopes (all by default). */
+  key(scopes?: readonly Scope[], tier?: Tier): Promise<string>;
+}
+
+export interface TestContext {
+  app: FastifyInstance;
+  db: Database;
+  config: Config;
+  /** The environment variables the app was configured with, for child processes. */
+  env: Record<string, string>;
+  organization(name: string, tier?: Tier): Promise<TestOrganization>;
+  request(options: InjectOptions & { key?: string }): ReturnType<FastifyInstance['inject']>;
+  close(): Promise<void>;
+}
+
+/** A private copy of the migrated template: a PGlite directory, or a PostgreSQL database. */
+async function freshDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  const base = process.env.DATABASE_URL;
+  if (base) {
+    const name = `carbon_atlas_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+    await admin.end();
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-test-'));
+    return {
+      env: { DATABASE_URL: databaseUrlFor(base, name), DATA_DIR: dataDir },
+      drop: async () => {
+        const cleanup = new pg.Client({ connectionString: base });
+        await cleanup.connect();
+        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await cleanup.end();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-test-'));
+  await cp(inject('templateDataDir'), dataDir, { recursive: true });
+  return { env: { DATA_DIR: dataDir }, drop: () => rm(dataDir, { recursive: true, force: true }) };
+}
+
+export async function createTestContext(overrides: Record<string, string> = {}): Promise<TestContext> {
+  const database = await freshDatabase();
+  const env = { LOG_LEVEL: 'silent', JWT_SECRET: randomBytes(32).toString('hex'), ...database.env, ...overrides };
+  const config = loadConfig(env);
+  const db = await openDatabase(config);
+  const app = await buildApp({ config, db, jwtSecret: new TextEncoder().encode(config.JWT_SECRET!), logger: false });
+  await app.ready();
+
+  return {
+    app,
+    db,
+    config,
+    env,
+    async organization(name, tier = 'standard') {
+      const created = await identity.createOrganization(db, { name, tier });
+      return {
+        id: created.id,
+        name: created.name,
+        key: async (scopes = SCOPES, keyTier = tier) =>
+          (await identity.createApiKey(db, { organizationId: created.id, name: 'test', scopes, tier: keyTier })).secret,
+      };
+    },
+    request({ key, headers, ...options }) {
+      return app.inject({ ...options, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } });
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
