@@ -32,7 +32,7 @@ export interface TestContext {
 }
 
 /** A private copy of the migrated template: a PGlite directory, or a PostgreSQL database. */
-async function freshDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+export async function freshDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL;
   if (base) {
     const name = `carbon_atlas_test_${randomBytes(6).toString('hex')}`;

@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from '../errors.js';
 import { type ErrorFamily, formatError } from './error-families.js';
+import { domainErrorFromDatabase } from '../db/database-errors.js';
 
 interface AjvError {
   instancePath: string;
@@ -47,6 +48,8 @@ function issueFromAjv(location: IssueLocation, error: AjvError): FieldIssue {
 /** Turns anything thrown while handling a request into a domain error with a safe message. */
 export function toDomainError(error: unknown, request: FastifyRequest): DomainError {
   if (error instanceof DomainError) return error;
+  const fromDatabase = domainErrorFromDatabase(error);
+  if (fromDatabase) return fromDatabase;
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fastifyError.validation) {
     const location = LOCATIONS[fastifyError.validationContext ?? 'body'] ?? 'body';

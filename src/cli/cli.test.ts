@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../../test/support/test-app.js';
+
+let env: Record<string, string>;
+let drop: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ env, drop } = await freshDatabase());
+});
+afterAll(() => drop?.());
+
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', ...env };
+    if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: childEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('carbon-atlas CLI', () => {
+  it('creates and lists organizations, and prints an API key once while storing only its prefix and digest', async () => {
+    const created = await cli('org', 'create', '--name', 'Cli Org', '--tier', 'enterprise', '--json');
+    expect(created.code).toBe(0);
+    const organization = JSON.parse(created.stdout);
+    expect(organization).toMatchObject({ name: 'Cli Org', tier: 'enterprise' });
+
+    const listed = await cli('org', 'list', '--json');
+    expect(JSON.parse(listed.stdout).map((o: { id: string }) => o.id)).toContain(organization.id);
+
+    const key = await cli('api-key', 'create', '--org', organization.id, '--scopes', 'facilities:read,facilities:write', '--tier', 'standard');
+    expect(key.code).toBe(0);
+    expect(key.stdout.trim()).toMatch(/^sk_live_[A-Za-z0-9_-]{32}$/);
+    expect(key.stderr).toContain('not shown again');
+
+    const keys = await cli('api-key', 'list', '--org', organization.id, '--json');
+    const [stored] = JSON.parse(keys.stdout);
+    expect(stored).toMatchObject({ scopes: ['facilities:read', 'facilities:write'], tier: 'standard', prefix: key.stdout.trim().slice(0, 14) });
+    expect(keys.stdout).not.toContain(key.stdout.trim());
+  });
+
+  it('refuses unknown scopes and tiers with a non-zero exit', async () => {
+    const badScope = await cli('api-key', 'create', '--org', '00000000-0000-4000-8000-000000000001', '--scopes', 'root');
+    expect(badScope.code).not.toBe(0);
+    expect(badScope.stderr).toContain('Unknown scope');
+    const badTier = await cli('org', 'create', '--name', 'x', '--tier', 'gold');
+    expect(badTier.code).not.toBe(0);
+  });
+
+  it('seeds demo data idempotently', async () => {
+    const first = await cli('seed');
+    const second = await cli('seed');
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('Demo organization: 00000000-0000-4000-8000-000000000001 (5 facilities)');
+    const listed = JSON.parse((await cli('org', 'list', '--json')).stdout);
+    expect(listed.filter((o: { name: string }) => o.name === 'Carbon Atlas Demo')).toHaveLength(1);
+    const keys = JSON.parse((await cli('api-key', 'list', '--org', '00000000-0000-4000-8000-000000000001', '--json')).stdout);
+    expect(keys.filter((k: { revoked_at: string | null }) => !k.revoked_at)).toHaveLength(1);
+  });
+
+  it('reports an invalid configuration before touching the database', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'migrate'], { env: { ...process.env, ...env, PORT: 'eighty', BOOTSTRAP_API_KEY: 'short' } });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('PORT: must be integer');
+    expect(result.stderr).toContain('BOOTSTRAP_API_KEY');
+  });
+});

@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import sql from 'sql-template-tag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../../../test/support/test-app.js';
+import { databaseUrlFor } from '../../../test/support/database-url.js';
+import { DataDirectoryBusyError, lockDataDirectory } from './data-dir-lock.js';
+import { migrate, MigrationError, readMigrations } from './migrate.js';
+import { openDatabase } from './open-database.js';
+import type { Database } from './database.js';
+
+describe('migrations', () => {
+  let db: Database;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const fresh = await freshDatabase();
+    drop = fresh.drop;
+    db = await openDatabase({ DATABASE_URL: fresh.env.DATABASE_URL, dataDir: fresh.env.DATA_DIR! });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await drop?.();
+  });
+
+  it('are numbered files applied once each, in order, with PostGIS available', async () => {
+    const files = await readMigrations();
+    expect(files.map((m) => m.version)).toEqual([...files.map((m) => m.version)].sort((a, b) => a - b));
+    expect(await migrate(db)).toEqual([]);
+    const applied = await db.query<{ version: number }>(sql`SELECT version FROM schema_migrations ORDER BY version`);
+    expect(applied.map((row) => row.version)).toEqual(files.map((m) => m.version));
+    const [point] = await db.query<{ wkt: string }>(sql`SELECT ST_AsText(ST_SetSRID(ST_MakePoint(-3.7038, 40.4168), 4326)) AS wkt`);
+    expect(point!.wkt).toBe('POINT(-3.7038 40.4168)');
+  });
+
+  it('refuse to run when an applied migration file was edited (forward-only)', async () => {
+    const files = await readMigrations();
+    const edited = files.map((m, index) => (index === 0 ? { ...m, checksum: 'edited' } : m));
+    await expect(migrate(db, edited)).rejects.toBeInstanceOf(MigrationError);
+  });
+
+  it('index every tenant table by organization_id first', async () => {
+    const rows = await db.query<{ table_name: string }>(sql`
+      SELECT c.table_name FROM information_schema.columns c
+      WHERE c.table_schema = 'public' AND c.column_name = 'organization_id'
+        AND NOT EXISTS (
+          SELECT 1 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+          WHERE t.relname = c.table_name AND a.attname = 'organization_id')`);
+    expect(rows).toEqual([]);
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('migrations from two processes at once', () => {
+  it('apply each migration exactly once while both wait their turn', async () => {
+    const base = process.env.DATABASE_URL!;
+    const name = `carbon_atlas_race_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = databaseUrlFor(base, name);
+    const [first, second] = await Promise.all([openDatabase({ DATABASE_URL: url, dataDir: os.tmpdir() }), openDatabase({ DATABASE_URL: url, dataDir: os.tmpdir() })]);
+    try {
+      const [a, b] = await Promise.all([migrate(first), migrate(second)]);
+      const total = (await readMigrations()).length;
+      expect(a.length + b.length).toBe(total);
+      expect(Math.min(a.length, b.length)).toBe(0);
+      const [row] = await first.query<{ count: number }>(sql`SELECT count(*)::int AS count FROM schema_migrations`);
+      expect(row!.count).toBe(total);
+    } finally {
+      await first.close();
+      await second.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});
+
+describe('embedded data directory', () => {
+  let dataDir: string;
+  let release: () => Promise<void>;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-lock-'));
+    release = await lockDataDirectory(dataDir);
+  });
+  afterAll(async () => {
+    await release?.();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('cannot be opened twice', async () => {
+    await expect(openDatabase({ dataDir })).rejects.toBeInstanceOf(DataDirectoryBusyError);
+  });
+
+  it('makes a second process fail at once with a clear message', async () => {
+    const started = Date.now();
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+      delete env.DATABASE_URL;
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { env });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('is already open in another Carbon Atlas process');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});

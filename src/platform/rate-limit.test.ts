@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, type TestOrganization } from '../../test/support/test-app.js';
+import { createRateLimiter } from './rate-limit.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisAnswers(): Promise<boolean> {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+const redisAvailable = await redisAnswers();
+
+describe('rate limits over HTTP', () => {
+  let ctx: TestContext;
+  let org: TestOrganization;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ RATE_LIMIT_STANDARD: '3', RATE_LIMIT_ENTERPRISE: '5' });
+    org = await ctx.organization('Busy');
+  });
+  afterAll(() => ctx?.close());
+
+  it('counts down X-RateLimit-Remaining with the tier limit and a reset time in epoch seconds', async () => {
+    const key = await org.key(['facilities:read'], 'standard');
+    const before = Math.floor(Date.now() / 1000);
+    const responses = [];
+    for (let i = 0; i < 3; i++) responses.push(await ctx.request({ method: 'GET', url: '/v1/facilities', key }));
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    expect(responses.map((r) => r.headers['x-ratelimit-limit'])).toEqual(['3', '3', '3']);
+    expect(responses.map((r) => r.headers['x-ratelimit-remaining'])).toEqual(['2', '1', '0']);
+    const reset = Number(responses[0]!.headers['x-ratelimit-reset']);
+    expect(reset).toBeGreaterThanOrEqual(before);
+    expect(reset).toBeLessThanOrEqual(before + 61);
+  });
+
+  it("answers 429 RATE_LIMITED with Retry-After once the budget is spent, in the route family's format", async () => {
+    const key = await org.key(['facilities:read'], 'standard');
+    for (let i = 0; i < 3; i++) await ctx.request({ method: 'GET', url: '/v1/facilities', key });
+    const limited = await ctx.request({ method: 'GET', url: '/v1/facilities', key });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toEqual({ code: 'RATE_LIMITED', detail: expect.stringMatching(/^Too many requests/) });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
+    const platform = await ctx.request({ method: 'GET', url: '/v1/whoami', key });
+    expect(platform.json()).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('gives each API key its own budget and enterprise keys the larger one', async () => {
+    const enterprise = await org.key(['facilities:read'], 'enterprise');
+    const response = await ctx.request({ method: 'GET', url: '/v1/facilities', key: enterprise });
+    expect(response.headers['x-ratelimit-limit']).toBe('5');
+    expect(response.headers['x-ratelimit-remaining']).toBe('4');
+  });
+
+  it('does not count anonymous requests against anyone, nor send rate headers on public routes', async () => {
+    const response = await ctx.request({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-ratelimit-limit']).toBeUndefined();
+  });
+});
+
+describe.skipIf(!redisAvailable)('rate limits shared through Redis', () => {
+  it('makes two processes (two limiters) spend one budget per key', async () => {
+    const first = createRateLimiter({ limits: { standard: 4, enterprise: 10 }, redisUrl: REDIS_URL });
+    const second = createRateLimiter({ limits: { standard: 4, enterprise: 10 }, redisUrl: REDIS_URL });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    try {
+      expect(first.store).toBe('redis');
+      const key = `key:${randomUUID()}`;
+      const decisions = [];
+      for (let i = 0; i < 5; i++) decisions.push(await (i % 2 ? second : first).consume(key, 'standard'));
+      expect(decisions.map((d) => d.remaining)).toEqual([3, 2, 1, 0, 0]);
+      expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, true, false]);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('serves HTTP requests with counters in Redis', async () => {
+    const ctx = await createTestContext({ RATE_LIMIT_STANDARD: '2', REDIS_URL });
+    try {
+      const org = await ctx.organization('Redis Co');
+      const key = await org.key(['facilities:read']);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const codes = [];
+      for (let i = 0; i < 3; i++) codes.push((await ctx.request({ method: 'GET', url: '/v1/facilities', key })).statusCode);
+      expect(codes).toEqual([200, 200, 429]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
