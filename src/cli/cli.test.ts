@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/support/test-app.js';
+import { runCli } from '../../test/support/cli.js';
 
 let env: Record<string, string>;
 let drop: () => Promise<void>;
@@ -10,17 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => drop?.());
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', ...env };
-    if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: childEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(...args: string[]) {
+  return runCli(args, env);
 }
 
 describe('carbon-atlas CLI', () => {
@@ -65,12 +56,7 @@ describe('carbon-atlas CLI', () => {
   });
 
   it('reports an invalid configuration before touching the database', async () => {
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'migrate'], { env: { ...process.env, ...env, PORT: 'eighty', BOOTSTRAP_API_KEY: 'short' } });
-      let stderr = '';
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('close', (code) => resolve({ code, stderr }));
-    });
+    const result = await runCli(['migrate'], { ...env, PORT: 'eighty', BOOTSTRAP_API_KEY: 'short' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('PORT: must be integer');
     expect(result.stderr).toContain('BOOTSTRAP_API_KEY');

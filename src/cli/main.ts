@@ -48,7 +48,9 @@ program
   .action(async (options: { seed?: boolean }) => {
     const settings = config();
     const app = await startServer(settings, { seed: options.seed ?? false, onSeeded: printSeed });
-    const address = `http://${settings.HOST}:${settings.PORT}`;
+    const bound = app.server.address();
+    const port = typeof bound === 'object' && bound ? bound.port : settings.PORT;
+    const address = `http://${settings.HOST}:${port}`;
     console.log(`Carbon Atlas listening on ${address} (database: ${app.db.kind}); API reference at ${address}/docs`);
   });
 

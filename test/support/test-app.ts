@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
@@ -27,7 +27,8 @@ export interface TestContext {
   /** The environment variables the app was configured with, for child processes. */
   env: Record<string, string>;
   organization(name: string, tier?: Tier): Promise<TestOrganization>;
-  request(options: InjectOptions & { key?: string }): ReturnType<FastifyInstance['inject']>;
+  /** `key` is sent as `Authorization: Bearer <key>`. */
+  request(options: InjectOptions & { key?: string }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 

@@ -73,21 +73,11 @@ export const CreateFacilityBody = Type.Object(
 );
 export type CreateFacilityBody = Static<typeof CreateFacilityBody>;
 
-export const UpdateFacilityBody = Type.Object(
-  {
-    name: Type.Optional(Name),
-    type: Type.Optional(FacilityType),
-    country: Type.Optional(CountryCode),
-    address: Type.Optional(Address),
-    status: Type.Optional(FacilityStatus),
-    logistic_factor: Type.Optional(LogisticFactor),
-    categories: Type.Optional(Categories),
-    cups_list: Type.Optional(CupsList),
-    facility_purpose_type: Type.Optional(PurposeType),
-    ...ReadOnlyFields,
-  },
-  { additionalProperties: false, title: 'FacilityUpdate', description: 'Only the fields sent change.' },
-);
+export const UpdateFacilityBody = Type.Partial(CreateFacilityBody, {
+  additionalProperties: false,
+  title: 'FacilityUpdate',
+  description: 'Only the fields sent change.',
+});
 export type UpdateFacilityBody = Static<typeof UpdateFacilityBody>;
 
 export const FacilityParams = Type.Object({ facility_id: Uuid });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import sql from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/support/test-app.js';
 import { databaseUrlFor } from '../../../test/support/database-url.js';
+import { runCli } from '../../../test/support/cli.js';
 import { DataDirectoryBusyError, lockDataDirectory } from './data-dir-lock.js';
 import { migrate, MigrationError, readMigrations } from './migrate.js';
 import { openDatabase } from './open-database.js';
@@ -97,14 +97,7 @@ describe('embedded data directory', () => {
 
   it('makes a second process fail at once with a clear message', async () => {
     const started = Date.now();
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-      delete env.DATABASE_URL;
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { env });
-      let stderr = '';
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('close', (code) => resolve({ code, stderr }));
-    });
+    const result = await runCli(['serve'], { DATA_DIR: dataDir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('is already open in another Carbon Atlas process');
     expect(Date.now() - started).toBeLessThan(20_000);

@@ -28,16 +28,16 @@ const facilities: Formatter = (error) => {
   return { status: error.status, body: { code: error.code, detail: error.message } };
 };
 
+function fieldDetails(error: ValidationError) {
+  return error.issues.map((issue) => ({ field: issuePath(issue), location: issue.location, message: issue.message }));
+}
+
 /** Emissions: `{code, message}`, with invalid input reported as 400 INVALID_PAYLOAD as its page lists. */
 const emissions: Formatter = (error) => {
   if (error instanceof ValidationError) {
     return {
       status: 400,
-      body: {
-        code: 'INVALID_PAYLOAD',
-        message: error.message,
-        details: error.issues.map((issue) => ({ field: issuePath(issue), location: issue.location, message: issue.message })),
-      },
+      body: { code: 'INVALID_PAYLOAD', message: error.message, details: fieldDetails(error) },
     };
   }
   return { status: error.status, body: { code: error.code, message: error.message } };
@@ -48,11 +48,7 @@ const platform: Formatter = (error) => {
   if (error instanceof ValidationError) {
     return {
       status: 422,
-      body: {
-        code: error.code,
-        message: error.message,
-        details: error.issues.map((issue) => ({ field: issuePath(issue), location: issue.location, message: issue.message })),
-      },
+      body: { code: error.code, message: error.message, details: fieldDetails(error) },
     };
   }
   return { status: error.status, body: { code: error.code, message: error.message } };

@@ -109,6 +109,15 @@ describe('API keys', () => {
     expect((await ctx.request({ method: 'GET', url: '/v1/whoami', key: globexAdmin })).statusCode).toBe(200);
   });
 
+  it('records when a key was last used', async () => {
+    const { apiKey, secret } = await identity.createApiKey(ctx.db, { organizationId: acme.id, name: 'used', scopes: ['facilities:read'], tier: 'standard' });
+    expect(apiKey.last_used_at).toBeNull();
+    await ctx.request({ method: 'GET', url: '/v1/whoami', key: secret });
+    await expect
+      .poll(async () => (await identity.listApiKeys(ctx.db, acme.id)).find((k) => k.id === apiKey.id)?.last_used_at)
+      .toBeInstanceOf(Date);
+  });
+
   it('refuses an expired key', async () => {
     const { apiKey, secret } = await identity.createApiKey(ctx.db, { organizationId: acme.id, name: 'short', scopes: ['facilities:read'], tier: 'standard' });
     await ctx.db.query(sql`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = ${apiKey.id}`);
