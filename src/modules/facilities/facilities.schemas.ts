@@ -7,6 +7,8 @@ export const FACILITY_TYPES = [
 ] as const;
 export const FACILITY_STATUSES = ['active', 'archived'] as const;
 export const CONSUMPTION_CATEGORIES = ['heat', 'electricity', 'water', 'recharge'] as const;
+export const DEFAULT_PAGE = 1;
+export const DEFAULT_PAGE_SIZE = 10;
 export const FACILITY_PURPOSE_TYPES = ['facilities', 'logistics_hub'] as const;
 
 const FacilityType = Type.Enum([...FACILITY_TYPES], { description: 'Kind of site', examples: ['office'] });
@@ -84,8 +86,8 @@ export const FacilityParams = Type.Object({ facility_id: Uuid });
 
 export const ListFacilitiesQuery = Type.Object(
   {
-    page: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }),
-    size: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: DEFAULT_PAGE })),
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Part of the name, any case' })),
     country: Type.Optional(CountryCode),
     type: Type.Optional(FacilityType),

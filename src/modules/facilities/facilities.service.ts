@@ -4,7 +4,7 @@ import { checkCups } from './cups.js';
 import { isIsoCountry } from './countries.js';
 import * as queries from './facilities.queries.js';
 import type { FacilityRow, FacilityValues } from './facilities.queries.js';
-import type { CreateFacilityBody, Facility, ListFacilitiesQuery, UpdateFacilityBody } from './facilities.schemas.js';
+import { DEFAULT_PAGE, DEFAULT_PAGE_SIZE, type CreateFacilityBody, type Facility, type ListFacilitiesQuery, type UpdateFacilityBody } from './facilities.schemas.js';
 
 export const DEFAULT_LOGISTIC_FACTOR = 0.8;
 
@@ -78,18 +78,19 @@ async function syncSupplyPoints(tx: Queryable, organizationId: string, facility:
 export async function listFacilities(db: Queryable, organizationId: string, query: ListFacilitiesQuery) {
   const statuses = [...new Set([...(query['status[]'] ?? []), ...(query.status ?? [])])];
   const filter = { name: query.name, country: query.country?.toUpperCase(), type: query.type, statuses };
-  const offset = (query.page - 1) * query.size;
+  const page = query.page ?? DEFAULT_PAGE;
+  const size = query.size ?? DEFAULT_PAGE_SIZE;
   const [rows, counts] = await Promise.all([
-    queries.selectFacilityPage(db, organizationId, filter, query.size, offset),
+    queries.selectFacilityPage(db, organizationId, filter, size, (page - 1) * size),
     queries.countFacilities(db, organizationId, filter),
   ]);
   return {
     items: rows.map(facilityView),
     total: counts.total,
     total2: counts.archived,
-    page: query.page,
-    size: query.size,
-    pages: Math.ceil(counts.total / query.size),
+    page,
+    size,
+    pages: Math.ceil(counts.total / size),
   };
 }
 

@@ -35,6 +35,7 @@ describe('OpenAPI', () => {
     const list = document.paths['/v1/facilities'].get;
     expect(list.operationId).toBe('listFacilities');
     expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['page', 'size', 'name', 'country', 'type', 'status[]']));
+    expect(list.parameters.filter((p: { required: boolean }) => p.required)).toEqual([]);
     expect(list.responses['200'].content['application/json'].schema.properties).toHaveProperty('total2');
     expect(document.paths['/v1/facilities/{facility_id}'].patch.requestBody.content['application/json'].schema.properties.cups_list).toBeDefined();
     expect(document.components.securitySchemes).toHaveProperty('apiKeyAuth');
