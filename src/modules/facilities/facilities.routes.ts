@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { principalOf } from '../../platform/auth/auth-plugin.js';
 import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
+import { RevisionedCache } from '../../platform/http/revisioned-cache.js';
 import * as facilities from './facilities.service.js';
 import { CreateFacilityBody, Facility, FacilityPage, FacilityParams, ListFacilitiesQuery, UpdateFacilityBody } from './facilities.schemas.js';
 
@@ -18,6 +19,8 @@ const TAGS = ['facilities'];
 
 async function facilityRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  // Dashboards poll the same pages; see RevisionedCache for why a hit is never stale.
+  const listCache = new RevisionedCache(app.config.RESPONSE_CACHE_MB * 1024 * 1024);
 
   app.get(
     '/',
@@ -25,7 +28,20 @@ async function facilityRoutes(instance: FastifyInstance) {
       config: { scopes: ['facilities:read'] },
       schema: { operationId: 'listFacilities', tags: TAGS, summary: 'List facilities with filters and pagination', querystring: ListFacilitiesQuery, response: { 200: FacilityPage, ...errors } },
     },
-    (request) => facilities.listFacilities(app.db, principalOf(request).organizationId, request.query),
+    async (request, reply) => {
+      const organizationId = principalOf(request).organizationId;
+      const list = facilities.normalizeListQuery(request.query);
+      if (!listCache.enabled) return facilities.listFacilities(app.db, organizationId, list);
+      const key = `${organizationId} ${JSON.stringify(list)}`;
+      const revision = await facilities.facilitiesRevision(app.db, organizationId);
+      let body = listCache.get(key, revision);
+      if (body === undefined) {
+        // Serialised through the route's response schema, exactly as an uncached answer would be.
+        body = reply.serialize(await facilities.listFacilities(app.db, organizationId, list)) as string;
+        listCache.set(key, revision, body);
+      }
+      return reply.type('application/json; charset=utf-8').send(body as never);
+    },
   );
 
   app.get(

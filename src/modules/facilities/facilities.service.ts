@@ -3,29 +3,10 @@ import { type FieldIssue, NotFoundError, ValidationError } from '../../platform/
 import { checkCups } from './cups.js';
 import { isIsoCountry } from './countries.js';
 import * as queries from './facilities.queries.js';
-import type { FacilityRow, FacilityValues } from './facilities.queries.js';
+import type { FacilityFilter, FacilityValues } from './facilities.queries.js';
 import { DEFAULT_PAGE, DEFAULT_PAGE_SIZE, type CreateFacilityBody, type Facility, type ListFacilitiesQuery, type UpdateFacilityBody } from './facilities.schemas.js';
 
 export const DEFAULT_LOGISTIC_FACTOR = 0.8;
-
-export function facilityView(row: FacilityRow): Facility {
-  return {
-    id: row.id,
-    name: row.name,
-    type: row.type,
-    country: row.country,
-    address: row.address,
-    status: row.status,
-    co2e: row.co2e,
-    co2e_biomass: row.co2e_biomass,
-    logistic_factor: row.logistic_factor,
-    categories: row.categories,
-    cups_list: row.cups_list,
-    facility_purpose_type: row.facility_purpose_type,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
 
 function notFound(id: string) {
   return new NotFoundError(`Facility with id=${id} not found`);
@@ -59,7 +40,7 @@ function normalizeValues(values: FacilityValues): FacilityValues {
 }
 
 /** An active facility holds its supply points; a code held by another active facility is refused. */
-async function syncSupplyPoints(tx: Queryable, organizationId: string, facility: FacilityRow) {
+async function syncSupplyPoints(tx: Queryable, organizationId: string, facility: Facility) {
   await queries.releaseSupplyPoints(tx, organizationId, facility.id);
   if (facility.status !== 'active') return;
   const supplyPoints = facility.cups_list.map((code) => code.slice(0, 20));
@@ -75,29 +56,33 @@ async function syncSupplyPoints(tx: Queryable, organizationId: string, facility:
   );
 }
 
-export async function listFacilities(db: Queryable, organizationId: string, query: ListFacilitiesQuery) {
-  const statuses = [...new Set([...(query['status[]'] ?? []), ...(query.status ?? [])])];
-  const filter = { name: query.name, country: query.country?.toUpperCase(), type: query.type, statuses };
-  const page = query.page ?? DEFAULT_PAGE;
-  const size = query.size ?? DEFAULT_PAGE_SIZE;
-  const [rows, counts] = await Promise.all([
-    queries.selectFacilityPage(db, organizationId, filter, size, (page - 1) * size),
-    queries.countFacilities(db, organizationId, filter),
-  ]);
+export interface ListRequest {
+  page: number;
+  size: number;
+  filter: FacilityFilter;
+}
+
+/** Defaults applied and equivalent spellings merged, so equal requests compare equal. */
+export function normalizeListQuery(query: ListFacilitiesQuery): ListRequest {
+  const statuses = [...new Set([...(query['status[]'] ?? []), ...(query.status ?? [])])].sort();
   return {
-    items: rows.map(facilityView),
-    total: counts.total,
-    total2: counts.archived,
-    page,
-    size,
-    pages: Math.ceil(counts.total / size),
+    page: query.page ?? DEFAULT_PAGE,
+    size: query.size ?? DEFAULT_PAGE_SIZE,
+    filter: { name: query.name, country: query.country?.toUpperCase(), type: query.type, statuses },
   };
 }
 
+export async function listFacilities(db: Queryable, organizationId: string, { page, size, filter }: ListRequest) {
+  const result = await queries.selectFacilityPage(db, organizationId, filter, size, (page - 1) * size);
+  return { items: result.items, total: result.total, total2: result.archived, page, size, pages: Math.ceil(result.total / size) };
+}
+
+export const facilitiesRevision = queries.selectFacilityRevision;
+
 export async function getFacility(db: Queryable, organizationId: string, id: string) {
-  const row = await queries.selectFacility(db, organizationId, id);
-  if (!row) throw notFound(id);
-  return facilityView(row);
+  const facility = await queries.selectFacility(db, organizationId, id);
+  if (!facility) throw notFound(id);
+  return facility;
 }
 
 /** Creates a facility; a fixed `id` makes it idempotent (demo data): an existing one is kept. */
@@ -114,10 +99,10 @@ export async function createFacility(db: Database, organizationId: string, input
     facility_purpose_type: input.facility_purpose_type ?? 'facilities',
   });
   return db.transaction(async (tx) => {
-    const row = await queries.insertFacility(tx, organizationId, values, id);
-    if (!row) return getFacility(tx, organizationId, id!);
-    await syncSupplyPoints(tx, organizationId, row);
-    return facilityView(row);
+    const facility = await queries.insertFacility(tx, organizationId, values, id);
+    if (!facility) return getFacility(tx, organizationId, id!);
+    await syncSupplyPoints(tx, organizationId, facility);
+    return facility;
   });
 }
 
@@ -136,9 +121,9 @@ export async function updateFacility(db: Database, organizationId: string, id: s
       cups_list: patch.cups_list ?? current.cups_list,
       facility_purpose_type: patch.facility_purpose_type ?? current.facility_purpose_type,
     });
-    const row = await queries.updateFacilityRow(tx, organizationId, id, values);
-    await syncSupplyPoints(tx, organizationId, row);
-    return facilityView(row);
+    const facility = await queries.updateFacilityRow(tx, organizationId, id, values);
+    await syncSupplyPoints(tx, organizationId, facility);
+    return facility;
   });
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
+import sql from 'sql-template-tag';
 import * as identity from '../../platform/identity/identity.service.js';
 
 const MADRID = {
@@ -293,5 +294,53 @@ describe('facility credentials and tenancy', () => {
     expect((await ctx.request({ method: 'DELETE', url, key: globexKey })).statusCode).toBe(404);
     const intact = await ctx.request({ method: 'GET', url, key: acmeKey });
     expect(intact.json().name).toBe('Acme Secret Site');
+  });
+});
+
+describe('facility counts', () => {
+  it('stay exact through creates, edits, archiving and deletes (checked against the rows)', async () => {
+    const org = await ctx.organization('Counter');
+    const key = await org.key(['facilities:read', 'facilities:write']);
+    const ids: string[] = [];
+    for (const [name, type, country] of [['A', 'office', 'ES'], ['B', 'office', 'FR'], ['C', 'store', 'ES']] as const) {
+      ids.push((await create({ name, type, country }, key)).body.id);
+    }
+    await ctx.request({ method: 'PATCH', url: `/v1/facilities/${ids[0]}`, key, payload: { status: 'archived' } });
+    await ctx.request({ method: 'PATCH', url: `/v1/facilities/${ids[1]}`, key, payload: { type: 'store', country: 'DE' } });
+    await ctx.request({ method: 'DELETE', url: `/v1/facilities/${ids[2]}`, key });
+
+    const list = async (query: string) => (await ctx.request({ method: 'GET', url: `/v1/facilities${query}`, key })).json();
+    expect(await list('')).toMatchObject({ total: 2, total2: 1 });
+    expect(await list('?type=store')).toMatchObject({ total: 1, total2: 0 });
+    expect(await list('?country=ES&status[]=archived')).toMatchObject({ total: 1, total2: 1 });
+    expect(await list('?name=a')).toMatchObject({ total: 1, total2: 1 });
+
+    const drift = await ctx.db.query(sql`
+      (SELECT organization_id, status, type, country, count(*)::int AS n FROM facilities GROUP BY 1, 2, 3, 4
+       EXCEPT SELECT organization_id, status, type, country, facilities FROM facility_counts WHERE facilities <> 0)
+      UNION ALL
+      (SELECT organization_id, status, type, country, facilities FROM facility_counts WHERE facilities <> 0
+       EXCEPT SELECT organization_id, status, type, country, count(*)::int FROM facilities GROUP BY 1, 2, 3, 4)`);
+    expect(drift).toEqual([]);
+  });
+});
+
+describe('list responses and concurrent writers', () => {
+  it('never serve a page older than the last committed change, whoever made it', async () => {
+    const org = await ctx.organization('Cached');
+    const key = await org.key(['facilities:read', 'facilities:write']);
+    const id = (await create({ name: 'Before', type: 'office', country: 'ES' }, key)).body.id;
+    const get = async () => (await ctx.request({ method: 'GET', url: '/v1/facilities?size=5', key })).json();
+
+    const first = await get();
+    expect(await get()).toEqual(first);
+    await ctx.request({ method: 'PATCH', url: `/v1/facilities/${id}`, key, payload: { name: 'After API' } });
+    expect((await get()).items[0].name).toBe('After API');
+
+    // Another process writing straight to the database must be seen too.
+    await ctx.db.query(sql`UPDATE facilities SET name = 'After SQL' WHERE id = ${id}`);
+    expect((await get()).items[0].name).toBe('After SQL');
+    await ctx.db.query(sql`DELETE FROM facilities WHERE id = ${id}`);
+    expect(await get()).toMatchObject({ items: [], total: 0 });
   });
 });

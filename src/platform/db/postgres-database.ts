@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Sql } from 'sql-template-tag';
 import type { Database, Queryable } from './database.js';
@@ -12,10 +13,25 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
+/**
+ * Every statement runs as a named prepared statement, so each connection parses and plans a query
+ * shape once. Names are digests of the text; texts never contain input (values are always
+ * parameters), so the set of names is bounded by the code's query shapes.
+ */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `ca_${createHash('sha1').update(text).digest('base64url')}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 function asQueryable(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<Row>(statement: Sql) {
-      const result = await client.query({ text: statement.text, values: statement.values as unknown[] });
+      const result = await client.query({ name: statementName(statement.text), text: statement.text, values: statement.values as unknown[] });
       return result.rows as Row[];
     },
   };

@@ -1,0 +1,102 @@
+import Fastify from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/platform/config.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { openDatabase } from '../src/platform/db/open-database.js';
+import { FacilityPage } from '../src/modules/facilities/facilities.schemas.js';
+import { benchEnv, pgliteBackend, postgresBackend, type Backend } from './backends.js';
+import { seedFacilitiesFixture } from './facilities-fixture.js';
+import { runLoad, type LoadResult } from './load.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 10;
+const TARGET = 0.35;
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PATH = '/v1/facilities?size=50';
+
+function url(server: { server: { address(): unknown } }, path: string) {
+  return `http://127.0.0.1:${(server.server.address() as AddressInfo).port}${path}`;
+}
+
+async function measure(target: string, headers: Record<string, string> = {}): Promise<LoadResult> {
+  await runLoad({ url: target, headers, seconds: 3, connections: CONNECTIONS }); // warm-up, discarded
+  return runLoad({ url: target, headers, seconds: SECONDS, connections: CONNECTIONS });
+}
+
+interface Fixture {
+  organizationId: string;
+  apiKey: string;
+}
+
+/**
+ * The facilities list through the whole app (auth, rate limit, query, serialisation), against a
+ * bare route serving the same page. `cacheMb` 0 disables the revision-checked response cache, so
+ * every request runs the list query.
+ */
+async function benchFacilitiesList(backend: Backend, cacheMb: number, fixture?: Fixture) {
+  const config = loadConfig({ ...benchEnv(backend), RESPONSE_CACHE_MB: String(cacheMb) });
+  const db = await openDatabase(config);
+  await migrate(db);
+  const data = fixture ?? (await seedFacilitiesFixture(db));
+  const app = await buildApp({ config, db, jwtSecret: new TextEncoder().encode(config.JWT_SECRET!), logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const headers = { authorization: `Bearer ${data.apiKey}` };
+
+  const page = (await (await fetch(url(app, PATH), { headers })).json()) as { items: unknown[]; total: number };
+  const bare = Fastify({ logger: false });
+  bare.get('/v1/facilities', { schema: { response: { 200: FacilityPage } } }, async () => page);
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+
+  try {
+    const baseline = await measure(url(bare, PATH));
+    const measured = await measure(url(app, PATH), headers);
+    if (measured.non2xx > 0 || measured.errors > 0) throw new Error(`app answered ${measured.non2xx} non-2xx and ${measured.errors} errors`);
+    const ratio = measured.requestsPerSecond / baseline.requestsPerSecond;
+    return { fixture: data, backend: backend.name, cache: cacheMb > 0, items: page.items.length, total: page.total, baseline, measured, ratio };
+  } finally {
+    await bare.close();
+    await app.close();
+  }
+}
+
+function row(label: string, result: LoadResult) {
+  return `${label.padEnd(26)} ${result.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${String(result.p50).padStart(3)} ms   p99 ${String(result.p99).padStart(3)} ms   (${result.total} requests)`;
+}
+
+async function main() {
+  const only = process.argv.find((arg) => arg === '--pg-only' || arg === '--pglite-only');
+  const backends: (() => Promise<Backend>)[] = [];
+  if (only !== '--pglite-only') backends.push(() => postgresBackend(ADMIN_URL));
+  if (only !== '--pg-only') backends.push(pgliteBackend);
+
+  const figures = [];
+  for (const open of backends) {
+    const backend = await open();
+    try {
+      const cached = await benchFacilitiesList(backend, 32);
+      const uncached = await benchFacilitiesList(backend, 0, cached.fixture);
+      for (const result of [cached, uncached]) {
+        figures.push(result);
+        const mode = result.cache ? 'response cache on (default)' : 'response cache off: every request queries';
+        console.log(`\nGET ${PATH} — ${result.backend}, ${mode}; ${result.total} facilities in the organization, ${result.items} per page, ${CONNECTIONS} connections, ${SECONDS} s`);
+        console.log(row('bare Fastify route', result.baseline));
+        console.log(row('Carbon Atlas', result.measured));
+        const verdict = result.ratio >= TARGET ? 'met' : 'NOT met';
+        console.log(`ratio ${result.ratio.toFixed(3)} (target ≥ ${TARGET} on PostgreSQL with the default configuration) ${verdict}`);
+      }
+    } finally {
+      await backend.dispose();
+    }
+  }
+  console.log(
+    `BENCH_JSON ${JSON.stringify({
+      facilities_list: figures.map((f) => ({ backend: f.backend, cache: f.cache, app_rps: Math.round(f.measured.requestsPerSecond), bare_rps: Math.round(f.baseline.requestsPerSecond), ratio: Number(f.ratio.toFixed(3)), app_p50_ms: f.measured.p50, app_p99_ms: f.measured.p99 })),
+    })}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
