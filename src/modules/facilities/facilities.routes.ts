@@ -5,6 +5,7 @@ import { principalOf } from '../../platform/auth/auth-plugin.js';
 import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
 import { RevisionedCache } from '../../platform/http/revisioned-cache.js';
+import { FreshReadCoalescer } from '../../platform/db/fresh-read-coalescer.js';
 import * as facilities from './facilities.service.js';
 import { CreateFacilityBody, Facility, FacilityPage, FacilityParams, ListFacilitiesQuery, UpdateFacilityBody } from './facilities.schemas.js';
 
@@ -21,6 +22,7 @@ async function facilityRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   // Dashboards poll the same pages; see RevisionedCache for why a hit is never stale.
   const listCache = new RevisionedCache(app.config.RESPONSE_CACHE_MB * 1024 * 1024);
+  const revisions = new FreshReadCoalescer<number>();
 
   app.get(
     '/',
@@ -33,7 +35,7 @@ async function facilityRoutes(instance: FastifyInstance) {
       const list = facilities.normalizeListQuery(request.query);
       if (!listCache.enabled) return facilities.listFacilities(app.db, organizationId, list);
       const key = `${organizationId} ${JSON.stringify(list)}`;
-      const revision = await facilities.facilitiesRevision(app.db, organizationId);
+      const revision = await revisions.read(organizationId, () => facilities.facilitiesRevision(app.db, organizationId));
       let body = listCache.get(key, revision);
       if (body === undefined) {
         // Serialised through the route's response schema, exactly as an uncached answer would be.

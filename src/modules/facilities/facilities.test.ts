@@ -343,4 +343,18 @@ describe('list responses and concurrent writers', () => {
     await ctx.db.query(sql`DELETE FROM facilities WHERE id = ${id}`);
     expect(await get()).toMatchObject({ items: [], total: 0 });
   });
+
+  it('show a committed change to every request that starts after it, however many run at once', async () => {
+    const org = await ctx.organization('Busy reader', 'enterprise');
+    const key = await org.key(['facilities:read', 'facilities:write']);
+    const id = (await create({ name: 'v0', type: 'office', country: 'ES' }, key)).body.id;
+    const get = async () => (await ctx.request({ method: 'GET', url: '/v1/facilities', key })).json().items[0].name;
+    for (let version = 1; version <= 5; version++) {
+      const during = Array.from({ length: 10 }, get);
+      await ctx.request({ method: 'PATCH', url: `/v1/facilities/${id}`, key, payload: { name: `v${version}` } });
+      const after = await Promise.all(Array.from({ length: 10 }, get));
+      expect(after).toEqual(Array(10).fill(`v${version}`));
+      for (const name of await Promise.all(during)) expect([`v${version - 1}`, `v${version}`]).toContain(name);
+    }
+  });
 });
