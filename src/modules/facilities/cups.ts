@@ -21,6 +21,11 @@ export function normalizeCups(input: string): string {
   return input.replace(/\s+/g, '').toUpperCase();
 }
 
+/** The supply point a valid code names: the code without its border-point suffix. */
+export function supplyPointOf(cups: string): string {
+  return cups.slice(0, 20);
+}
+
 export function checkCups(input: string): CupsCheck {
   const cups = normalizeCups(input);
   const match = SHAPE.exec(cups);
@@ -32,6 +37,5 @@ export function checkCups(input: string): CupsCheck {
   if (letters !== expected) {
     return { valid: false, cups, reason: `control letters ${letters} do not match the digits (expected ${expected})` };
   }
-  // The supply point is the code without its border-point suffix.
-  return { valid: true, cups, supplyPoint: cups.slice(0, 20) };
+  return { valid: true, cups, supplyPoint: supplyPointOf(cups) };
 }

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../../platform/db/database.js';
 import { type FieldIssue, NotFoundError, ValidationError } from '../../platform/errors.js';
-import { checkCups } from './cups.js';
+import { checkCups, supplyPointOf } from './cups.js';
 import { isIsoCountry } from './countries.js';
 import * as queries from './facilities.queries.js';
 import type { FacilityFilter, FacilityValues } from './facilities.queries.js';
@@ -43,7 +43,7 @@ function normalizeValues(values: FacilityValues): FacilityValues {
 async function syncSupplyPoints(tx: Queryable, organizationId: string, facility: Facility) {
   await queries.releaseSupplyPoints(tx, organizationId, facility.id);
   if (facility.status !== 'active') return;
-  const supplyPoints = facility.cups_list.map((code) => code.slice(0, 20));
+  const supplyPoints = facility.cups_list.map(supplyPointOf);
   const conflicts = await queries.claimSupplyPoints(tx, organizationId, facility.id, supplyPoints);
   if (conflicts.length === 0) return;
   throw new ValidationError(
