@@ -19,25 +19,35 @@ CREATE TABLE facility_counts (
   PRIMARY KEY (organization_id, status, type, country)
 );
 
+-- Lock order, the same for every writer: the organization's revision row first (so writers of
+-- one organization queue there), then its count groups in key order in one statement. Transition
+-- tables exist only for the operations that have them, hence one branch per operation.
 CREATE FUNCTION facility_counts_after_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- Rows are upserted in key order so concurrent changes lock them in the same order. A transition
-  -- table exists only for the operations that have it, hence one branch per side.
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO facility_counts AS c (organization_id, status, type, country, facilities)
-    SELECT organization_id, status, type, country, -count(*) FROM old_rows GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (organization_id, status, type, country) DO UPDATE SET facilities = c.facilities + EXCLUDED.facilities;
-    INSERT INTO facility_revisions AS r (organization_id, revision)
-    SELECT DISTINCT organization_id, 1 FROM old_rows ORDER BY 1
-    ON CONFLICT (organization_id) DO UPDATE SET revision = r.revision + 1;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO facility_counts AS c (organization_id, status, type, country, facilities)
-    SELECT organization_id, status, type, country, count(*) FROM new_rows GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (organization_id, status, type, country) DO UPDATE SET facilities = c.facilities + EXCLUDED.facilities;
+  IF TG_OP = 'INSERT' THEN
     INSERT INTO facility_revisions AS r (organization_id, revision)
     SELECT DISTINCT organization_id, 1 FROM new_rows ORDER BY 1
     ON CONFLICT (organization_id) DO UPDATE SET revision = r.revision + 1;
+    INSERT INTO facility_counts AS c (organization_id, status, type, country, facilities)
+    SELECT organization_id, status, type, country, count(*) FROM new_rows GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (organization_id, status, type, country) DO UPDATE SET facilities = c.facilities + EXCLUDED.facilities;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO facility_revisions AS r (organization_id, revision)
+    SELECT DISTINCT organization_id, 1 FROM old_rows ORDER BY 1
+    ON CONFLICT (organization_id) DO UPDATE SET revision = r.revision + 1;
+    INSERT INTO facility_counts AS c (organization_id, status, type, country, facilities)
+    SELECT organization_id, status, type, country, -count(*) FROM old_rows GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (organization_id, status, type, country) DO UPDATE SET facilities = c.facilities + EXCLUDED.facilities;
+  ELSE
+    INSERT INTO facility_revisions AS r (organization_id, revision)
+    SELECT organization_id, 1 FROM (SELECT organization_id FROM old_rows UNION SELECT organization_id FROM new_rows) AS changed ORDER BY 1
+    ON CONFLICT (organization_id) DO UPDATE SET revision = r.revision + 1;
+    INSERT INTO facility_counts AS c (organization_id, status, type, country, facilities)
+    SELECT organization_id, status, type, country, sum(delta) FROM (
+      SELECT organization_id, status, type, country, -1 AS delta FROM old_rows
+      UNION ALL SELECT organization_id, status, type, country, 1 FROM new_rows
+    ) AS changes GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (organization_id, status, type, country) DO UPDATE SET facilities = c.facilities + EXCLUDED.facilities;
   END IF;
   RETURN NULL;
 END;

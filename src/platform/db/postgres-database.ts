@@ -4,6 +4,12 @@ import type { Sql } from 'sql-template-tag';
 import type { Database, Queryable } from './database.js';
 
 const INT8_OID = 20;
+const MAX_ATTEMPTS = 5;
+const RETRYABLE = new Set(['40P01', '40001']);
+
+function isRetryable(error: unknown): boolean {
+  return RETRYABLE.has((error as { code?: string } | null)?.code ?? '');
+}
 
 /** Counts and other bigints come back as numbers, as PGlite returns them, so both databases read alike. */
 const types = {
@@ -46,17 +52,22 @@ export async function openPostgresDatabase(connectionString: string, poolSize = 
     kind: 'postgres',
     query: plain.query,
     async transaction(work) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(asQueryable(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
+      // A deadlock or serialisation failure aborts one of the transactions involved; running it
+      // again is what PostgreSQL asks for, and the work is database-only, so it can be re-run.
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await work(asQueryable(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+          throw error;
+        } finally {
+          client.release();
+        }
       }
     },
     async withAdvisoryLock(lockKey, work) {
