@@ -8,6 +8,7 @@ import { createTokenSigner, type TokenSigner } from './platform/auth/tokens.js';
 import { createRateLimiter, type RateLimiter } from './platform/rate-limit.js';
 import { errorHandlerFor, notFoundHandlerFor } from './platform/http/error-handler.js';
 import openApiPlugin from './platform/http/openapi.js';
+import { createValidatorCompiler } from './platform/http/validators.js';
 import healthRoutes from './platform/http/health.routes.js';
 import identityRoutes from './platform/identity/identity.routes.js';
 import facilitiesModule from './modules/facilities/facilities.routes.js';
@@ -42,7 +43,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
 
@@ -64,6 +64,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reply.header('x-request-id', request.id);
   });
 
+  app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler(errorHandlerFor('platform'));
   app.setNotFoundHandler(notFoundHandlerFor('platform'));
 

@@ -104,6 +104,14 @@ describe('facility validation', () => {
     [{ ...MADRID, status: 'closed' }, 'body.status'],
     [{ ...MADRID, unexpected: true }, 'body.unexpected'],
     [{ ...MADRID, cups_list: ['ES12'] }, 'body.cups_list.0'],
+    [{ ...MADRID, logistic_factor: null }, 'body.logistic_factor'],
+    [{ ...MADRID, logistic_factor: true }, 'body.logistic_factor'],
+    [{ ...MADRID, logistic_factor: [0.3] }, 'body.logistic_factor'],
+    [{ ...MADRID, name: 123 }, 'body.name'],
+    [{ ...MADRID, name: ['Madrid'] }, 'body.name'],
+    [{ ...MADRID, cups_list: 'ES1234123456789012JY' }, 'body.cups_list'],
+    [{ ...MADRID, facility_purpose_type: 'castle' }, 'body.facility_purpose_type'],
+    [{ ...MADRID, address: 'x'.repeat(501) }, 'body.address'],
   ])('refuses %j with 422 at %s and stores nothing', async (payload, field) => {
     const before = (await ctx.request({ method: 'GET', url: '/v1/facilities', key: acmeKey })).json().total;
     const { status, body } = await create(payload);
