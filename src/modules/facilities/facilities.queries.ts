@@ -158,8 +158,16 @@ export async function releaseSupplyPoints(db: Queryable, organizationId: string,
   await db.query(sql`DELETE FROM facility_active_cups WHERE organization_id = ${organizationId} AND facility_id = ${facilityId}`);
 }
 
-/** Claims supply points for an active facility; returns the ones another facility already holds. */
-export async function claimSupplyPoints(db: Queryable, organizationId: string, facilityId: string, supplyPoints: string[]) {
+/**
+ * Claims supply points for an active facility; returns the ones another facility holds. A holder
+ * that lets go between our claim and our look-up is claimed again, so success always means held.
+ */
+export async function claimSupplyPoints(
+  db: Queryable,
+  organizationId: string,
+  facilityId: string,
+  supplyPoints: string[],
+): Promise<{ supply_point: string; facility_id: string }[]> {
   if (supplyPoints.length === 0) return [];
   const claimed = await db.query<{ supply_point: string }>(sql`
     INSERT INTO facility_active_cups (organization_id, supply_point, facility_id)
@@ -167,9 +175,11 @@ export async function claimSupplyPoints(db: Queryable, organizationId: string, f
     ON CONFLICT (organization_id, supply_point) DO NOTHING
     RETURNING supply_point`);
   const taken = new Set(claimed.map((row) => row.supply_point));
-  const conflicts = supplyPoints.filter((point) => !taken.has(point));
-  if (conflicts.length === 0) return [];
-  return db.query<{ supply_point: string; facility_id: string }>(sql`
+  const unclaimed = supplyPoints.filter((point) => !taken.has(point));
+  if (unclaimed.length === 0) return [];
+  const holders = await db.query<{ supply_point: string; facility_id: string }>(sql`
     SELECT supply_point, facility_id FROM facility_active_cups
-    WHERE organization_id = ${organizationId} AND supply_point = ANY(${conflicts}::text[])`);
+    WHERE organization_id = ${organizationId} AND supply_point = ANY(${unclaimed}::text[])`);
+  const released = unclaimed.filter((point) => !holders.some((holder) => holder.supply_point === point));
+  return [...holders, ...(await claimSupplyPoints(db, organizationId, facilityId, released))];
 }
