@@ -5,6 +5,8 @@ import type { Database } from './platform/db/database.js';
 import authPlugin from './platform/auth/auth-plugin.js';
 import { createCredentialResolver, type CredentialResolver } from './platform/auth/credentials.js';
 import { createTokenSigner, type TokenSigner } from './platform/auth/tokens.js';
+import { createLoginThrottle, type LoginThrottle } from './platform/auth/login-throttle.js';
+import type { SessionSettings } from './platform/auth/sessions.js';
 import { createRateLimiter, type RateLimiter } from './platform/rate-limit.js';
 import { errorHandlerFor, notFoundHandlerFor } from './platform/http/error-handler.js';
 import openApiPlugin from './platform/http/openapi.js';
@@ -12,6 +14,8 @@ import { createValidatorCompiler } from './platform/http/validators.js';
 import healthRoutes from './platform/http/health.routes.js';
 import identityRoutes from './platform/identity/identity.routes.js';
 import facilitiesModule from './modules/facilities/facilities.routes.js';
+import accountsModule from './modules/accounts/accounts.module.js';
+import { smtpTransport, startMailDelivery } from './platform/mail/outbox.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,6 +23,7 @@ declare module 'fastify' {
     db: Database;
     tokenSigner: TokenSigner;
     credentials: CredentialResolver;
+    sessions: SessionSettings;
   }
 }
 
@@ -28,6 +33,7 @@ export interface AppDependencies {
   db: Database;
   jwtSecret: Uint8Array;
   rateLimiter?: RateLimiter;
+  loginThrottle?: LoginThrottle;
   logger?: boolean;
 }
 
@@ -44,6 +50,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    trustProxy: config.TRUST_PROXY,
   });
 
   const rateLimiter =
@@ -51,13 +58,26 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     createRateLimiter({ limits: { standard: config.RATE_LIMIT_STANDARD, enterprise: config.RATE_LIMIT_ENTERPRISE }, redisUrl: config.REDIS_URL });
   const tokenSigner = createTokenSigner(deps.jwtSecret);
   const credentials = createCredentialResolver(db, tokenSigner);
+  const loginThrottle = deps.loginThrottle ?? createLoginThrottle({ redisUrl: config.REDIS_URL });
+  const sessions: SessionSettings = {
+    signer: tokenSigner,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    throttle: loginThrottle,
+  };
 
   app.decorate('config', config);
   app.decorate('db', db);
   app.decorate('tokenSigner', tokenSigner);
   app.decorate('credentials', credentials);
+  app.decorate('sessions', sessions);
+  if (config.SMTP_URL) {
+    const stopMail = startMailDelivery(db, smtpTransport(config.SMTP_URL), config.MAIL_FROM, (error) => app.log.error({ err: error }, 'mail delivery failed'));
+    app.addHook('onClose', stopMail);
+  }
   app.addHook('onClose', async () => {
     await rateLimiter.close();
+    await loginThrottle.close();
     await db.close();
   });
   app.addHook('onSend', async (request, reply) => {
@@ -73,5 +93,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(healthRoutes);
   await app.register(identityRoutes);
   await app.register(facilitiesModule);
+  await app.register(accountsModule);
   return app;
 }

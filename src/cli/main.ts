@@ -146,7 +146,7 @@ user
     withDatabase(async (db) => {
       const password = process.env.CARBON_ATLAS_PASSWORD ?? (await readStdin()).trim();
       if (password.length < 8) throw new InvalidArgumentError('Password must have at least 8 characters.');
-      const created = await identity.createUser(db, { email: options.email, password, fullName: options.name, isStaff: options.staff ?? false });
+      const created = await identity.createUser(db, { email: options.email, password, ...identity.splitFullName(options.name), isStaff: options.staff ?? false });
       await identity.addMember(db, options.org, created.id, options.role);
       console.log(`${created.id}\t${created.email}\t${options.role} of ${options.org}`);
     }),

@@ -18,9 +18,21 @@ const ConfigSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 2_592_000 }),
+  /** Behind a reverse proxy, take the client address from X-Forwarded-For (for login throttling). */
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  /** Where links in e-mails point; defaults to http://HOST:PORT. */
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Outgoing mail, e.g. smtp://user:pass@mail.example.com:587; without it mail waits in the outbox. */
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Carbon Atlas <no-reply@localhost>' }),
+  /** OpenID Connect sign-in (/api/v1/account/oauth): the issuer, and this server's client id there. */
+  OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /** Defaults to the jwks_uri of the issuer's /.well-known/openid-configuration. */
+  OIDC_JWKS_URI: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
 
-export type Config = Static<typeof ConfigSchema> & { dataDir: string };
+export type Config = Static<typeof ConfigSchema> & { dataDir: string; publicUrl: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -44,5 +56,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
     throw new ConfigError(`Invalid configuration:\n  ${[...problems].join('\n  ')}`);
   }
-  return { ...converted, dataDir: path.resolve(converted.DATA_DIR) };
+  const publicUrl = (converted.PUBLIC_URL ?? `http://${converted.HOST}:${converted.PORT}`).replace(/\/+$/, '');
+  return { ...converted, dataDir: path.resolve(converted.DATA_DIR), publicUrl };
 }

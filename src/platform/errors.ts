@@ -67,6 +67,21 @@ export class ValidationError extends DomainError {
   }
 }
 
+/**
+ * A form whose fields the user must correct (registration, password changes). The plume platform
+ * answers these as `{errors: {field: [messages]}}`, with 403, or 422 where its page says so.
+ */
+export class FormRejectedError extends DomainError {
+  readonly code: ErrorCode;
+  constructor(
+    readonly fieldErrors: Record<string, string[]>,
+    readonly status: 403 | 422 = 403,
+  ) {
+    super(Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; '));
+    this.code = status === 403 ? 'FORBIDDEN' : 'VALIDATION_ERROR';
+  }
+}
+
 export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED';
   readonly status = 429;

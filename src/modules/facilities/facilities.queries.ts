@@ -1,4 +1,5 @@
 import sql, { join, type Sql } from 'sql-template-tag';
+import { containsPattern } from '../../platform/db/like.js';
 import type { Queryable } from '../../platform/db/database.js';
 import type { Facility } from './facilities.schemas.js';
 
@@ -62,14 +63,11 @@ export function toFacility(row: FacilityRow): Facility {
   };
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
 
 /** The filters other than status, each a small fragment, always scoped to the organization. */
 function scopeAndFilters(organizationId: string, filter: FacilityFilter): Sql {
   const conditions = [sql`organization_id = ${organizationId}`];
-  if (filter.name) conditions.push(sql`name ILIKE ${`%${escapeLike(filter.name)}%`}`);
+  if (filter.name) conditions.push(sql`name ILIKE ${containsPattern(filter.name)}`);
   if (filter.country) conditions.push(sql`country = ${filter.country}`);
   if (filter.type) conditions.push(sql`type = ${filter.type}`);
   return join(conditions, ' AND ');

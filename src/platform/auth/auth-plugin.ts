@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { CredentialResolver } from './credentials.js';
-import type { Principal } from './principal.js';
+import type { Principal, TenantPrincipal, UserPrincipal } from './principal.js';
 import { grants, type Scope } from './scopes.js';
 
 export type AuthMode = 'required' | 'optional' | 'none';
@@ -25,10 +25,28 @@ export interface AuthPluginOptions {
   rateLimiter: RateLimiter;
 }
 
-/** The principal of an authenticated route; routes with auth 'required' can rely on it. */
-export function principalOf(request: FastifyRequest): Principal {
+/** The caller of an authenticated route, whether or not it acts for an organization. */
+export function callerOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new UnauthorizedError();
   return request.principal;
+}
+
+/** The caller of a tenant-scoped route: it must act for an organization. */
+export function principalOf(request: FastifyRequest): TenantPrincipal {
+  const principal = callerOf(request);
+  if (principal.organizationId === null || principal.organizationName === null) {
+    throw new ForbiddenError('This credential acts for no organization; send x-organization-id with one you belong to.');
+  }
+  return principal as TenantPrincipal;
+}
+
+/** The caller of a route about the signed-in user's own account: API keys have no user. */
+export function userOf(request: FastifyRequest): UserPrincipal {
+  const principal = callerOf(request);
+  if (principal.kind !== 'user' || !principal.userId || !principal.userEmail) {
+    throw new ForbiddenError('This endpoint needs a user token, not an organization API key.');
+  }
+  return principal as UserPrincipal;
 }
 
 /**

@@ -4,7 +4,8 @@ import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import * as identity from '../identity/identity.service.js';
 import { hashApiKey } from './api-key-secret.js';
 import type { Principal } from './principal.js';
-import { isScope, scopesForRole, type Scope } from './scopes.js';
+import { isScope, scopesForRole, STAC_TOKEN_SCOPES, USER_SCOPES, type Scope } from './scopes.js';
+import * as identityQueries from '../identity/identity.queries.js';
 import { looksLikeJwt, type TokenSigner } from './tokens.js';
 import { ApiKeyCache } from './api-key-cache.js';
 
@@ -53,6 +54,8 @@ export function createCredentialResolver(db: Queryable, signer: TokenSigner): Cr
     }
     return {
       kind: 'api_key',
+      credential: 'api_key',
+      sessionFamilyId: null,
       organizationId: key.organization_id,
       organizationName: key.organization_name,
       userId: null,
@@ -65,26 +68,34 @@ export function createCredentialResolver(db: Queryable, signer: TokenSigner): Cr
     };
   }
 
-  async function fromAccessToken(token: string, organizationId: string | undefined): Promise<Principal> {
-    const claims = await signer.verify(token, 'access');
+  async function fromUserToken(token: string, requested: string | undefined): Promise<Principal> {
+    const claims = await signer.verify(token, ['access', 'stac']);
     if (!claims) throw new UnauthorizedError('Invalid or expired access token.');
     const user = await identity.getUser(db, claims.userId);
-    if (!user || !user.is_active) throw new UnauthorizedError('Invalid or expired access token.');
-    const organization = organizationId ?? claims.organizationId;
-    if (!organization) throw new ForbiddenError('Send x-organization-id: this user belongs to no default organization.');
-    const membership = await identity.getMembership(db, user.id, organization);
-    if (!membership) throw new ForbiddenError('You are not a member of the organization in x-organization-id.');
+    const reissuedSince = user?.sessions_valid_after;
+    if (!user || !user.is_active || (reissuedSince && claims.issuedAt < reissuedSince)) {
+      throw new UnauthorizedError('Invalid or expired access token.');
+    }
+    const stac = claims.type === 'stac';
+    if (stac && !(await identityQueries.selectLiveUserToken(db, claims.tokenId))) throw new UnauthorizedError('This token was revoked.');
+
+    const organization = requested ?? claims.organizationId;
+    const membership = organization ? await identity.getMembership(db, user.id, organization) : undefined;
+    if (requested && !membership) throw new ForbiddenError('You are not a member of the organization in x-organization-id.');
+    const scopes = stac ? STAC_TOKEN_SCOPES : [...USER_SCOPES, ...(membership ? scopesForRole(membership.role) : [])];
     return {
       kind: 'user',
-      organizationId: membership.organization_id,
-      organizationName: membership.organization_name,
+      credential: stac ? 'stac_token' : 'access_token',
+      organizationId: membership?.organization_id ?? null,
+      organizationName: membership?.organization_name ?? null,
       userId: user.id,
       userEmail: user.email,
       apiKeyId: null,
       apiKeyPrefix: null,
-      scopes: new Set<Scope>(scopesForRole(membership.role)),
-      tier: membership.organization_tier,
-      rateLimitKey: `user:${user.id}:${membership.organization_id}`,
+      sessionFamilyId: stac ? null : claims.familyId,
+      scopes: new Set<Scope>(scopes),
+      tier: membership?.organization_tier ?? 'standard',
+      rateLimitKey: `user:${user.id}:${membership?.organization_id ?? '-'}`,
     };
   }
 
@@ -95,7 +106,7 @@ export function createCredentialResolver(db: Queryable, signer: TokenSigner): Cr
       if (apiKey) return fromApiKey(apiKey, organizationId);
       const bearer = bearerToken(headers);
       if (bearer === undefined) return null;
-      return looksLikeJwt(bearer) ? fromAccessToken(bearer, organizationId) : fromApiKey(bearer, organizationId);
+      return looksLikeJwt(bearer) ? fromUserToken(bearer, organizationId) : fromApiKey(bearer, organizationId);
     },
     forget: () => keys.clear(),
   };

@@ -40,6 +40,12 @@ export type Tier = (typeof TIERS)[number];
 const READ_SCOPES = SCOPES.filter((scope) => scope.endsWith(':read'));
 const MEMBER_SCOPES = SCOPES.filter((scope) => scope !== 'organization:admin');
 
+/** Every signed-in user may manage their own account and read the public catalog, organization or not. */
+export const USER_SCOPES: readonly Scope[] = ['account:read', 'account:write', 'catalog:read', 'stac:read'];
+
+/** A STAC token reads the catalog and STAC API and nothing else. */
+export const STAC_TOKEN_SCOPES: readonly Scope[] = ['stac:read', 'catalog:read'];
+
 /** What a signed-in user may do in an organization follows from their role there. */
 export function scopesForRole(role: Role): Scope[] {
   switch (role) {

@@ -4,11 +4,14 @@ import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import * as identity from '../identity/identity.service.js';
 import * as queries from '../identity/identity.queries.js';
 import type { TokenSigner } from './tokens.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { UserRow } from '../identity/identity.service.js';
 
 export interface SessionSettings {
   signer: TokenSigner;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  throttle: LoginThrottle;
 }
 
 export interface TokenPair {
@@ -45,19 +48,36 @@ async function issuePair(
   };
 }
 
-/** Signs a user in; the tokens act for `organizationId`, or the user's first organization. */
+/**
+ * Signs a user in with e-mail and password. Failed attempts are counted per account and per
+ * address (see LoginThrottle) and refused with 429 once over budget, before the password is checked.
+ */
 export async function signIn(
   db: Database,
   settings: SessionSettings,
-  input: { email: string; password: string; organizationId?: string | undefined },
-): Promise<TokenPair> {
-  const user = await identity.authenticateUser(db, input.email, input.password);
+  input: { email: string; password: string; address: string; organizationId?: string | undefined },
+): Promise<{ user: UserRow; pair: TokenPair }> {
+  const attempt = { account: input.email, address: input.address };
+  await settings.throttle.check(attempt);
+  let user: UserRow;
+  try {
+    user = await identity.authenticateUser(db, input.email, input.password);
+  } catch (error) {
+    if (error instanceof UnauthorizedError) await settings.throttle.failed(attempt);
+    throw error;
+  }
+  await settings.throttle.succeeded(attempt);
+  return { user, pair: await startSession(db, settings, user, input.organizationId) };
+}
+
+/** Issues a new session for an authenticated user, acting for `organizationId` or their first organization. */
+export async function startSession(db: Database, settings: SessionSettings, user: UserRow, organizationId?: string): Promise<TokenPair> {
   const memberships = await identity.listMemberships(db, user.id);
-  const organizationId = input.organizationId ?? memberships[0]?.organization_id ?? null;
-  if (input.organizationId && !memberships.some((m) => m.organization_id === input.organizationId)) {
+  if (organizationId && !memberships.some((m) => m.organization_id === organizationId)) {
     throw new ForbiddenError('You are not a member of that organization.');
   }
-  return issuePair(db, settings, { userId: user.id, organizationId, familyId: randomUUID() });
+  await identity.recordLogin(db, user.id);
+  return issuePair(db, settings, { userId: user.id, organizationId: organizationId ?? memberships[0]?.organization_id ?? null, familyId: randomUUID() });
 }
 
 /**
@@ -75,4 +95,20 @@ export async function refresh(db: Database, settings: SessionSettings, refreshTo
   const user = await identity.getUser(db, claims.userId);
   if (!user?.is_active) throw new UnauthorizedError('Invalid or expired refresh token.');
   return issuePair(db, settings, { userId: user.id, organizationId: claims.organizationId, familyId: claims.familyId });
+}
+
+/** Whether a token we issued still works: signature and expiry, then its revocation state. */
+export async function isLiveToken(db: Database, signer: TokenSigner, token: string): Promise<boolean> {
+  const claims = await signer.verify(token, ['access', 'refresh', 'stac']);
+  if (!claims) return false;
+  const user = await identity.getUser(db, claims.userId);
+  if (!user?.is_active) return false;
+  switch (claims.type) {
+    case 'refresh':
+      return queries.isRefreshTokenLive(db, claims.tokenId);
+    case 'stac':
+      return Boolean(await queries.selectLiveUserToken(db, claims.tokenId));
+    case 'access':
+      return !(user.sessions_valid_after && claims.issuedAt < user.sessions_valid_after);
+  }
 }

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
-import { issuePath, type DomainError, ValidationError } from '../errors.js';
+import { FormRejectedError, issuePath, type DomainError, ValidationError } from '../errors.js';
 
 /**
  * Each compatible API answers errors in its own page's format. This is the one place that knows
  * those formats; routes only throw domain errors.
  */
-export type ErrorFamily = 'platform' | 'facilities' | 'emissions';
+export type ErrorFamily = 'platform' | 'facilities' | 'emissions' | 'plume';
 
 export interface ErrorResponse {
   status: number;
@@ -54,7 +54,22 @@ const platform: Formatter = (error) => {
   return { status: error.status, body: { code: error.code, message: error.message } };
 };
 
-const FORMATTERS: Record<ErrorFamily, Formatter> = { platform, facilities, emissions };
+/**
+ * The plume data platform (a Django Ninja service): `{detail}` for errors, Ninja's 422
+ * `{detail: [{type, loc, msg}]}` for invalid input, and `{errors: {field: [...]}}` for rejected forms.
+ */
+const plume: Formatter = (error) => {
+  if (error instanceof FormRejectedError) return { status: error.status, body: { errors: error.fieldErrors } };
+  if (error instanceof ValidationError) {
+    return {
+      status: 422,
+      body: { detail: error.issues.map((issue) => ({ type: issue.type, loc: [issue.location, ...issue.path], msg: issue.message })) },
+    };
+  }
+  return { status: error.status, body: { detail: error.message, code: error.code } };
+};
+
+const FORMATTERS: Record<ErrorFamily, Formatter> = { platform, facilities, emissions, plume };
 
 export function formatError(family: ErrorFamily, error: DomainError): ErrorResponse {
   return FORMATTERS[family](error);
@@ -71,6 +86,20 @@ export const ErrorSchemas = {
       ]),
     },
     { $id: 'FacilitiesError', title: 'FacilitiesError' },
+  ),
+  plume: Type.Object(
+    {
+      detail: Type.Union([
+        Type.String(),
+        Type.Array(Type.Object({ type: Type.String(), loc: Type.Array(Type.Union([Type.String(), Type.Integer()])), msg: Type.String() })),
+      ]),
+      code: Type.Optional(Type.String({ examples: ['UNAUTHORIZED'] })),
+    },
+    { $id: 'PlumeError', title: 'PlumeError' },
+  ),
+  plumeForm: Type.Object(
+    { errors: Type.Record(Type.String(), Type.Array(Type.String()), { examples: [{ password1: ['This password is too common.'] }] }) },
+    { $id: 'PlumeFormError', title: 'PlumeFormError' },
   ),
   platform: Type.Object(
     {

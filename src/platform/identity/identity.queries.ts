@@ -28,12 +28,20 @@ export interface ApiKeyCredentialRow extends ApiKeyRow {
 
 export interface UserRow {
   id: string;
+  /** The integer id the plume platform's account pages use. */
+  number: number;
   email: string;
-  full_name: string;
+  first_name: string;
+  last_name: string;
   password_hash: string | null;
   is_active: boolean;
   is_staff: boolean;
+  is_superuser: boolean;
+  email_verified_at: Date | null;
+  sessions_valid_after: Date | null;
 }
+
+const USER_COLUMNS = sql`id, number, email, first_name, last_name, password_hash, is_active, is_staff, is_superuser, email_verified_at, sessions_valid_after`;
 
 export interface MembershipRow {
   organization_id: string;
@@ -99,23 +107,34 @@ export async function touchApiKey(db: Queryable, organizationId: string, id: str
   await db.query(sql`UPDATE api_keys SET last_used_at = now() WHERE organization_id = ${organizationId} AND id = ${id}`);
 }
 
-export async function insertUser(db: Queryable, input: { email: string; passwordHash: string | null; fullName: string; isStaff: boolean }) {
+export interface NewUserRow {
+  email: string;
+  passwordHash: string | null;
+  firstName: string;
+  lastName: string;
+  isStaff: boolean;
+  /** Null until the user follows the link in the verification e-mail. */
+  emailVerifiedAt: Date | null;
+}
+
+export async function insertUser(db: Queryable, input: NewUserRow) {
   const [row] = await db.query<UserRow>(sql`
-    INSERT INTO users (email, password_hash, full_name, is_staff) VALUES (${input.email}, ${input.passwordHash}, ${input.fullName}, ${input.isStaff})
+    INSERT INTO users (email, password_hash, first_name, last_name, is_staff, email_verified_at)
+    VALUES (${input.email}, ${input.passwordHash}, ${input.firstName}, ${input.lastName}, ${input.isStaff}, ${input.emailVerifiedAt})
     ON CONFLICT ((lower(email))) DO NOTHING
-    RETURNING id, email, full_name, password_hash, is_active, is_staff`);
+    RETURNING ${USER_COLUMNS}`);
   return row;
 }
 
 export async function selectUserByEmail(db: Queryable, email: string) {
   const [row] = await db.query<UserRow>(sql`
-    SELECT id, email, full_name, password_hash, is_active, is_staff FROM users WHERE lower(email) = lower(${email})`);
+    SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower(${email})`);
   return row;
 }
 
 export async function selectUser(db: Queryable, id: string) {
   const [row] = await db.query<UserRow>(sql`
-    SELECT id, email, full_name, password_hash, is_active, is_staff FROM users WHERE id = ${id}`);
+    SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}`);
   return row;
 }
 
@@ -160,4 +179,90 @@ export async function spendRefreshToken(db: Queryable, id: string): Promise<bool
 
 export async function revokeRefreshFamily(db: Queryable, familyId: string) {
   await db.query(sql`UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE family_id = ${familyId}`);
+}
+
+export async function selectUserByNumber(db: Queryable, number: number) {
+  const [row] = await db.query<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users WHERE number = ${number}`);
+  return row;
+}
+
+export async function updatePasswordHash(db: Queryable, userId: string, passwordHash: string) {
+  await db.query(sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${userId}`);
+}
+
+/** Access tokens issued before now stop working. */
+export async function invalidateIssuedAccessTokens(db: Queryable, userId: string, at: Date) {
+  await db.query(sql`UPDATE users SET sessions_valid_after = ${at} WHERE id = ${userId}`);
+}
+
+export async function markEmailVerified(db: Queryable, userId: string) {
+  await db.query(sql`UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now() WHERE id = ${userId}`);
+}
+
+export async function recordLogin(db: Queryable, userId: string) {
+  await db.query(sql`UPDATE users SET last_login_at = now() WHERE id = ${userId}`);
+}
+
+/** Revokes every live refresh token of a user except those of one family (the session that asked). */
+export async function revokeUserRefreshTokens(db: Queryable, userId: string, exceptFamilyId: string | null) {
+  await db.query(sql`
+    UPDATE refresh_tokens SET revoked_at = now()
+    WHERE user_id = ${userId} AND revoked_at IS NULL AND spent_at IS NULL
+      AND (${exceptFamilyId}::uuid IS NULL OR family_id <> ${exceptFamilyId}::uuid)`);
+}
+
+export interface UserTokenRow {
+  jti: string;
+  user_id: string;
+  organization_id: string | null;
+  name: string | null;
+  token_type: 'stac';
+  scopes: string[];
+  created_at: Date;
+  modified_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+const USER_TOKEN_COLUMNS = sql`jti, user_id, organization_id, name, token_type, scopes, created_at, modified_at, expires_at, revoked_at`;
+
+export async function insertUserToken(
+  db: Queryable,
+  input: { jti: string; userId: string; organizationId: string | null; name: string | null; scopes: readonly string[]; expiresAt: Date },
+) {
+  const [row] = await db.query<UserTokenRow>(sql`
+    INSERT INTO user_tokens (jti, user_id, organization_id, name, token_type, scopes, expires_at)
+    VALUES (${input.jti}, ${input.userId}, ${input.organizationId}, ${input.name}, 'stac', ${[...input.scopes]}::text[], ${input.expiresAt})
+    RETURNING ${USER_TOKEN_COLUMNS}`);
+  return row!;
+}
+
+export async function selectLiveUserToken(db: Queryable, jti: string) {
+  const [row] = await db.query<UserTokenRow>(sql`
+    SELECT ${USER_TOKEN_COLUMNS} FROM user_tokens WHERE jti = ${jti} AND revoked_at IS NULL AND expires_at > now()`);
+  return row;
+}
+
+export function selectUserTokens(db: Queryable, userId: string) {
+  return db.query<UserTokenRow>(sql`
+    SELECT ${USER_TOKEN_COLUMNS} FROM user_tokens
+    WHERE user_id = ${userId} AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at, jti`);
+}
+
+export async function revokeUserToken(db: Queryable, userId: string, jti: string) {
+  const [row] = await db.query<UserTokenRow>(sql`
+    UPDATE user_tokens SET revoked_at = now(), modified_at = now()
+    WHERE user_id = ${userId} AND jti = ${jti} AND revoked_at IS NULL
+    RETURNING ${USER_TOKEN_COLUMNS}`);
+  return row;
+}
+
+export async function isRefreshTokenLive(db: Queryable, id: string) {
+  const rows = await db.query(sql`
+    SELECT 1 FROM refresh_tokens WHERE id = ${id} AND spent_at IS NULL AND revoked_at IS NULL AND expires_at > now()`);
+  return rows.length === 1;
+}
+
+export async function clearPassword(db: Queryable, userId: string) {
+  await db.query(sql`UPDATE users SET password_hash = NULL, updated_at = now() WHERE id = ${userId}`);
 }

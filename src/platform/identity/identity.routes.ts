@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { principalOf } from '../auth/auth-plugin.js';
+import { callerOf, principalOf } from '../auth/auth-plugin.js';
 import { grants, isScope, type Scope, type Tier } from '../auth/scopes.js';
 import { refresh, signIn } from '../auth/sessions.js';
 import { ValidationError } from '../errors.js';
@@ -40,22 +40,18 @@ function apiKeyView(row: ApiKeyRow) {
 /** Who am I, sign-in with e-mail and password, token refresh, and the organization's API keys. */
 export default async function identityRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const sessionSettings = () => ({
-    signer: app.tokenSigner,
-    accessTtlSeconds: app.config.ACCESS_TOKEN_TTL_SECONDS,
-    refreshTtlSeconds: app.config.REFRESH_TOKEN_TTL_SECONDS,
-  });
 
   app.get(
     '/v1/whoami',
     { schema: { operationId: 'whoAmI', tags: ['identity'], summary: 'The organization, user, scopes and tier of the caller', response: { 200: WhoAmI, ...platformErrorResponses } } },
     async (request) => {
-      const principal = principalOf(request);
+      const principal = callerOf(request);
       return {
-        organization: { id: principal.organizationId, name: principal.organizationName },
+        organization:
+          principal.organizationId && principal.organizationName ? { id: principal.organizationId, name: principal.organizationName } : null,
         user: principal.userId ? { id: principal.userId, email: principal.userEmail ?? '' } : null,
         api_key: principal.apiKeyId ? { id: principal.apiKeyId, prefix: principal.apiKeyPrefix ?? '' } : null,
-        credential: principal.kind === 'api_key' ? ('api_key' as const) : ('access_token' as const),
+        credential: principal.credential,
         scopes: [...principal.scopes].sort(),
         tier: principal.tier,
       };
@@ -71,15 +67,18 @@ export default async function identityRoutes(instance: FastifyInstance) {
         tags: ['identity'],
         summary: 'Exchange e-mail and password for an access/refresh token pair',
         body: SignInBody,
-        response: { 200: TokenPairSchema, 401: ErrorSchemas.platform, 403: ErrorSchemas.platform, 422: ErrorSchemas.platform },
+        response: { 200: TokenPairSchema, 401: ErrorSchemas.platform, 403: ErrorSchemas.platform, 422: ErrorSchemas.platform, 429: ErrorSchemas.platform },
       },
     },
-    (request) =>
-      signIn(app.db, sessionSettings(), {
+    async (request) => {
+      const { pair } = await signIn(app.db, app.sessions, {
         email: request.body.email,
         password: request.body.password,
+        address: request.ip,
         organizationId: request.body.organization_id,
-      }),
+      });
+      return pair;
+    },
   );
 
   app.post(
@@ -94,7 +93,7 @@ export default async function identityRoutes(instance: FastifyInstance) {
         response: { 200: TokenPairSchema, 401: ErrorSchemas.platform, 422: ErrorSchemas.platform },
       },
     },
-    (request) => refresh(app.db, sessionSettings(), request.body.refresh_token),
+    (request) => refresh(app.db, app.sessions, request.body.refresh_token),
   );
 
   app.get(

@@ -6,10 +6,10 @@ export const ScopeSchema = Type.Enum([...SCOPES]);
 export const TierSchema = Type.Enum([...TIERS]);
 
 export const WhoAmI = Type.Object({
-  organization: Type.Object({ id: Uuid, name: Type.String() }),
+  organization: Type.Union([Type.Object({ id: Uuid, name: Type.String() }), Type.Null()]),
   user: Type.Union([Type.Object({ id: Uuid, email: Type.String() }), Type.Null()]),
   api_key: Type.Union([Type.Object({ id: Uuid, prefix: Type.String() }), Type.Null()]),
-  credential: Type.Enum(['api_key', 'access_token']),
+  credential: Type.Enum(['api_key', 'access_token', 'stac_token']),
   scopes: Type.Array(ScopeSchema),
   tier: TierSchema,
 });

@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../db/database.js';
-import { ConflictError, NotFoundError, UnauthorizedError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.js';
 import { generateApiKey, hashApiKey, visiblePrefix } from '../auth/api-key-secret.js';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { SCOPES, type Role, type Scope, type Tier } from '../auth/scopes.js';
@@ -80,19 +80,50 @@ export async function ensureBootstrapApiKey(db: Database, secret: string) {
   return BOOTSTRAP_ORGANIZATION_ID;
 }
 
-export async function createUser(
-  db: Queryable,
-  input: { email: string; password: string; fullName?: string; isStaff?: boolean },
-) {
-  const row = await queries.insertUser(db, {
+export interface NewUser {
+  email: string;
+  /** Null for users who only sign in through an OpenID Connect provider. */
+  password: string | null;
+  firstName?: string;
+  lastName?: string;
+  isStaff?: boolean;
+  /** Operators and identity providers vouch for an address; self-registered users must verify it. */
+  emailVerified?: boolean;
+}
+
+/** Creates a user, or returns undefined when the e-mail is taken. */
+export async function insertUser(db: Queryable, input: NewUser) {
+  return queries.insertUser(db, {
     email: input.email.trim(),
-    passwordHash: await hashPassword(input.password),
-    fullName: input.fullName ?? '',
+    passwordHash: input.password === null ? null : await hashPassword(input.password),
+    firstName: input.firstName ?? '',
+    lastName: input.lastName ?? '',
     isStaff: input.isStaff ?? false,
+    emailVerifiedAt: input.emailVerified === false ? null : new Date(),
   });
+}
+
+export async function createUser(db: Queryable, input: NewUser) {
+  const row = await insertUser(db, input);
   if (!row) throw new ConflictError('A user with this e-mail already exists.');
   return row;
 }
+
+export function splitFullName(fullName: string): { firstName: string; lastName: string } {
+  const [first = '', ...rest] = fullName.trim().split(/\s+/);
+  return { firstName: first, lastName: rest.join(' ') };
+}
+
+export async function setPassword(db: Queryable, userId: string, password: string) {
+  await queries.updatePasswordHash(db, userId, await hashPassword(password));
+}
+
+export const getUserByEmail = queries.selectUserByEmail;
+export const getUserByNumber = queries.selectUserByNumber;
+export const markEmailVerified = queries.markEmailVerified;
+export const recordLogin = queries.recordLogin;
+export const revokeUserRefreshTokens = queries.revokeUserRefreshTokens;
+export const invalidateIssuedAccessTokens = queries.invalidateIssuedAccessTokens;
 
 export async function addMember(db: Queryable, organizationId: string, userId: string, role: Role) {
   await getOrganization(db, organizationId);
@@ -103,10 +134,26 @@ export const listMemberships = queries.selectMemberships;
 export const getMembership = queries.selectMembership;
 export const getUser = queries.selectUser;
 
-/** The active user with these credentials; the same error and similar time whether or not the e-mail exists. */
+/**
+ * The active, verified user with these credentials; the same error and similar time whether or not
+ * the e-mail exists. Only someone who knows the password learns that an address awaits verification.
+ */
 export async function authenticateUser(db: Queryable, email: string, password: string) {
   const user = await queries.selectUserByEmail(db, email);
   const valid = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
-  if (!user || !valid || !user.is_active) throw new UnauthorizedError('Invalid e-mail or password.');
+  if (!user || !valid || !user.is_active) throw new UnauthorizedError('No active account found with the given credentials.');
+  if (!user.email_verified_at) throw new ForbiddenError('Verify your e-mail address first: follow the link we sent you.');
   return user;
 }
+
+/** Whether a password is this user's; false for users without one. */
+export async function checkPassword(db: Queryable, userId: string, password: string) {
+  const user = await queries.selectUser(db, userId);
+  const valid = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
+  return valid && Boolean(user?.password_hash);
+}
+
+export const createUserToken = queries.insertUserToken;
+export const listUserTokens = queries.selectUserTokens;
+export const revokeUserToken = queries.revokeUserToken;
+export const clearPassword = queries.clearPassword;

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { startSession } from '../../platform/auth/sessions.js';
+import { ErrorSchemas } from '../../platform/http/error-families.js';
+import * as oauth from './oauth.service.js';
+import { plumeTokenPair } from './tokens.service.js';
+import { OAuthBody, OAuthState, TokenPairResponse } from './accounts.schemas.js';
+
+const TAGS = ['account'];
+
+export default async function oauthRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_JWKS_URI: jwksUri } = app.config;
+  const verifier = issuer && clientId ? new oauth.OidcVerifier({ issuer, clientId, jwksUri }) : undefined;
+
+  app.get(
+    '/account/oauth/state',
+    {
+      config: { auth: 'none' },
+      schema: { operationId: 'oauthState', tags: TAGS, summary: 'A single-use state and nonce to start an OpenID Connect sign-in (a Carbon Atlas addition)', response: { 200: OAuthState, 429: ErrorSchemas.plume } },
+    },
+    () => oauth.issueState(app.db),
+  );
+
+  app.post(
+    '/account/oauth',
+    {
+      config: { auth: 'none' },
+      schema: { operationId: 'oauth', tags: TAGS, summary: "Oauth: exchange the identity provider's id_token for a token pair", body: OAuthBody, response: { 200: TokenPairResponse, 403: ErrorSchemas.plume, 422: ErrorSchemas.plume } },
+    },
+    async (request) => {
+      const user = await oauth.oauthUser(app.db, verifier, issuer ?? '', request.body);
+      return plumeTokenPair(app.db, user, await startSession(app.db, app.sessions, user));
+    },
+  );
+}

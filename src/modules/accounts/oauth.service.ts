@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { Database } from '../../platform/db/database.js';
+import { ForbiddenError } from '../../platform/errors.js';
+import * as identity from '../../platform/identity/identity.service.js';
+import * as queries from './oauth.queries.js';
+import { digest } from './one-time-links.js';
+
+export const STATE_TTL_SECONDS = 600;
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  jwksUri?: string | undefined;
+}
+
+type KeySet = ReturnType<typeof createRemoteJWKSet>;
+
+/**
+ * Verifies OpenID Connect id_tokens from one configured issuer. Its signing keys come from the
+ * issuer's JWKS (jose fetches and caches them, refetching on an unknown key id).
+ */
+export class OidcVerifier {
+  private keySet: Promise<KeySet> | undefined;
+
+  constructor(private readonly settings: OidcSettings) {}
+
+  private async discoverKeySet(): Promise<KeySet> {
+    let uri = this.settings.jwksUri;
+    if (!uri) {
+      const response = await fetch(`${this.settings.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+      if (!response.ok) throw new Error(`OpenID discovery answered ${response.status}`);
+      uri = ((await response.json()) as { jwks_uri?: string }).jwks_uri;
+      if (!uri) throw new Error('OpenID discovery document has no jwks_uri');
+    }
+    return createRemoteJWKSet(new URL(uri));
+  }
+
+  async verify(idToken: string): Promise<JWTPayload> {
+    this.keySet ??= this.discoverKeySet().catch((error: unknown) => {
+      this.keySet = undefined;
+      throw error;
+    });
+    const { payload } = await jwtVerify(idToken, await this.keySet, {
+      issuer: this.settings.issuer,
+      audience: this.settings.clientId,
+      algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
+    });
+    return payload;
+  }
+}
+
+/** A single-use state and the nonce the identity provider must put into the id_token. */
+export async function issueState(db: Database) {
+  const state = randomBytes(32).toString('base64url');
+  const nonce = randomBytes(16).toString('base64url');
+  await queries.insertState(db, { stateHash: digest(state), nonce, ttlSeconds: STATE_TTL_SECONDS });
+  return { state, nonce, expires_in: STATE_TTL_SECONDS };
+}
+
+const REFUSED = 'OpenID Connect sign-in refused.';
+
+/**
+ * Signs in the user an id_token names: the account already linked to this issuer and subject, else
+ * the account with its verified e-mail (then linked), else a new account. Every failure is one 403.
+ */
+export async function oauthUser(db: Database, verifier: OidcVerifier | undefined, issuer: string, input: { id_token: string; state: string }) {
+  if (!verifier) throw new ForbiddenError('OpenID Connect sign-in is not configured on this server.');
+  const nonce = await queries.spendState(db, digest(input.state));
+  if (!nonce) throw new ForbiddenError(`${REFUSED} Unknown, used or expired state.`);
+  let claims: JWTPayload;
+  try {
+    claims = await verifier.verify(input.id_token);
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError) throw new ForbiddenError(`${REFUSED} ${error.code}.`);
+    throw error;
+  }
+  if (claims.nonce !== nonce) throw new ForbiddenError(`${REFUSED} The id_token's nonce does not match the state.`);
+  if (!claims.sub) throw new ForbiddenError(`${REFUSED} The id_token has no subject.`);
+  const subject = claims.sub;
+
+  return db.transaction(async (tx) => {
+    const linkedId = await queries.selectLinkedUserId(tx, issuer, subject);
+    let user = linkedId ? await identity.getUser(tx, linkedId) : undefined;
+    if (!user) {
+      const email = typeof claims.email === 'string' ? claims.email.trim() : '';
+      if (!email || claims.email_verified !== true) throw new ForbiddenError(`${REFUSED} The provider did not vouch for an e-mail address.`);
+      user =
+        (await identity.getUserByEmail(tx, email)) ??
+        (await identity.createUser(tx, {
+          email,
+          password: null,
+          firstName: typeof claims.given_name === 'string' ? claims.given_name.slice(0, 150) : '',
+          lastName: typeof claims.family_name === 'string' ? claims.family_name.slice(0, 150) : '',
+          emailVerified: true,
+        }));
+      // A password set on an address nobody verified may be a squatter's: it must not survive the link.
+      if (!user.email_verified_at) await identity.clearPassword(tx, user.id);
+      await queries.insertIdentity(tx, { issuer, subject, userId: user.id });
+      // The provider vouched for the address, which is all verification would have proved.
+      await identity.markEmailVerified(tx, user.id);
+    }
+    if (!user.is_active) throw new ForbiddenError(`${REFUSED} This account is disabled.`);
+    return user;
+  });
+}
