@@ -59,7 +59,7 @@ export default async function registrationRoutes(instance: FastifyInstance) {
     '/account/change_password',
     {
       config: { scopes: ['account:write'] },
-      schema: { operationId: 'changePassword', tags: TAGS, summary: "Change Password; other sessions' refresh tokens are revoked", body: ChangePasswordBody, response: { 204: NoContent, ...plumeErrors, ...formErrors } },
+      schema: { operationId: 'changePassword', tags: TAGS, summary: "Change Password; other sessions' refresh tokens are revoked", body: ChangePasswordBody, response: { 204: NoContent, ...formErrors } },
     },
     async (request, reply) => {
       await registration.changePassword(app.db, app.sessions.throttle, { ...userOf(request), address: request.ip }, request.body);

@@ -9,5 +9,7 @@ export const plumeErrors = {
   429: ErrorSchemas.plume,
 };
 
-export const formErrors = { 403: ErrorSchemas.plumeForm, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
+/** Form endpoints answer `{errors}` for rejected fields and `{detail}` for everything else. */
+const formOrPlain = Type.Union([ErrorSchemas.plumeForm, ErrorSchemas.plume]);
+export const formErrors = { 401: ErrorSchemas.plume, 403: formOrPlain, 422: formOrPlain, 429: ErrorSchemas.plume };
 export const NoContent = Type.Null({ description: 'Done; no content.' });
