@@ -62,11 +62,10 @@ export async function createStacToken(
 ) {
   const now = Date.now();
   const expiresAt = expiryOf(input.expiration_date, now);
-  const ttlSeconds = Math.floor((expiresAt.getTime() - now) / 1000);
   const jti = randomUUID();
   const signed = await signer.sign(
     { tokenId: jti, userId: caller.userId, organizationId: caller.organizationId, familyId: jti, type: 'stac' },
-    ttlSeconds,
+    { until: expiresAt },
   );
   const row = await identity.createUserToken(db, {
     jti,

@@ -20,7 +20,7 @@ export interface TokenClaims {
 export interface TokenSigner {
   sign(
     claims: Omit<TokenClaims, 'tokenId' | 'expiresAt' | 'issuedAt'> & { tokenId?: string },
-    ttlSeconds: number,
+    lifetime: number | { until: Date },
   ): Promise<{ token: string; claims: TokenClaims }>;
   /** Returns the claims of a valid, unexpired token of one of the expected types, or null. */
   verify(token: string, expected: TokenType | readonly TokenType[]): Promise<TokenClaims | null>;
@@ -28,10 +28,11 @@ export interface TokenSigner {
 
 export function createTokenSigner(secret: Uint8Array): TokenSigner {
   return {
-    async sign(claims, ttlSeconds) {
+    async sign(claims, lifetime) {
       const tokenId = claims.tokenId ?? randomUUID();
       const nowMs = Date.now();
       const nowSeconds = Math.floor(nowMs / 1000);
+      const expiresAtSeconds = typeof lifetime === 'number' ? nowSeconds + lifetime : Math.floor(lifetime.until.getTime() / 1000);
       // `ims`: the issue time in milliseconds, so a session ended this very second can still be told apart.
       const token = await new SignJWT({ org: claims.organizationId, fam: claims.familyId, typ: claims.type, ims: nowMs })
         .setProtectedHeader({ alg: 'HS256' })
@@ -40,7 +41,7 @@ export function createTokenSigner(secret: Uint8Array): TokenSigner {
         .setSubject(claims.userId)
         .setJti(tokenId)
         .setIssuedAt(nowSeconds)
-        .setExpirationTime(nowSeconds + ttlSeconds)
+        .setExpirationTime(expiresAtSeconds)
         .sign(secret);
       return {
         token,
@@ -51,7 +52,7 @@ export function createTokenSigner(secret: Uint8Array): TokenSigner {
           type: claims.type,
           tokenId,
           issuedAt: new Date(nowMs),
-          expiresAt: new Date((nowSeconds + ttlSeconds) * 1000),
+          expiresAt: new Date(expiresAtSeconds * 1000),
         },
       };
     },
