@@ -126,7 +126,7 @@ export const UserPage = Type.Object({ items: Type.Array(User), count: Type.Integ
 export const SearchRequestBody = Type.Object({
   aoi_id: Type.Optional(Type.Union([Uuid, Type.Null()])),
   name: Type.Optional(Type.String({ maxLength: 200 })),
-  query: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { default: {} })),
+  query: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Any JSON object; {} when created without one.' })),
   change_detection_enabled: Type.Optional(Type.Boolean()),
   change_detection_schedule: Type.Optional(Type.Union([Type.Enum([...SCHEDULES]), Type.Null()])),
 });

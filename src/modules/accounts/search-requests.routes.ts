@@ -39,7 +39,11 @@ export default async function searchRequestRoutes(instance: FastifyInstance) {
   app.delete(
     '/account/search-request/:pk',
     { config: write, schema: { operationId: 'deleteSearchRequest', tags: TAGS, summary: 'Search Request Delete', params: SearchRequestParams, response: { 200: Type.String(), ...withNotFound } } },
-    (request) => searches.deleteSearchRequest(app.db, userOf(request).userId, request.params.pk),
+    async (request, reply) => {
+      const message = await searches.deleteSearchRequest(app.db, userOf(request).userId, request.params.pk);
+      // A bare string is sent as text by default; the page answers a JSON string.
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(message));
+    },
   );
 
   app.get(
