@@ -8,6 +8,7 @@ import { isScope, ROLES, SCOPES, TIERS, type Role, type Scope, type Tier } from 
 import * as identity from '../platform/identity/identity.service.js';
 import { seedDemoData, type SeedResult } from '../platform/seed.js';
 import { startServer } from '../server.js';
+import { deliverDueMail, listMail, smtpTransport } from '../platform/mail/outbox.js';
 
 function config(): Config {
   return loadConfig(process.env);
@@ -149,6 +150,42 @@ user
       const created = await identity.createUser(db, { email: options.email, password, ...identity.splitFullName(options.name), isStaff: options.staff ?? false });
       await identity.addMember(db, options.org, created.id, options.role);
       console.log(`${created.id}\t${created.email}\t${options.role} of ${options.org}`);
+    }),
+  );
+
+const mail = program.command('mail').description('The e-mail outbox (verification and password-reset links)');
+mail
+  .command('list')
+  .description('Show queued and sent messages, newest first, so an operator without SMTP can pass links on')
+  .option('--to <email>', 'only messages to this address')
+  .option('--unsent', 'only messages not yet delivered')
+  .option('--limit <n>', 'how many', (value) => Number.parseInt(value, 10), 20)
+  .option('--json', 'machine-readable output')
+  .action((options: { to?: string; unsent?: boolean; limit: number; json?: boolean }) =>
+    withDatabase(async (db) => {
+      const messages = await listMail(db, { ...(options.to ? { to: options.to } : {}), unsentOnly: options.unsent ?? false, limit: options.limit });
+      if (options.json) return console.log(JSON.stringify(messages, null, 2));
+      for (const message of messages) {
+        const status = message.sent_at ? `sent ${message.sent_at.toISOString()}` : `queued${message.last_error ? ` (last error: ${message.last_error})` : ''}`;
+        console.log(`#${message.id} to ${message.to_address} · ${message.created_at.toISOString()} · ${status}\nSubject: ${message.subject}\n\n${message.body_text}\n`);
+      }
+      if (messages.length === 0) console.log('No messages.');
+    }),
+  );
+mail
+  .command('send')
+  .description('Deliver every due message now through SMTP_URL')
+  .action(() =>
+    withDatabase(async (db) => {
+      const settings = config();
+      if (!settings.SMTP_URL) throw new InvalidArgumentError('Set SMTP_URL to send mail.');
+      const transport = smtpTransport(settings.SMTP_URL);
+      try {
+        const { sent, failed } = await deliverDueMail(db, transport, settings.MAIL_FROM);
+        console.log(`Sent ${sent}, failed ${failed} (failures are retried with back-off).`);
+      } finally {
+        transport.close();
+      }
     }),
   );
 

@@ -29,12 +29,18 @@ export function selectMessages(db: Queryable, options: { unsentOnly: boolean; to
     ORDER BY id DESC LIMIT ${options.limit}`);
 }
 
-/** Claims the next due message; concurrent senders skip messages another sender holds. */
-export async function claimDueMessage(db: Queryable) {
+/**
+ * Leases the next due message for five minutes, so no other sender takes it while this one talks
+ * to the SMTP server outside any transaction; a sender that dies leaves it due again afterwards.
+ */
+export async function leaseDueMessage(db: Queryable) {
   const [row] = await db.query<OutboxRow>(sql`
-    SELECT ${COLUMNS} FROM email_outbox
-    WHERE sent_at IS NULL AND next_attempt_at <= now() AND attempts < 10
-    ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`);
+    UPDATE email_outbox SET next_attempt_at = now() + interval '5 minutes'
+    WHERE id = (
+      SELECT id FROM email_outbox
+      WHERE sent_at IS NULL AND next_attempt_at <= now() AND attempts < 10
+      ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING ${COLUMNS}`);
   return row;
 }
 
@@ -47,6 +53,6 @@ export async function markFailed(db: Queryable, id: number, error: string) {
   await db.query(sql`
     UPDATE email_outbox
     SET attempts = attempts + 1, last_error = ${error.slice(0, 1000)},
-        next_attempt_at = now() + make_interval(mins => power(2, attempts)::int)
+        next_attempt_at = now() + make_interval(mins => power(2, least(attempts, 10))::int)
     WHERE id = ${id}`);
 }

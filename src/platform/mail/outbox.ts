@@ -38,23 +38,17 @@ export function smtpTransport(smtpUrl: string): MailTransport {
 export async function deliverDueMail(db: Database, transport: MailTransport, from: string) {
   let sent = 0;
   let failed = 0;
-  for (;;) {
-    const outcome = await db.transaction(async (tx) => {
-      const message = await queries.claimDueMessage(tx);
-      if (!message) return 'idle' as const;
-      try {
-        await transport.send({ from, to: message.to_address, subject: message.subject, text: message.body_text });
-        await queries.markSent(tx, message.id);
-        return 'sent' as const;
-      } catch (error) {
-        await queries.markFailed(tx, message.id, error instanceof Error ? error.message : String(error));
-        return 'failed' as const;
-      }
-    });
-    if (outcome === 'idle') return { sent, failed };
-    if (outcome === 'sent') sent += 1;
-    else failed += 1;
+  for (let message = await queries.leaseDueMessage(db); message; message = await queries.leaseDueMessage(db)) {
+    try {
+      await transport.send({ from, to: message.to_address, subject: message.subject, text: message.body_text });
+      await queries.markSent(db, message.id);
+      sent += 1;
+    } catch (error) {
+      await queries.markFailed(db, message.id, error instanceof Error ? error.message : String(error));
+      failed += 1;
+    }
   }
+  return { sent, failed };
 }
 
 /** Delivers the outbox every few seconds until stopped; used by `serve` when SMTP_URL is set. */
