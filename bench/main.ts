@@ -8,6 +8,7 @@ import { FacilityPage } from '../src/modules/facilities/facilities.schemas.js';
 import { benchEnv, pgliteBackend, postgresBackend, type Backend } from './backends.js';
 import { seedFacilitiesFixture } from './facilities-fixture.js';
 import { runLoad, type LoadResult } from './load.js';
+import { benchLoginGuessing, printLoginGuessing } from './login.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
@@ -72,15 +73,28 @@ function row(label: string, result: LoadResult) {
 }
 
 async function main() {
-  const only = process.argv.find((arg) => arg === '--pg-only' || arg === '--pglite-only');
+  const only = process.argv.find((arg) => arg === '--pg-only' || arg === '--pglite-only' || arg === '--login-only');
+  if (only === '--login-only') {
+    const backend = await pgliteBackend();
+    try {
+      printLoginGuessing(await benchLoginGuessing(backend, SECONDS));
+    } finally {
+      await backend.dispose();
+    }
+    return;
+  }
   const backends: (() => Promise<Backend>)[] = [];
   if (only !== '--pglite-only') backends.push(() => postgresBackend(ADMIN_URL));
   if (only !== '--pg-only') backends.push(pgliteBackend);
 
   const figures = [];
+  const logins = [];
   for (const open of backends) {
     const backend = await open();
     try {
+      const login = await benchLoginGuessing(backend, SECONDS);
+      printLoginGuessing(login);
+      logins.push(login);
       const cached = await benchFacilitiesList(backend, 32);
       const uncached = await benchFacilitiesList(backend, 0, cached.fixture);
       for (const result of [cached, uncached]) {
@@ -99,6 +113,7 @@ async function main() {
   }
   console.log(
     `BENCH_JSON ${JSON.stringify({
+      login_guessing: logins.map((l) => ({ backend: l.backend, seconds: l.seconds, checked_unthrottled: l.baseline.evaluated, checked_throttled: l.throttled.evaluated, refused: l.throttled.refused, spraying_checked: l.spraying.evaluated, ratio: Number(l.ratio.toFixed(4)) })),
       facilities_list: figures.map((f) => ({ backend: f.backend, cache: f.cache, app_rps: Math.round(f.measured.requestsPerSecond), bare_rps: Math.round(f.baseline.requestsPerSecond), ratio: Number(f.ratio.toFixed(3)), bytes_rps: Math.round(f.bytesBaseline.requestsPerSecond), bytes_ratio: Number(f.bytesRatio.toFixed(3)), app_p50_ms: f.measured.p50, app_p99_ms: f.measured.p99 })),
     })}`,
   );

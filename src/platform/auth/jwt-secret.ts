@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -10,10 +10,16 @@ export async function resolveJwtSecret(configured: string | undefined, dataDir: 
   if (configured) return new TextEncoder().encode(configured);
   const file = path.join(dataDir, 'jwt-secret');
   await mkdir(dataDir, { recursive: true });
+  // Written whole under a private name, then linked into place: a concurrent starter either wins
+  // the link or reads the complete winner, never a half-written file.
+  const candidate = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  await writeFile(candidate, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
   try {
-    await writeFile(file, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
+    await link(candidate, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await rm(candidate, { force: true });
   }
   const secret = (await readFile(file, 'utf8')).trim();
   return new TextEncoder().encode(secret);
