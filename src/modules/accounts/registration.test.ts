@@ -158,6 +158,19 @@ describe('password reset', () => {
   });
 });
 
+describe('expired password-reset links', () => {
+  it('answers 403 once the hour has passed', async () => {
+    const user = await signedInUser(ctx, 'slow-reader@domain.com');
+    await ctx.request({ method: 'POST', url: '/api/v1/account/request_password_reset', payload: { email: user.email } });
+    const link = await lastLink(ctx, user.email);
+    await ctx.db.query(sql`UPDATE account_tokens SET expires_at = now() - interval '1 second' WHERE purpose = 'reset_password' AND used_at IS NULL`);
+    const response = await ctx.request({ method: 'POST', url: '/api/v1/account/reset_password', payload: { ...link, new_password1: 'Fresh-Start-42', new_password2: 'Fresh-Start-42' } });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toEqual({ errors: { token: ['The link is invalid or has expired.'] } });
+    expect((await pair(ctx, user.email, user.password)).statusCode).toBe(200);
+  });
+});
+
 describe('POST /api/v1/account/change_password', () => {
   it('needs the old password, applies the rules, and revokes only the other sessions', async () => {
     const user = await signedInUser(ctx, 'changer@domain.com');

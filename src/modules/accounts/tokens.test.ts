@@ -56,24 +56,20 @@ describe('POST /api/v1/token/refresh', () => {
   });
 
   it('refuses forged, expired and access tokens', async () => {
-    const forged = await new SignJWT({ typ: 'refresh', fam: crypto.randomUUID() })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('carbon-atlas')
-      .setAudience('carbon-atlas')
-      .setSubject(bo.id)
-      .setJti(crypto.randomUUID())
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode('x'.repeat(64)));
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = (typ: string, times: { iat: number; exp: number }, secret: string) =>
+      new SignJWT({ typ, fam: crypto.randomUUID() })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('carbon-atlas')
+        .setAudience('carbon-atlas')
+        .setSubject(bo.id)
+        .setJti(crypto.randomUUID())
+        .setIssuedAt(times.iat)
+        .setExpirationTime(times.exp)
+        .sign(new TextEncoder().encode(secret));
+    const forged = await jwt('refresh', { iat: now, exp: now + 3600 }, 'x'.repeat(64));
     expect((await refresh(forged)).statusCode).toBe(401);
-    const expired = await new SignJWT({ typ: 'access', fam: crypto.randomUUID() })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('carbon-atlas')
-      .setAudience('carbon-atlas')
-      .setSubject(bo.id)
-      .setJti(crypto.randomUUID())
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
-      .sign(new TextEncoder().encode(ctx.config.JWT_SECRET!));
+    const expired = await jwt('access', { iat: now - 7200, exp: now - 3600 }, ctx.config.JWT_SECRET!);
     expect((await verify(expired)).statusCode).toBe(401);
     expect((await ctx.request({ method: 'GET', url: '/api/v1/account/me', headers: asUser(expired) })).statusCode).toBe(401);
     expect((await refresh(bo.access)).statusCode).toBe(401);
