@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createCounterStore } from './counters.js';
 import type { Tier } from './auth/scopes.js';
 
 const WINDOW_SECONDS = 60;
@@ -30,21 +30,10 @@ export interface RateLimitOptions {
  * falls back to its own in-memory counters rather than failing requests.
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
-  const redis = options.redisUrl
-    ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
-    : undefined;
-  redis?.on('error', () => undefined);
-
+  const store = createCounterStore(options.redisUrl);
   const limiters = new Map<Tier, RateLimiterAbstract>();
   for (const tier of Object.keys(options.limits) as Tier[]) {
-    const points = options.limits[tier];
-    const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS, keyPrefix: `rl:${tier}` });
-    limiters.set(
-      tier,
-      redis
-        ? new RateLimiterRedis({ storeClient: redis, points, duration: WINDOW_SECONDS, keyPrefix: `carbon-atlas:rl:${tier}`, insuranceLimiter: memory })
-        : memory,
-    );
+    limiters.set(tier, store.window(`rl:${tier}`, options.limits[tier], WINDOW_SECONDS));
   }
 
   function decision(points: number, result: RateLimiterRes, allowed: boolean): RateLimitDecision {
@@ -59,7 +48,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   }
 
   return {
-    store: redis ? 'redis' : 'memory',
+    store: store.kind,
     async consume(key, tier) {
       const limiter = limiters.get(tier)!;
       try {
@@ -70,7 +59,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       }
     },
     async close() {
-      redis?.disconnect();
+      store.close();
     },
   };
 }

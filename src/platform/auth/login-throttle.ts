@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../errors.js';
+import { createCounterStore } from '../counters.js';
 
 /** Failed sign-ins allowed per window before further attempts are refused with 429. */
 export interface LoginLimits {
@@ -46,20 +46,9 @@ interface Counter {
  */
 export function createLoginThrottle(options: { redisUrl?: string | undefined; limits?: LoginLimits } = {}): LoginThrottle {
   const limits = options.limits ?? DEFAULT_LOGIN_LIMITS;
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
-  redis?.on('error', () => undefined);
-
-  function limiter(name: string, limit: { failures: number; windowSeconds: number }): RateLimiterAbstract {
-    const memory = new RateLimiterMemory({ points: limit.failures, duration: limit.windowSeconds, keyPrefix: `login:${name}` });
-    if (!redis) return memory;
-    return new RateLimiterRedis({
-      storeClient: redis,
-      points: limit.failures,
-      duration: limit.windowSeconds,
-      keyPrefix: `carbon-atlas:login:${name}`,
-      insuranceLimiter: memory,
-    });
-  }
+  const store = createCounterStore(options.redisUrl);
+  const limiter = (name: string, limit: { failures: number; windowSeconds: number }) =>
+    store.window(`login:${name}`, limit.failures, limit.windowSeconds);
 
   const counters: Counter[] = [
     { limiter: limiter('account-address', limits.perAccountAndAddress), key: (a) => `${normalise(a.account)}|${a.address}`, clearedBySuccess: true },
@@ -84,7 +73,7 @@ export function createLoginThrottle(options: { redisUrl?: string | undefined; li
       await Promise.all(counters.filter((c) => c.clearedBySuccess).map((counter) => counter.limiter.delete(counter.key(attempt))));
     },
     async close() {
-      redis?.disconnect();
+      store.close();
     },
   };
 }
