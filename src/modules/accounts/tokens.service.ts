@@ -8,6 +8,7 @@ import type { TokenSigner } from '../../platform/auth/tokens.js';
 import * as identity from '../../platform/identity/identity.service.js';
 import type { UserTokenRow } from '../../platform/identity/identity.queries.js';
 import * as profiles from './profile.queries.js';
+import type { ProfileRow } from './profile.queries.js';
 import { groupsOf, platformGroups } from './user-view.js';
 
 export const DEFAULT_STAC_TOKEN_DAYS = 90;
@@ -21,9 +22,13 @@ export async function plumeTokenPair(db: Queryable, user: { id: string; is_staff
   return { refresh: pair.refresh_token, access: pair.access_token, groups: platformGroups(user).join(','), permissions: [...scopes].sort() };
 }
 
-async function tokenObject(db: Queryable, row: UserTokenRow, claims: { iat: number; exp: number }) {
-  const profile = await profiles.selectProfile(db, row.user_id);
+async function ownerProfile(db: Queryable, userId: string) {
+  const profile = await profiles.selectProfile(db, userId);
   if (!profile) throw new NotFoundError('User not found.');
+  return profile;
+}
+
+function tokenObject(profile: ProfileRow, row: UserTokenRow, claims: { iat: number; exp: number }) {
   return {
     user: Number(profile.number),
     jti: row.jti,
@@ -76,15 +81,13 @@ export async function createStacToken(
     expiresAt: signed.claims.expiresAt,
   });
   const claims = { iat: Math.floor(signed.claims.issuedAt.getTime() / 1000), exp: Math.floor(signed.claims.expiresAt.getTime() / 1000) };
-  return { token_type: 'stac', token_value: signed.token, token_object: await tokenObject(db, row, claims) };
+  return { token_type: 'stac', token_value: signed.token, token_object: tokenObject(await ownerProfile(db, caller.userId), row, claims) };
 }
 
 export async function listStacTokens(db: Queryable, userId: string) {
-  const rows = await identity.listUserTokens(db, userId);
-  return Promise.all(
-    rows.map((row) =>
-      tokenObject(db, row, { iat: Math.floor(row.created_at.getTime() / 1000), exp: Math.floor(row.expires_at.getTime() / 1000) }),
-    ),
+  const [profile, rows] = await Promise.all([ownerProfile(db, userId), identity.listUserTokens(db, userId)]);
+  return rows.map((row) =>
+    tokenObject(profile, row, { iat: Math.floor(row.created_at.getTime() / 1000), exp: Math.floor(row.expires_at.getTime() / 1000) }),
   );
 }
 
