@@ -70,6 +70,27 @@ describe('e-mail outbox', () => {
     transport.close();
   });
 
+  it('is delivered by the server itself when SMTP_URL is set', async () => {
+    const mailing = await createTestContext({ SMTP_URL: smtpUrl, MAIL_FROM: 'Atlas <atlas@mail.test>', PUBLIC_URL: 'https://atlas.example.org' });
+    try {
+      const response = await mailing.request({
+        method: 'POST',
+        url: '/api/v1/account/register',
+        payload: { email: 'smtp-reader@x.test', password1: '3v@b8cG4', password2: '3v@b8cG4', first_name: 'Smtp', last_name: 'Reader' },
+      });
+      expect(response.statusCode).toBe(204);
+      const deadline = Date.now() + 10_000;
+      while (!received.some((message) => message.to.includes('smtp-reader@x.test')) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const message = received.find((m) => m.to.includes('smtp-reader@x.test'));
+      expect(message?.from).toBe('atlas@mail.test');
+      expect(message?.data).toContain('https://atlas.example.org/account/verify?uidb64=');
+    } finally {
+      await mailing.close();
+    }
+  });
+
   it('lists messages for an operator through the CLI', async () => {
     await ctx.request({
       method: 'POST',
