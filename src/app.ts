@@ -15,6 +15,7 @@ import healthRoutes from './platform/http/health.routes.js';
 import identityRoutes from './platform/identity/identity.routes.js';
 import facilitiesModule from './modules/facilities/facilities.routes.js';
 import accountsModule from './modules/accounts/accounts.module.js';
+import registryModule from './modules/registry/registry.routes.js';
 import { smtpTransport, startMailDelivery } from './platform/mail/outbox.js';
 
 declare module 'fastify' {
@@ -94,5 +95,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(identityRoutes);
   await app.register(facilitiesModule);
   await app.register(accountsModule);
+  await app.register(registryModule);
   return app;
 }

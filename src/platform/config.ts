@@ -28,6 +28,8 @@ const ConfigSchema = Type.Object({
   /** OpenID Connect sign-in (/api/v1/account/oauth): the issuer, and this server's client id there. */
   OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://' })),
   OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /** Registry transaction workers in this process (0: leave processing to `carbon-atlas worker`). */
+  REGISTRY_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1 }),
   /** Defaults to the jwks_uri of the issuer's /.well-known/openid-configuration. */
   OIDC_JWKS_URI: Type.Optional(Type.String({ pattern: '^https?://' })),
 });

@@ -1,0 +1,352 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Database, Queryable } from '../../platform/db/database.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import type { TenantPrincipal } from '../../platform/auth/principal.js';
+import { enqueueJob } from '../../platform/jobs/jobs.js';
+import * as registry from './registry.queries.js';
+import * as ledger from './ledger.queries.js';
+import type { Ledger } from './registry.queries.js';
+import { planTake, rangesOf } from './serials.js';
+import { chainTxId, contentHash, GENESIS_TX_ID, type ChainContent } from './chain.js';
+import { batchNumOfCreditId, creditView, organizationView, projectView, transactionView, type Links } from './registry.views.js';
+
+export const TRANSACTIONS_QUEUE = 'registry.transactions';
+export const FRIENDBOT_AMOUNT = 100;
+const SANDBOX_PROJECT = 'Carbon Atlas Sandbox Project';
+
+export type Action = 'transfer' | 'retire' | 'transfer_retire' | 'cancel';
+
+function newAddress(): string {
+  return `0x${randomBytes(20).toString('hex')}`;
+}
+
+async function visibleProfile(db: Queryable, caller: TenantPrincipal, organizationId: string) {
+  const profile = await registry.selectProfile(db, organizationId);
+  // Private organizations are invisible to others: the same 404 as for one that does not exist.
+  if (!profile || (!profile.is_public && organizationId !== caller.organizationId)) throw new NotFoundError(`Organization ${organizationId} not found.`);
+  return profile;
+}
+
+function requireOwn(caller: TenantPrincipal, organizationId: string) {
+  if (organizationId !== caller.organizationId) throw new ForbiddenError('This token acts for another organization.');
+}
+
+export async function getOrganization(db: Queryable, caller: TenantPrincipal, id: string, links: Links) {
+  return organizationView(await visibleProfile(db, caller, id), links);
+}
+
+/** Every organization has a default inventory account, opened the first time it is needed. */
+export async function ensureDefaultAccount(db: Queryable, organizationId: string) {
+  const existing = await registry.selectDefaultAccount(db, organizationId);
+  if (existing) return existing;
+  await registry.insertAccount(db, { organizationId, address: newAddress(), name: 'default', isDefault: true });
+  return (await registry.selectDefaultAccount(db, organizationId))!;
+}
+
+function accountView(row: registry.AccountRow) {
+  return { address: row.address, name: row.name, isDefault: row.is_default, createdAt: row.created_at.toISOString() };
+}
+
+export async function listAddresses(db: Queryable, caller: TenantPrincipal, id: string) {
+  await visibleProfile(db, caller, id);
+  await ensureDefaultAccount(db, id);
+  return { organizationId: id, addresses: (await registry.selectAccounts(db, id)).map(accountView) };
+}
+
+export async function openSubaccount(db: Queryable, caller: TenantPrincipal, id: string, name: string) {
+  requireOwn(caller, id);
+  await ensureDefaultAccount(db, id);
+  const row = await registry.insertAccount(db, { organizationId: id, address: newAddress(), name, isDefault: false });
+  if (!row) throw new ConflictError('Address collision; try again.');
+  return accountView(row);
+}
+
+export async function getInventory(db: Queryable, caller: TenantPrincipal, id: string, ledgerName: Ledger, links: Links) {
+  requireOwn(caller, id);
+  const holdings = await ledger.selectHoldings(db, id, ledgerName);
+  const credits = [];
+  for (const holding of holdings) {
+    const batch = (await registry.selectBatch(db, holding.batch_id))!;
+    credits.push(creditView(id, batch, holding.amount, links));
+  }
+  return { credits, organizationId: id };
+}
+
+export async function getProject(db: Queryable, id: string, links: Links) {
+  const project = await registry.selectProject(db, id);
+  if (!project) throw new NotFoundError(`Project ${id} not found.`);
+  return projectView(project, links);
+}
+
+async function requireOperator(db: Queryable, caller: TenantPrincipal) {
+  const profile = await registry.selectProfile(db, caller.organizationId);
+  if (!profile?.is_registry_operator) throw new ForbiddenError('Only a registry operator may do this.');
+}
+
+export async function createProject(db: Queryable, caller: TenantPrincipal, input: { fullName: string; countryCode: string }, links: Links) {
+  await requireOperator(db, caller);
+  return projectView(await registry.insertProject(db, { ...input, organizationId: caller.organizationId }), links);
+}
+
+async function appendToChain(tx: Queryable, row: ledger.TransactionRow, serialRanges: [number, number][]) {
+  const head = await ledger.lockChainHead(tx, row.ledger);
+  const sequence = head.sequence + 1;
+  const hash = contentHash(chainContent({ ...row, sequence, serial_ranges: serialRanges }));
+  const txId = chainTxId(head.txId, hash);
+  await ledger.recordOnChain(tx, { id: row.id, ledger: row.ledger, sequence, contentHash: hash, previousTxId: head.txId, txId, serialRanges });
+  return txId;
+}
+
+function chainContent(row: Pick<ledger.TransactionRow, 'id' | 'ledger' | 'action' | 'organization_id' | 'to_organization_id' | 'to_address' | 'batch_id' | 'amount' | 'serial_ranges' | 'retirement_reason' | 'retirement_beneficiary' | 'retirement_comment'> & { sequence: number }): ChainContent {
+  return {
+    id: row.id,
+    ledger: row.ledger,
+    sequence: Number(row.sequence),
+    action: row.action,
+    organizationId: row.organization_id,
+    toOrganizationId: row.to_organization_id,
+    toAddress: row.to_address,
+    batchId: row.batch_id,
+    amount: Number(row.amount),
+    serialRanges: row.serial_ranges.map(([a, b]) => [Number(a), Number(b)]),
+    retirement: { reason: row.retirement_reason, beneficiaryName: row.retirement_beneficiary, comment: row.retirement_comment },
+  };
+}
+
+export interface IssueInput {
+  vintage: number;
+  supply: number;
+  type: 'exAnte' | 'exPost';
+  toOrganizationId: string;
+  ledger: Ledger;
+}
+
+/** Issues a batch into an organization's default account, recorded on the ledger's chain. */
+async function issueBatch(db: Database, projectId: string, input: IssueInput) {
+  return db.transaction(async (tx) => {
+    const project = await registry.selectProject(tx, projectId);
+    if (!project) throw new NotFoundError(`Project ${projectId} not found.`);
+    const account = await ensureDefaultAccount(tx, input.toOrganizationId);
+    const serialFirst = await registry.allocateSerials(tx, input.ledger, input.supply);
+    const batch = await registry.insertBatch(tx, { ledger: input.ledger, projectId, vintage: input.vintage, type: input.type, supply: input.supply, serialFirst, tokenAddress: newAddress() });
+    const serialLast = serialFirst + input.supply - 1;
+    await ledger.insertBlock(tx, { organizationId: input.toOrganizationId, batchId: batch.id, holderAddress: account.address, serialFirst, serialLast, state: 'available', transactionId: null });
+    const id = randomUUID();
+    await ledger.insertTransaction(tx, {
+      id,
+      organizationId: input.toOrganizationId,
+      ledger: input.ledger,
+      action: 'issue',
+      state: 'processing',
+      batchId: batch.id,
+      amount: input.supply,
+      toOrganizationId: input.toOrganizationId,
+      toAddress: account.address,
+      retirement: { reason: null, beneficiaryName: null, comment: null },
+      serialRanges: [[serialFirst, serialLast]],
+    });
+    const row = (await ledger.lockTransaction(tx, id))!;
+    await appendToChain(tx, row, [[serialFirst, serialLast]]);
+    return { batch, transaction: (await ledger.lockTransaction(tx, id))! };
+  });
+}
+
+export async function issueCredits(db: Database, caller: TenantPrincipal, projectId: string, input: IssueInput, links: Links) {
+  await requireOperator(db, caller);
+  if (!(await registry.selectProfile(db, input.toOrganizationId))) throw ValidationError.field('body', ['toOrganizationId'], 'Unknown organization');
+  const { batch, transaction } = await issueBatch(db, projectId, input);
+  return transactionView(transaction, batch, links);
+}
+
+/** Sandbox credits for the caller's own organization; the live ledger is never touched. */
+export async function friendbot(db: Database, caller: TenantPrincipal, id: string) {
+  requireOwn(caller, id);
+  const project =
+    (await registry.selectProjectByName(db, SANDBOX_PROJECT)) ??
+    (await registry.insertProject(db, { fullName: SANDBOX_PROJECT, countryCode: 'ISL', organizationId: caller.organizationId }));
+  const vintage = new Date().getUTCFullYear() - 1;
+  const { batch, transaction } = await issueBatch(db, project.id, { vintage, supply: FRIENDBOT_AMOUNT, type: 'exPost', toOrganizationId: id, ledger: 'sandbox' });
+  const { serialization } = creditView(id, batch, FRIENDBOT_AMOUNT, { base: '' });
+  return { serialization, amount: FRIENDBOT_AMOUNT, transactionId: transaction.tx_id! };
+}
+
+export interface ActionBody {
+  creditId?: string | undefined;
+  amount?: number | undefined;
+  toOrganizationId?: string | undefined;
+  toAddress?: string | undefined;
+  transactionId?: string | undefined;
+  retirementData?: { reason?: string | undefined; beneficiaryName?: string | undefined; comment?: string | undefined } | undefined;
+}
+
+async function destinationOf(db: Queryable, body: ActionBody) {
+  if (body.toAddress) {
+    const account = await registry.selectAccountByAddress(db, body.toAddress.toLowerCase());
+    if (!account) throw ValidationError.field('body', ['toAddress'], 'No inventory account has this address');
+    if (body.toOrganizationId && body.toOrganizationId !== account.organization_id) {
+      throw ValidationError.field('body', ['toOrganizationId'], 'toAddress belongs to another organization');
+    }
+    return { organizationId: account.organization_id, address: account.address };
+  }
+  if (body.toOrganizationId) {
+    if (!(await registry.selectProfile(db, body.toOrganizationId))) throw ValidationError.field('body', ['toOrganizationId'], 'Unknown organization');
+    const account = await ensureDefaultAccount(db, body.toOrganizationId);
+    return { organizationId: account.organization_id, address: account.address };
+  }
+  throw ValidationError.field('body', ['toOrganizationId'], 'toOrganizationId or toAddress is required for a transfer');
+}
+
+/**
+ * Validates an action, reserves its tonnes (splitting a serial block where needed) and queues it,
+ * all in one transaction: the worker later moves or retires exactly the reserved serials.
+ */
+export async function requestAction(db: Database, caller: TenantPrincipal, id: string, action: Action, body: ActionBody, links: Links) {
+  requireOwn(caller, id);
+  if (action === 'cancel') return cancelTransaction(db, caller, body.transactionId, links);
+  const batchNum = body.creditId ? batchNumOfCreditId(body.creditId) : undefined;
+  if (batchNum === undefined) throw ValidationError.field('body', ['creditId'], 'Unknown credit id');
+  if (!Number.isInteger(body.amount) || (body.amount ?? 0) <= 0) throw ValidationError.field('body', ['amount'], 'Must be a whole number of tonnes above 0');
+  const amount = body.amount!;
+  const retiring = action !== 'transfer';
+  if (retiring && !body.retirementData?.beneficiaryName) throw ValidationError.field('body', ['retirementData', 'beneficiaryName'], 'Required for retirements');
+
+  const result = await db.transaction(async (tx) => {
+    const batch = await registry.selectBatchByNum(tx, batchNum);
+    if (!batch) throw ValidationError.field('body', ['creditId'], 'Unknown credit id');
+    const to = action === 'retire' ? null : await destinationOf(tx, body);
+    const blocks = await ledger.lockAvailableBlocks(tx, id, batch.id);
+    const plan = planTake(blocks.map((b) => ({ id: b.id, serialFirst: Number(b.serial_first), serialLast: Number(b.serial_last) })), amount);
+    if (!plan) throw ValidationError.field('body', ['amount'], 'More than the organization holds of this credit');
+    const transactionId = randomUUID();
+    for (const block of plan.whole) await ledger.reserveWholeBlock(tx, id, block.id, transactionId);
+    if (plan.partial) {
+      const { block, count } = plan.partial;
+      const holder = blocks.find((b) => b.id === block.id)!.holder_address;
+      await ledger.insertBlock(tx, { organizationId: id, batchId: batch.id, holderAddress: holder, serialFirst: block.serialFirst, serialLast: block.serialFirst + count - 1, state: 'reserved', transactionId });
+      await ledger.shrinkBlockStart(tx, id, block.id, block.serialFirst + count);
+    }
+    await ledger.insertTransaction(tx, {
+      id: transactionId,
+      organizationId: id,
+      ledger: batch.ledger,
+      action,
+      state: 'pending',
+      batchId: batch.id,
+      amount,
+      toOrganizationId: to?.organizationId ?? null,
+      toAddress: to?.address ?? null,
+      retirement: {
+        reason: retiring ? (body.retirementData?.reason ?? '') : null,
+        beneficiaryName: retiring ? (body.retirementData?.beneficiaryName ?? '') : null,
+        comment: retiring ? (body.retirementData?.comment ?? '') : null,
+      },
+      serialRanges: rangesOf(plan),
+    });
+    await enqueueJob(tx, TRANSACTIONS_QUEUE, { transactionId });
+    return { batch, transaction: (await ledger.lockTransaction(tx, transactionId))! };
+  });
+  return transactionView(result.transaction, result.batch, links);
+}
+
+async function cancelTransaction(db: Database, caller: TenantPrincipal, transactionId: string | undefined, links: Links) {
+  if (!transactionId) throw ValidationError.field('body', ['transactionId'], 'Required to cancel');
+  return db.transaction(async (tx) => {
+    const row = await ledger.lockTransaction(tx, transactionId);
+    if (!row || row.organization_id !== caller.organizationId) throw new NotFoundError(`Transaction ${transactionId} not found.`);
+    if (row.state !== 'pending') throw new ConflictError(`Only a pending transaction can be cancelled; this one is ${row.state}.`);
+    await ledger.releaseReservation(tx, transactionId);
+    await ledger.setTransactionState(tx, transactionId, 'cancelled', 'Cancelled by the organization.');
+    const batch = (await registry.selectBatch(tx, row.batch_id))!;
+    return transactionView((await ledger.lockTransaction(tx, transactionId))!, batch, links);
+  });
+}
+
+export async function getTransaction(db: Queryable, caller: TenantPrincipal, id: string, transactionId: string, links: Links) {
+  requireOwn(caller, id);
+  const row = await ledger.selectTransactionFor(db, id, transactionId);
+  if (!row) throw new NotFoundError(`Transaction ${transactionId} not found.`);
+  return transactionView(row, (await registry.selectBatch(db, row.batch_id))!, links);
+}
+
+/** The worker's job: pending → processing → processed, or failed with its reservation released. */
+export async function processTransaction(db: Database, transactionId: string) {
+  const started = await db.transaction(async (tx) => {
+    const row = await ledger.lockTransaction(tx, transactionId);
+    if (row?.state !== 'pending') return false;
+    await ledger.setTransactionState(tx, transactionId, 'processing');
+    return true;
+  });
+  if (!started) return;
+  try {
+    await db.transaction((tx) => settle(tx, transactionId));
+  } catch (error) {
+    await db.transaction(async (tx) => {
+      await ledger.releaseReservation(tx, transactionId);
+      await ledger.setTransactionState(tx, transactionId, 'failed', error instanceof Error ? error.message : 'Processing failed.');
+    });
+  }
+}
+
+async function settle(tx: Queryable, transactionId: string) {
+  const row = (await ledger.lockTransaction(tx, transactionId))!;
+  const blocks = await ledger.lockReservedBlocks(tx, transactionId);
+  const reserved = blocks.reduce((sum, b) => sum + Number(b.serial_last) - Number(b.serial_first) + 1, 0);
+  if (reserved !== Number(row.amount)) throw new Error(`Reserved ${reserved} tonnes for a transaction of ${row.amount}.`);
+  const ranges = blocks.map((b): [number, number] => [Number(b.serial_first), Number(b.serial_last)]);
+  const holder = row.to_organization_id && row.to_address ? { organizationId: row.to_organization_id, address: row.to_address } : { organizationId: row.organization_id, address: blocks[0]!.holder_address };
+  const state = row.action === 'transfer' ? 'available' : 'retired';
+  await ledger.moveReservedBlocks(tx, transactionId, { ...holder, state });
+  if (state === 'retired') {
+    await ledger.insertRetirement(tx, {
+      organizationId: holder.organizationId,
+      transactionId,
+      ledger: row.ledger,
+      batchId: row.batch_id,
+      amount: Number(row.amount),
+      serialRanges: ranges,
+      beneficiaryName: row.retirement_beneficiary ?? '',
+      reason: row.retirement_reason ?? '',
+      comment: row.retirement_comment ?? '',
+    });
+  }
+  await appendToChain(tx, row, ranges);
+}
+
+/** Recomputes every processed transaction's hash and link; the first mismatch is reported. */
+export async function verifyChain(db: Queryable, ledgerName: Ledger) {
+  const rows = await ledger.selectChain(db, ledgerName);
+  let previous = GENESIS_TX_ID;
+  for (const [index, row] of rows.entries()) {
+    const sequence = Number(row.sequence);
+    const hash = contentHash(chainContent({ ...row, sequence }));
+    const problem =
+      sequence !== index + 1 ? 'sequence gap' : row.previous_tx_id !== previous ? 'broken link' : row.content_hash !== hash ? 'content changed' : row.tx_id !== chainTxId(previous, hash) ? 'wrong txId' : null;
+    if (problem) return { ledger: ledgerName, valid: false, length: rows.length, brokenAt: { sequence, transactionId: row.id, problem }, headTxId: previous };
+    previous = row.tx_id!;
+  }
+  return { ledger: ledgerName, valid: true, length: rows.length, brokenAt: null, headTxId: previous };
+}
+
+export async function getRetirement(db: Queryable, id: number, links: Links) {
+  const row = await ledger.selectRetirement(db, id);
+  if (!row) throw new NotFoundError(`Retirement ${id} not found.`);
+  const batch = (await registry.selectBatch(db, row.batch_id))!;
+  const view = creditView(row.organization_id, batch, Number(row.amount), links);
+  const parts = transactionView((await ledger.selectTransactionFor(db, row.organization_id, row.transaction_id))!, batch, links);
+  return {
+    id: String(row.id),
+    organizationId: row.organization_id,
+    beneficiaryName: row.beneficiary_name,
+    reason: row.reason,
+    comment: row.comment,
+    amount: Number(row.amount),
+    serialRanges: row.serial_ranges,
+    serialization: parts.serialization,
+    project: view.project,
+    vintage: view.vintage,
+    type: view.type,
+    ledger: row.ledger,
+    retiredAt: row.retired_at.toISOString(),
+    txId: parts.txId,
+  };
+}

@@ -1,0 +1,43 @@
+import sql from 'sql-template-tag';
+import type { Queryable } from '../db/database.js';
+
+export interface JobRow {
+  id: number;
+  queue: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  max_attempts: number;
+}
+
+export async function insertJob(db: Queryable, queue: string, payload: Record<string, unknown>) {
+  const [row] = await db.query<{ id: number }>(sql`INSERT INTO jobs (queue, payload) VALUES (${queue}, ${JSON.stringify(payload)}::jsonb) RETURNING id`);
+  return Number(row!.id);
+}
+
+/** Leases the next due job of a queue; a job whose lease ran out (its worker died) is due again. */
+export async function leaseJob(db: Queryable, queue: string, leaseSeconds: number) {
+  const [row] = await db.query<JobRow>(sql`
+    UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${leaseSeconds})
+    WHERE id = (
+      SELECT id FROM jobs
+      WHERE queue = ${queue}
+        AND ((state = 'queued' AND run_after <= now()) OR (state = 'running' AND locked_until < now()))
+      ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING id, queue, payload, attempts, max_attempts`);
+  return row ? { ...row, id: Number(row.id) } : undefined;
+}
+
+export async function markDone(db: Queryable, id: number) {
+  await db.query(sql`UPDATE jobs SET state = 'done', finished_at = now(), locked_until = NULL WHERE id = ${id}`);
+}
+
+/** Retries with exponential back-off (2, 4, 8 … seconds) until max_attempts, then gives up. */
+export async function markFailed(db: Queryable, id: number, error: string) {
+  await db.query(sql`
+    UPDATE jobs SET
+      state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+      run_after = now() + make_interval(secs => power(2, least(attempts, 12))::int),
+      finished_at = CASE WHEN attempts >= max_attempts THEN now() END,
+      locked_until = NULL, last_error = ${error.slice(0, 2000)}
+    WHERE id = ${id}`);
+}

@@ -1,0 +1,59 @@
+import type { Database, Queryable } from '../db/database.js';
+import * as queries from './jobs.queries.js';
+
+export type { JobRow } from './jobs.queries.js';
+
+/** Queues a job in the caller's transaction: it runs only if that transaction commits. */
+export function enqueueJob(db: Queryable, queue: string, payload: Record<string, unknown>) {
+  return queries.insertJob(db, queue, payload);
+}
+
+export type JobHandler = (payload: Record<string, unknown>, db: Database) => Promise<void>;
+
+/** Runs every due job of a queue once; returns how many ran. Used by workers and by tests. */
+export async function drainQueue(db: Database, queue: string, handler: JobHandler, leaseSeconds = 60) {
+  let ran = 0;
+  for (let job = await queries.leaseJob(db, queue, leaseSeconds); job; job = await queries.leaseJob(db, queue, leaseSeconds)) {
+    try {
+      await handler(job.payload, db);
+      await queries.markDone(db, job.id);
+    } catch (error) {
+      await queries.markFailed(db, job.id, error instanceof Error ? error.message : String(error));
+    }
+    ran += 1;
+  }
+  return ran;
+}
+
+export interface Worker {
+  /** Drain now instead of waiting for the next poll (e.g. right after enqueueing). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/** Polls a queue every `pollMs` and drains it; several workers (and processes) may share a queue. */
+export function startWorker(db: Database, queue: string, handler: JobHandler, onError: (error: unknown) => void, pollMs = 250): Worker {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let pending = false;
+  const tick = () => {
+    if (stopped || pending) return;
+    pending = true;
+    running = running
+      .then(async () => {
+        pending = false;
+        if (!stopped) await drainQueue(db, queue, handler);
+      })
+      .catch(onError);
+  };
+  const timer = setInterval(tick, pollMs);
+  timer.unref();
+  return {
+    wake: tick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
