@@ -9,6 +9,8 @@ import * as identity from '../platform/identity/identity.service.js';
 import { seedDemoData, type SeedResult } from '../platform/seed.js';
 import { startServer } from '../server.js';
 import { deliverDueMail, listMail, smtpTransport } from '../platform/mail/outbox.js';
+import { startWorker } from '../platform/jobs/jobs.js';
+import * as registry from '../modules/registry/registry.service.js';
 
 function config(): Config {
   return loadConfig(process.env);
@@ -186,6 +188,54 @@ mail
       } finally {
         transport.close();
       }
+    }),
+  );
+
+program
+  .command('worker')
+  .description('Process queued registry transactions without serving HTTP (run several against one PostgreSQL)')
+  .option('--concurrency <n>', 'workers in this process', (value) => Number.parseInt(value, 10), 1)
+  .action(async (options: { concurrency: number }) => {
+    const db = await openDatabase(config());
+    await migrate(db);
+    const workers = Array.from({ length: Math.max(1, options.concurrency) }, () =>
+      startWorker(db, registry.TRANSACTIONS_QUEUE, (payload, jobDb) => registry.processTransaction(jobDb, String(payload.transactionId)), (error) => console.error(error), 50),
+    );
+    console.log(`Processing ${registry.TRANSACTIONS_QUEUE} with ${workers.length} worker(s) (database: ${db.kind}); SIGTERM to stop.`);
+    const stop = async () => {
+      await Promise.all(workers.map((worker) => worker.stop()));
+      await db.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void stop());
+    process.once('SIGINT', () => void stop());
+  });
+
+const registryCommand = program.command('registry').description('Carbon-credit registry');
+registryCommand
+  .command('verify')
+  .description("Recompute the ledger's hash chain; exits 1 if it was tampered with")
+  .addOption(new Option('--ledger <ledger>').choices(['live', 'sandbox']).default('live'))
+  .option('--json', 'machine-readable output')
+  .action((options: { ledger: 'live' | 'sandbox'; json?: boolean }) =>
+    withDatabase(async (db) => {
+      const result = await registry.verifyChain(db, options.ledger);
+      if (options.json) console.log(JSON.stringify(result));
+      else if (result.valid) console.log(`${result.ledger} ledger: ${result.length} transactions, chain intact, head ${result.headTxId}`);
+      else console.log(`${result.ledger} ledger: BROKEN at #${result.brokenAt?.sequence} (${result.brokenAt?.transactionId}): ${result.brokenAt?.problem}`);
+      if (!result.valid) process.exitCode = 1;
+    }),
+  );
+registryCommand
+  .command('operator')
+  .description('Let an organization register projects and issue credits')
+  .requiredOption('--org <id>', 'organization id')
+  .option('--public', 'also make its registry profile public')
+  .action((options: { org: string; public?: boolean }) =>
+    withDatabase(async (db) => {
+      await identity.getOrganization(db, options.org);
+      await registry.updateRegistryProfile(db, options.org, { isRegistryOperator: true, type: 'registryOperator', ...(options.public ? { isPublic: true } : {}) });
+      console.log(`${options.org} is a registry operator`);
     }),
   );
 

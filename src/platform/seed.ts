@@ -2,6 +2,7 @@ import type { Database } from './db/database.js';
 import { SCOPES } from './auth/scopes.js';
 import * as identity from './identity/identity.service.js';
 import { seedDemoFacilities } from '../modules/facilities/facilities.seed.js';
+import { seedDemoRegistry } from '../modules/registry/registry.seed.js';
 
 export interface SeedResult {
   organizationId: string;
@@ -27,5 +28,6 @@ export async function seedDemoData(db: Database, bootstrapApiKey: string | undef
     apiKey = (await identity.createApiKey(db, { organizationId, name: 'demo', scopes: SCOPES, tier: 'enterprise' })).secret;
   }
   const facilities = await seedDemoFacilities(db, organizationId);
+  await seedDemoRegistry(db, organizationId);
   return { organizationId, apiKey, facilities };
 }

@@ -31,6 +31,9 @@ function requireOwn(caller: TenantPrincipal, organizationId: string) {
   if (organizationId !== caller.organizationId) throw new ForbiddenError('This token acts for another organization.');
 }
 
+/** Sets registry profile fields, e.g. making an organization public or a registry operator. */
+export const updateRegistryProfile = registry.upsertProfile;
+
 export async function getOrganization(db: Queryable, caller: TenantPrincipal, id: string, links: Links) {
   return organizationView(await visibleProfile(db, caller, id), links);
 }
@@ -150,6 +153,12 @@ async function issueBatch(db: Database, projectId: string, input: IssueInput) {
     return { batch, transaction: (await ledger.lockTransaction(tx, id))! };
   });
 }
+
+/** For seeding: no operator check, the caller is the operator of the machine. */
+export function createDemoProject(db: Queryable, input: { fullName: string; countryCode: string; organizationId: string }) {
+  return registry.insertProject(db, input);
+}
+export const issueDemoCredits = issueBatch;
 
 export async function issueCredits(db: Database, caller: TenantPrincipal, projectId: string, input: IssueInput, links: Links) {
   await requireOperator(db, caller);
