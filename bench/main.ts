@@ -9,6 +9,9 @@ import { benchEnv, pgliteBackend, postgresBackend, type Backend } from './backen
 import { seedFacilitiesFixture } from './facilities-fixture.js';
 import { runLoad, type LoadResult } from './load.js';
 import { benchLoginGuessing, printLoginGuessing } from './login.js';
+import { benchRegistry, printRegistry } from './registry.js';
+
+const REGISTRY_TRANSACTIONS = Number(process.env.BENCH_REGISTRY_TRANSACTIONS ?? 2000);
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
@@ -73,7 +76,18 @@ function row(label: string, result: LoadResult) {
 }
 
 async function main() {
-  const only = process.argv.find((arg) => arg === '--pg-only' || arg === '--pglite-only' || arg === '--login-only');
+  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only'].includes(arg));
+  if (only === '--registry-only') {
+    for (const open of [() => postgresBackend(ADMIN_URL), pgliteBackend]) {
+      const backend = await open();
+      try {
+        printRegistry(await benchRegistry(backend, REGISTRY_TRANSACTIONS, 2));
+      } finally {
+        await backend.dispose();
+      }
+    }
+    return;
+  }
   if (only === '--login-only') {
     const backend = await pgliteBackend();
     try {
@@ -89,12 +103,16 @@ async function main() {
 
   const figures = [];
   const logins = [];
+  const ledgers = [];
   for (const open of backends) {
     const backend = await open();
     try {
       const login = await benchLoginGuessing(backend, SECONDS);
       printLoginGuessing(login);
       logins.push(login);
+      const registryResult = await benchRegistry(backend, REGISTRY_TRANSACTIONS, 2);
+      printRegistry(registryResult);
+      ledgers.push(registryResult);
       const cached = await benchFacilitiesList(backend, 32);
       const uncached = await benchFacilitiesList(backend, 0, cached.fixture);
       for (const result of [cached, uncached]) {
@@ -113,6 +131,7 @@ async function main() {
   }
   console.log(
     `BENCH_JSON ${JSON.stringify({
+      registry_transactions: ledgers.map((r) => ({ backend: r.backend, transactions: r.transactions, workers: r.workers, baseline_tps: Math.round(r.baselineTps), api_tps: Math.round(r.apiTps), ratio: Number(r.ratio.toFixed(3)) })),
       login_guessing: logins.map((l) => ({ backend: l.backend, seconds: l.seconds, checked_unthrottled: l.baseline.evaluated, checked_throttled: l.throttled.evaluated, refused: l.throttled.refused, spraying_checked: l.spraying.evaluated, ratio: Number(l.ratio.toFixed(4)) })),
       facilities_list: figures.map((f) => ({ backend: f.backend, cache: f.cache, app_rps: Math.round(f.measured.requestsPerSecond), bare_rps: Math.round(f.baseline.requestsPerSecond), ratio: Number(f.ratio.toFixed(3)), bytes_rps: Math.round(f.bytesBaseline.requestsPerSecond), bytes_ratio: Number(f.bytesRatio.toFixed(3)), app_p50_ms: f.measured.p50, app_p99_ms: f.measured.p99 })),
     })}`,
