@@ -150,6 +150,41 @@ describe('transactions', () => {
     expect((await act(globexKey, globex.id, 'cancel', { transactionId: pending.id })).statusCode).toBe(404);
   });
 
+  it('fails a transaction whose reservation no longer matches, releasing what was reserved', async () => {
+    const pending = (await act(acmeKey, acme.id, 'transfer', { creditId, amount: 5, toOrganizationId: globex.id })).json();
+    const [block] = await ctx.db.query<{ id: string }>(sql`SELECT id FROM credit_blocks WHERE transaction_id = ${pending.id}`);
+    await ctx.db.query(sql`UPDATE credit_blocks SET serial_last = serial_last - 1 WHERE id = ${block!.id}`);
+    await process();
+    const failed = (await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/transactions/${pending.id}`, key: acmeKey })).json();
+    expect(failed).toMatchObject({ state: 'failed', txId: null, failureReason: 'Reserved 4 tonnes for a transaction of 5.' });
+    const [released] = await ctx.db.query<{ state: string; transaction_id: string | null }>(sql`SELECT state, transaction_id FROM credit_blocks WHERE id = ${block!.id}`);
+    expect(released).toEqual({ state: 'available', transaction_id: null });
+    // Give back the serial the test took away, so the totals below are those of the real operations.
+    await ctx.db.query(sql`UPDATE credit_blocks SET serial_last = serial_last + 1 WHERE id = ${block!.id}`);
+  });
+
+  it('refuses to cancel a transaction a worker is processing', async () => {
+    const pending = (await act(acmeKey, acme.id, 'transfer', { creditId, amount: 1, toOrganizationId: globex.id })).json();
+    await ctx.db.query(sql`UPDATE registry_transactions SET state = 'processing' WHERE id = ${pending.id}`);
+    const refused = await act(acmeKey, acme.id, 'cancel', { transactionId: pending.id });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().message).toBe('Only a pending transaction can be cancelled; this one is processing.');
+    await ctx.db.query(sql`UPDATE registry_transactions SET state = 'pending' WHERE id = ${pending.id}`);
+    expect((await act(acmeKey, acme.id, 'cancel', { transactionId: pending.id })).statusCode).toBe(200);
+    await process();
+  });
+
+  it('needs each permission the page names', async () => {
+    const facilitiesOnly = await acme.key(['facilities:read']);
+    expect((await ctx.request({ method: 'GET', url: `/organizations/${acme.id}`, key: facilitiesOnly })).statusCode).toBe(403);
+    expect((await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/addresses`, key: facilitiesOnly })).statusCode).toBe(403);
+    expect((await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/inventory`, key: facilitiesOnly })).statusCode).toBe(403);
+    const infoOnly = await acme.key(['organization_info:read']);
+    expect((await ctx.request({ method: 'GET', url: `/organizations/${acme.id}`, key: infoOnly })).statusCode).toBe(200);
+    expect((await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/inventory`, key: infoOnly })).statusCode).toBe(403);
+    expect((await ctx.request({ method: 'GET', url: '/registry/chain/verify', key: infoOnly })).statusCode).toBe(403);
+  });
+
   it('validates actions and keeps other organizations out', async () => {
     expect((await act(acmeKey, acme.id, 'transfer', { creditId: 'nope', amount: 1, toOrganizationId: globex.id })).statusCode).toBe(422);
     expect((await act(acmeKey, acme.id, 'transfer', { creditId, amount: 1.5, toOrganizationId: globex.id })).statusCode).toBe(422);
