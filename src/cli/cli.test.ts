@@ -55,6 +55,19 @@ describe('carbon-atlas CLI', () => {
     expect(keys.filter((k: { revoked_at: string | null }) => !k.revoked_at)).toHaveLength(1);
   });
 
+  it('seeds a registry and verifies its chain; makes an organization an operator', async () => {
+    await cli('seed');
+    const verified = await cli('registry', 'verify', '--json');
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ledger: 'live', valid: true, length: 1, brokenAt: null });
+    expect((await cli('registry', 'verify', '--ledger', 'sandbox')).stdout).toContain('sandbox ledger: 0 transactions, chain intact');
+
+    const organization = JSON.parse((await cli('org', 'create', '--name', 'Operator Co', '--json')).stdout);
+    const made = await cli('registry', 'operator', '--org', organization.id, '--public');
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toContain(`${organization.id} is a registry operator`);
+  });
+
   it('reports an invalid configuration before touching the database', async () => {
     const result = await runCli(['migrate'], { ...env, PORT: 'eighty', BOOTSTRAP_API_KEY: 'short' });
     expect(result.code).toBe(1);
