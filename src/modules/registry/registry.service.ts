@@ -277,19 +277,24 @@ export async function getTransaction(db: Queryable, caller: TenantPrincipal, id:
   return transactionView(row, (await registry.selectBatch(db, row.batch_id))!, links);
 }
 
-/** The worker's job: pending → processing → processed, or failed with its reservation released. */
+/**
+ * The worker's job: pending → processing → processed, or failed with its reservation released.
+ * A transaction left `processing` by a worker that died is resumed (settling is one database
+ * transaction, so nothing of it was applied); one already settled is left alone, so a job that runs
+ * twice never settles twice.
+ */
 export async function processTransaction(db: Database, transactionId: string) {
-  const started = await db.transaction(async (tx) => {
+  const claimed = await db.transaction(async (tx) => {
     const row = await ledger.lockTransaction(tx, transactionId);
-    if (row?.state !== 'pending') return false;
-    await ledger.setTransactionState(tx, transactionId, 'processing');
-    return true;
+    if (row?.state === 'pending') await ledger.setTransactionState(tx, transactionId, 'processing');
+    return row?.state === 'pending' || row?.state === 'processing';
   });
-  if (!started) return;
+  if (!claimed) return;
   try {
     await db.transaction((tx) => settle(tx, transactionId));
   } catch (error) {
     await db.transaction(async (tx) => {
+      if ((await ledger.lockTransaction(tx, transactionId))?.state !== 'processing') return;
       await ledger.releaseReservation(tx, transactionId);
       await ledger.setTransactionState(tx, transactionId, 'failed', error instanceof Error ? error.message : 'Processing failed.');
     });
@@ -298,6 +303,7 @@ export async function processTransaction(db: Database, transactionId: string) {
 
 async function settle(tx: Queryable, transactionId: string) {
   const row = (await ledger.lockTransaction(tx, transactionId))!;
+  if (row.state !== 'processing') return;
   const blocks = await ledger.lockReservedBlocks(tx, transactionId);
   const reserved = blocks.reduce((sum, b) => sum + Number(b.serial_last) - Number(b.serial_first) + 1, 0);
   if (reserved !== Number(row.amount)) throw new Error(`Reserved ${reserved} tonnes for a transaction of ${row.amount}.`);

@@ -174,6 +174,17 @@ describe('transactions', () => {
     await process();
   });
 
+  it('resumes a transaction a dead worker left processing, and never settles one twice', async () => {
+    const pending = (await act(acmeKey, acme.id, 'transfer', { creditId, amount: 1, toOrganizationId: globex.id })).json();
+    await ctx.db.query(sql`UPDATE registry_transactions SET state = 'processing' WHERE id = ${pending.id}`);
+    await processTransaction(ctx.db, pending.id);
+    const settled = (await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/transactions/${pending.id}`, key: acmeKey })).json();
+    expect(settled).toMatchObject({ state: 'processed', txId: expect.stringMatching(/^0x/) });
+    await processTransaction(ctx.db, pending.id);
+    await process();
+    expect((await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/transactions/${pending.id}`, key: acmeKey })).json()).toEqual(settled);
+  });
+
   it('needs each permission the page names', async () => {
     const facilitiesOnly = await acme.key(['facilities:read']);
     expect((await ctx.request({ method: 'GET', url: `/organizations/${acme.id}`, key: facilitiesOnly })).statusCode).toBe(403);
@@ -223,8 +234,8 @@ describe('sandbox and chain', () => {
 
   it('verifies each ledger chain and detects a tampered transaction', async () => {
     const verify = async (ledger: string) => (await ctx.request({ method: 'GET', url: `/registry/chain/verify?ledger=${ledger}`, key: operatorKey })).json();
-    // issue, transfer, transfer to an address, retirement; the cancelled one never reached the chain.
-    expect(await verify('live')).toMatchObject({ valid: true, length: 4, brokenAt: null });
+    // issue, transfer, transfer to an address, retirement, resumed transfer; cancelled and failed ones never reach the chain.
+    expect(await verify('live')).toMatchObject({ valid: true, length: 5, brokenAt: null });
     expect(await verify('sandbox')).toMatchObject({ valid: true, length: 1 });
     await ctx.db.query(sql`UPDATE registry_transactions SET amount = amount + 1 WHERE ledger = 'live' AND sequence = 3`);
     expect(await verify('live')).toMatchObject({ valid: false, brokenAt: { sequence: 3, problem: 'content changed' } });
