@@ -27,8 +27,9 @@ export async function leaseJob(db: Queryable, queue: string, leaseSeconds: numbe
   return row ? { ...row, id: Number(row.id) } : undefined;
 }
 
+/** Done jobs are deleted: what they did is recorded by their module; only failures stay for inspection. */
 export async function markDone(db: Queryable, id: number) {
-  await db.query(sql`UPDATE jobs SET state = 'done', finished_at = now(), locked_until = NULL WHERE id = ${id}`);
+  await db.query(sql`DELETE FROM jobs WHERE id = ${id}`);
 }
 
 /** Retries with exponential back-off (2, 4, 8 … seconds) until max_attempts, then gives up. */

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sql from 'sql-template-tag';
+import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
+import { drainQueue, enqueueJob, startWorker } from './jobs.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext({ REGISTRY_WORKERS: '0' });
+});
+afterAll(() => ctx?.close());
+
+describe('job queue', () => {
+  it('runs each job once, in order, and deletes it when done', async () => {
+    const seen: unknown[] = [];
+    for (const n of [1, 2, 3]) await enqueueJob(ctx.db, 'test.order', { n });
+    expect(await drainQueue(ctx.db, 'test.order', async (payload) => void seen.push(payload.n))).toBe(3);
+    expect(seen).toEqual([1, 2, 3]);
+    expect(await drainQueue(ctx.db, 'test.order', async () => undefined)).toBe(0);
+    const [{ left }] = (await ctx.db.query<{ left: number }>(sql`SELECT count(*)::int AS left FROM jobs WHERE queue = 'test.order'`)) as [{ left: number }];
+    expect(left).toBe(0);
+  });
+
+  it('retries a failing job later with back-off, and gives up after max_attempts', async () => {
+    await enqueueJob(ctx.db, 'test.fail', { n: 1 });
+    expect(await drainQueue(ctx.db, 'test.fail', async () => Promise.reject(new Error('boom')))).toBe(1);
+    const [job] = await ctx.db.query<{ state: string; attempts: number; last_error: string; wait: number }>(sql`
+      SELECT state, attempts, last_error, extract(epoch FROM run_after - now())::float8 AS wait FROM jobs WHERE queue = 'test.fail'`);
+    expect(job).toMatchObject({ state: 'queued', attempts: 1, last_error: 'boom' });
+    expect(job!.wait).toBeGreaterThan(1);
+    await ctx.db.query(sql`UPDATE jobs SET run_after = now(), attempts = max_attempts - 1 WHERE queue = 'test.fail'`);
+    await drainQueue(ctx.db, 'test.fail', async () => Promise.reject(new Error('boom again')));
+    const [final] = await ctx.db.query<{ state: string }>(sql`SELECT state FROM jobs WHERE queue = 'test.fail'`);
+    expect(final!.state).toBe('failed');
+  });
+
+  it('takes back a job whose worker died (its lease ran out)', async () => {
+    await enqueueJob(ctx.db, 'test.lease', { n: 7 });
+    await ctx.db.query(sql`UPDATE jobs SET state = 'running', attempts = 1, locked_until = now() - interval '1 second' WHERE queue = 'test.lease'`);
+    const seen: unknown[] = [];
+    expect(await drainQueue(ctx.db, 'test.lease', async (payload) => void seen.push(payload.n))).toBe(1);
+    expect(seen).toEqual([7]);
+  });
+
+  it('lets a polling worker pick jobs up and stop cleanly', async () => {
+    const seen: unknown[] = [];
+    const worker = startWorker(ctx.db, 'test.poll', async (payload) => void seen.push(payload.n), (error) => { throw error; }, 20);
+    await enqueueJob(ctx.db, 'test.poll', { n: 'a' });
+    worker.wake();
+    for (let i = 0; i < 100 && seen.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await worker.stop();
+    expect(seen).toEqual(['a']);
+  });
+});
