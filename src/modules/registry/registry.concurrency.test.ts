@@ -53,6 +53,10 @@ beforeAll(async () => {
       worker.stdout.on('data', (chunk) => (workerOutput[i] += String(chunk)));
       workers.push(worker);
     }
+    // Wait until both processes are polling, so the actions below are shared between them.
+    for (let i = 0; i < 300 && !workerOutput.every((output) => output.includes('Processing')); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
   await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
