@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { hkdfSync, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/database.js';
@@ -16,6 +16,7 @@ import identityRoutes from './platform/identity/identity.routes.js';
 import facilitiesModule from './modules/facilities/facilities.routes.js';
 import accountsModule from './modules/accounts/accounts.module.js';
 import registryModule from './modules/registry/registry.routes.js';
+import emissionsModule from './modules/emissions/emissions.routes.js';
 import { smtpTransport, startMailDelivery } from './platform/mail/outbox.js';
 
 declare module 'fastify' {
@@ -25,6 +26,8 @@ declare module 'fastify' {
     tokenSigner: TokenSigner;
     credentials: CredentialResolver;
     sessions: SessionSettings;
+    /** A key for one purpose (e.g. signing cursors), derived from the JWT secret. */
+    deriveKey(purpose: string): Uint8Array;
   }
 }
 
@@ -72,6 +75,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('tokenSigner', tokenSigner);
   app.decorate('credentials', credentials);
   app.decorate('sessions', sessions);
+  app.decorate('deriveKey', (purpose: string) => new Uint8Array(hkdfSync('sha256', deps.jwtSecret, new Uint8Array(0), `carbon-atlas:${purpose}`, 32)));
   if (config.SMTP_URL) {
     const stopMail = startMailDelivery(db, smtpTransport(config.SMTP_URL), config.MAIL_FROM, (error) => app.log.error({ err: error }, 'mail delivery failed'));
     app.addHook('onClose', stopMail);
@@ -96,5 +100,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(facilitiesModule);
   await app.register(accountsModule);
   await app.register(registryModule);
+  await app.register(emissionsModule);
   return app;
 }

@@ -1,0 +1,92 @@
+import sql, { join, type Sql } from 'sql-template-tag';
+import type { Queryable } from '../../platform/db/database.js';
+
+export interface EmissionRow {
+  id: string;
+  seq: number;
+  facility_id: string;
+  scope: 1 | 2 | 3;
+  category: string | null;
+  value_kg: number;
+  reported_value: number;
+  reported_unit: string;
+  occurred_ms: number;
+  metadata: Record<string, unknown>;
+  source: 'api' | 'calculated';
+  external_id: string | null;
+  voided_ms: number | null;
+  void_reason: string | null;
+  created_ms: number;
+}
+
+const COLUMNS = sql`
+  id, seq, facility_id, scope, category, value_kg, reported_value, reported_unit,
+  (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms, metadata, source, external_id,
+  (extract(epoch FROM voided_at) * 1000)::float8 AS voided_ms, void_reason,
+  (extract(epoch FROM created_at) * 1000)::float8 AS created_ms`;
+
+export interface NewEmission {
+  id: string;
+  facilityId: string;
+  scope: number;
+  category: string | null;
+  valueKg: number;
+  reportedValue: number;
+  reportedUnit: string;
+  occurredAt: Date;
+  metadata: Record<string, unknown>;
+  externalId: string | null;
+}
+
+/** Inserts a record; with an external_id already used by the organization, returns that record instead. */
+export async function insertEmission(db: Queryable, organizationId: string, e: NewEmission) {
+  const [inserted] = await db.query<EmissionRow>(sql`
+    INSERT INTO emissions (organization_id, id, facility_id, scope, category, value_kg, reported_value, reported_unit, occurred_at, metadata, external_id)
+    VALUES (${organizationId}, ${e.id}, ${e.facilityId}, ${e.scope}, ${e.category}, ${e.valueKg}, ${e.reportedValue}, ${e.reportedUnit},
+            ${e.occurredAt}, ${JSON.stringify(e.metadata)}::jsonb, ${e.externalId})
+    ON CONFLICT (organization_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
+    RETURNING ${COLUMNS}`);
+  if (inserted) return { row: inserted, created: true };
+  const [existing] = await db.query<EmissionRow>(sql`SELECT ${COLUMNS} FROM emissions WHERE organization_id = ${organizationId} AND external_id = ${e.externalId}`);
+  return { row: existing!, created: false };
+}
+
+export async function selectEmission(db: Queryable, organizationId: string, id: string) {
+  const [row] = await db.query<EmissionRow>(sql`SELECT ${COLUMNS} FROM emissions WHERE organization_id = ${organizationId} AND id = ${id}`);
+  return row;
+}
+
+export interface EmissionFilter {
+  from?: Date | undefined;
+  /** Exclusive. */
+  until?: Date | undefined;
+  scopes?: number[] | undefined;
+  facilityId?: string | undefined;
+  category?: string | undefined;
+  includeVoided: boolean;
+}
+
+function conditions(organizationId: string, filter: EmissionFilter, afterSeq: number): Sql {
+  const parts: Sql[] = [sql`organization_id = ${organizationId}`, sql`seq > ${afterSeq}`];
+  if (filter.from) parts.push(sql`occurred_at >= ${filter.from}`);
+  if (filter.until) parts.push(sql`occurred_at < ${filter.until}`);
+  if (filter.scopes?.length) parts.push(sql`scope = ANY(${filter.scopes}::smallint[])`);
+  if (filter.facilityId) parts.push(sql`facility_id = ${filter.facilityId}`);
+  if (filter.category) parts.push(sql`category = ${filter.category}`);
+  if (!filter.includeVoided) parts.push(sql`voided_at IS NULL`);
+  return join(parts, ' AND ');
+}
+
+/** One page in insertion order after `afterSeq`, fetching one row more to know whether more follow. */
+export function selectEmissionPage(db: Queryable, organizationId: string, filter: EmissionFilter, afterSeq: number, limit: number) {
+  return db.query<EmissionRow>(sql`
+    SELECT ${COLUMNS} FROM emissions WHERE ${conditions(organizationId, filter, afterSeq)} ORDER BY seq LIMIT ${limit + 1}`);
+}
+
+export async function voidEmission(db: Queryable, organizationId: string, id: string, reason: string) {
+  const [row] = await db.query<EmissionRow>(sql`
+    UPDATE emissions SET voided_at = COALESCE(voided_at, now()), void_reason = COALESCE(void_reason, ${reason})
+    WHERE organization_id = ${organizationId} AND id = ${id} AND source = 'api'
+    RETURNING ${COLUMNS}`);
+  return row;
+}

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { principalOf } from '../../platform/auth/auth-plugin.js';
+import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
+import { ErrorSchemas } from '../../platform/http/error-families.js';
+import { createCursorCodec } from './cursor.js';
+import * as emissions from './emissions.service.js';
+import { Emission, EmissionPage, EmissionParams, ListEmissionsQuery, NewEmissionBody, VoidBody } from './emissions.schemas.js';
+
+const TAGS = ['emissions'];
+// The page's errors: {code, message}; invalid input is 400 INVALID_PAYLOAD.
+const errors = { 400: ErrorSchemas.platform, 401: ErrorSchemas.platform, 403: ErrorSchemas.platform, 429: ErrorSchemas.platform };
+const withNotFound = { ...errors, 404: ErrorSchemas.platform };
+
+async function emissionRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const cursors = createCursorCodec(app.deriveKey('emission-cursors'));
+
+  app.get(
+    '/',
+    {
+      config: { scopes: ['emissions:read'] },
+      schema: { operationId: 'listEmissions', tags: TAGS, summary: 'Emission records in insertion order, with cursor pagination', querystring: ListEmissionsQuery, response: { 200: EmissionPage, ...errors } },
+    },
+    (request) => emissions.listEmissions(app.db, cursors, principalOf(request).organizationId, request.query),
+  );
+
+  app.get(
+    '/:id',
+    { config: { scopes: ['emissions:read'] }, schema: { operationId: 'getEmission', tags: TAGS, summary: 'One emission record', params: EmissionParams, response: { 200: Emission, ...withNotFound } } },
+    (request) => emissions.getEmission(app.db, principalOf(request).organizationId, request.params.id),
+  );
+
+  app.post(
+    '/',
+    {
+      config: { scopes: ['emissions:write'] },
+      schema: { operationId: 'submitEmission', tags: TAGS, summary: 'Submit an emission record (kgCO2e, tCO2e or gCO2e; stored in kgCO2e)', body: NewEmissionBody, response: { 200: Emission, 201: Emission, ...errors } },
+    },
+    async (request, reply) => {
+      const { emission, created } = await emissions.recordEmission(app.db, principalOf(request).organizationId, request.body);
+      return reply.status(created ? 201 : 200).send(emission);
+    },
+  );
+
+  app.post(
+    '/:id/void',
+    {
+      config: { scopes: ['emissions:write'] },
+      schema: { operationId: 'voidEmission', tags: TAGS, summary: 'Void a record with a reason (records are never deleted)', params: EmissionParams, body: VoidBody, response: { 200: Emission, ...withNotFound, 409: ErrorSchemas.platform } },
+    },
+    (request) => emissions.voidEmission(app.db, principalOf(request).organizationId, request.params.id, request.body.reason),
+  );
+}
+
+/** The emissions tracking API under /v2/emissions. */
+export default async function emissionsModule(app: FastifyInstance) {
+  await app.register(
+    async (api) => {
+      api.setErrorHandler(errorHandlerFor('emissions'));
+      api.setNotFoundHandler(notFoundHandlerFor('emissions'));
+      await api.register(emissionRoutes);
+    },
+    { prefix: '/v2/emissions' },
+  );
+}

@@ -1,0 +1,105 @@
+import { randomInt } from 'node:crypto';
+import type { Queryable } from '../../platform/db/database.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import * as queries from './emissions.queries.js';
+import type { CursorCodec } from './cursor.js';
+import type { ListEmissionsQuery, NewEmissionBody } from './emissions.schemas.js';
+
+const KG_PER_UNIT: Record<string, number> = { kgCO2e: 1, tCO2e: 1000, gCO2e: 0.001 };
+const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+const DAY_MS = 86_400_000;
+
+export function newEmissionId(): string {
+  return `em_${Array.from({ length: 16 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join('')}`;
+}
+
+/** kgCO2e for a value in any accepted unit, rounded to the gram to keep sums exact in practice. */
+export function toKilograms(value: number, unit: string): number {
+  return Math.round(value * KG_PER_UNIT[unit]! * 1000) / 1000;
+}
+
+/** ISO 8601 in UTC, without milliseconds when there are none, as the page writes instants. */
+function isoInstant(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function view(row: queries.EmissionRow) {
+  return {
+    id: row.id,
+    facility_id: row.facility_id,
+    scope: row.scope,
+    category: row.category,
+    value: row.value_kg,
+    unit: 'kgCO2e' as const,
+    timestamp: isoInstant(row.occurred_ms),
+    metadata: row.metadata,
+    reported: { value: row.reported_value, unit: row.reported_unit as 'kgCO2e' },
+    source: row.source,
+    external_id: row.external_id,
+    voided: row.voided_ms !== null,
+    voided_at: row.voided_ms === null ? null : isoInstant(row.voided_ms),
+    void_reason: row.void_reason,
+    created_at: isoInstant(row.created_ms),
+  };
+}
+
+export async function recordEmission(db: Queryable, organizationId: string, body: NewEmissionBody) {
+  const unit = body.unit ?? 'kgCO2e';
+  const { row, created } = await queries.insertEmission(db, organizationId, {
+    id: newEmissionId(),
+    facilityId: body.facility_id,
+    scope: body.scope,
+    category: body.category ?? null,
+    valueKg: toKilograms(body.value, unit),
+    reportedValue: body.value,
+    reportedUnit: unit,
+    occurredAt: new Date(body.timestamp),
+    metadata: body.metadata ?? {},
+    externalId: body.external_id ?? null,
+  });
+  return { emission: view(row), created };
+}
+
+export async function getEmission(db: Queryable, organizationId: string, id: string) {
+  const row = await queries.selectEmission(db, organizationId, id);
+  if (!row) throw new NotFoundError(`Emission ${id} not found.`);
+  return view(row);
+}
+
+function instant(text: string, endOfDay: boolean, field: string): Date {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const ms = Date.parse(dateOnly ? `${text}T00:00:00Z` : text);
+  if (!Number.isFinite(ms)) throw new BadRequestError(`${field} is not a valid ISO 8601 date.`);
+  return new Date(dateOnly && endOfDay ? ms + DAY_MS : ms);
+}
+
+/** Pages in insertion order; the cursor is bound to the organization and the filters it was made for. */
+export async function listEmissions(db: Queryable, codec: CursorCodec, organizationId: string, query: ListEmissionsQuery) {
+  const filter: queries.EmissionFilter = {
+    from: query.start_date ? instant(query.start_date, false, 'start_date') : undefined,
+    // A date-only end_date includes that whole day; a date-time is exclusive.
+    until: query.end_date ? instant(query.end_date, true, 'end_date') : undefined,
+    scopes: query.scope ? [...new Set(query.scope.split(',').map(Number))] : undefined,
+    facilityId: query.facility_id,
+    category: query.category,
+    includeVoided: query.include_voided ?? false,
+  };
+  const context = `${organizationId}|${JSON.stringify({ ...filter, limit: undefined })}`;
+  const after = query.cursor === undefined ? 0 : codec.decode(query.cursor, context);
+  if (after === undefined) throw new BadRequestError('cursor is invalid, or was made for other filters.');
+  const rows = await queries.selectEmissionPage(db, organizationId, filter, after, query.limit);
+  const page = rows.slice(0, query.limit);
+  const hasMore = rows.length > query.limit;
+  return {
+    data: page.map(view),
+    pagination: { next_cursor: hasMore ? codec.encode(Number(page.at(-1)!.seq), context) : null, has_more: hasMore },
+  };
+}
+
+/** Corrections never delete: the record stays, marked void with its reason. */
+export async function voidEmission(db: Queryable, organizationId: string, id: string, reason: string) {
+  const existing = await queries.selectEmission(db, organizationId, id);
+  if (!existing) throw new NotFoundError(`Emission ${id} not found.`);
+  if (existing.source === 'calculated') throw new ConflictError('Calculated emissions change with their consumption data, not through this API.');
+  return view((await queries.voidEmission(db, organizationId, id, reason))!);
+}
