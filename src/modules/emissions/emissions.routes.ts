@@ -4,6 +4,7 @@ import { principalOf } from '../../platform/auth/auth-plugin.js';
 import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
 import { createCursorCodec } from './cursor.js';
+import factorRoutes from './factors/factors.routes.js';
 import * as emissions from './emissions.service.js';
 import { Emission, EmissionPage, EmissionParams, ListEmissionsQuery, NewEmissionBody, VoidBody } from './emissions.schemas.js';
 
@@ -53,7 +54,7 @@ async function emissionRoutes(instance: FastifyInstance) {
   );
 }
 
-/** The emissions tracking API under /v2/emissions. */
+/** The emissions tracking API under /v2/emissions, and its factor library under /v2/emission-factors. */
 export default async function emissionsModule(app: FastifyInstance) {
   await app.register(
     async (api) => {
@@ -62,5 +63,13 @@ export default async function emissionsModule(app: FastifyInstance) {
       await api.register(emissionRoutes);
     },
     { prefix: '/v2/emissions' },
+  );
+  await app.register(
+    async (api) => {
+      api.setErrorHandler(errorHandlerFor('emissions'));
+      api.setNotFoundHandler(notFoundHandlerFor('emissions'));
+      await api.register(factorRoutes);
+    },
+    { prefix: '/v2/emission-factors' },
   );
 }
