@@ -17,13 +17,18 @@ export interface EmissionRow {
   voided_ms: number | null;
   void_reason: string | null;
   created_ms: number;
+  co2e_biomass_kg: number;
+  consumption_id: string | null;
+  factor_id: string | null;
+  factor_version: string | null;
+  calculation: Record<string, unknown> | null;
 }
 
 const COLUMNS = sql`
   id, seq, facility_id, scope, category, value_kg, reported_value, reported_unit,
   (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms, metadata, source, external_id,
   (extract(epoch FROM voided_at) * 1000)::float8 AS voided_ms, void_reason,
-  (extract(epoch FROM created_at) * 1000)::float8 AS created_ms`;
+  (extract(epoch FROM created_at) * 1000)::float8 AS created_ms, co2e_biomass_kg, consumption_id, factor_id, factor_version, calculation`;
 
 export interface NewEmission {
   id: string;
@@ -89,4 +94,46 @@ export async function voidEmission(db: Queryable, organizationId: string, id: st
     WHERE organization_id = ${organizationId} AND id = ${id} AND source = 'api'
     RETURNING ${COLUMNS}`);
   return row;
+}
+
+export interface CalculatedEmission {
+  id: string;
+  facilityId: string;
+  consumptionId: string;
+  scope: number;
+  category: string;
+  valueKg: number;
+  biomassKg: number;
+  occurredAt: Date;
+  factorId: string;
+  factorVersion: string;
+  calculation: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+export async function insertCalculatedEmission(db: Queryable, organizationId: string, e: CalculatedEmission) {
+  await db.query(sql`
+    INSERT INTO emissions (organization_id, id, facility_id, scope, category, value_kg, reported_value, reported_unit, occurred_at, metadata,
+      source, co2e_biomass_kg, consumption_id, factor_id, factor_version, calculation)
+    VALUES (${organizationId}, ${e.id}, ${e.facilityId}, ${e.scope}, ${e.category}, ${e.valueKg}, ${e.valueKg}, 'kgCO2e', ${e.occurredAt},
+      ${JSON.stringify(e.metadata)}::jsonb, 'calculated', ${e.biomassKg}, ${e.consumptionId}, ${e.factorId}, ${e.factorVersion},
+      ${JSON.stringify(e.calculation)}::jsonb)`);
+}
+
+/** Voids the live calculated record of a consumption entry (kept as the audit trail of the old value). */
+export async function voidCalculatedEmission(db: Queryable, organizationId: string, consumptionId: string, reason: string) {
+  await db.query(sql`
+    UPDATE emissions SET voided_at = now(), void_reason = ${reason}
+    WHERE organization_id = ${organizationId} AND consumption_id = ${consumptionId} AND voided_at IS NULL`);
+}
+
+export async function sumCalculatedEmissions(db: Queryable, organizationId: string, facilityId: string) {
+  const [row] = await db.query<{ co2e: number; biomass: number }>(sql`
+    SELECT COALESCE(sum(value_kg), 0)::float8 AS co2e, COALESCE(sum(co2e_biomass_kg), 0)::float8 AS biomass
+    FROM emissions WHERE organization_id = ${organizationId} AND facility_id = ${facilityId} AND source = 'calculated' AND voided_at IS NULL`);
+  return { co2e: Math.round(row!.co2e * 1000) / 1000, co2eBiomass: Math.round(row!.biomass * 1000) / 1000 };
+}
+
+export function selectEmissionsOfConsumption(db: Queryable, organizationId: string, consumptionId: string) {
+  return db.query<EmissionRow>(sql`SELECT ${COLUMNS} FROM emissions WHERE organization_id = ${organizationId} AND consumption_id = ${consumptionId} ORDER BY seq`);
 }

@@ -5,6 +5,7 @@ import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-h
 import { ErrorSchemas } from '../../platform/http/error-families.js';
 import { createCursorCodec } from './cursor.js';
 import factorRoutes from './factors/factors.routes.js';
+import consumptionRoutes from './consumption/consumption.routes.js';
 import * as emissions from './emissions.service.js';
 import { Emission, EmissionPage, EmissionParams, ListEmissionsQuery, NewEmissionBody, VoidBody } from './emissions.schemas.js';
 
@@ -71,5 +72,13 @@ export default async function emissionsModule(app: FastifyInstance) {
       await api.register(factorRoutes);
     },
     { prefix: '/v2/emission-factors' },
+  );
+  // Consumption belongs to facilities' URLs and error format, but its arithmetic is this module's.
+  await app.register(
+    async (api) => {
+      api.setErrorHandler(errorHandlerFor('facilities'));
+      await api.register(consumptionRoutes);
+    },
+    { prefix: '/v1/facilities' },
   );
 }

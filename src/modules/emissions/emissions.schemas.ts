@@ -18,6 +18,10 @@ export const Emission = Type.Object({
   voided_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   void_reason: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String({ format: 'date-time' }),
+  co2e_biomass: Type.Number({ description: 'Biogenic CO2, kg, reported apart from value.' }),
+  consumption_id: Type.Union([Type.String(), Type.Null()]),
+  factor: Type.Union([Type.Object({ id: Type.String(), version: Type.String() }), Type.Null()], { description: 'For calculated records: the factor and version that produced them.' }),
+  calculation: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
 });
 
 export const NewEmissionBody = Type.Object({

@@ -23,7 +23,7 @@ function isoInstant(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-function view(row: queries.EmissionRow) {
+export function view(row: queries.EmissionRow) {
   return {
     id: row.id,
     facility_id: row.facility_id,
@@ -40,6 +40,10 @@ function view(row: queries.EmissionRow) {
     voided_at: row.voided_ms === null ? null : isoInstant(row.voided_ms),
     void_reason: row.void_reason,
     created_at: isoInstant(row.created_ms),
+    co2e_biomass: row.co2e_biomass_kg,
+    consumption_id: row.consumption_id,
+    factor: row.factor_id ? { id: row.factor_id, version: row.factor_version ?? '' } : null,
+    calculation: row.calculation,
   };
 }
 

@@ -181,3 +181,10 @@ export async function claimSupplyPoints(
   const released = unclaimed.filter((point) => !holders.some((holder) => holder.supply_point === point));
   return [...holders, ...(await claimSupplyPoints(db, organizationId, facilityId, released))];
 }
+
+/** The facility's read-only totals, kept equal to the sums of its calculated emissions. */
+export async function updateEmissionTotals(db: Queryable, organizationId: string, id: string, totals: { co2e: number; co2eBiomass: number }) {
+  await db.query(sql`
+    UPDATE facilities SET co2e = ${totals.co2e}, co2e_biomass = ${totals.co2eBiomass}
+    WHERE organization_id = ${organizationId} AND id = ${id} AND (co2e, co2e_biomass) IS DISTINCT FROM (${totals.co2e}::float8, ${totals.co2eBiomass}::float8)`);
+}

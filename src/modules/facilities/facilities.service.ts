@@ -130,3 +130,6 @@ export async function updateFacility(db: Database, organizationId: string, id: s
 export async function deleteFacility(db: Queryable, organizationId: string, id: string) {
   if (!(await queries.deleteFacilityRow(db, organizationId, id))) throw notFound(id);
 }
+
+/** For the emissions module: the facility's co2e and co2e_biomass after its consumption changed. */
+export const setEmissionTotals = queries.updateEmissionTotals;

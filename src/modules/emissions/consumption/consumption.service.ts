@@ -1,0 +1,155 @@
+import type { Database, Queryable } from '../../../platform/db/database.js';
+import { NotFoundError, ValidationError } from '../../../platform/errors.js';
+import * as facilities from '../../facilities/facilities.service.js';
+import * as emissions from '../emissions.queries.js';
+import { newEmissionId, view as emissionView } from '../emissions.service.js';
+import { resolveFactor } from '../factors/factors.service.js';
+import { calculate } from './calculation.js';
+import * as queries from './consumption.queries.js';
+
+export type Category = queries.ConsumptionRow['category'];
+
+export interface ConsumptionBody {
+  category: Category;
+  fuel?: string | undefined;
+  refrigerant?: string | undefined;
+  quantity: number;
+  unit: string;
+  period_start: string;
+  period_end: string;
+  cups?: string | undefined;
+  supplier_factor?: number | undefined;
+}
+
+/** What a category measures: electricity and water are fixed; heat names its fuel, recharge its refrigerant. */
+function activityOf(body: ConsumptionBody): string {
+  switch (body.category) {
+    case 'electricity':
+      return 'electricity';
+    case 'water':
+      return 'water_supply';
+    case 'heat':
+      if (!body.fuel) throw ValidationError.field('body', ['fuel'], 'Required for heat: natural_gas, diesel, petrol…');
+      return body.fuel;
+    case 'recharge':
+      if (!body.refrigerant) throw ValidationError.field('body', ['refrigerant'], 'Required for recharge, e.g. R-410A');
+      return `refrigerant:${body.refrigerant}`;
+  }
+}
+
+function fieldsOf(body: ConsumptionBody): queries.ConsumptionFields {
+  if (body.period_end < body.period_start) throw ValidationError.field('body', ['period_end'], 'Must not be before period_start');
+  if (body.cups && body.category !== 'electricity') throw ValidationError.field('body', ['cups'], 'Only electricity is metered by CUPS');
+  return {
+    category: body.category,
+    activity: activityOf(body),
+    quantity: body.quantity,
+    unit: body.unit,
+    periodStart: body.period_start,
+    periodEnd: body.period_end,
+    cups: body.cups ?? null,
+    supplierFactor: body.supplier_factor ?? null,
+  };
+}
+
+async function facilityFor(db: Queryable, organizationId: string, facilityId: string, category: Category, cups: string | null) {
+  const facility = await facilities.getFacility(db, organizationId, facilityId);
+  if (!facility.categories.includes(category)) {
+    throw ValidationError.field('body', ['category'], `The facility does not track ${category}; its categories are ${facility.categories.join(', ') || 'none'}`);
+  }
+  if (cups && !facility.cups_list.includes(cups)) throw ValidationError.field('body', ['cups'], 'Not one of the facility’s CUPS');
+  return facility;
+}
+
+/**
+ * Calculates the entry's emission with the factor chosen for the facility's country and the
+ * period's year, voiding the entry's previous record (the audit trail), then refreshes the
+ * facility's totals: all in the caller's transaction, so they are always consistent.
+ */
+async function recalculate(tx: Queryable, organizationId: string, country: string, row: queries.ConsumptionRow, reason: string) {
+  await emissions.voidCalculatedEmission(tx, organizationId, row.id, reason);
+  const year = Number(row.period_end.slice(0, 4));
+  const { factor, reason: why } = await resolveFactor(tx, organizationId, { activity: row.activity, region: country, year }).catch((error: unknown) => {
+    if (error instanceof NotFoundError) throw ValidationError.field('body', ['category'], `No emission factor for ${row.activity}`);
+    throw error;
+  });
+  const result = calculate({ quantity: row.quantity, unit: row.unit, supplierFactor: row.supplier_factor }, factor);
+  if (!result) throw ValidationError.field('body', ['unit'], `Cannot convert ${row.unit} to ${factor.unit}, the unit of ${factor.id}`);
+  await emissions.insertCalculatedEmission(tx, organizationId, {
+    id: newEmissionId(),
+    facilityId: row.facility_id,
+    consumptionId: row.id,
+    scope: result.scope,
+    category: row.category,
+    valueKg: result.kg_co2e,
+    biomassKg: result.kg_co2e_biomass,
+    occurredAt: new Date(`${row.period_end}T00:00:00Z`),
+    factorId: factor.id,
+    factorVersion: factor.version,
+    calculation: { ...result, activity: row.activity, quantity: row.quantity, unit: row.unit, factor_choice: why },
+    metadata: { period_start: row.period_start, period_end: row.period_end, ...(row.cups ? { cups: row.cups } : {}) },
+  });
+}
+
+async function refreshTotals(tx: Queryable, organizationId: string, facilityId: string) {
+  await facilities.setEmissionTotals(tx, organizationId, facilityId, await emissions.sumCalculatedEmissions(tx, organizationId, facilityId));
+}
+
+async function withEmissions(db: Queryable, organizationId: string, row: queries.ConsumptionRow) {
+  const records = await emissions.selectEmissionsOfConsumption(db, organizationId, row.id);
+  const current = records.find((r) => r.voided_ms === null);
+  return {
+    ...row,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    emission: current ? emissionView(current) : null,
+    history: records.filter((r) => r.voided_ms !== null).map(emissionView),
+  };
+}
+
+export async function addConsumption(db: Database, organizationId: string, facilityId: string, body: ConsumptionBody) {
+  const fields = fieldsOf(body);
+  const row = await db.transaction(async (tx) => {
+    const facility = await facilityFor(tx, organizationId, facilityId, fields.category, fields.cups);
+    const inserted = await queries.insertConsumption(tx, organizationId, facilityId, fields);
+    await recalculate(tx, organizationId, facility.country, inserted, 'recalculated');
+    await refreshTotals(tx, organizationId, facilityId);
+    return inserted;
+  });
+  return withEmissions(db, organizationId, row);
+}
+
+export async function replaceConsumption(db: Database, organizationId: string, facilityId: string, id: string, body: ConsumptionBody) {
+  const fields = fieldsOf(body);
+  const row = await db.transaction(async (tx) => {
+    const facility = await facilityFor(tx, organizationId, facilityId, fields.category, fields.cups);
+    const updated = await queries.updateConsumption(tx, organizationId, facilityId, id, fields);
+    if (!updated) throw new NotFoundError(`Consumption entry ${id} not found.`);
+    await recalculate(tx, organizationId, facility.country, updated, 'consumption entry changed');
+    await refreshTotals(tx, organizationId, facilityId);
+    return updated;
+  });
+  return withEmissions(db, organizationId, row);
+}
+
+export async function removeConsumption(db: Database, organizationId: string, facilityId: string, id: string) {
+  await db.transaction(async (tx) => {
+    await facilities.getFacility(tx, organizationId, facilityId);
+    if (!(await queries.deleteConsumption(tx, organizationId, facilityId, id))) throw new NotFoundError(`Consumption entry ${id} not found.`);
+    await emissions.voidCalculatedEmission(tx, organizationId, id, 'consumption entry deleted');
+    await refreshTotals(tx, organizationId, facilityId);
+  });
+}
+
+export async function getConsumption(db: Queryable, organizationId: string, facilityId: string, id: string) {
+  await facilities.getFacility(db, organizationId, facilityId);
+  const row = await queries.selectConsumption(db, organizationId, facilityId, id);
+  if (!row) throw new NotFoundError(`Consumption entry ${id} not found.`);
+  return withEmissions(db, organizationId, row);
+}
+
+export async function listConsumption(db: Queryable, organizationId: string, facilityId: string, category?: string) {
+  await facilities.getFacility(db, organizationId, facilityId);
+  const rows = await queries.selectConsumptions(db, organizationId, facilityId, category);
+  return { items: await Promise.all(rows.map((row) => withEmissions(db, organizationId, row))) };
+}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, type TestOrganization } from '../../../../test/support/test-app.js';
+
+let ctx: TestContext;
+let acme: TestOrganization;
+let key: string;
+let madrid: string;
+let paris: string;
+
+const ALL = ['electricity', 'heat', 'water', 'recharge'];
+
+async function facility(name: string, country: string) {
+  const response = await ctx.request({ method: 'POST', url: '/v1/facilities', key, payload: { name, type: 'office', country, address: `${name} 1`, categories: ALL } });
+  expect(response.statusCode).toBe(201);
+  return response.json().id as string;
+}
+
+const add = (facilityId: string, payload: object) => ctx.request({ method: 'POST', url: `/v1/facilities/${facilityId}/consumption`, key, payload });
+const period = { period_start: '2024-01-01', period_end: '2024-03-31' };
+const totals = async (facilityId: string) => {
+  const f = (await ctx.request({ method: 'GET', url: `/v1/facilities/${facilityId}`, key })).json();
+  return [f.co2e, f.co2e_biomass];
+};
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  acme = await ctx.organization('Acme');
+  key = await acme.key(['facilities:write', 'emissions:write']);
+  madrid = await facility('Madrid Office', 'ES');
+  paris = await facility('Paris Office', 'FR');
+  // The organization's own factors: its water utility's (everywhere) and its pellet supplier's.
+  for (const payload of [
+    { activity: 'water_supply', unit: 'm3', region: 'GLOBAL', year: 2024, kg_co2e_per_unit: 0.149, scope: 3, source: 'Water utility 2024 report' },
+    { activity: 'wood_pellets', unit: 'kWh', region: 'FR', year: 2024, kg_co2e_per_unit: 0.01563, co2_biogenic_per_unit: 0.35, scope: 1, source: 'Pellet supplier declaration' },
+  ]) {
+    expect((await ctx.request({ method: 'POST', url: '/v2/emission-factors', key, payload })).statusCode).toBe(201);
+  }
+});
+afterAll(() => ctx?.close());
+
+describe('facility consumption → CO2e', () => {
+  it('calculates each entry with the right factor and scope, exact to the factor data', async () => {
+    const cases: [string, object, number, number, string][] = [
+      // facility, entry, kgCO2e, scope, factor
+      [madrid, { category: 'electricity', quantity: 12.5, unit: 'MWh' }, 1826.875, 2, 'ember-grid-electricity:ES'], // 12,500 × 0.14615
+      [madrid, { category: 'heat', fuel: 'natural_gas', quantity: 8000, unit: 'kWh' }, 1463.2, 1, 'desnz-ghg-conversion-factors:natural-gas-kwh'], // × 0.18290
+      [madrid, { category: 'heat', fuel: 'diesel', quantity: 1.2, unit: 'm3' }, 3015.348, 1, 'desnz-ghg-conversion-factors:diesel-litre'], // 1,200 l × 2.51279
+      [madrid, { category: 'water', quantity: 250, unit: 'm3' }, 37.25, 3, 'ef_'], // × 0.149
+      [madrid, { category: 'recharge', refrigerant: 'R-410A', quantity: 3.5, unit: 'kg' }, 7894.25, 1, 'ipcc-gwp100:R-410A:AR6'], // × 2,255.5
+      [paris, { category: 'electricity', quantity: 20000, unit: 'kWh', supplier_factor: 0.02 }, 883.6, 2, 'ember-grid-electricity:FR'], // × 0.04418
+      [paris, { category: 'heat', fuel: 'natural_gas', quantity: 1000, unit: 'kWh' }, 182.9, 1, 'desnz-ghg-conversion-factors:natural-gas-kwh'],
+      [paris, { category: 'heat', fuel: 'wood_pellets', quantity: 1000, unit: 'kWh' }, 15.63, 1, 'ef_'],
+      [paris, { category: 'water', quantity: 100, unit: 'm3' }, 14.9, 3, 'ef_'],
+      [paris, { category: 'recharge', refrigerant: 'R-32', quantity: 2, unit: 'kg' }, 1542, 1, 'ipcc-gwp100:R-32:AR6'], // × 771
+    ];
+    for (const [facilityId, entry, kg, scope, factorId] of cases) {
+      const response = await add(facilityId, { ...entry, ...period });
+      expect(response.statusCode, JSON.stringify(entry)).toBe(201);
+      const emission = response.json().emission;
+      expect(emission).toMatchObject({ value: kg, scope, source: 'calculated', timestamp: '2024-03-31T00:00:00Z' });
+      expect(emission.factor.id.startsWith(factorId)).toBe(true);
+    }
+    const electricity = (await ctx.request({ method: 'GET', url: `/v1/facilities/${paris}/consumption?category=electricity`, key })).json().items[0];
+    expect(electricity.emission.calculation).toMatchObject({ market_based_kg_co2e: 400, kg_co2e: 883.6 });
+    const pellets = (await ctx.request({ method: 'GET', url: `/v1/facilities/${paris}/consumption?category=heat`, key })).json().items.find((i: { activity: string }) => i.activity === 'wood_pellets');
+    expect(pellets.emission.co2e_biomass).toBe(350);
+
+    expect(await totals(madrid)).toEqual([14236.923, 0]);
+    expect(await totals(paris)).toEqual([2639.03, 350]);
+  });
+
+  it('keeps the facility totals consistent after changes, with old values in the history', async () => {
+    const list = (await ctx.request({ method: 'GET', url: `/v1/facilities/${madrid}/consumption`, key })).json().items;
+    const electricity = list.find((i: { category: string }) => i.category === 'electricity');
+    const diesel = list.find((i: { activity: string }) => i.activity === 'diesel');
+
+    const replaced = await ctx.request({ method: 'PUT', url: `/v1/facilities/${madrid}/consumption/${electricity.id}`, key, payload: { category: 'electricity', quantity: 10000, unit: 'kWh', ...period } });
+    expect(replaced.statusCode).toBe(200);
+    expect(replaced.json().emission.value).toBe(1461.5);
+    expect(replaced.json().history).toEqual([expect.objectContaining({ value: 1826.875, voided: true, void_reason: 'consumption entry changed' })]);
+    expect(await totals(madrid)).toEqual([13871.548, 0]);
+
+    expect((await ctx.request({ method: 'DELETE', url: `/v1/facilities/${madrid}/consumption/${diesel.id}`, key })).statusCode).toBe(204);
+    expect(await totals(madrid)).toEqual([10856.2, 0]);
+    const ledger = (await ctx.request({ method: 'GET', url: `/v2/emissions?facility_id=${madrid}&include_voided=true&limit=500`, key })).json().data;
+    expect(ledger.filter((e: { voided: boolean }) => e.voided).map((e: { void_reason: string }) => e.void_reason).sort()).toEqual(['consumption entry changed', 'consumption entry deleted']);
+    const live = (await ctx.request({ method: 'GET', url: `/v2/emissions?facility_id=${madrid}&limit=500`, key })).json().data;
+    expect(Math.round(live.reduce((sum: number, e: { value: number }) => sum + e.value, 0) * 1000) / 1000).toBe(10856.2);
+
+    const listed = (await ctx.request({ method: 'GET', url: '/v1/facilities?size=100', key })).json().items.find((f: { id: string }) => f.id === madrid);
+    expect(listed.co2e).toBe(10856.2);
+  });
+
+  it('makes calculated emissions read-only through /v2/emissions', async () => {
+    const record = (await ctx.request({ method: 'GET', url: `/v2/emissions?facility_id=${paris}&limit=1`, key })).json().data[0];
+    const refused = await ctx.request({ method: 'POST', url: `/v2/emissions/${record.id}/void`, key, payload: { reason: 'try' } });
+    expect(refused.statusCode).toBe(409);
+  });
+
+  it('validates entries and keeps other organizations out', async () => {
+    const other = await facility('Lab', 'ES');
+    await ctx.request({ method: 'PATCH', url: `/v1/facilities/${other}`, key, payload: { categories: ['electricity'] } });
+    const checks: [object, string][] = [
+      [{ category: 'heat', quantity: 1, unit: 'kWh' }, 'fuel'],
+      [{ category: 'electricity', quantity: 1, unit: 'litre' }, 'unit'],
+      [{ category: 'heat', fuel: 'unobtainium', quantity: 1, unit: 'kWh' }, 'category'],
+      [{ category: 'electricity', quantity: 1, unit: 'kWh', period_end: '2023-01-01' }, 'period_end'],
+    ];
+    for (const [entry, field] of checks) {
+      const response = await add(madrid, { ...period, ...entry });
+      expect(response.statusCode, JSON.stringify(entry)).toBe(422);
+      expect(response.json().detail[0].loc).toEqual(['body', field]);
+    }
+    expect((await add(other, { category: 'water', quantity: 1, unit: 'm3', ...period })).json().detail[0].loc).toEqual(['body', 'category']);
+    expect((await add(madrid, { category: 'electricity', quantity: -1, unit: 'kWh', ...period })).statusCode).toBe(422);
+
+    const globex = await ctx.organization('Globex');
+    const globexKey = await globex.key(['facilities:write']);
+    expect((await ctx.request({ method: 'GET', url: `/v1/facilities/${madrid}/consumption`, key: globexKey })).statusCode).toBe(404);
+    expect((await ctx.request({ method: 'POST', url: `/v1/facilities/${madrid}/consumption`, key: globexKey, payload: { category: 'electricity', quantity: 1, unit: 'kWh', ...period } })).statusCode).toBe(404);
+    expect((await ctx.request({ method: 'GET', url: `/v1/facilities/${madrid}/consumption` })).statusCode).toBe(401);
+    const readOnly = await acme.key(['facilities:read']);
+    expect((await ctx.request({ method: 'POST', url: `/v1/facilities/${madrid}/consumption`, key: readOnly, payload: { category: 'electricity', quantity: 1, unit: 'kWh', ...period } })).statusCode).toBe(403);
+  });
+});
