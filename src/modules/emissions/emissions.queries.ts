@@ -137,3 +137,11 @@ export async function sumCalculatedEmissions(db: Queryable, organizationId: stri
 export function selectEmissionsOfConsumption(db: Queryable, organizationId: string, consumptionId: string) {
   return db.query<EmissionRow>(sql`SELECT ${COLUMNS} FROM emissions WHERE organization_id = ${organizationId} AND consumption_id = ${consumptionId} ORDER BY seq`);
 }
+
+/** The consumption entries whose emission in force was calculated with a factor. */
+export function selectConsumptionsUsingFactor(db: Queryable, organizationId: string, factorId: string) {
+  return db.query<{ consumption_id: string; facility_id: string }>(sql`
+    SELECT consumption_id, facility_id FROM emissions
+    WHERE organization_id = ${organizationId} AND factor_id = ${factorId} AND voided_at IS NULL AND consumption_id IS NOT NULL
+    ORDER BY seq`);
+}

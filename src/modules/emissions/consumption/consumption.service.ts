@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../../../platform/errors.js';
 import * as facilities from '../../facilities/facilities.service.js';
 import * as emissions from '../emissions.queries.js';
 import { newEmissionId, view as emissionView } from '../emissions.service.js';
-import { resolveFactor } from '../factors/factors.service.js';
+import { replaceFactor, resolveFactor } from '../factors/factors.service.js';
 import { calculate } from './calculation.js';
 import * as queries from './consumption.queries.js';
 
@@ -152,4 +152,30 @@ export async function listConsumption(db: Queryable, organizationId: string, fac
   await facilities.getFacility(db, organizationId, facilityId);
   const rows = await queries.selectConsumptions(db, organizationId, facilityId, category);
   return { items: await Promise.all(rows.map((row) => withEmissions(db, organizationId, row))) };
+}
+
+/**
+ * Replaces the organization's factor with a new version and, in the same transaction, recalculates
+ * every consumption entry whose emission used it: old records voided (the audit trail), new ones
+ * written, facility totals refreshed.
+ */
+export async function replaceFactorAndRecalculate(
+  db: Database,
+  organizationId: string,
+  factorId: string,
+  values: { kg_co2e_per_unit: number; co2_biogenic_per_unit?: number | undefined; source: string },
+) {
+  return db.transaction(async (tx) => {
+    const factor = await replaceFactor(tx, organizationId, factorId, values);
+    const users = await emissions.selectConsumptionsUsingFactor(tx, organizationId, factorId);
+    const facilityIds = new Set<string>();
+    for (const { consumption_id, facility_id } of users) {
+      const facility = await facilities.getFacility(tx, organizationId, facility_id);
+      const row = (await queries.selectConsumption(tx, organizationId, facility_id, consumption_id))!;
+      await recalculate(tx, organizationId, facility.country, row, `factor ${factorId} replaced by version ${factor.version}`);
+      facilityIds.add(facility_id);
+    }
+    for (const facilityId of facilityIds) await refreshTotals(tx, organizationId, facilityId);
+    return { factor, recalculated: users.length };
+  });
 }

@@ -91,6 +91,25 @@ describe('facility consumption → CO2e', () => {
     expect(listed.co2e).toBe(10856.2);
   });
 
+  it('recalculates every emission of a replaced factor, keeping the old version and values', async () => {
+    const water = (await ctx.request({ method: 'GET', url: '/v2/emission-factors?activity=water_supply', key })).json().data[0];
+    const replaced = await ctx.request({ method: 'PUT', url: `/v2/emission-factors/${water.id}`, key, payload: { kg_co2e_per_unit: 0.2, source: 'Water utility 2024 report, corrected' } });
+    expect(replaced.statusCode).toBe(200);
+    expect(replaced.json()).toMatchObject({ factor: { id: water.id, version: '2', kg_co2e_per_unit: 0.2 }, recalculated: 2 });
+    expect(replaced.json().versions).toEqual([expect.objectContaining({ version: '1', kg_co2e_per_unit: 0.149, source: 'Water utility 2024 report' })]);
+
+    // Madrid: 250 m³ × 0.2 = 50 instead of 37.25; Paris: 100 m³ × 0.2 = 20 instead of 14.9.
+    expect(await totals(madrid)).toEqual([10868.95, 0]);
+    expect(await totals(paris)).toEqual([2644.13, 350]);
+    const entry = (await ctx.request({ method: 'GET', url: `/v1/facilities/${paris}/consumption?category=water`, key })).json().items[0];
+    expect(entry.emission).toMatchObject({ value: 20, factor: { id: water.id, version: '2' } });
+    expect(entry.history).toEqual([expect.objectContaining({ value: 14.9, factor: { id: water.id, version: '1' }, void_reason: `factor ${water.id} replaced by version 2` })]);
+
+    expect((await ctx.request({ method: 'PUT', url: '/v2/emission-factors/ember-grid-electricity:ES', key, payload: { kg_co2e_per_unit: 0, source: 'x' } })).statusCode).toBe(404);
+    const other = await (await ctx.organization('Other')).key(['emissions:write']);
+    expect((await ctx.request({ method: 'PUT', url: `/v2/emission-factors/${water.id}`, key: other, payload: { kg_co2e_per_unit: 0, source: 'x' } })).statusCode).toBe(404);
+  });
+
   it('makes calculated emissions read-only through /v2/emissions', async () => {
     const record = (await ctx.request({ method: 'GET', url: `/v2/emissions?facility_id=${paris}&limit=1`, key })).json().data[0];
     const refused = await ctx.request({ method: 'POST', url: `/v2/emissions/${record.id}/void`, key, payload: { reason: 'try' } });

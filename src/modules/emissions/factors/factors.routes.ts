@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../../platform/auth/auth-plugin.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import * as factors from './factors.service.js';
-import { Factor, FactorPage, FactorParams, FactorQuery, NewFactorBody, Resolution, ResolveQuery } from './factors.schemas.js';
+import { Factor, FactorPage, FactorParams, FactorQuery, NewFactorBody, ReplacedFactor, ReplaceFactorBody, Resolution, ResolveQuery } from './factors.schemas.js';
+import { replaceFactorAndRecalculate } from '../consumption/consumption.service.js';
 
 const TAGS = ['emission factors'];
 const errors = { 400: ErrorSchemas.platform, 401: ErrorSchemas.platform, 403: ErrorSchemas.platform, 429: ErrorSchemas.platform };
@@ -40,6 +41,19 @@ export default async function factorRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const body = request.body;
       return reply.status(201).send(await factors.createFactor(app.db, principalOf(request).organizationId, { ...body, scope: body.scope as 1 | 2 | 3 }));
+    },
+  );
+
+  app.put(
+    '/:id',
+    {
+      config: { scopes: ['emissions:write'] },
+      schema: { operationId: 'replaceEmissionFactor', tags: TAGS, summary: 'Replace your factor with a new version; emissions calculated with it are recalculated, old ones voided and kept', params: FactorParams, body: ReplaceFactorBody, response: { 200: ReplacedFactor, ...withNotFound } },
+    },
+    async (request) => {
+      const organizationId = principalOf(request).organizationId;
+      const result = await replaceFactorAndRecalculate(app.db, organizationId, request.params.id, request.body);
+      return { ...result, versions: await factors.factorVersions(app.db, organizationId, request.params.id) };
     },
   );
 }

@@ -50,3 +50,14 @@ export const NewFactorBody = Type.Object({
   method: Type.Optional(Type.Enum(['location-based', 'market-based'])),
   source: Type.String({ minLength: 1, maxLength: 500, description: 'Where the value comes from, e.g. the supplier’s fuel-mix disclosure.' }),
 });
+
+export const ReplaceFactorBody = Type.Object({
+  kg_co2e_per_unit: Type.Number({ minimum: 0 }),
+  co2_biogenic_per_unit: Type.Optional(Type.Number({ minimum: 0 })),
+  source: Type.String({ minLength: 1, maxLength: 500 }),
+});
+export const ReplacedFactor = Type.Object({
+  factor: Factor,
+  recalculated: Type.Integer({ description: 'Consumption entries recalculated with the new version.' }),
+  versions: Type.Array(Type.Object({ version: Type.String(), kg_co2e_per_unit: Type.Number(), co2_biogenic_per_unit: Nullable(Type.Number()), source: Type.String(), replaced_at: Type.String() })),
+});

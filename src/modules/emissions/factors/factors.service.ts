@@ -10,7 +10,7 @@ const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 function fromRow(row: queries.OrganizationFactorRow): EmissionFactor {
   return {
     id: row.id,
-    version: '1',
+    version: String(row.version),
     activity: row.activity,
     unit: row.unit,
     region: row.region,
@@ -90,4 +90,19 @@ export async function createFactor(db: Queryable, organizationId: string, input:
       source: input.source,
     }),
   );
+}
+
+/** A new version of the organization's factor; the caller recalculates what used the old one. */
+export async function replaceFactor(db: Queryable, organizationId: string, id: string, values: { kg_co2e_per_unit: number; co2_biogenic_per_unit?: number | undefined; source: string }) {
+  const row = await queries.replaceFactorValues(db, organizationId, id, {
+    kgCo2ePerUnit: values.kg_co2e_per_unit,
+    co2BiogenicPerUnit: values.co2_biogenic_per_unit ?? null,
+    source: values.source,
+  });
+  if (!row) throw new NotFoundError(`Emission factor ${id} not found (only your own factors can be replaced).`);
+  return fromRow(row);
+}
+
+export async function factorVersions(db: Queryable, organizationId: string, id: string) {
+  return (await queries.selectFactorVersions(db, organizationId, id)).map((v) => ({ ...v, version: String(v.version), replaced_at: v.replaced_at.toISOString() }));
 }
