@@ -16,6 +16,8 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_ENTERPRISE: Type.Integer({ minimum: 1, default: 1000 }),
   RESPONSE_CACHE_MB: Type.Integer({ minimum: 0, maximum: 4096, default: 32 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  /** Largest NDJSON/CSV upload to /v2/emissions/import. */
+  IMPORT_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_073_741_824 }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 2_592_000 }),
   /** Behind a reverse proxy, take the client address from X-Forwarded-For (for login throttling). */

@@ -6,6 +6,7 @@ import { ErrorSchemas } from '../../platform/http/error-families.js';
 import { createCursorCodec } from './cursor.js';
 import factorRoutes from './factors/factors.routes.js';
 import consumptionRoutes from './consumption/consumption.routes.js';
+import ingestRoutes from './ingest/ingest.routes.js';
 import * as emissions from './emissions.service.js';
 import { Emission, EmissionPage, EmissionParams, ListEmissionsQuery, NewEmissionBody, VoidBody } from './emissions.schemas.js';
 
@@ -62,6 +63,7 @@ export default async function emissionsModule(app: FastifyInstance) {
       api.setErrorHandler(errorHandlerFor('emissions'));
       api.setNotFoundHandler(notFoundHandlerFor('emissions'));
       await api.register(emissionRoutes);
+      await api.register(ingestRoutes);
     },
     { prefix: '/v2/emissions' },
   );

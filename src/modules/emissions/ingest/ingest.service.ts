@@ -1,0 +1,133 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { parse as parseCsv } from 'csv-parse';
+import { Compile } from 'typebox/compile';
+import type { Queryable } from '../../../platform/db/database.js';
+import * as queries from '../emissions.queries.js';
+import { newEmissionId, toKilograms } from '../emissions.service.js';
+import { NewEmissionBody } from '../emissions.schemas.js';
+
+const CHUNK = 500;
+const MAX_REPORTED_ERRORS = 1000;
+const check = Compile(NewEmissionBody);
+
+export interface RowError {
+  row: number;
+  message: string;
+}
+
+export interface IngestReport {
+  received: number;
+  created: number;
+  /** Records whose external_id was already stored: not created again. */
+  duplicates: number;
+  failed: number;
+  /** The first 1,000 row errors; `failed` counts them all. */
+  errors: RowError[];
+}
+
+/** A record as parsed from a line or row (1-based), or why it could not be parsed. */
+export type Incoming = { row: number; value: unknown } | { row: number; error: string };
+
+function describe(value: unknown): string | undefined {
+  if (check.Check(value)) return undefined;
+  const [first] = check.Errors(value);
+  const where = first?.instancePath ? `${first.instancePath.slice(1).replace(/\//g, '.')}: ` : '';
+  return `${where}${first?.message ?? 'invalid record'}`;
+}
+
+function toNew(body: NewEmissionBody): queries.NewEmission {
+  const unit = body.unit ?? 'kgCO2e';
+  return {
+    id: newEmissionId(),
+    facilityId: body.facility_id,
+    scope: body.scope,
+    category: body.category ?? null,
+    valueKg: toKilograms(body.value, unit),
+    reportedValue: body.value,
+    reportedUnit: unit,
+    occurredAt: new Date(body.timestamp),
+    metadata: body.metadata ?? {},
+    externalId: body.external_id ?? null,
+  };
+}
+
+/**
+ * Stores every valid record (in chunks of 500, one statement each) and reports the invalid ones by
+ * row: a partial failure keeps the good rows. Memory stays flat however many records arrive.
+ */
+export async function ingest(db: Queryable, organizationId: string, incoming: AsyncIterable<Incoming>, onProgress?: (report: IngestReport) => void): Promise<IngestReport> {
+  const report: IngestReport = { received: 0, created: 0, duplicates: 0, failed: 0, errors: [] };
+  let chunk: queries.NewEmission[] = [];
+  const fail = (row: number, message: string) => {
+    report.failed += 1;
+    if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ row, message });
+  };
+  const flush = async () => {
+    const created = await queries.insertEmissions(db, organizationId, chunk);
+    report.created += created;
+    report.duplicates += chunk.length - created;
+    chunk = [];
+    onProgress?.(report);
+  };
+  for await (const item of incoming) {
+    report.received += 1;
+    if ('error' in item) {
+      fail(item.row, item.error);
+      continue;
+    }
+    const problem = describe(item.value);
+    if (problem) fail(item.row, problem);
+    else if (Number.isNaN(Date.parse((item.value as NewEmissionBody).timestamp))) fail(item.row, 'timestamp: must be an ISO 8601 date-time');
+    else chunk.push(toNew(item.value as NewEmissionBody));
+    if (chunk.length >= CHUNK) await flush();
+  }
+  await flush();
+  return report;
+}
+
+export async function* fromArray(records: readonly unknown[]): AsyncIterable<Incoming> {
+  for (const [index, value] of records.entries()) yield { row: index + 1, value };
+}
+
+/** One JSON record per line; blank lines are skipped but counted in row numbers. */
+export async function* fromNdjson(stream: Readable): AsyncIterable<Incoming> {
+  let row = 0;
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    row += 1;
+    if (!line.trim()) continue;
+    try {
+      yield { row, value: JSON.parse(line) };
+    } catch {
+      yield { row, error: 'not valid JSON' };
+    }
+  }
+}
+
+const NUMERIC = new Set(['scope', 'value']);
+
+/**
+ * CSV with a header row: facility_id, scope, category, value, unit, timestamp, external_id and
+ * metadata (a JSON object); empty cells are absent. Row numbers count the header as row 1.
+ */
+export async function* fromCsv(stream: Readable): AsyncIterable<Incoming> {
+  const parser = stream.pipe(parseCsv({ columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }));
+  let row = 1;
+  for await (const record of parser as AsyncIterable<Record<string, string>>) {
+    row += 1;
+    const value: Record<string, unknown> = {};
+    let error: string | undefined;
+    for (const [column, cell] of Object.entries(record)) {
+      if (cell === '') continue;
+      if (NUMERIC.has(column)) value[column] = Number(cell);
+      else if (column === 'metadata') {
+        try {
+          value.metadata = JSON.parse(cell);
+        } catch {
+          error = 'metadata: not valid JSON';
+        }
+      } else value[column] = cell;
+    }
+    yield error ? { row, error } : { row, value };
+  }
+}
