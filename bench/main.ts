@@ -10,6 +10,9 @@ import { seedFacilitiesFixture } from './facilities-fixture.js';
 import { runLoad, type LoadResult } from './load.js';
 import { benchLoginGuessing, printLoginGuessing } from './login.js';
 import { benchRegistry, printRegistry } from './registry.js';
+import { benchEmissions, printEmissions } from './emissions.js';
+
+const EMISSION_RECORDS = Number(process.env.BENCH_EMISSION_RECORDS ?? 1_000_000);
 
 const REGISTRY_TRANSACTIONS = Number(process.env.BENCH_REGISTRY_TRANSACTIONS ?? 2000);
 
@@ -76,7 +79,16 @@ function row(label: string, result: LoadResult) {
 }
 
 async function main() {
-  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only'].includes(arg));
+  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only'].includes(arg));
+  if (only === '--emissions-only') {
+    const backend = await postgresBackend(ADMIN_URL);
+    try {
+      printEmissions(await benchEmissions(backend, EMISSION_RECORDS));
+    } finally {
+      await backend.dispose();
+    }
+    return;
+  }
   if (only === '--registry-only') {
     for (const open of [() => postgresBackend(ADMIN_URL), pgliteBackend]) {
       const backend = await open();
@@ -104,6 +116,7 @@ async function main() {
   const figures = [];
   const logins = [];
   const ledgers = [];
+  const ingests = [];
   for (const open of backends) {
     const backend = await open();
     try {
@@ -113,6 +126,12 @@ async function main() {
       const registryResult = await benchRegistry(backend, REGISTRY_TRANSACTIONS, 2);
       printRegistry(registryResult);
       ledgers.push(registryResult);
+      if (backend.name === 'postgres') {
+        // COPY needs a PostgreSQL server: the ingestion figures are PostgreSQL's only.
+        const ingestResult = await benchEmissions(backend, EMISSION_RECORDS);
+        printEmissions(ingestResult);
+        ingests.push(ingestResult);
+      }
       const cached = await benchFacilitiesList(backend, 32);
       const uncached = await benchFacilitiesList(backend, 0, cached.fixture);
       for (const result of [cached, uncached]) {
@@ -131,6 +150,7 @@ async function main() {
   }
   console.log(
     `BENCH_JSON ${JSON.stringify({
+      emissions_ingest: ingests.map((r) => ({ records: r.count, copy_rps: Math.round(r.copyRps), api_rps: Math.round(r.apiRps), ratio: Number(r.ingestRatio.toFixed(3)), api_median_ms: Number(r.apiMedianMs.toFixed(2)), sql_median_ms: Number(r.sqlMedianMs.toFixed(2)), latency_ratio: Number(r.latencyRatio.toFixed(2)) })),
       registry_transactions: ledgers.map((r) => ({ backend: r.backend, transactions: r.transactions, workers: r.workers, baseline_tps: Math.round(r.baselineTps), api_tps: Math.round(r.apiTps), ratio: Number(r.ratio.toFixed(3)) })),
       login_guessing: logins.map((l) => ({ backend: l.backend, seconds: l.seconds, checked_unthrottled: l.baseline.evaluated, checked_throttled: l.throttled.evaluated, refused: l.throttled.refused, spraying_checked: l.spraying.evaluated, ratio: Number(l.ratio.toFixed(4)) })),
       facilities_list: figures.map((f) => ({ backend: f.backend, cache: f.cache, app_rps: Math.round(f.measured.requestsPerSecond), bare_rps: Math.round(f.baseline.requestsPerSecond), ratio: Number(f.ratio.toFixed(3)), bytes_rps: Math.round(f.bytesBaseline.requestsPerSecond), bytes_ratio: Number(f.bytesRatio.toFixed(3)), app_p50_ms: f.measured.p50, app_p99_ms: f.measured.p99 })),

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../platform/db/database.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import * as queries from './emissions.queries.js';
@@ -9,8 +9,11 @@ const KG_PER_UNIT: Record<string, number> = { kgCO2e: 1, tCO2e: 1000, gCO2e: 0.0
 const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 const DAY_MS = 86_400_000;
 
+/** `em_` and 16 base-36 characters (~82 random bits): unique, not secret. */
 export function newEmissionId(): string {
-  return `em_${Array.from({ length: 16 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join('')}`;
+  let id = 'em_';
+  for (const byte of randomBytes(16)) id += ID_ALPHABET[byte % 36];
+  return id;
 }
 
 /** kgCO2e for a value in any accepted unit, rounded to the gram to keep sums exact in practice. */
