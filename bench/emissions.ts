@@ -16,13 +16,13 @@ import { benchEnv, type Backend } from './backends.js';
 
 const SCOPES = [1, 2, 3];
 
-/** The i-th synthetic record: spread over 2024, three scopes, twenty facilities. */
+/** The i-th synthetic record: spread over 2024, three scopes, twenty facilities, independently of one another. */
 function record(i: number) {
   const month = String((i % 12) + 1).padStart(2, '0');
-  const day = String((i % 28) + 1).padStart(2, '0');
+  const day = String((Math.floor(i / 12) % 28) + 1).padStart(2, '0');
   return {
-    facility_id: `fac_${i % 20}`,
-    scope: SCOPES[i % 3]!,
+    facility_id: `fac_${Math.floor(i / 7) % 20}`,
+    scope: SCOPES[Math.floor(i / 12) % 3]!,
     category: i % 2 ? 'electricity' : 'natural_gas',
     value: (i % 1000) + 0.5,
     timestamp: `2024-${month}-${day}T12:00:00Z`,

@@ -68,6 +68,28 @@ describe('carbon-atlas CLI', () => {
     expect(made.stdout).toContain(`${organization.id} is a registry operator`);
   });
 
+  it('imports emission records from NDJSON and CSV files, reporting rejected rows', async () => {
+    const { writeFile, mkdtemp } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const os = await import('node:os');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-import-'));
+    const organization = JSON.parse((await cli('org', 'create', '--name', 'Importer', '--json')).stdout);
+    const ndjson = path.join(dir, 'records.ndjson');
+    await writeFile(ndjson, [1, 2, 3].map((i) => JSON.stringify({ facility_id: 'fac_cli', scope: 1, value: i, timestamp: '2024-01-01T00:00:00Z', external_id: `cli-${i}` })).join('\n'));
+    const first = await cli('import', 'emissions', ndjson, '--org', organization.id, '--json');
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ received: 3, created: 3, failed: 0 });
+    expect(first.stderr).toMatch(/100%\s+3 records/);
+    expect(JSON.parse((await cli('import', 'emissions', ndjson, '--org', organization.id, '--json')).stdout)).toMatchObject({ created: 0, duplicates: 3 });
+
+    const csv = path.join(dir, 'records.csv');
+    await writeFile(csv, 'facility_id,scope,value,timestamp\nfac_cli,2,10,2024-02-01T00:00:00Z\nfac_cli,7,10,2024-02-01T00:00:00Z\n');
+    const mixed = await cli('import', 'emissions', csv, '--org', organization.id);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stdout).toContain('2 records: 1 created, 0 already stored, 1 rejected');
+    expect(mixed.stdout).toContain('row 3: scope');
+  });
+
   it('reports an invalid configuration before touching the database', async () => {
     const result = await runCli(['migrate'], { ...env, PORT: 'eighty', BOOTSTRAP_API_KEY: 'short' });
     expect(result.code).toBe(1);

@@ -11,6 +11,9 @@ import { startServer } from '../server.js';
 import { deliverDueMail, listMail, smtpTransport } from '../platform/mail/outbox.js';
 import { startWorker } from '../platform/jobs/jobs.js';
 import * as registry from '../modules/registry/registry.service.js';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { fromCsv, fromNdjson, ingest } from '../modules/emissions/ingest/ingest.service.js';
 
 function config(): Config {
   return loadConfig(process.env);
@@ -210,6 +213,37 @@ program
     process.once('SIGTERM', () => void stop());
     process.once('SIGINT', () => void stop());
   });
+
+const importCommand = program.command('import').description('Bulk data');
+importCommand
+  .command('emissions <file>')
+  .description('Stream emission records from an NDJSON (.ndjson/.jsonl) or CSV (.csv) file into an organization, with progress')
+  .requiredOption('--org <id>', 'organization id')
+  .option('--json', 'print the report as JSON')
+  .action((file: string, options: { org: string; json?: boolean }) =>
+    withDatabase(async (db) => {
+      await identity.getOrganization(db, options.org);
+      const size = (await stat(file)).size;
+      const stream = createReadStream(file);
+      let read = 0;
+      stream.on('data', (chunk) => (read += chunk.length));
+      const records = /\.csv$/i.test(file) ? fromCsv(stream) : fromNdjson(stream);
+      const started = Date.now();
+      const report = await ingest(db, options.org, records, (progress) => {
+        const percent = size ? Math.min(100, (read / size) * 100) : 100;
+        const bar = '#'.repeat(Math.round(percent / 4)).padEnd(25, '.');
+        const rate = progress.received / Math.max(0.001, (Date.now() - started) / 1000);
+        process.stderr.write(`\r[${bar}] ${percent.toFixed(0).padStart(3)}%  ${progress.received} records, ${progress.failed} rejected, ${rate.toFixed(0)}/s`);
+      });
+      process.stderr.write('\n');
+      if (options.json) console.log(JSON.stringify(report));
+      else {
+        console.log(`${report.received} records: ${report.created} created, ${report.duplicates} already stored, ${report.failed} rejected`);
+        for (const error of report.errors.slice(0, 20)) console.log(`  row ${error.row}: ${error.message}`);
+      }
+      if (report.failed > 0) process.exitCode = 1;
+    }),
+  );
 
 const registryCommand = program.command('registry').description('Carbon-credit registry');
 registryCommand
