@@ -8,6 +8,8 @@ import { newEmissionId, toKilograms } from '../emissions.service.js';
 import { NewEmissionBody } from '../emissions.schemas.js';
 
 const CHUNK = 500;
+/** Imports at least this large refresh the table's statistics when they finish. */
+const ANALYZE_AFTER = 10_000;
 const MAX_REPORTED_ERRORS = 1000;
 const check = Compile(NewEmissionBody);
 
@@ -83,6 +85,7 @@ export async function ingest(db: Queryable, organizationId: string, incoming: As
     if (chunk.length >= CHUNK) await flush();
   }
   await flush();
+  if (report.created >= ANALYZE_AFTER) await queries.analyzeEmissions(db);
   return report;
 }
 
