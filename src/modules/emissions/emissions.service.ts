@@ -50,9 +50,10 @@ export function view(row: queries.EmissionRow) {
   };
 }
 
-export async function recordEmission(db: Queryable, organizationId: string, body: NewEmissionBody) {
+/** A submitted record as stored: a new id, the value in kgCO2e, the reported value kept. */
+export function toNewEmission(body: NewEmissionBody): queries.NewEmission {
   const unit = body.unit ?? 'kgCO2e';
-  const { row, created } = await queries.insertEmission(db, organizationId, {
+  return {
     id: newEmissionId(),
     facilityId: body.facility_id,
     scope: body.scope,
@@ -63,7 +64,11 @@ export async function recordEmission(db: Queryable, organizationId: string, body
     occurredAt: new Date(body.timestamp),
     metadata: body.metadata ?? {},
     externalId: body.external_id ?? null,
-  });
+  };
+}
+
+export async function recordEmission(db: Queryable, organizationId: string, body: NewEmissionBody) {
+  const { row, created } = await queries.insertEmission(db, organizationId, toNewEmission(body));
   return { emission: view(row), created };
 }
 

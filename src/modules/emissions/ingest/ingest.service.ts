@@ -4,7 +4,7 @@ import { parse as parseCsv } from 'csv-parse';
 import { Compile } from 'typebox/compile';
 import type { Queryable } from '../../../platform/db/database.js';
 import * as queries from '../emissions.queries.js';
-import { newEmissionId, toKilograms } from '../emissions.service.js';
+import { toNewEmission } from '../emissions.service.js';
 import { NewEmissionBody } from '../emissions.schemas.js';
 
 const CHUNK = 500;
@@ -38,22 +38,6 @@ function describe(value: unknown): string | undefined {
   return `${where}${first?.message ?? 'invalid record'}`;
 }
 
-function toNew(body: NewEmissionBody): queries.NewEmission {
-  const unit = body.unit ?? 'kgCO2e';
-  return {
-    id: newEmissionId(),
-    facilityId: body.facility_id,
-    scope: body.scope,
-    category: body.category ?? null,
-    valueKg: toKilograms(body.value, unit),
-    reportedValue: body.value,
-    reportedUnit: unit,
-    occurredAt: new Date(body.timestamp),
-    metadata: body.metadata ?? {},
-    externalId: body.external_id ?? null,
-  };
-}
-
 /**
  * Stores every valid record (in chunks of 500, one statement each) and reports the invalid ones by
  * row: a partial failure keeps the good rows. Memory stays flat however many records arrive.
@@ -81,7 +65,7 @@ export async function ingest(db: Queryable, organizationId: string, incoming: As
     const problem = describe(item.value);
     if (problem) fail(item.row, problem);
     else if (Number.isNaN(Date.parse((item.value as NewEmissionBody).timestamp))) fail(item.row, 'timestamp: must be an ISO 8601 date-time');
-    else chunk.push(toNew(item.value as NewEmissionBody));
+    else chunk.push(toNewEmission(item.value as NewEmissionBody));
     if (chunk.length >= CHUNK) await flush();
   }
   await flush();
