@@ -168,3 +168,19 @@ export async function insertEmissions(db: Queryable, organizationId: string, rec
 export async function analyzeEmissions(db: Queryable) {
   await db.query(sql`ANALYZE emissions`);
 }
+
+/** Live (not voided) kgCO2e per facility, scope, category and UTC month of one year. */
+export function selectMonthlyCells(db: Queryable, organizationId: string, year: number, filter: { facilityId?: string | undefined; scopes?: number[] | undefined }) {
+  const parts: Sql[] = [
+    sql`organization_id = ${organizationId}`,
+    sql`voided_at IS NULL`,
+    sql`occurred_at >= make_timestamptz(${year}, 1, 1, 0, 0, 0, 'UTC')`,
+    sql`occurred_at < make_timestamptz(${year + 1}, 1, 1, 0, 0, 0, 'UTC')`,
+  ];
+  if (filter.facilityId) parts.push(sql`facility_id = ${filter.facilityId}`);
+  if (filter.scopes?.length) parts.push(sql`scope = ANY(${filter.scopes}::smallint[])`);
+  return db.query<{ facility_id: string; scope: number; category: string | null; month: string; kg: number }>(sql`
+    SELECT facility_id, scope, category, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, sum(value_kg)::float8 AS kg
+    FROM emissions WHERE ${join(parts, ' AND ')}
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`);
+}

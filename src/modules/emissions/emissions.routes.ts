@@ -7,6 +7,7 @@ import { createCursorCodec } from './cursor.js';
 import factorRoutes from './factors/factors.routes.js';
 import consumptionRoutes from './consumption/consumption.routes.js';
 import ingestRoutes from './ingest/ingest.routes.js';
+import insightsRoutes from './insights/insights.routes.js';
 import * as emissions from './emissions.service.js';
 import { Emission, EmissionPage, EmissionParams, ListEmissionsQuery, NewEmissionBody, VoidBody } from './emissions.schemas.js';
 
@@ -64,6 +65,7 @@ export default async function emissionsModule(app: FastifyInstance) {
       api.setNotFoundHandler(notFoundHandlerFor('emissions'));
       await api.register(emissionRoutes);
       await api.register(ingestRoutes);
+      await api.register(insightsRoutes);
     },
     { prefix: '/v2/emissions' },
   );
