@@ -229,7 +229,7 @@ importCommand
       stream.on('data', (chunk) => (read += chunk.length));
       const records = /\.csv$/i.test(file) ? fromCsv(stream) : fromNdjson(stream);
       const started = Date.now();
-      const report = await ingest(db, options.org, records, (progress) => {
+      const report = await ingest(db, options.org, /\.csv$/i.test(file) ? 'csv' : 'ndjson', records, (progress) => {
         const percent = size ? Math.min(100, (read / size) * 100) : 100;
         const bar = '#'.repeat(Math.round(percent / 4)).padEnd(25, '.');
         const rate = progress.received / Math.max(0.001, (Date.now() - started) / 1000);

@@ -32,6 +32,8 @@ const ConfigSchema = Type.Object({
   OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
   /** Registry transaction workers in this process (0: leave processing to `carbon-atlas worker`). */
   REGISTRY_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1 }),
+  /** Webhook delivery workers in this process. */
+  WEBHOOK_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1 }),
   /** Defaults to the jwks_uri of the issuer's /.well-known/openid-configuration. */
   OIDC_JWKS_URI: Type.Optional(Type.String({ pattern: '^https?://' })),
 });

@@ -8,6 +8,7 @@ import factorRoutes from './factors/factors.routes.js';
 import consumptionRoutes from './consumption/consumption.routes.js';
 import ingestRoutes from './ingest/ingest.routes.js';
 import insightsRoutes from './insights/insights.routes.js';
+import webhookRoutes from './webhooks/webhooks.routes.js';
 import * as emissions from './emissions.service.js';
 import { Emission, EmissionPage, EmissionParams, ListEmissionsQuery, NewEmissionBody, VoidBody } from './emissions.schemas.js';
 
@@ -76,6 +77,13 @@ export default async function emissionsModule(app: FastifyInstance) {
       await api.register(factorRoutes);
     },
     { prefix: '/v2/emission-factors' },
+  );
+  await app.register(
+    async (api) => {
+      api.setErrorHandler(errorHandlerFor('emissions'));
+      await api.register(webhookRoutes);
+    },
+    { prefix: '/v2' },
   );
   // Consumption belongs to facilities' URLs and error format, but its arithmetic is this module's.
   await app.register(

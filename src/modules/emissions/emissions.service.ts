@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Queryable } from '../../platform/db/database.js';
+import type { Database, Queryable } from '../../platform/db/database.js';
+import * as webhooks from './webhooks/webhooks.service.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import * as queries from './emissions.queries.js';
 import type { CursorCodec } from './cursor.js';
@@ -67,9 +68,17 @@ export function toNewEmission(body: NewEmissionBody): queries.NewEmission {
   };
 }
 
-export async function recordEmission(db: Queryable, organizationId: string, body: NewEmissionBody) {
-  const { row, created } = await queries.insertEmission(db, organizationId, toNewEmission(body));
-  return { emission: view(row), created };
+/** Stores a record and, in the same transaction, queues its webhooks (emission.created, threshold.exceeded). */
+export async function recordEmission(db: Database, organizationId: string, body: NewEmissionBody) {
+  return db.transaction(async (tx) => {
+    const { row, created } = await queries.insertEmission(tx, organizationId, toNewEmission(body));
+    const emission = view(row);
+    if (created) {
+      await webhooks.emit(tx, organizationId, 'emission.created', emission);
+      await webhooks.checkThreshold(tx, organizationId, emission);
+    }
+    return { emission, created };
+  });
 }
 
 export async function getEmission(db: Queryable, organizationId: string, id: string) {

@@ -42,3 +42,9 @@ export async function markFailed(db: Queryable, id: number, error: string) {
       locked_until = NULL, last_error = ${error.slice(0, 2000)}
     WHERE id = ${id}`);
 }
+
+export async function defer(db: Queryable, id: number, seconds: number) {
+  await db.query(sql`
+    UPDATE jobs SET state = 'queued', attempts = attempts - 1, locked_until = NULL, run_after = now() + make_interval(secs => ${seconds})
+    WHERE id = ${id}`);
+}

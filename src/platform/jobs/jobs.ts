@@ -10,6 +10,13 @@ export function enqueueJob(db: Queryable, queue: string, payload: Record<string,
 
 export type JobHandler = (payload: Record<string, unknown>, db: Database) => Promise<void>;
 
+/** Thrown by a handler that cannot run yet (e.g. a rate limit): the job runs again later, the attempt not counted. */
+export class DeferJob extends Error {
+  constructor(readonly seconds: number) {
+    super(`deferred ${seconds} s`);
+  }
+}
+
 /** Runs every due job of a queue once; returns how many ran. Used by workers and by tests. */
 export async function drainQueue(db: Database, queue: string, handler: JobHandler, leaseSeconds = 60) {
   let ran = 0;
@@ -18,7 +25,8 @@ export async function drainQueue(db: Database, queue: string, handler: JobHandle
       await handler(job.payload, db);
       await queries.markDone(db, job.id);
     } catch (error) {
-      await queries.markFailed(db, job.id, error instanceof Error ? error.message : String(error));
+      if (error instanceof DeferJob) await queries.defer(db, job.id, error.seconds);
+      else await queries.markFailed(db, job.id, error instanceof Error ? error.message : String(error));
     }
     ran += 1;
   }

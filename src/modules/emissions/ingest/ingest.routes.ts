@@ -65,7 +65,7 @@ export default async function ingestRoutes(instance: FastifyInstance) {
     },
     (request) => {
       const organizationId = principalOf(request).organizationId;
-      return answer(request, organizationId, app.db, ['batch', JSON.stringify(request.body)], () => ingest(app.db, organizationId, fromArray(request.body.records)));
+      return answer(request, organizationId, app.db, ['batch', JSON.stringify(request.body)], () => ingest(app.db, organizationId, 'batch', fromArray(request.body.records)));
     },
   );
 
@@ -92,7 +92,7 @@ export default async function ingestRoutes(instance: FastifyInstance) {
       const stream = limited(body, limit);
       const records = type === 'text/csv' ? fromCsv(stream) : fromNdjson(stream);
       // An upload is named by its key alone: it cannot be hashed before it is read.
-      return answer(request, organizationId, app.db, ['import', type], () => ingest(app.db, organizationId, records));
+      return answer(request, organizationId, app.db, ['import', type], () => ingest(app.db, organizationId, type === 'text/csv' ? 'csv' : 'ndjson', records));
     },
   );
 }

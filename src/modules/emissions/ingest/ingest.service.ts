@@ -5,6 +5,7 @@ import { Compile } from 'typebox/compile';
 import type { Queryable } from '../../../platform/db/database.js';
 import * as queries from '../emissions.queries.js';
 import { toNewEmission } from '../emissions.service.js';
+import * as webhooks from '../webhooks/webhooks.service.js';
 import { NewEmissionBody } from '../emissions.schemas.js';
 
 const CHUNK = 500;
@@ -39,10 +40,17 @@ function describe(value: unknown): string | undefined {
 }
 
 /**
- * Stores every valid record (in chunks of 500, one statement each) and reports the invalid ones by
- * row: a partial failure keeps the good rows. Memory stays flat however many records arrive.
+ * Stores every valid record (in chunks of 500, one statement each), reports the invalid ones by
+ * row — a partial failure keeps the good rows — and announces `import.completed`. Memory stays
+ * flat however many records arrive.
  */
-export async function ingest(db: Queryable, organizationId: string, incoming: AsyncIterable<Incoming>, onProgress?: (report: IngestReport) => void): Promise<IngestReport> {
+export async function ingest(
+  db: Queryable,
+  organizationId: string,
+  source: 'batch' | 'ndjson' | 'csv',
+  incoming: AsyncIterable<Incoming>,
+  onProgress?: (report: IngestReport) => void,
+): Promise<IngestReport> {
   const report: IngestReport = { received: 0, created: 0, duplicates: 0, failed: 0, errors: [] };
   let chunk: queries.NewEmission[] = [];
   const fail = (row: number, message: string) => {
@@ -70,6 +78,8 @@ export async function ingest(db: Queryable, organizationId: string, incoming: As
   }
   await flush();
   if (report.created >= ANALYZE_AFTER) await queries.analyzeEmissions(db);
+  const { errors, ...counts } = report;
+  await webhooks.emit(db, organizationId, 'import.completed', { source, ...counts, first_errors: errors.slice(0, 10) });
   return report;
 }
 

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import type { Database, Queryable } from '../../../platform/db/database.js';
+import { NotFoundError } from '../../../platform/errors.js';
+import { DeferJob, enqueueJob } from '../../../platform/jobs/jobs.js';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import * as queries from './webhooks.queries.js';
+import { signatureHeader } from './signature.js';
+
+export const WEBHOOK_QUEUE = 'webhooks.deliver';
+export const EVENTS = ['emission.created', 'import.completed', 'threshold.exceeded'] as const;
+export type WebhookEvent = (typeof EVENTS)[number];
+export const MAX_ATTEMPTS = 5;
+export const DELIVERIES_PER_MINUTE = 50;
+
+function subscriptionView(row: queries.SubscriptionRow) {
+  return { id: row.id, url: row.url, events: row.events, created_at: row.created_at.toISOString() };
+}
+
+export async function subscribe(db: Queryable, organizationId: string, input: { url: string; events: WebhookEvent[] }) {
+  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const row = await queries.insertSubscription(db, { organizationId, url: input.url, events: [...new Set(input.events)], secret });
+  return { ...subscriptionView(row), secret };
+}
+
+export async function listSubscriptions(db: Queryable, organizationId: string) {
+  return { data: (await queries.selectSubscriptions(db, organizationId)).map(subscriptionView) };
+}
+
+export async function unsubscribe(db: Queryable, organizationId: string, id: string) {
+  if (!(await queries.deleteSubscription(db, organizationId, id))) throw new NotFoundError(`Webhook ${id} not found.`);
+}
+
+export async function deliveryLog(db: Queryable, organizationId: string, id: string, limit: number) {
+  if (!(await queries.selectSubscription(db, organizationId, id))) throw new NotFoundError(`Webhook ${id} not found.`);
+  return {
+    data: (await queries.selectDeliveries(db, organizationId, id, limit)).map((d) => ({
+      id: d.id,
+      event: d.event,
+      state: d.state,
+      attempts: d.attempts,
+      last_status_code: d.last_status_code,
+      last_error: d.last_error,
+      created_at: d.created_at.toISOString(),
+      delivered_at: d.delivered_at?.toISOString() ?? null,
+      payload: d.payload,
+    })),
+  };
+}
+
+/** Queues one delivery per subscription to the event, in the caller's transaction. */
+export async function emit(db: Queryable, organizationId: string, event: WebhookEvent, data: Record<string, unknown>) {
+  for (const subscription of await queries.selectSubscriptions(db, organizationId, event)) {
+    const deliveryId = await queries.insertDelivery(db, { organizationId, subscriptionId: subscription.id, event, payload: data });
+    await enqueueJob(db, WEBHOOK_QUEUE, { deliveryId });
+  }
+}
+
+/** After a record: `threshold.exceeded` when it took its scope's month across the organization's threshold. */
+export async function checkThreshold(db: Queryable, organizationId: string, record: { scope: number; timestamp: string; value: number }) {
+  const threshold = (await queries.selectThresholds(db, organizationId)).find((t) => t.scope === record.scope);
+  if (!threshold) return;
+  const total = await queries.monthTotal(db, organizationId, record.scope, new Date(record.timestamp));
+  if (total >= threshold.monthly_kg && total - record.value < threshold.monthly_kg) {
+    await emit(db, organizationId, 'threshold.exceeded', {
+      scope: record.scope,
+      month: record.timestamp.slice(0, 7),
+      threshold_kg: threshold.monthly_kg,
+      total_kg: Math.round(total * 1000) / 1000,
+    });
+  }
+}
+
+export async function setThreshold(db: Queryable, organizationId: string, scope: number, monthlyKg: number) {
+  await queries.upsertThreshold(db, organizationId, scope, monthlyKg);
+  return { data: await queries.selectThresholds(db, organizationId) };
+}
+
+export const listThresholds = async (db: Queryable, organizationId: string) => ({ data: await queries.selectThresholds(db, organizationId) });
+
+/**
+ * The delivery job: at most 50 deliveries a minute per endpoint (others wait, not counted as
+ * attempts), signed, 10 s timeout; a failure is retried by the job queue with back-off, and after
+ * the fifth attempt the delivery is marked failed.
+ */
+export async function deliver(db: Database, perEndpoint: RateLimiterAbstract, deliveryId: string) {
+  const delivery = await queries.selectDeliveryWithTarget(db, deliveryId);
+  if (!delivery || delivery.state !== 'pending' || delivery.subscription_deleted) return;
+  try {
+    await perEndpoint.consume(delivery.subscription_id);
+  } catch (rejection) {
+    const wait = (rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000;
+    throw new DeferJob(Math.max(1, Math.ceil(wait / 1000)));
+  }
+  const body = JSON.stringify({ id: delivery.id, event: delivery.event, created_at: delivery.created_at.toISOString(), data: delivery.payload });
+  let statusCode: number | null = null;
+  let error: string | null = null;
+  try {
+    const response = await fetch(delivery.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'carbon-atlas-event': delivery.event,
+        'carbon-atlas-delivery': delivery.id,
+        'carbon-atlas-signature': signatureHeader(delivery.secret, body, Math.floor(Date.now() / 1000)),
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    statusCode = response.status;
+    await response.arrayBuffer().catch(() => undefined);
+    if (!response.ok) error = `HTTP ${response.status}`;
+  } catch (failure) {
+    error = failure instanceof Error ? failure.message : String(failure);
+  }
+  const lastAttempt = delivery.attempts + 1 >= MAX_ATTEMPTS;
+  await queries.recordAttempt(db, deliveryId, { state: error === null ? 'delivered' : lastAttempt ? 'failed' : 'pending', statusCode, error });
+  if (error !== null && !lastAttempt) throw new Error(`delivery ${deliveryId}: ${error}`);
+}
