@@ -141,4 +141,18 @@ describe('facility consumption → CO2e', () => {
     const readOnly = await acme.key(['facilities:read']);
     expect((await ctx.request({ method: 'POST', url: `/v1/facilities/${madrid}/consumption`, key: readOnly, payload: { category: 'electricity', quantity: 1, unit: 'kWh', ...period } })).statusCode).toBe(403);
   });
+
+  it('reports scope 2 attributed to logistics with each facility’s logistic_factor', async () => {
+    await ctx.request({ method: 'PATCH', url: `/v1/facilities/${paris}`, key, payload: { logistic_factor: 0.5 } });
+    await ctx.request({ method: 'POST', url: '/v2/emissions', key, payload: { facility_id: 'fac_elsewhere', scope: 2, value: 7, timestamp: '2024-02-01T00:00:00Z' } });
+    const report = (await ctx.request({ method: 'GET', url: '/v2/emissions/logistics?year=2024', key })).json();
+    // Madrid: 10,000 kWh × 0.14615 = 1,461.5 × 0.8 (default) = 1,169.2; Paris: 883.6 × 0.5 = 441.8.
+    expect(report.facilities).toEqual(
+      expect.arrayContaining([
+        { facility_id: madrid, name: 'Madrid Office', logistic_factor: 0.8, scope2_kg: 1461.5, logistics_scope2_kg: 1169.2 },
+        { facility_id: paris, name: 'Paris Office', logistic_factor: 0.5, scope2_kg: 883.6, logistics_scope2_kg: 441.8 },
+      ]),
+    );
+    expect(report).toMatchObject({ year: 2024, total_logistics_scope2_kg: 1611, unmatched_scope2_kg: 7 });
+  });
 });

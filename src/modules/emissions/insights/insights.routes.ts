@@ -5,6 +5,7 @@ import { principalOf } from '../../../platform/auth/auth-plugin.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import { selectMonthlyCells } from '../emissions.queries.js';
 import { summarize } from './insights.js';
+import { logisticsReport } from './logistics.js';
 
 const Kg = Type.Number({ description: 'kgCO2e' });
 const Insights = Type.Object({
@@ -51,5 +52,30 @@ export default async function insightsRoutes(instance: FastifyInstance) {
       ]);
       return summarize(request.query.year, cells, previous.reduce((sum, cell) => sum + cell.kg, 0));
     },
+  );
+
+  app.get(
+    '/logistics',
+    {
+      config: { scopes: ['emissions:read'] },
+      schema: {
+        operationId: 'logisticsReport',
+        tags: ['emissions'],
+        summary: "Scope 2 attributed to logistics: each facility's scope 2 × its logistic_factor",
+        querystring: Type.Object({ year: Type.Integer({ minimum: 1990, maximum: 2100 }) }),
+        response: {
+          200: Type.Object({
+            year: Type.Integer(),
+            facilities: Type.Array(Type.Object({ facility_id: Type.String(), name: Type.String(), logistic_factor: Type.Number(), scope2_kg: Kg, logistics_scope2_kg: Kg })),
+            total_logistics_scope2_kg: Kg,
+            unmatched_scope2_kg: Type.Number({ description: 'Scope 2 of records naming no registered facility.' }),
+          }),
+          400: ErrorSchemas.platform,
+          401: ErrorSchemas.platform,
+          403: ErrorSchemas.platform,
+        },
+      },
+    },
+    (request) => logisticsReport(app.db, principalOf(request).organizationId, request.query.year),
   );
 }
