@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../platform/db/database.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { UserPrincipal } from '../../platform/auth/principal.js';
-import { scopesForRole, STAC_TOKEN_SCOPES, USER_SCOPES, type Scope } from '../../platform/auth/scopes.js';
+import { scopesForUser, STAC_TOKEN_SCOPES } from '../../platform/auth/scopes.js';
 import type { TokenPair } from '../../platform/auth/sessions.js';
 import type { TokenSigner } from '../../platform/auth/tokens.js';
 import * as identity from '../../platform/identity/identity.service.js';
@@ -18,8 +18,7 @@ const DAY_MS = 86_400_000;
 /** `/token/pair`'s answer: the pair, the user's platform groups, and what the access token may do. */
 export async function plumeTokenPair(db: Queryable, user: { id: string; is_staff: boolean; is_superuser: boolean }, pair: TokenPair) {
   const membership = pair.organization_id ? await identity.getMembership(db, user.id, pair.organization_id) : undefined;
-  const scopes = new Set<Scope>([...USER_SCOPES, ...(membership ? scopesForRole(membership.role) : [])]);
-  return { refresh: pair.refresh_token, access: pair.access_token, groups: platformGroups(user).join(','), permissions: [...scopes].sort() };
+  return { refresh: pair.refresh_token, access: pair.access_token, groups: platformGroups(user).join(','), permissions: scopesForUser(membership?.role).sort() };
 }
 
 async function ownerProfile(db: Queryable, userId: string) {

@@ -4,7 +4,7 @@ import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import * as identity from '../identity/identity.service.js';
 import { hashApiKey } from './api-key-secret.js';
 import type { Principal } from './principal.js';
-import { isScope, scopesForRole, STAC_TOKEN_SCOPES, USER_SCOPES, type Scope } from './scopes.js';
+import { isScope, scopesForUser, STAC_TOKEN_SCOPES, type Scope } from './scopes.js';
 import * as identityQueries from '../identity/identity.queries.js';
 import { looksLikeJwt, type TokenSigner } from './tokens.js';
 import { ApiKeyCache } from './api-key-cache.js';
@@ -82,7 +82,7 @@ export function createCredentialResolver(db: Queryable, signer: TokenSigner): Cr
     const organization = requested ?? claims.organizationId;
     const membership = organization ? await identity.getMembership(db, user.id, organization) : undefined;
     if (requested && !membership) throw new ForbiddenError('You are not a member of the organization in x-organization-id.');
-    const scopes = stac ? STAC_TOKEN_SCOPES : [...USER_SCOPES, ...(membership ? scopesForRole(membership.role) : [])];
+    const scopes = stac ? STAC_TOKEN_SCOPES : scopesForUser(membership?.role);
     return {
       kind: 'user',
       credential: stac ? 'stac_token' : 'access_token',

@@ -46,6 +46,11 @@ export const USER_SCOPES: readonly Scope[] = ['account:read', 'account:write', '
 /** A STAC token reads the catalog and STAC API and nothing else. */
 export const STAC_TOKEN_SCOPES: readonly Scope[] = ['stac:read', 'catalog:read'];
 
+/** A signed-in user's scopes: the user scopes, plus those of their role in the organization acted for. */
+export function scopesForUser(role: Role | undefined): Scope[] {
+  return [...new Set([...USER_SCOPES, ...(role ? scopesForRole(role) : [])])];
+}
+
 /** What a signed-in user may do in an organization follows from their role there. */
 export function scopesForRole(role: Role): Scope[] {
   switch (role) {
