@@ -1,9 +1,7 @@
 import { Type } from 'typebox';
-import { Uuid, Timestamp } from '../../platform/http/common-schemas.js';
+import { Nullable, Uuid, Timestamp } from '../../platform/http/common-schemas.js';
 
 export const API_VERSIONS = ['2023-06-16'] as const;
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const Project = Type.Object({ id: Uuid, fullName: Type.String(), url: Type.String(), publicUrl: Type.String(), num: Type.String() });
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
+import { Nullable } from '../../../platform/http/common-schemas.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Region = Type.String({ pattern: '^([A-Z]{2}|GLOBAL)$', description: 'ISO 3166-1 alpha-2, or GLOBAL.' });
 
 export const Factor = Type.Object({
