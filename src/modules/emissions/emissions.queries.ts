@@ -1,5 +1,6 @@
 import sql, { join, type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../platform/db/database.js';
+import { toGram } from './quantities.js';
 
 export interface EmissionRow {
   id: string;
@@ -131,7 +132,7 @@ export async function sumCalculatedEmissions(db: Queryable, organizationId: stri
   const [row] = await db.query<{ co2e: number; biomass: number }>(sql`
     SELECT COALESCE(sum(value_kg), 0)::float8 AS co2e, COALESCE(sum(co2e_biomass_kg), 0)::float8 AS biomass
     FROM emissions WHERE organization_id = ${organizationId} AND facility_id = ${facilityId} AND source = 'calculated' AND voided_at IS NULL`);
-  return { co2e: Math.round(row!.co2e * 1000) / 1000, co2eBiomass: Math.round(row!.biomass * 1000) / 1000 };
+  return { co2e: toGram(row!.co2e), co2eBiomass: toGram(row!.biomass) };
 }
 
 export function selectEmissionsOfConsumption(db: Queryable, organizationId: string, consumptionId: string) {

@@ -1,25 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../platform/db/database.js';
 import * as webhooks from './webhooks/webhooks.service.js';
+import { randomId, toGram } from './quantities.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import * as queries from './emissions.queries.js';
 import type { CursorCodec } from './cursor.js';
 import type { ListEmissionsQuery, NewEmissionBody } from './emissions.schemas.js';
 
 const KG_PER_UNIT: Record<string, number> = { kgCO2e: 1, tCO2e: 1000, gCO2e: 0.001 };
-const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 const DAY_MS = 86_400_000;
 
-/** `em_` and 16 base-36 characters (~82 random bits): unique, not secret. */
 export function newEmissionId(): string {
-  let id = 'em_';
-  for (const byte of randomBytes(16)) id += ID_ALPHABET[byte % 36];
-  return id;
+  return randomId('em');
 }
 
 /** kgCO2e for a value in any accepted unit, rounded to the gram to keep sums exact in practice. */
 export function toKilograms(value: number, unit: string): number {
-  return Math.round(value * KG_PER_UNIT[unit]! * 1000) / 1000;
+  return toGram(value * KG_PER_UNIT[unit]!);
 }
 
 /** ISO 8601 in UTC, without milliseconds when there are none, as the page writes instants. */

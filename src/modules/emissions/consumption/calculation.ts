@@ -1,4 +1,5 @@
 import type { EmissionFactor } from '../factors/library.js';
+import { toGram } from '../quantities.js';
 
 /** How many of a base unit one unit is: energy in kWh, volume in litres, mass in kg. */
 const UNITS: Record<string, { base: 'kWh' | 'litre' | 'kg'; factor: number }> = {
@@ -33,19 +34,18 @@ export interface Calculation {
   market_based_kg_co2e: number | null;
 }
 
-const grams = (kg: number) => Math.round(kg * 1000) / 1000;
 
 /** Activity data × factor, in kgCO2e rounded to the gram, with biogenic CO2 apart. */
 export function calculate(input: { quantity: number; unit: string; supplierFactor: number | null }, factor: EmissionFactor): Calculation | undefined {
   const quantity = convert(input.quantity, input.unit, factor.unit);
   if (quantity === undefined) return undefined;
   return {
-    kg_co2e: grams(quantity * factor.kg_co2e_per_unit),
-    kg_co2e_biomass: grams(quantity * (factor.gases.co2_biogenic ?? 0)),
+    kg_co2e: toGram(quantity * factor.kg_co2e_per_unit),
+    kg_co2e_biomass: toGram(quantity * (factor.gases.co2_biogenic ?? 0)),
     scope: factor.scope,
     quantity_in_factor_unit: quantity,
     factor_unit: factor.unit,
     kg_co2e_per_unit: factor.kg_co2e_per_unit,
-    market_based_kg_co2e: input.supplierFactor === null ? null : grams(quantity * input.supplierFactor),
+    market_based_kg_co2e: input.supplierFactor === null ? null : toGram(quantity * input.supplierFactor),
   };
 }

@@ -1,11 +1,10 @@
-import { randomInt } from 'node:crypto';
 import type { Queryable } from '../../../platform/db/database.js';
 import { NotFoundError } from '../../../platform/errors.js';
 import { factorLibrary, type EmissionFactor } from './library.js';
 import { chooseFactor, type FactorRequest } from './selection.js';
 import * as queries from './factors.queries.js';
+import { randomId } from '../quantities.js';
 
-const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 function fromRow(row: queries.OrganizationFactorRow): EmissionFactor {
   return {
@@ -74,7 +73,7 @@ export interface NewFactor {
 }
 
 export async function createFactor(db: Queryable, organizationId: string, input: NewFactor) {
-  const id = `ef_${Array.from({ length: 16 }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join('')}`;
+  const id = randomId('ef');
   return fromRow(
     await queries.insertFactor(db, {
       organization_id: organizationId,

@@ -1,3 +1,5 @@
+import { toGram } from '../quantities.js';
+
 /** Monthly totals of one facility, scope and category: what every insight is computed from. */
 export interface Cell {
   facility_id: string;
@@ -6,8 +8,6 @@ export interface Cell {
   month: string; // YYYY-MM
   kg: number;
 }
-
-const round = (kg: number) => Math.round(kg * 1000) / 1000;
 
 function sumBy<K extends string | number>(cells: readonly Cell[], key: (cell: Cell) => K) {
   const sums = new Map<K, number>();
@@ -56,7 +56,7 @@ export function anomalies(cells: readonly Cell[]): Anomaly[] {
     for (const [month, kg] of [...months].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const score = (0.6745 * (kg - center)) / mad;
       if (Math.abs(score) > ANOMALY_THRESHOLD) {
-        found.push({ facility_id, month, kg: round(kg), median_kg: round(center), mad_kg: round(mad), modified_z: Math.round(score * 100) / 100, threshold: ANOMALY_THRESHOLD });
+        found.push({ facility_id, month, kg: toGram(kg), median_kg: toGram(center), mad_kg: toGram(mad), modified_z: Math.round(score * 100) / 100, threshold: ANOMALY_THRESHOLD });
       }
     }
   }
@@ -71,19 +71,19 @@ export function summarize(year: number, cells: readonly Cell[], previousYearKg: 
   const contributors = sorted(sumBy(cells, (c) => `${c.facility_id}\u0000${c.category ?? ''}`)).slice(0, 5);
   return {
     year,
-    total_kg: round(total),
-    by_scope: { '1': round(byScope.get(1) ?? 0), '2': round(byScope.get(2) ?? 0), '3': round(byScope.get(3) ?? 0) },
-    by_category: sorted(sumBy(cells, (c) => c.category ?? 'uncategorised')).map(([category, kg]) => ({ category, kg: round(kg) })),
-    by_facility: sorted(sumBy(cells, (c) => c.facility_id)).map(([facility_id, kg]) => ({ facility_id, kg: round(kg) })),
-    by_month: [...sumBy(cells, (c) => c.month)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([month, kg]) => ({ month, kg: round(kg) })),
+    total_kg: toGram(total),
+    by_scope: { '1': toGram(byScope.get(1) ?? 0), '2': toGram(byScope.get(2) ?? 0), '3': toGram(byScope.get(3) ?? 0) },
+    by_category: sorted(sumBy(cells, (c) => c.category ?? 'uncategorised')).map(([category, kg]) => ({ category, kg: toGram(kg) })),
+    by_facility: sorted(sumBy(cells, (c) => c.facility_id)).map(([facility_id, kg]) => ({ facility_id, kg: toGram(kg) })),
+    by_month: [...sumBy(cells, (c) => c.month)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([month, kg]) => ({ month, kg: toGram(kg) })),
     year_over_year: {
-      previous_year_kg: round(previousYearKg),
-      change_kg: round(total - previousYearKg),
+      previous_year_kg: toGram(previousYearKg),
+      change_kg: toGram(total - previousYearKg),
       change_pct: previousYearKg > 0 ? Math.round(((total - previousYearKg) / previousYearKg) * 10000) / 100 : null,
     },
     top_contributors: contributors.map(([key, kg]) => {
       const [facility_id, category] = key.split('\u0000');
-      return { facility_id: facility_id!, category: category || null, kg: round(kg), share_pct: total > 0 ? Math.round((kg / total) * 10000) / 100 : 0 };
+      return { facility_id: facility_id!, category: category || null, kg: toGram(kg), share_pct: total > 0 ? Math.round((kg / total) * 10000) / 100 : 0 };
     }),
     anomalies: anomalies(cells),
   };

@@ -2,9 +2,9 @@ import type { Queryable } from '../../../platform/db/database.js';
 import { NotFoundError } from '../../../platform/errors.js';
 import * as facilities from '../../facilities/facilities.service.js';
 import { selectMonthlyCells } from '../emissions.queries.js';
+import { toGram } from '../quantities.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const round = (kg: number) => Math.round(kg * 1000) / 1000;
 
 /**
  * The facilities page's rule for logistics reports: the share of a facility's scope 2 emissions
@@ -33,14 +33,14 @@ export async function logisticsReport(db: Queryable, organizationId: string, yea
       facility_id: facilityId,
       name: facility.name,
       logistic_factor: facility.logistic_factor,
-      scope2_kg: round(scope2),
-      logistics_scope2_kg: round(scope2 * facility.logistic_factor),
+      scope2_kg: toGram(scope2),
+      logistics_scope2_kg: toGram(scope2 * facility.logistic_factor),
     });
   }
   return {
     year,
     facilities: rows,
-    total_logistics_scope2_kg: round(rows.reduce((sum, row) => sum + row.scope2_kg * row.logistic_factor, 0)),
-    unmatched_scope2_kg: round(unmatched),
+    total_logistics_scope2_kg: toGram(rows.reduce((sum, row) => sum + row.scope2_kg * row.logistic_factor, 0)),
+    unmatched_scope2_kg: toGram(unmatched),
   };
 }

@@ -5,6 +5,7 @@ import { DeferJob, enqueueJob } from '../../../platform/jobs/jobs.js';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import * as queries from './webhooks.queries.js';
 import { signatureHeader } from './signature.js';
+import { toGram } from '../quantities.js';
 
 export const WEBHOOK_QUEUE = 'webhooks.deliver';
 export const EVENTS = ['emission.created', 'import.completed', 'threshold.exceeded'] as const;
@@ -65,7 +66,7 @@ export async function checkThreshold(db: Queryable, organizationId: string, reco
       scope: record.scope,
       month: record.timestamp.slice(0, 7),
       threshold_kg: threshold.monthly_kg,
-      total_kg: Math.round(total * 1000) / 1000,
+      total_kg: toGram(total),
     });
   }
 }
