@@ -184,6 +184,10 @@ export async function selectBatch(db: Queryable, id: string) {
   return row;
 }
 
+export function selectBatches(db: Queryable, ids: string[]) {
+  return db.query<BatchRow>(sql`${BATCH} WHERE b.id = ANY(${ids}::uuid[])`);
+}
+
 export async function selectBatchByNum(db: Queryable, num: number) {
   const [row] = await db.query<BatchRow>(sql`${BATCH} WHERE b.num = ${num}`);
   return row;

@@ -67,12 +67,8 @@ export async function openSubaccount(db: Queryable, caller: TenantPrincipal, id:
 export async function getInventory(db: Queryable, caller: TenantPrincipal, id: string, ledgerName: Ledger, links: Links) {
   requireOwn(caller, id);
   const holdings = await ledger.selectHoldings(db, id, ledgerName);
-  const credits = [];
-  for (const holding of holdings) {
-    const batch = (await registry.selectBatch(db, holding.batch_id))!;
-    credits.push(creditView(id, batch, holding.amount, links));
-  }
-  return { credits, organizationId: id };
+  const batches = new Map((await registry.selectBatches(db, holdings.map((h) => h.batch_id))).map((b) => [b.id, b]));
+  return { credits: holdings.map((h) => creditView(id, batches.get(h.batch_id)!, h.amount, links)), organizationId: id };
 }
 
 export async function getProject(db: Queryable, id: string, links: Links) {

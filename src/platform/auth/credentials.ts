@@ -8,8 +8,8 @@ import { isScope, scopesForUser, STAC_TOKEN_SCOPES, type Scope } from './scopes.
 import * as identityQueries from '../identity/identity.queries.js';
 import { looksLikeJwt, type TokenSigner } from './tokens.js';
 import { ApiKeyCache } from './api-key-cache.js';
+import { isUuid } from '../uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CredentialResolver {
   /** The principal for these headers; null when no credential was presented at all. */
@@ -34,7 +34,7 @@ function bearerToken(headers: IncomingHttpHeaders): string | undefined {
 function requestedOrganization(headers: IncomingHttpHeaders): string | undefined {
   const value = header(headers, 'x-organization-id')?.trim();
   if (value === undefined || value === '') return undefined;
-  if (!UUID.test(value)) throw new ForbiddenError('x-organization-id must be the UUID of your organization.');
+  if (!isUuid(value)) throw new ForbiddenError('x-organization-id must be the UUID of your organization.');
   return value.toLowerCase();
 }
 

@@ -3,8 +3,8 @@ import { NotFoundError } from '../../../platform/errors.js';
 import * as facilities from '../../facilities/facilities.service.js';
 import { selectMonthlyCells } from '../emissions.queries.js';
 import { toGram } from '../quantities.js';
+import { isUuid } from '../../../platform/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The facilities page's rule for logistics reports: the share of a facility's scope 2 emissions
@@ -19,7 +19,7 @@ export async function logisticsReport(db: Queryable, organizationId: string, yea
   const rows = [];
   let unmatched = 0;
   for (const [facilityId, scope2] of [...byFacility].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const facility = UUID.test(facilityId)
+    const facility = isUuid(facilityId)
       ? await facilities.getFacility(db, organizationId, facilityId).catch((error: unknown) => {
           if (error instanceof NotFoundError) return undefined;
           throw error;
