@@ -8,7 +8,7 @@ const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2024-01
 export const ConsumptionBody = Type.Object(
   {
     category: Type.Enum(['electricity', 'heat', 'water', 'recharge']),
-    fuel: Type.Optional(Type.String({ maxLength: 60, description: 'For heat: natural_gas, diesel, petrol, or an activity of your own factors.' })),
+    fuel: Type.Optional(Type.String({ maxLength: 60, description: 'For heat: natural_gas, diesel, petrol, lpg, heating_oil, or an activity of your own factors.' })),
     refrigerant: Type.Optional(Type.String({ maxLength: 20, description: 'For recharge: R-410A, R-32, R-134a, R-404A, R-407C.' })),
     quantity: Type.Number({ minimum: 0 }),
     unit: Type.Enum([...CONSUMPTION_UNITS]),

@@ -29,7 +29,7 @@ function activityOf(body: ConsumptionBody): string {
     case 'water':
       return 'water_supply';
     case 'heat':
-      if (!body.fuel) throw ValidationError.field('body', ['fuel'], 'Required for heat: natural_gas, diesel, petrol…');
+      if (!body.fuel) throw ValidationError.field('body', ['fuel'], 'Required for heat: natural_gas, diesel, petrol, lpg, heating_oil…');
       return body.fuel;
     case 'recharge':
       if (!body.refrigerant) throw ValidationError.field('body', ['refrigerant'], 'Required for recharge, e.g. R-410A');

@@ -18,6 +18,13 @@ describe('factor library', () => {
     expect(byId('desnz-ghg-conversion-factors:natural-gas-kwh')).toMatchObject({ kg_co2e_per_unit: 0.1829, unit: 'kWh', scope: 1, source: { table: 'Fuels' } });
     expect(byId('desnz-ghg-conversion-factors:diesel-litre').kg_co2e_per_unit).toBe(2.51279);
     expect(byId('desnz-ghg-conversion-factors:petrol-litre').kg_co2e_per_unit).toBe(2.0844);
+    expect(byId('desnz-ghg-conversion-factors:lpg-litre')).toMatchObject({ activity: 'lpg', kg_co2e_per_unit: 1.55713, scope: 1 });
+    expect(byId('desnz-ghg-conversion-factors:burning-oil-litre')).toMatchObject({ activity: 'heating_oil', kg_co2e_per_unit: 2.54015, scope: 1 });
+  });
+
+  it('ships water supply as scope 3 (DESNZ 2025)', () => {
+    expect(byId('desnz-ghg-conversion-factors-water:water-supply-m3')).toMatchObject({ activity: 'water_supply', unit: 'm3', kg_co2e_per_unit: 0.1913, scope: 3, year: 2025, version: '2025' });
+    expect(chooseFactor(factorLibrary(), { activity: 'water_supply', region: 'ES', year: 2024 })!.factor.id).toBe('desnz-ghg-conversion-factors-water:water-supply-m3');
   });
 
   it('computes refrigerant GWPs as mass-weighted sums of AR5 and AR6 component GWPs', () => {

@@ -141,6 +141,7 @@ export function factorLibrary(): readonly EmissionFactor[] {
   library ??= [
     ...electricity(resource('ember-grid-electricity.json')),
     ...fuels(resource('desnz-2024.json')),
+    ...fuels(resource('desnz-2025-water.json')),
     ...refrigerants(resource('refrigerants-gwp.json')),
   ];
   return library;
