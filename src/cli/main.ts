@@ -14,6 +14,7 @@ import * as registry from '../modules/registry/registry.service.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fromCsv, fromNdjson, ingest } from '../modules/emissions/ingest/ingest.service.js';
+import * as imports from '../modules/emissions/ingest/imports.service.js';
 
 function config(): Config {
   return loadConfig(process.env);
@@ -196,15 +197,16 @@ mail
 
 program
   .command('worker')
-  .description('Process queued registry transactions without serving HTTP (run several against one PostgreSQL)')
+  .description('Process queued registry transactions and emission imports without serving HTTP (run several against one PostgreSQL)')
   .option('--concurrency <n>', 'workers in this process', (value) => Number.parseInt(value, 10), 1)
   .action(async (options: { concurrency: number }) => {
     const db = await openDatabase(config());
     await migrate(db);
-    const workers = Array.from({ length: Math.max(1, options.concurrency) }, () =>
+    const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => [
       startWorker(db, registry.TRANSACTIONS_QUEUE, (payload, jobDb) => registry.processTransaction(jobDb, String(payload.transactionId)), (error) => console.error(error), 50),
-    );
-    console.log(`Processing ${registry.TRANSACTIONS_QUEUE} with ${workers.length} worker(s) (database: ${db.kind}); SIGTERM to stop.`);
+      startWorker(db, imports.IMPORT_QUEUE, (payload, jobDb) => imports.runImport(jobDb, String(payload.importId)), (error) => console.error(error), 250),
+    ]).flat();
+    console.log(`Processing ${registry.TRANSACTIONS_QUEUE} and ${imports.IMPORT_QUEUE} with ${Math.max(1, options.concurrency)} worker(s) each (database: ${db.kind}); SIGTERM to stop.`);
     const stop = async () => {
       await Promise.all(workers.map((worker) => worker.stop()));
       await db.close();
@@ -229,12 +231,12 @@ importCommand
       stream.on('data', (chunk) => (read += chunk.length));
       const records = /\.csv$/i.test(file) ? fromCsv(stream) : fromNdjson(stream);
       const started = Date.now();
-      const report = await ingest(db, options.org, /\.csv$/i.test(file) ? 'csv' : 'ndjson', records, (progress) => {
+      const report = await ingest(db, options.org, /\.csv$/i.test(file) ? 'csv' : 'ndjson', records, { onProgress: (progress) => {
         const percent = size ? Math.min(100, (read / size) * 100) : 100;
         const bar = '#'.repeat(Math.round(percent / 4)).padEnd(25, '.');
         const rate = progress.received / Math.max(0.001, (Date.now() - started) / 1000);
         process.stderr.write(`\r[${bar}] ${percent.toFixed(0).padStart(3)}%  ${progress.received} records, ${progress.failed} rejected, ${rate.toFixed(0)}/s`);
-      });
+      } });
       process.stderr.write('\n');
       if (options.json) console.log(JSON.stringify(report));
       else {

@@ -34,6 +34,7 @@ const ConfigSchema = Type.Object({
   REGISTRY_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1 }),
   /** Webhook delivery workers in this process. */
   WEBHOOK_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1 }),
+  IMPORT_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1 }),
   /** Defaults to the jwks_uri of the issuer's /.well-known/openid-configuration. */
   OIDC_JWKS_URI: Type.Optional(Type.String({ pattern: '^https?://' })),
 });

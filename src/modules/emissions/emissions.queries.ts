@@ -148,18 +148,18 @@ export function selectConsumptionsUsingFactor(db: Queryable, organizationId: str
 }
 
 /** Inserts many records in one statement; records whose external_id the organization already used are skipped. */
+/** Stores records, skipping external_ids already stored; returns what was stored. */
 export async function insertEmissions(db: Queryable, organizationId: string, records: NewEmission[]) {
-  if (records.length === 0) return 0;
+  if (records.length === 0) return [];
   const values = records.map(
     (e) => sql`(${organizationId}, ${e.id}, ${e.facilityId}, ${e.scope}, ${e.category}, ${e.valueKg}, ${e.reportedValue}, ${e.reportedUnit},
       ${e.occurredAt}, ${JSON.stringify(e.metadata)}::jsonb, ${e.externalId})`,
   );
-  const inserted = await db.query(sql`
+  return db.query<{ scope: number; occurred_at: Date; value_kg: number }>(sql`
     INSERT INTO emissions (organization_id, id, facility_id, scope, category, value_kg, reported_value, reported_unit, occurred_at, metadata, external_id)
     VALUES ${join(values, ', ')}
     ON CONFLICT (organization_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
-    RETURNING id`);
-  return inserted.length;
+    RETURNING scope, occurred_at, value_kg::float8 AS value_kg`);
 }
 
 /**

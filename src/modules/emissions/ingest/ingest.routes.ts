@@ -2,11 +2,13 @@ import { Transform, type Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { startWorker } from '../../../platform/jobs/jobs.js';
 import { principalOf } from '../../../platform/auth/auth-plugin.js';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../../platform/errors.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import { once, requestHash } from '../../../platform/idempotency/idempotency.js';
 import { fromArray, fromCsv, fromNdjson, ingest, type IngestReport } from './ingest.service.js';
+import * as imports from './imports.service.js';
 
 const TAGS = ['emissions'];
 const MAX_BATCH = 10_000;
@@ -35,6 +37,32 @@ function limited(stream: Readable, limit: number): Readable {
   );
 }
 
+const ImportJob = Type.Object({
+  id: Type.String({ pattern: '^imp_[a-z0-9]+$' }),
+  status: Type.Enum(['uploading', 'queued', 'running', 'completed', 'failed']),
+  format: Type.Enum(['ndjson', 'csv']),
+  bytes: Type.Integer(),
+  received: Type.Integer({ description: 'Records read so far.' }),
+  created: Type.Integer(),
+  duplicates: Type.Integer(),
+  failed: Type.Integer(),
+  errors: Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() }), { description: 'The first 1,000 rejected rows, once completed.' }),
+  failure: Type.Union([Type.String(), Type.Null()], { description: 'Why a failed import stopped.' }),
+  created_at: Type.String({ format: 'date-time' }),
+  started_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  finished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+const UPLOAD_TYPES = ['application/x-ndjson', 'application/ndjson', 'text/csv'];
+
+/** The upload's format from its Content-Type, and its body as a size-limited stream. */
+function uploadOf(request: FastifyRequest, limit: number) {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+  if (!UPLOAD_TYPES.includes(type)) throw new UnsupportedMediaTypeError('Send application/x-ndjson or text/csv.');
+  const body = request.body as Readable | undefined;
+  if (!body || typeof body.pipe !== 'function') throw new BadRequestError('Request body is empty.');
+  return { format: type === 'text/csv' ? ('csv' as const) : ('ndjson' as const), stream: limited(body, limit) };
+}
+
 async function answer(request: FastifyRequest, organizationId: string, db: FastifyInstance['db'], fingerprint: string[], work: () => Promise<IngestReport>) {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string') return work();
@@ -47,7 +75,13 @@ export default async function ingestRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const limit = app.config.IMPORT_LIMIT_BYTES;
   // Uploads reach the handler as streams: neither buffered nor size-checked by the JSON parser.
-  app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'text/csv'], (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
+  const workers = Array.from({ length: app.config.IMPORT_WORKERS }, () =>
+    startWorker(app.db, imports.IMPORT_QUEUE, (payload, db) => imports.runImport(db, String(payload.importId)), (error) => app.log.error({ err: error }, 'import worker failed')),
+  );
+  app.addHook('preClose', async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+  });
 
   app.post(
     '/batch',
@@ -83,16 +117,71 @@ export default async function ingestRoutes(instance: FastifyInstance) {
     },
     (request) => {
       const organizationId = principalOf(request).organizationId;
-      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
-      if (!['application/x-ndjson', 'application/ndjson', 'text/csv'].includes(type)) {
-        throw new UnsupportedMediaTypeError('Send application/x-ndjson or text/csv.');
-      }
-      const body = request.body as Readable | undefined;
-      if (!body || typeof body.pipe !== 'function') throw new BadRequestError('Request body is empty.');
-      const stream = limited(body, limit);
-      const records = type === 'text/csv' ? fromCsv(stream) : fromNdjson(stream);
+      const { format, stream } = uploadOf(request, limit);
+      const records = format === 'csv' ? fromCsv(stream) : fromNdjson(stream);
       // An upload is named by its key alone: it cannot be hashed before it is read.
-      return answer(request, organizationId, app.db, ['import', type], () => ingest(app.db, organizationId, type === 'text/csv' ? 'csv' : 'ndjson', records));
+      return answer(request, organizationId, app.db, ['import', format], () => ingest(app.db, organizationId, format, records));
     },
+  );
+
+  app.post(
+    '/imports',
+    {
+      config: { scopes: ['emissions:write'] },
+      schema: {
+        operationId: 'startEmissionImport',
+        tags: TAGS,
+        summary: 'Upload NDJSON or CSV to be imported as a job: 202 once stored, then follow its status',
+        headers: IdempotencyHeaders,
+        response: { 202: ImportJob, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const organizationId = principalOf(request).organizationId;
+      const { format, stream } = uploadOf(request, limit);
+      const key = request.headers['idempotency-key'];
+      const start = async () => {
+        const job = await imports.startImport(app.db, organizationId, format, stream);
+        workers[0]?.wake();
+        return job;
+      };
+      let job = typeof key === 'string' ? undefined : await start();
+      if (!job) {
+        // A repeat with the same key answers with the first upload's job as it is now.
+        const stored = await once(app.db, { organizationId, key: key as string, hash: requestHash(['imports', format]) }, async () => ({ status: 202, body: await start() }));
+        job = await imports.getImport(app.db, organizationId, (stored.body as { id: string }).id);
+      }
+      return reply.status(202).header('location', `/v2/emissions/imports/${job.id}`).send(job);
+    },
+  );
+
+  app.get(
+    '/imports',
+    {
+      config: { scopes: ['emissions:read'] },
+      schema: {
+        operationId: 'listEmissionImports',
+        tags: TAGS,
+        summary: 'Your import jobs, newest first',
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }),
+        response: { 200: Type.Object({ data: Type.Array(ImportJob) }), ...errors },
+      },
+    },
+    (request) => imports.listImports(app.db, principalOf(request).organizationId, request.query.limit),
+  );
+
+  app.get(
+    '/imports/:id',
+    {
+      config: { scopes: ['emissions:read'] },
+      schema: {
+        operationId: 'getEmissionImport',
+        tags: TAGS,
+        summary: 'An import job: status, progress counts and, once completed, its row report',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: ImportJob, ...errors, 404: ErrorSchemas.platform },
+      },
+    },
+    (request) => imports.getImport(app.db, principalOf(request).organizationId, request.params.id),
   );
 }

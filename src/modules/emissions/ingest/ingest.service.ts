@@ -41,17 +41,18 @@ function describe(value: unknown): string | undefined {
 
 /**
  * Stores every valid record (in chunks of 500, one statement each), reports the invalid ones by
- * row — a partial failure keeps the good rows — and announces `import.completed`. Memory stays
- * flat however many records arrive.
+ * row — a partial failure keeps the good rows — and announces `import.completed` and any monthly
+ * threshold the new records crossed. Memory stays flat however many records arrive.
  */
 export async function ingest(
   db: Queryable,
   organizationId: string,
   source: 'batch' | 'ndjson' | 'csv',
   incoming: AsyncIterable<Incoming>,
-  onProgress?: (report: IngestReport) => void,
+  options: { onProgress?: (report: IngestReport) => void | Promise<void>; event?: Record<string, unknown> } = {},
 ): Promise<IngestReport> {
   const report: IngestReport = { received: 0, created: 0, duplicates: 0, failed: 0, errors: [] };
+  const added = new webhooks.MonthlyAdditions();
   let chunk: queries.NewEmission[] = [];
   const fail = (row: number, message: string) => {
     report.failed += 1;
@@ -59,10 +60,11 @@ export async function ingest(
   };
   const flush = async () => {
     const created = await queries.insertEmissions(db, organizationId, chunk);
-    report.created += created;
-    report.duplicates += chunk.length - created;
+    for (const row of created) added.add(row.scope, row.occurred_at, row.value_kg);
+    report.created += created.length;
+    report.duplicates += chunk.length - created.length;
     chunk = [];
-    onProgress?.(report);
+    await options.onProgress?.(report);
   };
   for await (const item of incoming) {
     report.received += 1;
@@ -79,7 +81,8 @@ export async function ingest(
   await flush();
   if (report.created >= ANALYZE_AFTER) await queries.analyzeEmissions(db);
   const { errors, ...counts } = report;
-  await webhooks.emit(db, organizationId, 'import.completed', { source, ...counts, first_errors: errors.slice(0, 10) });
+  await webhooks.emit(db, organizationId, 'import.completed', { source, ...options.event, ...counts, first_errors: errors.slice(0, 10) });
+  await webhooks.checkThresholds(db, organizationId, added);
   return report;
 }
 

@@ -56,19 +56,44 @@ export async function emit(db: Queryable, organizationId: string, event: Webhook
   }
 }
 
-/** After a record: `threshold.exceeded` when it took its scope's month across the organization's threshold. */
-export async function checkThreshold(db: Queryable, organizationId: string, record: { scope: number; timestamp: string; value: number }) {
-  const threshold = (await queries.selectThresholds(db, organizationId)).find((t) => t.scope === record.scope);
-  if (!threshold) return;
-  const total = await queries.monthTotal(db, organizationId, record.scope, new Date(record.timestamp));
-  if (total >= threshold.monthly_kg && total - record.value < threshold.monthly_kg) {
-    await emit(db, organizationId, 'threshold.exceeded', {
-      scope: record.scope,
-      month: record.timestamp.slice(0, 7),
-      threshold_kg: threshold.monthly_kg,
-      total_kg: toGram(total),
-    });
+/** kgCO2e added per scope and UTC month, by a record or an import. */
+export class MonthlyAdditions {
+  readonly #kg = new Map<string, number>();
+
+  add(scope: number, at: Date, kg: number) {
+    const key = `${scope}|${at.toISOString().slice(0, 7)}`;
+    this.#kg.set(key, (this.#kg.get(key) ?? 0) + Number(kg));
   }
+
+  *entries() {
+    for (const [key, kg] of this.#kg) {
+      const [scope, month] = key.split('|') as [string, string];
+      yield { scope: Number(scope), month, kg };
+    }
+  }
+}
+
+/**
+ * `threshold.exceeded` for each scope and month that the additions took across the organization's
+ * threshold: the total is at or above it now and was below it before them.
+ */
+export async function checkThresholds(db: Queryable, organizationId: string, additions: MonthlyAdditions) {
+  const thresholds = await queries.selectThresholds(db, organizationId);
+  for (const { scope, month, kg } of additions.entries()) {
+    const threshold = thresholds.find((t) => t.scope === scope);
+    if (!threshold) continue;
+    const total = await queries.monthTotal(db, organizationId, scope, new Date(`${month}-01T00:00:00Z`));
+    if (total >= threshold.monthly_kg && total - kg < threshold.monthly_kg) {
+      await emit(db, organizationId, 'threshold.exceeded', { scope, month, threshold_kg: threshold.monthly_kg, total_kg: toGram(total) });
+    }
+  }
+}
+
+/** After one record: `threshold.exceeded` when it took its scope's month across the threshold. */
+export async function checkThreshold(db: Queryable, organizationId: string, record: { scope: number; timestamp: string; value: number }) {
+  const additions = new MonthlyAdditions();
+  additions.add(record.scope, new Date(record.timestamp), record.value);
+  await checkThresholds(db, organizationId, additions);
 }
 
 export async function setThreshold(db: Queryable, organizationId: string, scope: number, monthlyKg: number) {

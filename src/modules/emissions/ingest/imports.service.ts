@@ -1,0 +1,114 @@
+import { Readable } from 'node:stream';
+import type { Database, Queryable } from '../../../platform/db/database.js';
+import { DomainError, NotFoundError } from '../../../platform/errors.js';
+import { enqueueJob } from '../../../platform/jobs/jobs.js';
+import { randomId } from '../quantities.js';
+import * as queries from './imports.queries.js';
+import { fromCsv, fromNdjson, ingest } from './ingest.service.js';
+
+export const IMPORT_QUEUE = 'emissions.import';
+/** Uploads are stored in parts of about this size: one row each, read back one at a time. */
+const PART_BYTES = 1024 * 1024;
+
+export function view(row: queries.ImportRow) {
+  return {
+    id: row.id,
+    status: row.status,
+    format: row.format,
+    bytes: Number(row.bytes),
+    received: row.received,
+    created: row.created,
+    duplicates: row.duplicates,
+    failed: row.failed,
+    errors: row.errors,
+    failure: row.failure,
+    created_at: row.created_at.toISOString(),
+    started_at: row.started_at?.toISOString() ?? null,
+    finished_at: row.finished_at?.toISOString() ?? null,
+  };
+}
+
+async function storeUpload(db: Queryable, id: string, upload: Readable) {
+  let pending = Buffer.alloc(0);
+  let seq = 0;
+  for await (const chunk of upload as AsyncIterable<Buffer>) {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= PART_BYTES) {
+      await queries.insertPart(db, id, seq++, pending.subarray(0, PART_BYTES));
+      pending = pending.subarray(PART_BYTES);
+    }
+  }
+  if (pending.length > 0) await queries.insertPart(db, id, seq, pending);
+}
+
+/**
+ * Stores an upload in the database and queues it: the answer comes as soon as the bytes are safe,
+ * and any server or worker sharing the database runs the import.
+ */
+export async function startImport(db: Database, organizationId: string, format: queries.ImportRow['format'], upload: Readable) {
+  const id = randomId('imp');
+  await queries.insertImport(db, organizationId, id, format);
+  try {
+    await storeUpload(db, id, upload);
+  } catch (error) {
+    await queries.finish(db, id, { failure: 'The upload was interrupted or refused.' });
+    await queries.deleteParts(db, id);
+    throw error;
+  }
+  await db.transaction(async (tx) => {
+    await queries.transition(tx, id, 'uploading', 'queued');
+    await enqueueJob(tx, IMPORT_QUEUE, { importId: id });
+  });
+  return getImport(db, organizationId, id);
+}
+
+async function* partsOf(db: Queryable, id: string) {
+  for (let seq = 0; ; seq += 1) {
+    const part = await queries.selectPart(db, id, seq);
+    if (!part) return;
+    yield part;
+  }
+}
+
+/**
+ * The import job. An import found already running was interrupted (its worker died): it is marked
+ * failed rather than run again, because records without an external_id would be stored twice.
+ */
+export async function runImport(db: Database, importId: string) {
+  const row = await queries.selectImportById(db, importId);
+  if (!row) return;
+  if (row.status === 'running') {
+    await queries.finish(db, importId, {
+      failure: `Interrupted after ${row.received} records (${row.created} stored). Send it again: records with an external_id are not stored twice.`,
+    });
+    await queries.deleteParts(db, importId);
+    return;
+  }
+  if (!(await queries.transition(db, importId, 'queued', 'running'))) return;
+  try {
+    const upload = Readable.from(partsOf(db, importId));
+    const records = row.format === 'csv' ? fromCsv(upload) : fromNdjson(upload);
+    const report = await ingest(db, row.organization_id, row.format, records, {
+      onProgress: (progress) => queries.recordProgress(db, importId, progress),
+      event: { import_id: importId },
+    });
+    await queries.finish(db, importId, { report });
+  } catch (error) {
+    // Domain errors are written for clients; anything else (SQL, I/O) stays in the server's log.
+    const failure = error instanceof DomainError ? error.message : 'The import failed; stored records stay stored. Send it again to finish it.';
+    await queries.finish(db, importId, { failure });
+    if (!(error instanceof DomainError)) throw error;
+  } finally {
+    await queries.deleteParts(db, importId);
+  }
+}
+
+export async function getImport(db: Queryable, organizationId: string, id: string) {
+  const row = await queries.selectImport(db, organizationId, id);
+  if (!row) throw new NotFoundError(`Import ${id} not found.`);
+  return view(row);
+}
+
+export async function listImports(db: Queryable, organizationId: string, limit: number) {
+  return { data: (await queries.selectImports(db, organizationId, limit)).map(view) };
+}
