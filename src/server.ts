@@ -6,6 +6,7 @@ import { migrate } from './platform/db/migrate.js';
 import { resolveJwtSecret } from './platform/auth/jwt-secret.js';
 import * as identity from './platform/identity/identity.service.js';
 import { seedDemoData, type SeedResult } from './platform/seed.js';
+import { recalculateForLibraryRelease } from './modules/emissions/consumption/consumption.service.js';
 
 export interface StartOptions {
   seed?: boolean;
@@ -19,8 +20,12 @@ export async function prepareServer(config: Config, options: StartOptions = {}):
     await migrate(db);
     if (options.seed) options.onSeeded?.(await seedDemoData(db, config.BOOTSTRAP_API_KEY));
     else if (config.BOOTSTRAP_API_KEY) await identity.ensureBootstrapApiKey(db, config.BOOTSTRAP_API_KEY);
+    // A new release of the shipped factor library recalculates what its changed factors produced.
+    const release = await db.withAdvisoryLock('emission-factor-library', () => recalculateForLibraryRelease(db));
     const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.dataDir);
-    return await buildApp({ config, db, jwtSecret });
+    const app = await buildApp({ config, db, jwtSecret });
+    if (release.recalculated > 0) app.log.info(release, 'emissions recalculated for the new emission-factor library');
+    return app;
   } catch (error) {
     await db.close();
     throw error;

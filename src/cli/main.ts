@@ -15,6 +15,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fromCsv, fromNdjson, ingest } from '../modules/emissions/ingest/ingest.service.js';
 import * as imports from '../modules/emissions/ingest/imports.service.js';
+import { recalculateForLibraryRelease } from '../modules/emissions/consumption/consumption.service.js';
 
 function config(): Config {
   return loadConfig(process.env);
@@ -76,6 +77,16 @@ program
   .command('seed')
   .description('Load idempotent demo data')
   .action(() => withDatabase(async (db) => printSeed(await seedDemoData(db, config().BOOTSTRAP_API_KEY))));
+
+program
+  .command('recalculate')
+  .description('Recalculate emissions whose shipped emission factor changed in this release (the server also does this at start)')
+  .action(() =>
+    withDatabase(async (db) => {
+      const { recalculated } = await db.withAdvisoryLock('emission-factor-library', () => recalculateForLibraryRelease(db));
+      console.log(recalculated ? `Recalculated ${recalculated} emission(s); the old records are voided with the reason.` : 'Every calculated emission uses the current factor library.');
+    }),
+  );
 
 const org = program.command('org').description('Organizations');
 org

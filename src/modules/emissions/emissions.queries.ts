@@ -147,7 +147,21 @@ export function selectConsumptionsUsingFactor(db: Queryable, organizationId: str
     ORDER BY seq`);
 }
 
-/** Inserts many records in one statement; records whose external_id the organization already used are skipped. */
+/**
+ * Live calculated emissions whose shipped factor is not, in that version, among `current` (the
+ * shipped library's ids and versions): a new release changed or withdrew it. Organizations' own
+ * factors (`ef_…`) are versioned by their owners and left out.
+ */
+export function selectStaleLibraryCalculations(db: Queryable, current: { ids: string[]; versions: string[] }) {
+  return db.query<{ organization_id: string; facility_id: string; consumption_id: string; factor_id: string; factor_version: string }>(sql`
+    SELECT e.organization_id, e.facility_id, e.consumption_id, e.factor_id, e.factor_version FROM emissions e
+    WHERE e.consumption_id IS NOT NULL AND e.voided_at IS NULL AND e.factor_id IS NOT NULL AND left(e.factor_id, 3) <> 'ef_'
+      AND NOT EXISTS (
+        SELECT 1 FROM unnest(${current.ids}::text[], ${current.versions}::text[]) AS c(id, version)
+        WHERE c.id = e.factor_id AND c.version = e.factor_version)
+    ORDER BY e.organization_id, e.seq`);
+}
+
 /** Stores records, skipping external_ids already stored; returns what was stored. */
 export async function insertEmissions(db: Queryable, organizationId: string, records: NewEmission[]) {
   if (records.length === 0) return [];

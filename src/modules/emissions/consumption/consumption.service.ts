@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../../../platform/errors.js';
 import * as facilities from '../../facilities/facilities.service.js';
 import * as emissions from '../emissions.queries.js';
 import { newEmissionId, view as emissionView } from '../emissions.service.js';
-import { replaceFactor, resolveFactor } from '../factors/factors.service.js';
+import { libraryVersions, replaceFactor, resolveFactor } from '../factors/factors.service.js';
 import { calculate } from './calculation.js';
 import * as queries from './consumption.queries.js';
 
@@ -178,4 +178,30 @@ export async function replaceFactorAndRecalculate(
     for (const facilityId of facilityIds) await refreshTotals(tx, organizationId, facilityId);
     return { factor, recalculated: users.length };
   });
+}
+
+/**
+ * After an upgrade that ships a new release of the factor library: every calculated emission whose
+ * factor changed or was withdrawn is calculated again with the factor chosen now, the old record
+ * voided with the reason (the audit trail), and facility totals refreshed. One transaction per
+ * entry; running it again finds nothing to do.
+ */
+export async function recalculateForLibraryRelease(db: Database) {
+  const current = libraryVersions();
+  const stale = await emissions.selectStaleLibraryCalculations(db, current);
+  const byId = new Map(current.ids.map((id, i) => [id, current.versions[i]]));
+  for (const use of stale) {
+    const replacement = byId.get(use.factor_id);
+    const reason = replacement
+      ? `emission-factor library: ${use.factor_id} ${use.factor_version} replaced by ${replacement}`
+      : `emission-factor library: ${use.factor_id} ${use.factor_version} withdrawn`;
+    await db.transaction(async (tx) => {
+      const facility = await facilities.getFacility(tx, use.organization_id, use.facility_id);
+      const row = await queries.selectConsumption(tx, use.organization_id, use.facility_id, use.consumption_id);
+      if (!row) return;
+      await recalculate(tx, use.organization_id, facility.country, row, reason);
+      await refreshTotals(tx, use.organization_id, use.facility_id);
+    });
+  }
+  return { recalculated: stale.length };
 }

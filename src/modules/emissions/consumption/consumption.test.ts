@@ -1,5 +1,7 @@
+import sql from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../../test/support/test-app.js';
+import { recalculateForLibraryRelease } from './consumption.service.js';
 
 let ctx: TestContext;
 let acme: TestOrganization;
@@ -154,5 +156,25 @@ describe('facility consumption → CO2e', () => {
       ]),
     );
     expect(report).toMatchObject({ year: 2024, total_logistics_scope2_kg: 1611, unmatched_scope2_kg: 7 });
+  });
+});
+
+describe('a new release of the shipped factor library', () => {
+  it('recalculates what its changed factors produced, keeps the old record, and is idempotent', async () => {
+    const lyon = await facility('Lyon Depot', 'FR');
+    const lpg = (await add(lyon, { category: 'heat', fuel: 'lpg', quantity: 100, unit: 'litre', ...period })).json();
+    expect(lpg.emission).toMatchObject({ value: 155.713, scope: 1, factor: { id: 'desnz-ghg-conversion-factors:lpg-litre', version: '2024' } }); // 100 l × 1.55713
+    const oil = (await add(lyon, { category: 'heat', fuel: 'heating_oil', quantity: 0.5, unit: 'm3', ...period })).json();
+    expect(oil.emission).toMatchObject({ value: 1270.075, factor: { id: 'desnz-ghg-conversion-factors:burning-oil-litre' } }); // 500 l × 2.54015
+    // As if the LPG record had been calculated by the previous release, whose factor was 1.5.
+    await ctx.db.query(sql`UPDATE emissions SET factor_version = '2023', value_kg = 150 WHERE id = ${lpg.emission.id}`);
+    expect(await recalculateForLibraryRelease(ctx.db)).toEqual({ recalculated: 1 });
+    const entry = (await ctx.request({ method: 'GET', url: `/v1/facilities/${lyon}/consumption/${lpg.id}`, key })).json();
+    expect(entry.emission).toMatchObject({ value: 155.713, factor: { id: 'desnz-ghg-conversion-factors:lpg-litre', version: '2024' } });
+    expect(entry.history).toEqual([
+      expect.objectContaining({ value: 150, factor: { id: 'desnz-ghg-conversion-factors:lpg-litre', version: '2023' }, void_reason: 'emission-factor library: desnz-ghg-conversion-factors:lpg-litre 2023 replaced by 2024' }),
+    ]);
+    expect(await totals(lyon)).toEqual([1425.788, 0]); // 155.713 + 1,270.075
+    expect(await recalculateForLibraryRelease(ctx.db)).toEqual({ recalculated: 0 });
   });
 });

@@ -105,3 +105,9 @@ export async function replaceFactor(db: Queryable, organizationId: string, id: s
 export async function factorVersions(db: Queryable, organizationId: string, id: string) {
   return (await queries.selectFactorVersions(db, organizationId, id)).map((v) => ({ ...v, version: String(v.version), replaced_at: v.replaced_at.toISOString() }));
 }
+
+/** The shipped library's factor ids and their versions, as two parallel arrays. */
+export function libraryVersions() {
+  const factors = factorLibrary();
+  return { ids: factors.map((f) => f.id), versions: factors.map((f) => f.version) };
+}
