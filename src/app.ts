@@ -17,6 +17,7 @@ import facilitiesModule from './modules/facilities/facilities.routes.js';
 import accountsModule from './modules/accounts/accounts.module.js';
 import registryModule from './modules/registry/registry.routes.js';
 import emissionsModule from './modules/emissions/emissions.routes.js';
+import catalogModule from './modules/catalog/catalog.module.js';
 import { smtpTransport, startMailDelivery } from './platform/mail/outbox.js';
 
 declare module 'fastify' {
@@ -101,5 +102,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(accountsModule);
   await app.register(registryModule);
   await app.register(emissionsModule);
+  await app.register(catalogModule);
   return app;
 }

@@ -1,0 +1,161 @@
+import sql, { join, raw, type Sql } from 'sql-template-tag';
+import type { Queryable } from '../../platform/db/database.js';
+import type { PlumeStatus } from './plume-filter.js';
+
+export interface SceneFields {
+  name: string;
+  instrument: string;
+  platform: string | null;
+  provider: string | null;
+  missionPhase: string | null;
+  timestamp: Date;
+  organizationId: string | null;
+}
+
+/** A scene by name, created on first sight; its id either way. */
+export async function upsertScene(db: Queryable, scene: SceneFields) {
+  const [row] = await db.query<{ id: string }>(sql`
+    INSERT INTO scenes (name, instrument, platform, provider, mission_phase, "timestamp", organization_id)
+    VALUES (${scene.name}, ${scene.instrument}, ${scene.platform}, ${scene.provider}, ${scene.missionPhase}, ${scene.timestamp}, ${scene.organizationId})
+    ON CONFLICT (name) DO UPDATE SET
+      platform = COALESCE(scenes.platform, EXCLUDED.platform), provider = COALESCE(scenes.provider, EXCLUDED.provider),
+      mission_phase = COALESCE(scenes.mission_phase, EXCLUDED.mission_phase)
+    RETURNING id`);
+  return row!.id;
+}
+
+export async function selectSceneById(db: Queryable, id: string) {
+  const [row] = await db.query<{ id: string; name: string; instrument: string; platform: string | null; provider: string | null; mission_phase: string | null; timestamp: Date }>(
+    sql`SELECT id, name, instrument, platform, provider, mission_phase, "timestamp" FROM scenes WHERE id = ${id}`,
+  );
+  return row;
+}
+
+/** Every column of a plume that an import or the catalog's own forms write. */
+export interface PlumeValues {
+  plume_id: string;
+  scene_id: string;
+  scene_name: string;
+  instrument: string;
+  platform: string | null;
+  provider: string | null;
+  mission_phase: string | null;
+  datetime: Date;
+  organization_id: string | null;
+  gas: string;
+  longitude: number;
+  latitude: number;
+  bounds: [number, number, number, number] | null;
+  sector: string | null;
+  emission_auto: number | null;
+  emission_uncertainty_auto: number | null;
+  emission_cmf_type: string | null;
+  emission_version: string | null;
+  processing_software: string | null;
+  gsd: number | null;
+  sensitivity_mode: string | null;
+  off_nadir: number | null;
+  wind_speed_avg_auto: number | null;
+  wind_speed_std_auto: number | null;
+  wind_direction_avg_auto: number | null;
+  wind_direction_std_auto: number | null;
+  wind_source_auto: string | null;
+  quality: string | null;
+  status: PlumeStatus;
+  plume_tif: string | null;
+  plume_png: string | null;
+  con_tif: string | null;
+  rgb_tif: string | null;
+  rgb_png: string | null;
+  published_at: Date | null;
+  modified: Date | null;
+}
+
+const point = (v: { longitude: number; latitude: number }) => sql`ST_SetSRID(ST_MakePoint(${v.longitude}, ${v.latitude}), 4326)`;
+const envelope = (b: [number, number, number, number] | null) => (b ? sql`ST_MakeEnvelope(${b[0]}, ${b[1]}, ${b[2]}, ${b[3]}, 4326)` : sql`NULL::geometry`);
+
+/** Inserts plumes, or replaces the imported fields of those already known by plume_id; returns how many were new. */
+export async function upsertPlumes(db: Queryable, plumes: PlumeValues[]) {
+  if (plumes.length === 0) return 0;
+  const rows = plumes.map(
+    (v) => sql`(${v.plume_id}, ${v.scene_id}::uuid, ${v.scene_name}, ${v.instrument}, ${v.platform}, ${v.provider}, ${v.mission_phase}, ${v.datetime}::timestamptz,
+      ${v.organization_id}::uuid, ${v.gas}, ${point(v)}, ${envelope(v.bounds)}, ${v.sector}, ${v.emission_auto}::float8, ${v.emission_uncertainty_auto}::float8,
+      ${v.emission_cmf_type}, ${v.emission_version}, ${v.processing_software}, ${v.gsd}::float8, ${v.sensitivity_mode}, ${v.off_nadir}::float8,
+      ${v.wind_speed_avg_auto}::float8, ${v.wind_speed_std_auto}::float8, ${v.wind_direction_avg_auto}::float8, ${v.wind_direction_std_auto}::float8,
+      ${v.wind_source_auto}, ${v.quality}, ${v.status}, ${v.plume_tif}, ${v.plume_png}, ${v.con_tif}, ${v.rgb_tif}, ${v.rgb_png},
+      ${v.published_at}::timestamptz, COALESCE(${v.modified}::timestamptz, now()))`,
+  );
+  const inserted = await db.query<{ created: boolean }>(sql`
+    INSERT INTO plumes (plume_id, scene_id, scene_name, instrument, platform, provider, mission_phase, "datetime", organization_id, gas, geometry, bounds,
+      sector, emission_auto, emission_uncertainty_auto, emission_cmf_type, emission_version, processing_software, gsd, sensitivity_mode, off_nadir,
+      wind_speed_avg_auto, wind_speed_std_auto, wind_direction_avg_auto, wind_direction_std_auto, wind_source_auto, quality, status,
+      plume_tif, plume_png, con_tif, rgb_tif, rgb_png, published_at, modified)
+    VALUES ${join(rows, ', ')}
+    ON CONFLICT (plume_id) DO UPDATE SET
+      geometry = EXCLUDED.geometry, bounds = EXCLUDED.bounds, sector = EXCLUDED.sector, emission_auto = EXCLUDED.emission_auto,
+      emission_uncertainty_auto = EXCLUDED.emission_uncertainty_auto, emission_cmf_type = EXCLUDED.emission_cmf_type,
+      emission_version = EXCLUDED.emission_version, processing_software = EXCLUDED.processing_software, gsd = EXCLUDED.gsd,
+      sensitivity_mode = EXCLUDED.sensitivity_mode, off_nadir = EXCLUDED.off_nadir, wind_speed_avg_auto = EXCLUDED.wind_speed_avg_auto,
+      wind_speed_std_auto = EXCLUDED.wind_speed_std_auto, wind_direction_avg_auto = EXCLUDED.wind_direction_avg_auto,
+      wind_direction_std_auto = EXCLUDED.wind_direction_std_auto, wind_source_auto = EXCLUDED.wind_source_auto,
+      plume_tif = EXCLUDED.plume_tif, plume_png = EXCLUDED.plume_png, con_tif = EXCLUDED.con_tif, rgb_tif = EXCLUDED.rgb_tif,
+      rgb_png = EXCLUDED.rgb_png, published_at = COALESCE(EXCLUDED.published_at, plumes.published_at), modified = EXCLUDED.modified
+    RETURNING (xmax = 0) AS created`);
+  return inserted.filter((r) => r.created).length;
+}
+
+/** The curation fields of a plume (the page's plume form). */
+export interface CurationFields {
+  longitude?: number;
+  latitude?: number;
+  gas?: string;
+  asset_id?: string | null;
+  notes?: string | null;
+  status?: PlumeStatus;
+  quality?: string | null;
+  quality_shape?: boolean | null;
+  quality_artifacts?: boolean | null;
+  quality_flare?: boolean | null;
+  quality_background?: boolean | null;
+  phme_candidate?: boolean | null;
+  sector?: string | null;
+  hide_emission?: boolean;
+}
+
+const CURATED = ['gas', 'asset_id', 'notes', 'status', 'quality', 'quality_shape', 'quality_artifacts', 'quality_flare', 'quality_background', 'phme_candidate', 'sector', 'hide_emission'] as const;
+
+/** Sets the given curation fields (absent ones untouched); publishing stamps published_at once. */
+export async function updateCuration(db: Queryable, id: string, fields: CurationFields) {
+  const sets: Sql[] = [sql`modified = now()`];
+  for (const name of CURATED) {
+    if (fields[name] !== undefined) sets.push(sql`${raw(name)} = ${fields[name]}`);
+  }
+  if (fields.longitude !== undefined && fields.latitude !== undefined) sets.push(sql`geometry = ${point({ longitude: fields.longitude, latitude: fields.latitude })}`);
+  if (fields.status === 'published') sets.push(sql`published_at = COALESCE(published_at, now())`);
+  await db.query(sql`UPDATE plumes SET ${join(sets, ', ')} WHERE id = ${id}`);
+}
+
+export type SceneRow = NonNullable<Awaited<ReturnType<typeof selectSceneById>>>;
+
+/** A plume drawn by an analyst in a scene; the other curation fields follow with updateCuration. */
+export async function insertCuratedPlume(db: Queryable, values: { plume_id: string; scene: SceneRow; organizationId: string; gas: string; longitude: number; latitude: number }) {
+  const [row] = await db.query<{ id: string }>(sql`
+    INSERT INTO plumes (plume_id, scene_id, scene_name, instrument, platform, provider, mission_phase, "datetime", organization_id, gas, geometry)
+    VALUES (${values.plume_id}, ${values.scene.id}, ${values.scene.name}, ${values.scene.instrument}, ${values.scene.platform}, ${values.scene.provider},
+            ${values.scene.mission_phase}, ${values.scene.timestamp}, ${values.organizationId}, ${values.gas}, ${point(values)})
+    ON CONFLICT (plume_id) DO NOTHING RETURNING id`);
+  return row?.id;
+}
+
+export async function selectPlumeNamesOfScene(db: Queryable, sceneId: string) {
+  return (await db.query<{ plume_id: string }>(sql`SELECT plume_id FROM plumes WHERE scene_id = ${sceneId}`)).map((r) => r.plume_id);
+}
+
+/** publish_ready plumes of the organization among those matched become published. */
+export async function publishMatching(db: Queryable, organizationId: string, where: Sql) {
+  const rows = await db.query(sql`
+    UPDATE plumes SET status = 'published', published_at = COALESCE(published_at, now()), modified = now()
+    WHERE id IN (SELECT p.id FROM plumes p WHERE ${where} AND p.organization_id = ${organizationId} AND p.status = 'publish_ready')
+    RETURNING id`);
+  return rows.length;
+}

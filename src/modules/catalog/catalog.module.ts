@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
+import plumeRoutes from './plumes.routes.js';
+
+/** The plume data platform's Catalog pages under /api/v1/catalog, answering errors in that platform's format. */
+export default async function catalogModule(app: FastifyInstance) {
+  await app.register(
+    async (catalog) => {
+      catalog.setErrorHandler(errorHandlerFor('plume'));
+      catalog.setNotFoundHandler(notFoundHandlerFor('plume'));
+      await catalog.register(plumeRoutes);
+    },
+    { prefix: '/api/v1/catalog' },
+  );
+}

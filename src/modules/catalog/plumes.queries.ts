@@ -1,0 +1,174 @@
+import sql, { join, raw, type Sql } from 'sql-template-tag';
+import type { Queryable } from '../../platform/db/database.js';
+import { containsPattern } from '../../platform/db/like.js';
+import type { Interval } from './intervals.js';
+import type { PlumeFilter, PlumeSort, PlumeStatus, Viewer } from './plume-filter.js';
+
+export interface PlumeRow {
+  id: string;
+  plume_id: string;
+  scene_id: string;
+  scene_name: string;
+  instrument: string;
+  platform: string | null;
+  provider: string | null;
+  mission_phase: string | null;
+  datetime: Date;
+  organization_id: string | null;
+  gas: 'CH4' | 'CO2';
+  longitude: number;
+  latitude: number;
+  bounds: [number, number, number, number] | null;
+  sector: string | null;
+  emission_auto: number | null;
+  emission_uncertainty_auto: number | null;
+  emission_cmf_type: string | null;
+  emission_version: string | null;
+  processing_software: string | null;
+  gsd: number | null;
+  sensitivity_mode: string | null;
+  off_nadir: number | null;
+  wind_speed_avg_auto: number | null;
+  wind_speed_std_auto: number | null;
+  wind_direction_avg_auto: number | null;
+  wind_direction_std_auto: number | null;
+  wind_source_auto: string | null;
+  quality: string | null;
+  quality_shape: boolean | null;
+  quality_artifacts: boolean | null;
+  quality_flare: boolean | null;
+  quality_background: boolean | null;
+  phme_candidate: boolean | null;
+  hide_emission: boolean;
+  notes: string | null;
+  asset_id: string | null;
+  status: PlumeStatus;
+  plume_tif: string | null;
+  plume_png: string | null;
+  con_tif: string | null;
+  rgb_tif: string | null;
+  rgb_png: string | null;
+  is_offshore: boolean;
+  collection: string | null;
+  published_at: Date | null;
+  modified: Date;
+}
+
+export const PLUME_COLUMNS = sql`
+  p.id, p.plume_id, p.scene_id, p.scene_name, p.instrument, p.platform, p.provider, p.mission_phase, p."datetime", p.organization_id, p.gas,
+  ST_X(p.geometry) AS longitude, ST_Y(p.geometry) AS latitude,
+  CASE WHEN p.bounds IS NULL THEN NULL ELSE ARRAY[ST_XMin(p.bounds), ST_YMin(p.bounds), ST_XMax(p.bounds), ST_YMax(p.bounds)] END AS bounds,
+  p.sector, p.emission_auto, p.emission_uncertainty_auto, p.emission_cmf_type, p.emission_version, p.processing_software, p.gsd,
+  p.sensitivity_mode, p.off_nadir, p.wind_speed_avg_auto, p.wind_speed_std_auto, p.wind_direction_avg_auto, p.wind_direction_std_auto,
+  p.wind_source_auto, p.quality, p.quality_shape, p.quality_artifacts, p.quality_flare, p.quality_background, p.phme_candidate,
+  p.hide_emission, p.notes, p.asset_id, p.status, p.plume_tif, p.plume_png, p.con_tif, p.rgb_tif, p.rgb_png, p.is_offshore,
+  p.collection, p.published_at, p.modified`;
+
+function within(column: Sql, interval: Interval): Sql[] {
+  const parts: Sql[] = [];
+  if (interval.start) parts.push(sql`${column} >= ${interval.start}`);
+  if (interval.end) parts.push(sql`${column} < ${interval.end}`);
+  return parts;
+}
+
+/** Published plumes for everyone; the owner's own unpublished ones too (deleted only when asked for). */
+function visibility(viewer: Viewer, status: PlumeStatus | undefined): Sql[] {
+  const parts: Sql[] = [viewer.organizationId ? sql`(p.status = 'published' OR p.organization_id = ${viewer.organizationId})` : sql`p.status = 'published'`];
+  parts.push(status ? sql`p.status = ${status}` : sql`p.status <> 'deleted'`);
+  return parts;
+}
+
+function sectorCondition(sectors: string[]): Sql {
+  const codes = sectors.filter((s) => s !== 'NULL');
+  const parts: Sql[] = [];
+  if (codes.length) parts.push(sql`p.sector = ANY(${codes}::text[])`);
+  if (codes.length < sectors.length) parts.push(sql`p.sector IS NULL`);
+  return sql`(${join(parts, ' OR ')})`;
+}
+
+/** Every filter but the bounding box, as conditions on `plumes p`. */
+export function plumeConditions(filter: PlumeFilter, viewer: Viewer): Sql[] {
+  const parts = visibility(viewer, filter.status);
+  if (filter.plumeIds?.length) parts.push(sql`p.id = ANY(${filter.plumeIds}::uuid[])`);
+  if (filter.plumeNames?.length) parts.push(sql`p.plume_id = ANY(${filter.plumeNames}::text[])`);
+  if (filter.sceneName) parts.push(sql`p.scene_name = ${filter.sceneName}`);
+  if (filter.sceneIds?.length) parts.push(sql`p.scene_id = ANY(${filter.sceneIds}::uuid[])`);
+  if (filter.search) parts.push(sql`p.plume_id ILIKE ${containsPattern(filter.search)}`);
+  if (filter.emissionMin !== undefined) parts.push(sql`p.emission_auto >= ${filter.emissionMin}`);
+  if (filter.emissionMax !== undefined) parts.push(sql`p.emission_auto <= ${filter.emissionMax}`);
+  if (filter.sectors?.length) parts.push(sectorCondition(filter.sectors));
+  if (filter.gas) parts.push(sql`p.gas = ${filter.gas}`);
+  if (filter.instruments?.length) parts.push(sql`p.instrument = ANY(${filter.instruments}::text[])`);
+  if (filter.qualities?.length) parts.push(sql`p.quality = ANY(${filter.qualities}::text[])`);
+  if (filter.hasPhme !== undefined) parts.push(filter.hasPhme ? sql`p.phme_candidate IS TRUE` : sql`p.phme_candidate IS NOT TRUE`);
+  if (filter.intersects) {
+    const point = sql`ST_SetSRID(ST_MakePoint(${filter.intersects[0]}, ${filter.intersects[1]}), 4326)`;
+    parts.push(sql`ST_Intersects(COALESCE(p.bounds, p.geometry), ${point})`);
+  }
+  if (filter.datetime) parts.push(...within(sql`p."datetime"`, filter.datetime));
+  if (filter.publishedAt) parts.push(...within(sql`p.published_at`, filter.publishedAt));
+  if (filter.modifiedAt) parts.push(...within(sql`p.modified`, filter.modifiedAt));
+  return parts;
+}
+
+export function bboxCondition(bbox: [number, number, number, number]): Sql {
+  const [west, south, east, north] = bbox;
+  return sql`p.geometry && ST_MakeEnvelope(${west}, ${south}, ${east}, ${north}, 4326)`;
+}
+
+/** The filters, bounding box included, as one WHERE clause. */
+export function plumeWhere(filter: PlumeFilter, viewer: Viewer): Sql {
+  const parts = plumeConditions(filter, viewer);
+  if (filter.bbox) parts.push(bboxCondition(filter.bbox));
+  return join(parts, ' AND ');
+}
+
+const ORDER: Record<PlumeSort, Sql> = {
+  desc: raw('p."datetime" DESC, p.id DESC'),
+  asc: raw('p."datetime" ASC, p.id ASC'),
+  emissions_desc: raw('p.emission_auto DESC NULLS LAST, p.id DESC'),
+  emissions_asc: raw('p.emission_auto ASC NULLS LAST, p.id ASC'),
+  published_desc: raw('p.published_at DESC NULLS LAST, p.id DESC'),
+  published_asc: raw('p.published_at ASC NULLS LAST, p.id ASC'),
+};
+
+export function orderBy(sort: PlumeSort): Sql {
+  return ORDER[sort];
+}
+
+export function selectPlumes(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }) {
+  return db.query<PlumeRow>(sql`
+    SELECT ${PLUME_COLUMNS} FROM plumes p WHERE ${plumeWhere(filter, viewer)}
+    ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}`);
+}
+
+/** total: every filter but the bounding box; in_bbox: with it too (the same as total without one). */
+export async function countPlumes(db: Queryable, filter: PlumeFilter, viewer: Viewer) {
+  const inBox = filter.bbox ? bboxCondition(filter.bbox) : sql`true`;
+  const [row] = await db.query<{ total: number; in_bbox: number }>(sql`
+    SELECT count(*)::int AS total, count(*) FILTER (WHERE ${inBox})::int AS in_bbox
+    FROM plumes p WHERE ${join(plumeConditions(filter, viewer), ' AND ')}`);
+  return row!;
+}
+
+/** Visible plumes within `metres` of any of the given plumes, excluding them. */
+export function selectNearby(db: Queryable, ids: string[], viewer: Viewer, metres: number, limit: number) {
+  return db.query<PlumeRow>(sql`
+    SELECT ${PLUME_COLUMNS} FROM plumes p
+    WHERE ${join(visibility(viewer, undefined), ' AND ')} AND NOT (p.id = ANY(${ids}::uuid[]))
+      AND EXISTS (SELECT 1 FROM plumes o WHERE o.id = ANY(${ids}::uuid[]) AND o.gas = p.gas
+                  AND ST_DWithin(o.geometry::geography, p.geometry::geography, ${metres}))
+    ORDER BY p."datetime" DESC, p.id DESC LIMIT ${limit}`);
+}
+
+export async function selectPlume(db: Queryable, idOrName: { id?: string; name?: string }, viewer: Viewer) {
+  const key = idOrName.id ? sql`p.id = ${idOrName.id}` : sql`p.plume_id = ${idOrName.name ?? ''}`;
+  const [row] = await db.query<PlumeRow>(sql`SELECT ${PLUME_COLUMNS} FROM plumes p WHERE ${key} AND ${join(visibility(viewer, undefined), ' AND ')}`);
+  return row;
+}
+
+export async function selectPlumeForUpdate(db: Queryable, idOrName: { id?: string; name?: string }) {
+  const key = idOrName.id ? sql`p.id = ${idOrName.id}` : sql`p.plume_id = ${idOrName.name ?? ''}`;
+  const [row] = await db.query<PlumeRow>(sql`SELECT ${PLUME_COLUMNS} FROM plumes p WHERE ${key} FOR UPDATE`);
+  return row;
+}

@@ -1,0 +1,152 @@
+import type { Database, Queryable } from '../../platform/db/database.js';
+import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { isUuid } from '../../platform/uuid.js';
+import * as writes from './catalog-writes.queries.js';
+import { IntervalError, parseInterval } from './intervals.js';
+import { canMove, plumeLetter, type PlumeFilter, type PlumeSort, type Viewer } from './plume-filter.js';
+import { plumeView } from './plume-view.js';
+import * as queries from './plumes.queries.js';
+import type { PlumeBody, PlumeFilterQuery, PlumePatchBody } from './plumes.schemas.js';
+
+const NEARBY_METRES = 1000;
+const NEARBY_LIMIT = 100;
+
+function interval(name: string, text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseInterval(text);
+  } catch (error) {
+    if (error instanceof IntervalError) throw ValidationError.field('query', [name], error.message);
+    throw error;
+  }
+}
+
+/** `{"type":"Point","coordinates":[lon,lat]}`, or the page's example form `coordinates=<lon>,<lat>`. */
+export function parsePoint(text: string): [number, number] {
+  let coordinates: unknown;
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const geometry = JSON.parse(trimmed) as { type?: unknown; coordinates?: unknown };
+      if (geometry.type !== 'Point') throw new Error();
+      coordinates = geometry.coordinates;
+    } catch {
+      throw ValidationError.field('query', ['intersects'], 'Must be a GeoJSON Point');
+    }
+  } else {
+    coordinates = trimmed.replace(/^coordinates=/, '').split(/[&]/)[0]!.split(',').map(Number);
+  }
+  const [lon, lat] = Array.isArray(coordinates) ? (coordinates as number[]) : [];
+  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+    throw ValidationError.field('query', ['intersects'], 'Must be a GeoJSON Point with a longitude and a latitude');
+  }
+  return [lon, lat];
+}
+
+function bboxOf(values: number[] | undefined): PlumeFilter['bbox'] {
+  if (!values) return undefined;
+  const [west, south, east, north] = values as [number, number, number, number];
+  if (west > east || south > north || Math.abs(west) > 180 || Math.abs(east) > 180 || Math.abs(south) > 90 || Math.abs(north) > 90) {
+    throw ValidationError.field('query', ['bbox'], 'Must be west, south, east, north in degrees, west ≤ east and south ≤ north');
+  }
+  return [west, south, east, north];
+}
+
+/** The query's filters, checked and parsed. */
+export function toFilter(query: PlumeFilterQuery): PlumeFilter {
+  const sceneIds = [...(query.scene_ids ?? []), ...(query.scene_id ? [query.scene_id] : [])];
+  const instruments = [...(query.instruments ?? []), ...(query.instrument ? [query.instrument] : [])];
+  const filter: PlumeFilter = {
+    plumeIds: query.plume_ids,
+    plumeNames: query.plume_names,
+    sceneName: query.scene_name,
+    sceneIds: sceneIds.length ? sceneIds : undefined,
+    search: query.search,
+    emissionMin: query.emission_min,
+    emissionMax: query.emission_max,
+    sectors: query.sectors,
+    gas: query.plume_gas,
+    instruments: instruments.length ? instruments : undefined,
+    qualities: query.qualities,
+    intersects: query.intersects === undefined ? undefined : parsePoint(query.intersects),
+    hasPhme: query.has_phme,
+    datetime: interval('datetime', query.datetime),
+    publishedAt: interval('published_at_datetime', query.published_at_datetime),
+    modifiedAt: interval('modified_at', query.modified_at),
+    status: query.status,
+    bbox: bboxOf(query.bbox),
+  };
+  return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as PlumeFilter;
+}
+
+export async function listPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer) {
+  const filter = toFilter(query);
+  const [rows, counts] = await Promise.all([queries.selectPlumes(db, filter, viewer, query), queries.countPlumes(db, filter, viewer)]);
+  return { bbox_count: counts.in_bbox, total_count: counts.total, limit: query.limit, offset: query.offset, items: rows.map((row) => plumeView(row, viewer)) };
+}
+
+/** The page of plumes, and other plumes of the same gas near them: what a map shows around a selection. */
+export async function relatedPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer) {
+  const page = await listPlumes(db, query, viewer);
+  const ids = page.items.map((item) => item.id);
+  const nearby = ids.length ? await queries.selectNearby(db, ids, viewer, NEARBY_METRES, NEARBY_LIMIT) : [];
+  return { ...page, nearby_items: nearby.map((row) => plumeView(row, viewer)) };
+}
+
+const key = (plumeId: string) => (isUuid(plumeId) ? { id: plumeId } : { name: plumeId });
+
+export async function getPlume(db: Queryable, plumeId: string, viewer: Viewer) {
+  const row = await queries.selectPlume(db, key(plumeId), viewer);
+  if (!row) throw new NotFoundError(`Plume ${plumeId} not found.`);
+  return plumeView(row, viewer);
+}
+
+function curationOf(body: PlumePatchBody): writes.CurationFields {
+  const { geometry_json: geometry, ...rest } = body;
+  const fields: writes.CurationFields = { ...rest };
+  if (geometry) {
+    const [longitude, latitude] = geometry.coordinates as [number, number];
+    if (Math.abs(longitude) > 180 || Math.abs(latitude) > 90) throw ValidationError.field('body', ['geometry_json', 'coordinates'], 'Longitude within ±180, latitude within ±90');
+    Object.assign(fields, { longitude, latitude });
+  }
+  return fields;
+}
+
+/** An analyst's new plume in a scene: named after the scene with the next free letter. */
+export async function createPlume(db: Database, organizationId: string, body: PlumeBody) {
+  const fields = curationOf(body);
+  if (fields.status && !canMove('valid', fields.status)) throw new BadRequestError(`A new plume cannot start as ${fields.status}.`);
+  return db.transaction(async (tx) => {
+    const scene = await writes.selectSceneById(tx, body.scene_id);
+    if (!scene) throw ValidationError.field('body', ['scene_id'], 'No such scene');
+    const taken = new Set(await writes.selectPlumeNamesOfScene(tx, scene.id));
+    let index = taken.size;
+    while (taken.has(`${scene.name}-${plumeLetter(index)}`)) index += 1;
+    const id = await writes.insertCuratedPlume(tx, { plume_id: `${scene.name}-${plumeLetter(index)}`, scene, organizationId, gas: body.gas, longitude: fields.longitude!, latitude: fields.latitude! });
+    if (!id) throw new BadRequestError('Another plume took that name at the same moment; send it again.');
+    await writes.updateCuration(tx, id, { quality: 'good', ...fields });
+    return { id };
+  });
+}
+
+/** PUT and PATCH: the owner's analysts edit curation fields; the status follows the workflow. */
+export async function updatePlume(db: Database, organizationId: string, plumeId: string, body: PlumePatchBody & { scene_id?: string }) {
+  const fields = curationOf(body);
+  return db.transaction(async (tx) => {
+    const row = await queries.selectPlumeForUpdate(tx, key(plumeId));
+    const visible = row && (row.status === 'published' || row.organization_id === organizationId);
+    if (!row || !visible) throw new NotFoundError(`Plume ${plumeId} not found.`);
+    if (row.organization_id !== organizationId) throw new ForbiddenError('Only the organization that owns a plume edits it.');
+    if (body.scene_id && body.scene_id !== row.scene_id) throw ValidationError.field('body', ['scene_id'], 'A plume stays in its scene');
+    if (fields.status && !canMove(row.status, fields.status)) throw new BadRequestError(`A ${row.status} plume cannot become ${fields.status}.`);
+    await writes.updateCuration(tx, row.id, fields);
+    return { id: row.id };
+  });
+}
+
+/** Publishes the organization's publish_ready plumes among those the filters match. */
+export async function publishPlumes(db: Queryable, organizationId: string, query: PlumeFilterQuery) {
+  const viewer = { organizationId };
+  const published = await writes.publishMatching(db, organizationId, queries.plumeWhere(toFilter(query), viewer));
+  return `Published ${published} plume${published === 1 ? '' : 's'}.`;
+}
