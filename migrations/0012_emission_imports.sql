@@ -19,9 +19,10 @@ CREATE TABLE emission_imports (
 );
 CREATE UNIQUE INDEX emission_imports_id_key ON emission_imports (id);
 
-CREATE TABLE emission_import_parts (
-  import_id text NOT NULL REFERENCES emission_imports (id) ON DELETE CASCADE,
+-- Uploads waiting for their job, of any module: 1 MiB parts, deleted by the job when it ends.
+CREATE TABLE upload_parts (
+  upload_id text NOT NULL,
   seq integer NOT NULL,
   data bytea NOT NULL,
-  PRIMARY KEY (import_id, seq)
+  PRIMARY KEY (upload_id, seq)
 );

@@ -71,6 +71,25 @@ CREATE TABLE plumes (
 );
 CREATE INDEX plumes_geometry_idx ON plumes USING gist (geometry);
 CREATE INDEX plumes_bounds_idx ON plumes USING gist (bounds);
-CREATE INDEX plumes_datetime_idx ON plumes ("datetime" DESC, id DESC);
+CREATE INDEX plumes_datetime_idx ON plumes ("datetime" DESC, plume_id DESC);
 CREATE INDEX plumes_scene_idx ON plumes (scene_id);
 CREATE INDEX plumes_owner_idx ON plumes (organization_id, status);
+
+-- Plume CSV imports run as jobs (their upload in upload_parts until the job ends).
+CREATE TABLE plume_imports (
+  organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  id text NOT NULL,
+  status text NOT NULL DEFAULT 'uploading' CHECK (status IN ('uploading', 'queued', 'running', 'completed', 'failed')),
+  bytes bigint NOT NULL DEFAULT 0,
+  received integer NOT NULL DEFAULT 0,
+  created integer NOT NULL DEFAULT 0,
+  updated integer NOT NULL DEFAULT 0,
+  failed integer NOT NULL DEFAULT 0,
+  errors jsonb NOT NULL DEFAULT '[]',
+  failure text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  started_at timestamptz,
+  finished_at timestamptz,
+  PRIMARY KEY (organization_id, id)
+);
+CREATE UNIQUE INDEX plume_imports_id_key ON plume_imports (id);

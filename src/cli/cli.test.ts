@@ -79,7 +79,7 @@ describe('carbon-atlas CLI', () => {
     const first = await cli('import', 'emissions', ndjson, '--org', organization.id, '--json');
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ received: 3, created: 3, failed: 0 });
-    expect(first.stderr).toMatch(/100%\s+3 records/);
+    expect(first.stderr).toMatch(/100%\s+3 rows/);
     expect(JSON.parse((await cli('import', 'emissions', ndjson, '--org', organization.id, '--json')).stdout)).toMatchObject({ created: 0, duplicates: 3 });
 
     const csv = path.join(dir, 'records.csv');
@@ -88,6 +88,20 @@ describe('carbon-atlas CLI', () => {
     expect(mixed.code).toBe(1);
     expect(mixed.stdout).toContain('2 records: 1 created, 0 already stored, 1 rejected');
     expect(mixed.stdout).toContain('row 3: scope');
+  });
+
+  it('imports plumes from the public CSV format, with progress', async () => {
+    const { writeFile, mkdtemp } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const os = await import('node:os');
+    const { FIXTURE_CSV } = await import('../modules/catalog/catalog.fixture.js');
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-plumes-')), 'plumes.csv');
+    await writeFile(file, FIXTURE_CSV);
+    const result = await cli('import', 'plumes', file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/100%\s+8 rows, 1 rejected/);
+    expect(result.stdout).toContain('8 plumes: 7 created, 0 updated, 1 rejected');
+    expect(result.stdout).toContain('row 9: gas: CH4 or CO2');
   });
 
   it('reports an invalid configuration before touching the database', async () => {

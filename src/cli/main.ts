@@ -15,6 +15,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fromCsv, fromNdjson, ingest } from '../modules/emissions/ingest/ingest.service.js';
 import * as imports from '../modules/emissions/ingest/imports.service.js';
+import * as plumeImports from '../modules/catalog/plume-imports.service.js';
+import { importPlumeCsv } from '../modules/catalog/plume-import.js';
 import { recalculateForLibraryRelease } from '../modules/emissions/consumption/consumption.service.js';
 
 function config(): Config {
@@ -208,7 +210,7 @@ mail
 
 program
   .command('worker')
-  .description('Process queued registry transactions and emission imports without serving HTTP (run several against one PostgreSQL)')
+  .description('Process queued registry transactions, emission imports and plume imports without serving HTTP (run several against one PostgreSQL)')
   .option('--concurrency <n>', 'workers in this process', (value) => Number.parseInt(value, 10), 1)
   .action(async (options: { concurrency: number }) => {
     const db = await openDatabase(config());
@@ -216,8 +218,9 @@ program
     const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => [
       startWorker(db, registry.TRANSACTIONS_QUEUE, (payload, jobDb) => registry.processTransaction(jobDb, String(payload.transactionId)), (error) => console.error(error), 50),
       startWorker(db, imports.IMPORT_QUEUE, (payload, jobDb) => imports.runImport(jobDb, String(payload.importId)), (error) => console.error(error), 250),
+      startWorker(db, plumeImports.PLUME_IMPORT_QUEUE, (payload, jobDb) => plumeImports.runPlumeImport(jobDb, String(payload.importId)), (error) => console.error(error), 250),
     ]).flat();
-    console.log(`Processing ${registry.TRANSACTIONS_QUEUE} and ${imports.IMPORT_QUEUE} with ${Math.max(1, options.concurrency)} worker(s) each (database: ${db.kind}); SIGTERM to stop.`);
+    console.log(`Processing ${registry.TRANSACTIONS_QUEUE}, ${plumeImports.PLUME_IMPORT_QUEUE} and ${imports.IMPORT_QUEUE} with ${Math.max(1, options.concurrency)} worker(s) each (database: ${db.kind}); SIGTERM to stop.`);
     const stop = async () => {
       await Promise.all(workers.map((worker) => worker.stop()));
       await db.close();
@@ -228,6 +231,14 @@ program
   });
 
 const importCommand = program.command('import').description('Bulk data');
+
+/** One line of progress on stderr: bytes read of the file, rows so far, rate. */
+function showProgress(read: number, size: number, started: number, progress: { received: number; failed: number }) {
+  const percent = size ? Math.min(100, (read / size) * 100) : 100;
+  const bar = '#'.repeat(Math.round(percent / 4)).padEnd(25, '.');
+  const rate = progress.received / Math.max(0.001, (Date.now() - started) / 1000);
+  process.stderr.write(`\r[${bar}] ${percent.toFixed(0).padStart(3)}%  ${progress.received} rows, ${progress.failed} rejected, ${rate.toFixed(0)}/s`);
+}
 importCommand
   .command('emissions <file>')
   .description('Stream emission records from an NDJSON (.ndjson/.jsonl) or CSV (.csv) file into an organization, with progress')
@@ -243,15 +254,36 @@ importCommand
       const records = /\.csv$/i.test(file) ? fromCsv(stream) : fromNdjson(stream);
       const started = Date.now();
       const report = await ingest(db, options.org, /\.csv$/i.test(file) ? 'csv' : 'ndjson', records, { onProgress: (progress) => {
-        const percent = size ? Math.min(100, (read / size) * 100) : 100;
-        const bar = '#'.repeat(Math.round(percent / 4)).padEnd(25, '.');
-        const rate = progress.received / Math.max(0.001, (Date.now() - started) / 1000);
-        process.stderr.write(`\r[${bar}] ${percent.toFixed(0).padStart(3)}%  ${progress.received} records, ${progress.failed} rejected, ${rate.toFixed(0)}/s`);
+        showProgress(read, size, started, progress);
       } });
       process.stderr.write('\n');
       if (options.json) console.log(JSON.stringify(report));
       else {
         console.log(`${report.received} records: ${report.created} created, ${report.duplicates} already stored, ${report.failed} rejected`);
+        for (const error of report.errors.slice(0, 20)) console.log(`  row ${error.row}: ${error.message}`);
+      }
+      if (report.failed > 0) process.exitCode = 1;
+    }),
+  );
+
+importCommand
+  .command('plumes <file>')
+  .description('Import plumes from a CSV in the public plume export format, with progress (re-importing updates by plume_id)')
+  .option('--org <id>', 'organization owning the plumes (its analysts curate them)')
+  .option('--json', 'print the report as JSON')
+  .action((file: string, options: { org?: string; json?: boolean }) =>
+    withDatabase(async (db) => {
+      if (options.org) await identity.getOrganization(db, options.org);
+      const size = (await stat(file)).size;
+      const stream = createReadStream(file);
+      let read = 0;
+      stream.on('data', (chunk) => (read += chunk.length));
+      const started = Date.now();
+      const report = await importPlumeCsv(db, stream, options.org ?? null, (progress) => showProgress(read, size, started, progress));
+      process.stderr.write('\n');
+      if (options.json) console.log(JSON.stringify(report));
+      else {
+        console.log(`${report.received} plumes: ${report.created} created, ${report.updated} updated, ${report.failed} rejected`);
         for (const error of report.errors.slice(0, 20)) console.log(`  row ${error.row}: ${error.message}`);
       }
       if (report.failed > 0) process.exitCode = 1;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
 import plumeRoutes from './plumes.routes.js';
+import plumeImportRoutes from './plume-imports.routes.js';
 
 /** The plume data platform's Catalog pages under /api/v1/catalog, answering errors in that platform's format. */
 export default async function catalogModule(app: FastifyInstance) {
@@ -9,6 +10,7 @@ export default async function catalogModule(app: FastifyInstance) {
       catalog.setErrorHandler(errorHandlerFor('plume'));
       catalog.setNotFoundHandler(notFoundHandlerFor('plume'));
       await catalog.register(plumeRoutes);
+      await catalog.register(plumeImportRoutes);
     },
     { prefix: '/api/v1/catalog' },
   );

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
+import { CsvError, parse as parseCsv } from 'csv-parse';
+import { BadRequestError } from '../../platform/errors.js';
 import type { Queryable } from '../../platform/db/database.js';
 import * as writes from './catalog-writes.queries.js';
 import { sceneNameOf, sceneTime } from './names.js';
@@ -110,12 +111,22 @@ export function plumeFromRow(record: Record<string, string>, organizationId: str
   };
 }
 
+/** Parsed rows; a file that is not CSV at all stops the import with the parser's reason. */
+async function* csvRecords(upload: Readable): AsyncIterable<Record<string, string>> {
+  try {
+    yield* upload.pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true })) as AsyncIterable<Record<string, string>>;
+  } catch (error) {
+    if (error instanceof CsvError) throw new BadRequestError(`Not a readable CSV file: ${error.message}`);
+    throw error;
+  }
+}
+
 /**
  * Imports the public plume CSV (extra columns such as country or state_province are ignored):
  * scenes created as first seen, plumes inserted or, by plume_id, updated; bad rows reported by
  * number (the header is row 1). Memory stays flat.
  */
-export async function importPlumeCsv(db: Queryable, upload: Readable, organizationId: string | null, onProgress?: (report: PlumeImportReport) => void) {
+export async function importPlumeCsv(db: Queryable, upload: Readable, organizationId: string | null, onProgress?: (report: PlumeImportReport) => void | Promise<void>) {
   const report: PlumeImportReport = { received: 0, created: 0, updated: 0, failed: 0, errors: [] };
   const scenes = new Map<string, string>();
   let chunk: writes.PlumeValues[] = [];
@@ -126,10 +137,10 @@ export async function importPlumeCsv(db: Queryable, upload: Readable, organizati
     report.created += created;
     report.updated += chunk.length - created;
     chunk = [];
-    onProgress?.(report);
+    await onProgress?.(report);
   };
   let row = 1;
-  for await (const record of upload.pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true })) as AsyncIterable<Record<string, string>>) {
+  for await (const record of csvRecords(upload)) {
     row += 1;
     report.received += 1;
     try {

@@ -124,12 +124,12 @@ export function plumeWhere(filter: PlumeFilter, viewer: Viewer): Sql {
 }
 
 const ORDER: Record<PlumeSort, Sql> = {
-  desc: raw('p."datetime" DESC, p.id DESC'),
-  asc: raw('p."datetime" ASC, p.id ASC'),
-  emissions_desc: raw('p.emission_auto DESC NULLS LAST, p.id DESC'),
-  emissions_asc: raw('p.emission_auto ASC NULLS LAST, p.id ASC'),
-  published_desc: raw('p.published_at DESC NULLS LAST, p.id DESC'),
-  published_asc: raw('p.published_at ASC NULLS LAST, p.id ASC'),
+  desc: raw('p."datetime" DESC, p.plume_id DESC'),
+  asc: raw('p."datetime" ASC, p.plume_id ASC'),
+  emissions_desc: raw('p.emission_auto DESC NULLS LAST, p.plume_id DESC'),
+  emissions_asc: raw('p.emission_auto ASC NULLS LAST, p.plume_id ASC'),
+  published_desc: raw('p.published_at DESC NULLS LAST, p.plume_id DESC'),
+  published_asc: raw('p.published_at ASC NULLS LAST, p.plume_id ASC'),
 };
 
 export function orderBy(sort: PlumeSort): Sql {
@@ -158,7 +158,7 @@ export function selectNearby(db: Queryable, ids: string[], viewer: Viewer, metre
     WHERE ${join(visibility(viewer, undefined), ' AND ')} AND NOT (p.id = ANY(${ids}::uuid[]))
       AND EXISTS (SELECT 1 FROM plumes o WHERE o.id = ANY(${ids}::uuid[]) AND o.gas = p.gas
                   AND ST_DWithin(o.geometry::geography, p.geometry::geography, ${metres}))
-    ORDER BY p."datetime" DESC, p.id DESC LIMIT ${limit}`);
+    ORDER BY p."datetime" DESC, p.plume_id DESC LIMIT ${limit}`);
 }
 
 export async function selectPlume(db: Queryable, idOrName: { id?: string; name?: string }, viewer: Viewer) {

@@ -184,3 +184,38 @@ describe('curation: create, update, status workflow, publish', () => {
     await send('PATCH', `/plume/${plume.id}`, { hide_emission: false }, analyst);
   });
 });
+
+describe('GET plume-csv', () => {
+  it('streams CRLF CSV with pagination headers, excluded columns and formula-safe cells', async () => {
+    const response = await get('/plume-csv?sort=emissions_asc&limit=3&offset=1&exclude_columns=plume_tif&exclude_columns=plume_png', analyst);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers).toMatchObject({ 'pagination-count': '8', 'pagination-limit': '3', 'pagination-offset': '1' });
+    const lines = response.body.split('\r\n');
+    expect(lines).toHaveLength(5); // header, 3 rows, and the empty rest after the last CRLF
+    expect(lines[0]!.split(',')).toHaveLength(29);
+    expect(lines[0]).not.toContain('plume_tif');
+    expect(lines[1]).toMatch(/^GAO20230628t191011p0000-B,35.5,-119.085,2023-06-28T19:10:11Z,Oil & Gas \(1B2\),CH4,mfa,,GAO,phase2,/);
+    expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(response.body).not.toContain("'-119");
+  });
+
+  it('lets anonymous callers download published plumes only, and refuses a limit over 100,000', async () => {
+    const response = await get('/plume-csv');
+    expect(response.headers['pagination-count']).toBe('7');
+    expect(response.body.split('\r\n').filter(Boolean)).toHaveLength(8);
+    expect(response.body).not.toContain('GAO20230628t191011p0000-C');
+    expect((await get('/plume-csv?limit=100001')).statusCode).toBe(422);
+    expect((await get('/plume-csv?exclude_columns=secret')).statusCode).toBe(422);
+  });
+
+  it('round-trips: export, import into an empty catalog, export again — the same bytes', async () => {
+    const first = (await get('/plume-csv?sort=asc', analyst)).body;
+    await ctx.db.query(sql`DELETE FROM plumes`);
+    await ctx.db.query(sql`DELETE FROM scenes`);
+    const reimport = await importPlumeCsv(ctx.db, Readable.from([first]), acme.id);
+    expect(reimport).toMatchObject({ received: 8, created: 8, failed: 0 });
+    const second = (await get('/plume-csv?sort=asc', analyst)).body;
+    expect(second).toBe(first);
+  });
+});

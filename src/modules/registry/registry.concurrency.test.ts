@@ -146,6 +146,6 @@ describe(`${ACTIONS} concurrent registry actions over HTTP (${onPostgres ? 'Post
     expect(Number(gaps)).toBe(0);
 
     expect(await verifyChain(ctx.db, 'live')).toMatchObject({ valid: true, brokenAt: null });
-    for (const output of workerOutput) expect(output).toContain('Processing registry.transactions and emissions.import with 2 worker(s) each (database: postgres)');
+    for (const output of workerOutput) expect(output).toContain('Processing registry.transactions, catalog.plume-import and emissions.import with 2 worker(s) each (database: postgres)');
   }, 120_000);
 });

@@ -27,18 +27,8 @@ export async function insertImport(db: Queryable, organizationId: string, id: st
   await db.query(sql`INSERT INTO emission_imports (organization_id, id, format) VALUES (${organizationId}, ${id}, ${format})`);
 }
 
-export async function insertPart(db: Queryable, importId: string, seq: number, data: Buffer) {
-  await db.query(sql`INSERT INTO emission_import_parts (import_id, seq, data) VALUES (${importId}, ${seq}, ${data})`);
-  await db.query(sql`UPDATE emission_imports SET bytes = bytes + ${data.length} WHERE id = ${importId}`);
-}
-
-export async function selectPart(db: Queryable, importId: string, seq: number) {
-  const [row] = await db.query<{ data: Uint8Array }>(sql`SELECT data FROM emission_import_parts WHERE import_id = ${importId} AND seq = ${seq}`);
-  return row ? Buffer.from(row.data) : undefined;
-}
-
-export async function deleteParts(db: Queryable, importId: string) {
-  await db.query(sql`DELETE FROM emission_import_parts WHERE import_id = ${importId}`);
+export async function recordBytes(db: Queryable, id: string, bytes: number) {
+  await db.query(sql`UPDATE emission_imports SET bytes = ${bytes} WHERE id = ${id}`);
 }
 
 export async function selectImport(db: Queryable, organizationId: string, id: string) {

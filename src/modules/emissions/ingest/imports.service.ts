@@ -1,14 +1,13 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Database, Queryable } from '../../../platform/db/database.js';
 import { DomainError, NotFoundError } from '../../../platform/errors.js';
 import { enqueueJob } from '../../../platform/jobs/jobs.js';
+import * as uploads from '../../../platform/uploads/uploads.js';
 import { randomId } from '../quantities.js';
 import * as queries from './imports.queries.js';
 import { fromCsv, fromNdjson, ingest } from './ingest.service.js';
 
 export const IMPORT_QUEUE = 'emissions.import';
-/** Uploads are stored in parts of about this size: one row each, read back one at a time. */
-const PART_BYTES = 1024 * 1024;
 
 export function view(row: queries.ImportRow) {
   return {
@@ -28,19 +27,6 @@ export function view(row: queries.ImportRow) {
   };
 }
 
-async function storeUpload(db: Queryable, id: string, upload: Readable) {
-  let pending = Buffer.alloc(0);
-  let seq = 0;
-  for await (const chunk of upload as AsyncIterable<Buffer>) {
-    pending = Buffer.concat([pending, chunk]);
-    while (pending.length >= PART_BYTES) {
-      await queries.insertPart(db, id, seq++, pending.subarray(0, PART_BYTES));
-      pending = pending.subarray(PART_BYTES);
-    }
-  }
-  if (pending.length > 0) await queries.insertPart(db, id, seq, pending);
-}
-
 /**
  * Stores an upload in the database and queues it: the answer comes as soon as the bytes are safe,
  * and any server or worker sharing the database runs the import.
@@ -49,10 +35,10 @@ export async function startImport(db: Database, organizationId: string, format: 
   const id = randomId('imp');
   await queries.insertImport(db, organizationId, id, format);
   try {
-    await storeUpload(db, id, upload);
+    await queries.recordBytes(db, id, await uploads.storeUpload(db, id, upload));
   } catch (error) {
     await queries.finish(db, id, { failure: 'The upload was interrupted or refused.' });
-    await queries.deleteParts(db, id);
+    await uploads.deleteUpload(db, id);
     throw error;
   }
   await db.transaction(async (tx) => {
@@ -60,14 +46,6 @@ export async function startImport(db: Database, organizationId: string, format: 
     await enqueueJob(tx, IMPORT_QUEUE, { importId: id });
   });
   return getImport(db, organizationId, id);
-}
-
-async function* partsOf(db: Queryable, id: string) {
-  for (let seq = 0; ; seq += 1) {
-    const part = await queries.selectPart(db, id, seq);
-    if (!part) return;
-    yield part;
-  }
 }
 
 /**
@@ -81,12 +59,12 @@ export async function runImport(db: Database, importId: string) {
     await queries.finish(db, importId, {
       failure: `Interrupted after ${row.received} records (${row.created} stored). Send it again: records with an external_id are not stored twice.`,
     });
-    await queries.deleteParts(db, importId);
+    await uploads.deleteUpload(db, importId);
     return;
   }
   if (!(await queries.transition(db, importId, 'queued', 'running'))) return;
   try {
-    const upload = Readable.from(partsOf(db, importId));
+    const upload = uploads.readUpload(db, importId);
     const records = row.format === 'csv' ? fromCsv(upload) : fromNdjson(upload);
     const report = await ingest(db, row.organization_id, row.format, records, {
       onProgress: (progress) => queries.recordProgress(db, importId, progress),
@@ -99,7 +77,7 @@ export async function runImport(db: Database, importId: string) {
     await queries.finish(db, importId, { failure });
     if (!(error instanceof DomainError)) throw error;
   } finally {
-    await queries.deleteParts(db, importId);
+    await uploads.deleteUpload(db, importId);
   }
 }
 

@@ -33,14 +33,14 @@ describe('import jobs (/v2/emissions/imports)', () => {
     expect(accepted.headers.location).toBe(`/v2/emissions/imports/${job.id}`);
     expect(job).toMatchObject({ status: 'queued', format: 'ndjson', received: 0, started_at: null });
     expect(job.bytes).toBe(Buffer.byteLength(lines.join('\n')));
-    const [parts] = await ctx.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM emission_import_parts WHERE import_id = ${job.id}`);
+    const [parts] = await ctx.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM upload_parts WHERE upload_id = ${job.id}`);
     expect(parts!.n).toBe(2);
 
     expect(await run()).toBe(1);
     const done = (await status(job.id)).json();
     expect(done).toMatchObject({ status: 'completed', received: 9000, created: 8999, duplicates: 0, failed: 1, errors: [{ row: 4500, message: 'not valid JSON' }], failure: null });
     expect(done.finished_at).not.toBeNull();
-    const [left] = await ctx.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM emission_import_parts WHERE import_id = ${job.id}`);
+    const [left] = await ctx.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM upload_parts WHERE upload_id = ${job.id}`);
     expect(left!.n).toBe(0);
     const [stored] = await ctx.db.query<{ n: number; kg: number }>(sql`SELECT count(*)::int AS n, sum(value_kg)::float8 AS kg FROM emissions WHERE facility_id = 'fac_job'`);
     expect(stored).toEqual({ n: 8999, kg: 8999 });

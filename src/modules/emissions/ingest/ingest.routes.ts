@@ -1,10 +1,11 @@
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { startWorker } from '../../../platform/jobs/jobs.js';
 import { principalOf } from '../../../platform/auth/auth-plugin.js';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../../platform/errors.js';
+import { BadRequestError, UnsupportedMediaTypeError } from '../../../platform/errors.js';
+import { limited } from '../../../platform/uploads/uploads.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import { once, requestHash } from '../../../platform/idempotency/idempotency.js';
 import { fromArray, fromCsv, fromNdjson, ingest, type IngestReport } from './ingest.service.js';
@@ -22,20 +23,6 @@ const Report = Type.Object({
 });
 const errors = { 400: ErrorSchemas.platform, 401: ErrorSchemas.platform, 403: ErrorSchemas.platform, 409: ErrorSchemas.platform, 413: ErrorSchemas.platform, 415: ErrorSchemas.platform, 429: ErrorSchemas.platform };
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
-
-/** Refuses a stream once it has carried more than `limit` bytes. */
-function limited(stream: Readable, limit: number): Readable {
-  let seen = 0;
-  return stream.pipe(
-    new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        seen += chunk.length;
-        if (seen > limit) callback(new PayloadTooLargeError(`Uploads are limited to ${limit} bytes.`));
-        else callback(null, chunk);
-      },
-    }),
-  );
-}
 
 const ImportJob = Type.Object({
   id: Type.String({ pattern: '^imp_[a-z0-9]+$' }),

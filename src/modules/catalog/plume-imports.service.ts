@@ -1,0 +1,69 @@
+import type { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import type { Database, Queryable } from '../../platform/db/database.js';
+import { DomainError, NotFoundError } from '../../platform/errors.js';
+import { enqueueJob } from '../../platform/jobs/jobs.js';
+import * as uploads from '../../platform/uploads/uploads.js';
+import { importPlumeCsv } from './plume-import.js';
+import * as queries from './plume-imports.queries.js';
+
+export const PLUME_IMPORT_QUEUE = 'catalog.plume-import';
+
+function view(row: queries.PlumeImportRow) {
+  return {
+    id: row.id,
+    status: row.status,
+    bytes: Number(row.bytes),
+    received: row.received,
+    created: row.created,
+    updated: row.updated,
+    failed: row.failed,
+    errors: row.errors,
+    failure: row.failure,
+    created_at: row.created_at.toISOString(),
+    started_at: row.started_at?.toISOString() ?? null,
+    finished_at: row.finished_at?.toISOString() ?? null,
+  };
+}
+
+export async function getPlumeImport(db: Queryable, organizationId: string, id: string) {
+  const row = await queries.selectImport(db, id, organizationId);
+  if (!row) throw new NotFoundError(`Import ${id} not found.`);
+  return view(row);
+}
+
+/** Stores the CSV and queues its import; the organization owns the plumes it brings. */
+export async function startPlumeImport(db: Database, organizationId: string, upload: Readable) {
+  const id = `pim_${randomBytes(12).toString('hex')}`;
+  await queries.insertImport(db, organizationId, id);
+  let bytes: number;
+  try {
+    bytes = await uploads.storeUpload(db, id, upload);
+  } catch (error) {
+    await queries.finish(db, id, { failure: 'The upload was interrupted or refused.' });
+    await uploads.deleteUpload(db, id);
+    throw error;
+  }
+  await db.transaction(async (tx) => {
+    await queries.transition(tx, id, 'uploading', 'queued', bytes);
+    await enqueueJob(tx, PLUME_IMPORT_QUEUE, { importId: id });
+  });
+  return getPlumeImport(db, organizationId, id);
+}
+
+/** The job. Re-running an import is harmless (plumes are upserted by plume_id), so an interrupted one simply runs again. */
+export async function runPlumeImport(db: Database, importId: string) {
+  const row = await queries.selectImport(db, importId);
+  if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
+  if (row.status === 'queued' && !(await queries.transition(db, importId, 'queued', 'running'))) return;
+  try {
+    const report = await importPlumeCsv(db, uploads.readUpload(db, importId), row.organization_id, (progress) => queries.recordProgress(db, importId, progress));
+    await queries.finish(db, importId, { report });
+  } catch (error) {
+    const failure = error instanceof DomainError ? error.message : 'The import failed; plumes already stored stay stored. Send it again to finish it.';
+    await queries.finish(db, importId, { failure });
+    if (!(error instanceof DomainError)) throw error;
+  } finally {
+    await uploads.deleteUpload(db, importId);
+  }
+}
