@@ -12,8 +12,12 @@ CREATE TABLE scenes (
   footprint geometry(Geometry, 4326),
   cloud_cover real CHECK (cloud_cover BETWEEN 0 AND 100),
   qa_flags text[] NOT NULL DEFAULT '{}',
+  -- Published scenes are public; assessed ones were reviewed for plumes, so a scene without any is a null detection.
+  status text NOT NULL DEFAULT 'published' CHECK (status IN ('valid', 'published', 'hidden', 'deleted')),
+  assessed boolean NOT NULL DEFAULT false,
   organization_id uuid REFERENCES organizations (id) ON DELETE SET NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz NOT NULL DEFAULT now(),
+  modified timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX scenes_timestamp_idx ON scenes ("timestamp");
 CREATE INDEX scenes_footprint_idx ON scenes USING gist (footprint);

@@ -17,6 +17,7 @@ import { fromCsv, fromNdjson, ingest } from '../modules/emissions/ingest/ingest.
 import * as imports from '../modules/emissions/ingest/imports.service.js';
 import * as plumeImports from '../modules/catalog/plume-imports.service.js';
 import { importPlumeCsv } from '../modules/catalog/plume-import.js';
+import { loadDemoCatalog } from '../modules/catalog/demo/demo.service.js';
 import { recalculateForLibraryRelease } from '../modules/emissions/consumption/consumption.service.js';
 
 function config(): Config {
@@ -44,7 +45,7 @@ function parseScopes(value: string): Scope[] {
 }
 
 function printSeed(result: SeedResult) {
-  console.log(`Demo organization: ${result.organizationId} (${result.facilities} facilities)`);
+  console.log(`Demo organization: ${result.organizationId} (${result.facilities} facilities, ${result.plumes} plumes)`);
   if (result.apiKey) console.log(`Demo API key (shown once, previous demo key revoked): ${result.apiKey}`);
   else console.log('Demo API key: the value of BOOTSTRAP_API_KEY');
 }
@@ -287,6 +288,27 @@ importCommand
         for (const error of report.errors.slice(0, 20)) console.log(`  row ${error.row}: ${error.message}`);
       }
       if (report.failed > 0) process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('demo-plumes')
+  .description('Generate a deterministic demo plume catalog (realistic regions, repeated overpasses, null detections)')
+  .option('--count <n>', 'plumes to generate', (value) => Number.parseInt(value, 10), 10_000)
+  .option('--seed <n>', 'random seed: the same seed gives the same catalog', (value) => Number.parseInt(value, 10), 42)
+  .option('--org <id>', 'organization owning the plumes')
+  .action((options: { count: number; seed: number; org?: string }) =>
+    withDatabase(async (db) => {
+      if (options.org) await identity.getOrganization(db, options.org);
+      const started = Date.now();
+      const totals = await loadDemoCatalog(db, {
+        plumes: options.count,
+        seed: options.seed,
+        organizationId: options.org ?? null,
+        onProgress: (done) => showProgress(done.plumes, options.count, started, { received: done.plumes, failed: 0 }),
+      });
+      process.stderr.write('\n');
+      console.log(`${totals.plumes} plumes in ${totals.scenes} scenes (seed ${options.seed}).`);
     }),
   );
 

@@ -3,12 +3,14 @@ import { SCOPES } from './auth/scopes.js';
 import * as identity from './identity/identity.service.js';
 import { seedDemoFacilities } from '../modules/facilities/facilities.seed.js';
 import { seedDemoRegistry } from '../modules/registry/registry.seed.js';
+import { seedDemoCatalog } from '../modules/catalog/catalog.seed.js';
 
 export interface SeedResult {
   organizationId: string;
   /** A freshly minted demo key, unless BOOTSTRAP_API_KEY already gives one. */
   apiKey: string | null;
   facilities: number;
+  plumes: number;
 }
 
 /**
@@ -29,5 +31,6 @@ export async function seedDemoData(db: Database, bootstrapApiKey: string | undef
   }
   const facilities = await seedDemoFacilities(db, organizationId);
   await seedDemoRegistry(db, organizationId);
-  return { organizationId, apiKey, facilities };
+  const catalog = await seedDemoCatalog(db, organizationId);
+  return { organizationId, apiKey, facilities, plumes: catalog.plumes };
 }

@@ -33,6 +33,8 @@ export async function selectSceneById(db: Queryable, id: string) {
 
 /** Every column of a plume that an import or the catalog's own forms write. */
 export interface PlumeValues {
+  /** Given by the demo generator (deterministic); otherwise drawn by the database. */
+  id?: string;
   plume_id: string;
   scene_id: string;
   scene_name: string;
@@ -78,7 +80,7 @@ const envelope = (b: [number, number, number, number] | null) => (b ? sql`ST_Mak
 export async function upsertPlumes(db: Queryable, plumes: PlumeValues[]) {
   if (plumes.length === 0) return 0;
   const rows = plumes.map(
-    (v) => sql`(${v.plume_id}, ${v.scene_id}::uuid, ${v.scene_name}, ${v.instrument}, ${v.platform}, ${v.provider}, ${v.mission_phase}, ${v.datetime}::timestamptz,
+    (v) => sql`(COALESCE(${v.id ?? null}::uuid, gen_random_uuid()), ${v.plume_id}, ${v.scene_id}::uuid, ${v.scene_name}, ${v.instrument}, ${v.platform}, ${v.provider}, ${v.mission_phase}, ${v.datetime}::timestamptz,
       ${v.organization_id}::uuid, ${v.gas}, ${point(v)}, ${envelope(v.bounds)}, ${v.sector}, ${v.emission_auto}::float8, ${v.emission_uncertainty_auto}::float8,
       ${v.emission_cmf_type}, ${v.emission_version}, ${v.processing_software}, ${v.gsd}::float8, ${v.sensitivity_mode}, ${v.off_nadir}::float8,
       ${v.wind_speed_avg_auto}::float8, ${v.wind_speed_std_auto}::float8, ${v.wind_direction_avg_auto}::float8, ${v.wind_direction_std_auto}::float8,
@@ -86,7 +88,7 @@ export async function upsertPlumes(db: Queryable, plumes: PlumeValues[]) {
       ${v.published_at}::timestamptz, COALESCE(${v.modified}::timestamptz, now()))`,
   );
   const inserted = await db.query<{ created: boolean }>(sql`
-    INSERT INTO plumes (plume_id, scene_id, scene_name, instrument, platform, provider, mission_phase, "datetime", organization_id, gas, geometry, bounds,
+    INSERT INTO plumes (id, plume_id, scene_id, scene_name, instrument, platform, provider, mission_phase, "datetime", organization_id, gas, geometry, bounds,
       sector, emission_auto, emission_uncertainty_auto, emission_cmf_type, emission_version, processing_software, gsd, sensitivity_mode, off_nadir,
       wind_speed_avg_auto, wind_speed_std_auto, wind_direction_avg_auto, wind_direction_std_auto, wind_source_auto, quality, status,
       plume_tif, plume_png, con_tif, rgb_tif, rgb_png, published_at, modified)
@@ -158,4 +160,32 @@ export async function publishMatching(db: Queryable, organizationId: string, whe
     WHERE id IN (SELECT p.id FROM plumes p WHERE ${where} AND p.organization_id = ${organizationId} AND p.status = 'publish_ready')
     RETURNING id`);
   return rows.length;
+}
+
+export interface GeneratedScene {
+  id: string;
+  name: string;
+  instrument: string;
+  platform: string;
+  provider: string;
+  mission_phase: string;
+  timestamp: Date;
+  /** [west, south, east, north] of the swath. */
+  footprint: [number, number, number, number];
+  cloud_cover: number;
+  qa_flags: string[];
+  assessed: boolean;
+}
+
+/** Scenes of the demo generator, footprints included; known names are left as they are. */
+export async function insertScenes(db: Queryable, scenes: GeneratedScene[], organizationId: string | null) {
+  if (scenes.length === 0) return;
+  const rows = scenes.map(
+    (s) => sql`(${s.id}::uuid, ${s.name}, ${s.instrument}, ${s.platform}, ${s.provider}, ${s.mission_phase}, ${s.timestamp}::timestamptz,
+      ST_MakeEnvelope(${s.footprint[0]}, ${s.footprint[1]}, ${s.footprint[2]}, ${s.footprint[3]}, 4326), ${s.cloud_cover}::real, ${s.qa_flags}::text[],
+      ${s.assessed}, ${organizationId}::uuid)`,
+  );
+  await db.query(sql`
+    INSERT INTO scenes (id, name, instrument, platform, provider, mission_phase, "timestamp", footprint, cloud_cover, qa_flags, assessed, organization_id)
+    VALUES ${join(rows, ', ')} ON CONFLICT (name) DO NOTHING`);
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
 import plumeRoutes from './plumes.routes.js';
 import plumeImportRoutes from './plume-imports.routes.js';
+import sourceRoutes from './sources/sources.routes.js';
 
 /** The plume data platform's Catalog pages under /api/v1/catalog, answering errors in that platform's format. */
 export default async function catalogModule(app: FastifyInstance) {
@@ -11,6 +12,7 @@ export default async function catalogModule(app: FastifyInstance) {
       catalog.setNotFoundHandler(notFoundHandlerFor('plume'));
       await catalog.register(plumeRoutes);
       await catalog.register(plumeImportRoutes);
+      await catalog.register(sourceRoutes);
     },
     { prefix: '/api/v1/catalog' },
   );

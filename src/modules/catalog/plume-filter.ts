@@ -30,6 +30,10 @@ export interface PlumeFilter {
   publishedAt?: Interval;
   modifiedAt?: Interval;
   status?: PlumeStatus;
+  /** Deleted plumes too (sources' `status=all`); otherwise they show only when `status` asks for them. */
+  includeDeleted?: boolean;
+  /** Plumes of the named source (set by the catalog service, which clusters to find them). */
+  plumeIdsOfSource?: string[];
   /** [west, south, east, north]: plumes whose point lies inside. */
   bbox?: [number, number, number, number];
 }

@@ -72,9 +72,10 @@ function within(column: Sql, interval: Interval): Sql[] {
 }
 
 /** Published plumes for everyone; the owner's own unpublished ones too (deleted only when asked for). */
-function visibility(viewer: Viewer, status: PlumeStatus | undefined): Sql[] {
+function visibility(viewer: Viewer, status: PlumeStatus | undefined, includeDeleted = false): Sql[] {
   const parts: Sql[] = [viewer.organizationId ? sql`(p.status = 'published' OR p.organization_id = ${viewer.organizationId})` : sql`p.status = 'published'`];
-  parts.push(status ? sql`p.status = ${status}` : sql`p.status <> 'deleted'`);
+  if (status) parts.push(sql`p.status = ${status}`);
+  else if (!includeDeleted) parts.push(sql`p.status <> 'deleted'`);
   return parts;
 }
 
@@ -88,7 +89,8 @@ function sectorCondition(sectors: string[]): Sql {
 
 /** Every filter but the bounding box, as conditions on `plumes p`. */
 export function plumeConditions(filter: PlumeFilter, viewer: Viewer): Sql[] {
-  const parts = visibility(viewer, filter.status);
+  const parts = visibility(viewer, filter.status, filter.includeDeleted);
+  if (filter.plumeIdsOfSource) parts.push(sql`p.id = ANY(${filter.plumeIdsOfSource}::uuid[])`);
   if (filter.plumeIds?.length) parts.push(sql`p.id = ANY(${filter.plumeIds}::uuid[])`);
   if (filter.plumeNames?.length) parts.push(sql`p.plume_id = ANY(${filter.plumeNames}::text[])`);
   if (filter.sceneName) parts.push(sql`p.scene_name = ${filter.sceneName}`);

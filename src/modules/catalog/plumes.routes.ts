@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../platform/auth/auth-plugin.js';
-import { grants } from '../../platform/auth/scopes.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
 import { CSV_COLUMNS, plumeCsvStream } from './plume-csv.js';
-import { ANONYMOUS, SORTS, type Viewer } from './plume-filter.js';
+import { SORTS } from './plume-filter.js';
+import { viewerOf } from './viewer.js';
+import { plumesOfSource } from './sources/sources.service.js';
 import * as plumes from './plumes.service.js';
 import { countPlumes } from './plumes.queries.js';
 import { Plume, PlumeBody, PlumeCreated, PlumeIdParams, PlumeListQuery, PlumePage, PlumePatchBody, plumeFilterProperties, RelatedPlumePage } from './plumes.schemas.js';
@@ -15,13 +16,6 @@ const errors = { 401: ErrorSchemas.plume, 403: ErrorSchemas.plume, 422: ErrorSch
 const writeErrors = { 400: ErrorSchemas.plume, 404: ErrorSchemas.plume, ...errors };
 const read = { auth: 'optional' as const };
 const write = { scopes: ['catalog:write' as const] };
-
-/** Published plumes for everyone; an organization's analysts (catalog:write) also see its own unpublished ones. */
-export function viewerOf(request: FastifyRequest): Viewer {
-  const principal = request.principal;
-  if (!principal?.organizationId || !grants(principal.scopes, 'catalog:write')) return ANONYMOUS;
-  return { organizationId: principal.organizationId };
-}
 
 const CsvQuery = Type.Object({
   ...plumeFilterProperties,
@@ -64,7 +58,7 @@ export default async function plumeRoutes(instance: FastifyInstance) {
       config: read,
       schema: { operationId: 'listAnnotatedPlumes', tags: TAGS, summary: 'Plumes with emissions and image attributes; limit ≤ 1000, offset to page', querystring: PlumeListQuery, response: { 200: PlumePage, ...errors } },
     },
-    (request) => plumes.listPlumes(app.db, request.query, viewerOf(request)),
+    async (request) => plumes.listPlumes(app.db, request.query, viewerOf(request), await plumesOfSource(app.db, request.query.source_name, viewerOf(request))),
   );
 
   app.get(
@@ -73,7 +67,7 @@ export default async function plumeRoutes(instance: FastifyInstance) {
       config: { scopes: ['catalog:read' as const] },
       schema: { operationId: 'listRelatedPlumes', tags: TAGS, summary: 'Plume List Related: the page of plumes and other plumes of the same gas within 1 km', querystring: PlumeListQuery, response: { 200: RelatedPlumePage, ...errors } },
     },
-    (request) => plumes.relatedPlumes(app.db, request.query, viewerOf(request)),
+    async (request) => plumes.relatedPlumes(app.db, request.query, viewerOf(request), await plumesOfSource(app.db, request.query.source_name, viewerOf(request))),
   );
 
   app.get(
@@ -91,7 +85,7 @@ export default async function plumeRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const viewer = viewerOf(request);
       const { exclude_columns: excluded, sort, limit, offset, ...query } = request.query;
-      const filter = plumes.toFilter(query);
+      const filter = { ...plumes.toFilter(query), ...(await plumesOfSource(app.db, query.source_name, viewer)) };
       const { in_bbox: count } = await countPlumes(app.db, filter, viewer);
       const columns = CSV_COLUMNS.filter((column) => !excluded.includes(column));
       return reply
@@ -112,6 +106,10 @@ export default async function plumeRoutes(instance: FastifyInstance) {
       schema: { operationId: 'publishPlumes', tags: TAGS, summary: "Publish your organization's publish_ready plumes among those the filters match", querystring: Type.Object(plumeFilterProperties), response: { 200: Type.String(), ...errors } },
     },
     // The page answers a JSON string; Fastify would send a bare string as text.
-    async (request, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(await plumes.publishPlumes(app.db, principalOf(request).organizationId, request.query))),
+    async (request, reply) => {
+      const organizationId = principalOf(request).organizationId;
+      const ofSource = await plumesOfSource(app.db, request.query.source_name, { organizationId });
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(await plumes.publishPlumes(app.db, organizationId, request.query, ofSource)));
+    },
   );
 }

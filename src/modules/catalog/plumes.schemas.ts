@@ -35,6 +35,7 @@ export const plumeFilterProperties = {
   modified_at: Interval('Last modification'),
   datetime: Interval('Acquisition time'),
   status: Type.Optional(Type.Enum([...STATUSES])),
+  source_name: Type.Optional(Type.String({ maxLength: 80, description: 'Plumes of this source, e.g. CH4_6A_100m_-74.00656_40.71283 (clustered with the eps of the name, minpoints 1).' })),
   bbox: Type.Optional(Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'west, south, east, north, as four repeated keys.' })),
 };
 

@@ -79,15 +79,15 @@ export function toFilter(query: PlumeFilterQuery): PlumeFilter {
   return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as PlumeFilter;
 }
 
-export async function listPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer) {
-  const filter = toFilter(query);
+export async function listPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {
+  const filter = { ...toFilter(query), ...extra };
   const [rows, counts] = await Promise.all([queries.selectPlumes(db, filter, viewer, query), queries.countPlumes(db, filter, viewer)]);
   return { bbox_count: counts.in_bbox, total_count: counts.total, limit: query.limit, offset: query.offset, items: rows.map((row) => plumeView(row, viewer)) };
 }
 
 /** The page of plumes, and other plumes of the same gas near them: what a map shows around a selection. */
-export async function relatedPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer) {
-  const page = await listPlumes(db, query, viewer);
+export async function relatedPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {
+  const page = await listPlumes(db, query, viewer, extra);
   const ids = page.items.map((item) => item.id);
   const nearby = ids.length ? await queries.selectNearby(db, ids, viewer, NEARBY_METRES, NEARBY_LIMIT) : [];
   return { ...page, nearby_items: nearby.map((row) => plumeView(row, viewer)) };
@@ -145,8 +145,8 @@ export async function updatePlume(db: Database, organizationId: string, plumeId:
 }
 
 /** Publishes the organization's publish_ready plumes among those the filters match. */
-export async function publishPlumes(db: Queryable, organizationId: string, query: PlumeFilterQuery) {
+export async function publishPlumes(db: Queryable, organizationId: string, query: PlumeFilterQuery, extra: Partial<PlumeFilter> = {}) {
   const viewer = { organizationId };
-  const published = await writes.publishMatching(db, organizationId, queries.plumeWhere(toFilter(query), viewer));
+  const published = await writes.publishMatching(db, organizationId, queries.plumeWhere({ ...toFilter(query), ...extra }, viewer));
   return `Published ${published} plume${published === 1 ? '' : 's'}.`;
 }

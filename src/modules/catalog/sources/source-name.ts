@@ -1,0 +1,56 @@
+/**
+ * A source's name: `<gas>_<sector>_<eps>m_<longitude>_<latitude>`, coordinates to 5 decimals
+ * (about a metre) — e.g. CH4_6A_100m_-74.00656_40.71283. Plumes without a sector are `NULL`.
+ */
+export interface SourceKey {
+  gas: string;
+  sector: string;
+  eps: number;
+  longitude: number;
+  latitude: number;
+}
+
+const NAME = /^(CH4|CO2)_(1B2|6A|6B|4B|1B1a|1A1|other|NA|NULL)_(\d+)m_(-?\d+(?:\.\d+)?)_(-?\d+(?:\.\d+)?)$/;
+
+export function sourceName(key: SourceKey): string {
+  return `${key.gas}_${key.sector}_${key.eps}m_${key.longitude.toFixed(5)}_${key.latitude.toFixed(5)}`;
+}
+
+export function parseSourceName(name: string): SourceKey | undefined {
+  const m = NAME.exec(name);
+  if (!m) return undefined;
+  const key = { gas: m[1]!, sector: m[2]!, eps: Number(m[3]), longitude: Number(m[4]), latitude: Number(m[5]) };
+  return Math.abs(key.longitude) <= 180 && Math.abs(key.latitude) <= 90 ? key : undefined;
+}
+
+/** The WGS 84 / UTM zone (EPSG 326xx north, 327xx south) in which distances are measured in metres. */
+export function utmSrid(longitude: number, latitude: number): number {
+  const zone = Math.min(60, Math.floor((longitude + 180) / 6) + 1);
+  return (latitude >= 0 ? 32600 : 32700) + zone;
+}
+
+export interface DailyDetection {
+  date: string;
+  mean_emission: number | null;
+  mean_uncertainty: number | null;
+}
+
+/**
+ * Persistence = detection dates / observation dates; source emission = mean of the daily mean
+ * detected rates × persistence; its uncertainty propagates the daily uncertainties as independent
+ * errors of that mean (√Σu² / n) and scales by persistence too.
+ */
+export function sourceFigures(days: DailyDetection[], observationDates: number) {
+  const detections = days.length;
+  const persistence = observationDates > 0 ? detections / observationDates : 0;
+  const rates = days.map((d) => d.mean_emission).filter((v): v is number => v !== null);
+  const uncertainties = days.map((d) => d.mean_uncertainty).filter((v): v is number => v !== null);
+  const meanRate = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : null;
+  const meanUncertainty = uncertainties.length ? Math.sqrt(uncertainties.reduce((a, u) => a + u * u, 0)) / uncertainties.length : null;
+  return {
+    persistence,
+    mean_detected_rate: meanRate,
+    emission: meanRate === null ? null : meanRate * persistence,
+    emission_uncertainty: meanUncertainty === null ? null : meanUncertainty * persistence,
+  };
+}

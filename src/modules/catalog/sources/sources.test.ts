@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, type TestOrganization } from '../../../../test/support/test-app.js';
+import { insertScenes, upsertPlumes, type GeneratedScene, type PlumeValues } from '../catalog-writes.queries.js';
+
+let ctx: TestContext;
+let acme: TestOrganization;
+let analyst: string;
+
+/*
+ * Hand-checked fixture (a landfill, a neighbour 4 km west, a power plant at the landfill's spot):
+ *   S1 (CH4, 6A): p1 2024-01-10 100 ±10; p2 and p3 2024-01-20 300 ±30 and 200 ±20 (daily mean 250 ±25).
+ *     Scenes covering it: A 01-10, B and B2 01-20, C 02-01, D 02-15 → 4 observation dates, 2 detection dates.
+ *     persistence 2/4 = 0.5; mean detected rate (100 + 250) / 2 = 175; emission 87.5;
+ *     uncertainty √(10² + 25²) / 2 × 0.5 = 6.7315…; centre = mean of the three points.
+ *   S2 (CH4, 6A): p4 2024-01-10 50 ±5, covered by A and C → persistence 0.5, emission 25, uncertainty 2.5.
+ *   S3 (CO2, 1A1): p5 2024-01-10 10,000 ±1,000 at p1's spot, covered by A, B, B2, C, D → 1/4 → 2,500.
+ *   p6: an unpublished CH4 6A plume next to p1, seen by its owner only.
+ */
+const S1 = 'CH4_6A_100m_-74.00027_40.70013';
+const S2 = 'CH4_6A_100m_-74.05000_40.70000';
+const S3 = 'CO2_1A1_100m_-74.00000_40.70000';
+
+const wide: [number, number, number, number] = [-74.1, 40.6, -73.9, 40.8];
+const narrow: [number, number, number, number] = [-74.02, 40.68, -73.98, 40.72];
+const scene = (id: string, name: string, footprint: [number, number, number, number]): GeneratedScene => ({
+  id,
+  name,
+  instrument: 'GAO',
+  platform: 'GAO',
+  provider: 'CarbonMapper',
+  mission_phase: 'phase3',
+  timestamp: new Date(`${name.slice(3, 7)}-${name.slice(7, 9)}-${name.slice(9, 11)}T${name.slice(12, 14)}:${name.slice(14, 16)}:00Z`),
+  footprint,
+  cloud_cover: 5,
+  qa_flags: [],
+  assessed: true,
+});
+const SCENES = [
+  scene('00000000-0000-4000-8000-00000000000a', 'GAO20240110t150000p0000', wide),
+  scene('00000000-0000-4000-8000-00000000000b', 'GAO20240120t150000p0000', narrow),
+  scene('00000000-0000-4000-8000-0000000000b2', 'GAO20240120t170000p0000', narrow),
+  scene('00000000-0000-4000-8000-00000000000c', 'GAO20240201t150000p0000', wide),
+  scene('00000000-0000-4000-8000-00000000000d', 'GAO20240215t150000p0000', [-74.01, 40.69, -73.99, 40.71]),
+  scene('00000000-0000-4000-8000-00000000000e', 'GAO20240301t150000p0000', [-120, 35, -119, 36]),
+];
+
+function plume(id: string, sceneIndex: number, letter: string, values: Partial<PlumeValues>): PlumeValues {
+  const s = SCENES[sceneIndex]!;
+  return {
+    id,
+    plume_id: `${s.name}-${letter}`,
+    scene_id: s.id,
+    scene_name: s.name,
+    instrument: 'GAO',
+    platform: 'GAO',
+    provider: 'CarbonMapper',
+    mission_phase: 'phase3',
+    datetime: s.timestamp,
+    organization_id: acme.id,
+    gas: 'CH4',
+    longitude: -74,
+    latitude: 40.7,
+    bounds: null,
+    sector: '6A',
+    emission_auto: null,
+    emission_uncertainty_auto: null,
+    emission_cmf_type: 'mfa',
+    emission_version: 'v1',
+    processing_software: null,
+    gsd: 4.5,
+    sensitivity_mode: null,
+    off_nadir: null,
+    wind_speed_avg_auto: null,
+    wind_speed_std_auto: null,
+    wind_direction_avg_auto: null,
+    wind_direction_std_auto: null,
+    wind_source_auto: null,
+    quality: 'good',
+    status: 'published',
+    plume_tif: null,
+    plume_png: null,
+    con_tif: null,
+    rgb_tif: null,
+    rgb_png: null,
+    published_at: new Date('2024-03-10T00:00:00Z'),
+    modified: new Date('2024-03-10T00:00:00Z'),
+    ...values,
+  };
+}
+
+const P2 = '00000000-0000-4000-8000-0000000000f2';
+const get = (url: string, key?: string) => ctx.request({ method: 'GET', url: `/api/v1/catalog${url}`, ...(key ? { key } : {}) });
+const features = async (query = '', key?: string) => {
+  const response = await get(`/sources.geojson?${query}`, key);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json().features as { properties: Record<string, unknown>; geometry: { coordinates: number[] } }[];
+};
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  acme = await ctx.organization('Acme');
+  analyst = await acme.key(['catalog:read', 'catalog:write']);
+  await insertScenes(ctx.db, SCENES, null);
+  await upsertPlumes(ctx.db, [
+    plume('00000000-0000-4000-8000-0000000000f1', 0, 'A', { emission_auto: 100, emission_uncertainty_auto: 10 }),
+    plume(P2, 1, 'A', { longitude: -74.0005, latitude: 40.7003, emission_auto: 300, emission_uncertainty_auto: 30 }),
+    plume('00000000-0000-4000-8000-0000000000f3', 2, 'A', { longitude: -74.0003, latitude: 40.7001, emission_auto: 200, emission_uncertainty_auto: 20 }),
+    plume('00000000-0000-4000-8000-0000000000f4', 0, 'B', { longitude: -74.05, emission_auto: 50, emission_uncertainty_auto: 5 }),
+    plume('00000000-0000-4000-8000-0000000000f5', 0, 'C', { gas: 'CO2', sector: '1A1', emission_auto: 10_000, emission_uncertainty_auto: 1000 }),
+    plume('00000000-0000-4000-8000-0000000000f6', 3, 'A', { longitude: -74.0001, latitude: 40.7, emission_auto: 999, status: 'valid', published_at: null }),
+  ]);
+});
+afterAll(() => ctx?.close());
+
+describe('sources', () => {
+  it('clusters plumes of one gas and sector with DBSCAN and computes persistence and emission as checked by hand', async () => {
+    const all = await features();
+    expect(all.map((f) => f.properties.source_name)).toEqual([S3, S1, S2]);
+    const s1 = all[1]!;
+    expect(s1.geometry.coordinates).toEqual([-74.00027, 40.70013]);
+    expect(s1.properties).toMatchObject({
+      gas: 'CH4',
+      sector: '6A',
+      plume_count: 3,
+      plume_ids: ['GAO20240110t150000p0000-A', 'GAO20240120t150000p0000-A', 'GAO20240120t170000p0000-A'],
+      emission_auto: 87.5,
+      detection_date_count: 2,
+      observation_date_count: 4,
+      persistence: 0.5,
+      timestamp_min: '2024-01-10T15:00:00.000Z',
+      timestamp_max: '2024-01-20T17:00:00.000Z',
+    });
+    expect(s1.properties.emission_uncertainty_auto).toBeCloseTo(Math.sqrt(725) / 4, 10);
+    expect(all[2]!.properties).toMatchObject({ plume_count: 1, persistence: 0.5, emission_auto: 25, emission_uncertainty_auto: 2.5, observation_date_count: 2 });
+    expect(all[0]!.properties).toMatchObject({ gas: 'CO2', sector: '1A1', persistence: 0.25, emission_auto: 2500 });
+  });
+
+  it('follows eps and minpoints', async () => {
+    expect((await features('eps=30')).find((f) => f.properties.gas === 'CH4' && f.properties.plume_count === 3)?.properties.source_name).toBe('CH4_6A_30m_-74.00027_40.70013');
+    expect((await features('eps=20')).filter((f) => f.properties.gas === 'CH4')).toHaveLength(4);
+    const dense = await features('eps=30&minpoints=2');
+    expect(dense.map((f) => f.properties.plume_count)).toEqual([3]);
+    expect((await get('/sources.geojson?eps=2001')).statusCode).toBe(422);
+  });
+
+  it('shows the owner its unpublished plumes in its sources, others not', async () => {
+    const owner = await features('', analyst);
+    expect(owner.filter((f) => f.properties.gas === 'CH4').map((f) => f.properties.plume_count).sort()).toEqual([1, 4]);
+  });
+
+  it('explains a source by name with a daily breakdown', async () => {
+    const response = await get(`/source/${S1}?explain=true`);
+    expect(response.statusCode, response.body).toBe(200);
+    const { explain, properties } = response.json();
+    expect(properties.source_name).toBe(S1);
+    expect(explain.summary).toMatchObject({ eps_m: 100, minpoints: 1, utm_epsg: 32618, detection_dates: 2, observation_dates: 4, persistence: '2 / 4 = 0.5', mean_detected_rate: 175, emission: '175 × 0.5 = 87.5' });
+    expect(explain.daily).toEqual([
+      { date: '2024-01-10', observed_by: ['GAO20240110t150000p0000'], plumes: [{ plume_id: 'GAO20240110t150000p0000-A', emission_auto: 100, emission_uncertainty_auto: 10 }], mean_emission: 100 },
+      {
+        date: '2024-01-20',
+        observed_by: ['GAO20240120t150000p0000', 'GAO20240120t170000p0000'],
+        plumes: [
+          { plume_id: 'GAO20240120t150000p0000-A', emission_auto: 300, emission_uncertainty_auto: 30 },
+          { plume_id: 'GAO20240120t170000p0000-A', emission_auto: 200, emission_uncertainty_auto: 20 },
+        ],
+        mean_emission: 250,
+      },
+      { date: '2024-02-01', observed_by: ['GAO20240201t150000p0000'], plumes: [], mean_emission: null },
+      { date: '2024-02-15', observed_by: ['GAO20240215t150000p0000'], plumes: [], mean_emission: null },
+    ]);
+  });
+
+  it('finds the source of a plume, by UUID or name, and the nearest source to a stale name', async () => {
+    expect((await get(`/source/plume/${P2}`)).json().properties.source_name).toBe(S1);
+    expect((await get('/source/plume/name/GAO20240110t150000p0000-B')).json().properties.source_name).toBe(S2);
+    expect((await get('/source/plume/name/GAO20240201t150000p0000-A')).statusCode).toBe(404);
+    const near = (await get('/search/source/CH4_6A_100m_-74.00040_40.70020')).json();
+    expect(near.properties.source_name).toBe(S1);
+    expect(near.distance_m).toBe(13);
+    expect((await get('/source/CH4_6A_100m_-74.00040_40.70020')).statusCode).toBe(404);
+    const malformed = await get('/source/methane_somewhere');
+    expect(malformed.statusCode).toBe(422);
+    expect(malformed.json().detail[0].loc).toEqual(['path', 'source_name']);
+  });
+
+  it('aggregates by sector, filters plumes by source and exports CSV', async () => {
+    expect((await get('/sources/aggregate')).json()).toEqual({
+      items: [
+        { sector: '1A1', source_count: 1, plume_count: 1, emission_auto: 2500 },
+        { sector: '6A', source_count: 2, plume_count: 4, emission_auto: 112.5 },
+      ],
+      count: 2,
+    });
+    const plumes = (await get(`/plumes/annotated?source_name=${S1}`)).json();
+    expect(plumes.items.map((p: { plume_id: string }) => p.plume_id).sort()).toEqual(['GAO20240110t150000p0000-A', 'GAO20240120t150000p0000-A', 'GAO20240120t170000p0000-A']);
+    expect((await get('/plumes/annotated?source_name=CH4_6A_100m_-1.00000_1.00000')).json().total_count).toBe(0);
+    const csv = (await get('/sources-csv')).body.split('\r\n');
+    expect(csv[0]).toBe('source_name,source_latitude,source_longitude,gas,observation_date_count,detection_date_count,source_persistence,source_emission,source_emission_uncertainty,ipcc_sector');
+    expect(csv[2]).toMatch(new RegExp(`^${S1},40.70013,-74.00027,CH4,4,2,0.5,87.5,6.73`));
+    const plumeCsv = (await get(`/source-plumes-csv/${S1}`)).body.split('\r\n').filter(Boolean);
+    expect(plumeCsv).toHaveLength(4);
+    expect(plumeCsv[1]).toMatch(/^GAO20240110t150000p0000-A,40.7,-74,/);
+  });
+
+});
