@@ -15,6 +15,7 @@ CREATE TABLE scenes (
   -- Published scenes are public; assessed ones were reviewed for plumes, so a scene without any is a null detection.
   status text NOT NULL DEFAULT 'published' CHECK (status IN ('valid', 'published', 'hidden', 'deleted')),
   assessed boolean NOT NULL DEFAULT false,
+  do_not_assess boolean NOT NULL DEFAULT false,
   organization_id uuid REFERENCES organizations (id) ON DELETE SET NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   modified timestamptz NOT NULL DEFAULT now()

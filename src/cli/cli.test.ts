@@ -48,7 +48,7 @@ describe('carbon-atlas CLI', () => {
     const second = await cli('seed');
     expect(first.code).toBe(0);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain('Demo organization: 00000000-0000-4000-8000-000000000001 (5 facilities)');
+    expect(second.stdout).toContain('Demo organization: 00000000-0000-4000-8000-000000000001 (5 facilities, 3000 plumes)');
     const listed = JSON.parse((await cli('org', 'list', '--json')).stdout);
     expect(listed.filter((o: { name: string }) => o.name === 'Carbon Atlas Demo')).toHaveLength(1);
     const keys = JSON.parse((await cli('api-key', 'list', '--org', '00000000-0000-4000-8000-000000000001', '--json')).stdout);

@@ -1,3 +1,5 @@
+import type { GeneratedScene, PlumeValues } from './catalog-writes.queries.js';
+
 /** A small hand-checked catalog in the public CSV format (extra column: country). */
 export const FIXTURE_HEADER =
   'plume_id,plume_latitude,plume_longitude,datetime,ipcc_sector,gas,emission_cmf_type,plume_bounds,instrument,mission_phase,published_at,modified,emission_version,processing_software,gsd,sensitivity_mode,off_nadir,emission_auto,emission_uncertainty_auto,wind_speed_avg_auto,wind_speed_std_auto,wind_direction_avg_auto,wind_direction_std_auto,wind_source_auto,platform,provider,plume_tif,plume_png,con_tif,rgb_tif,rgb_png,country';
@@ -22,3 +24,77 @@ export const FIXTURE_ROWS = [
 ];
 
 export const FIXTURE_CSV = [FIXTURE_HEADER, ...FIXTURE_ROWS].join('\r\n');
+
+/*
+ * Scenes with footprints around a landfill at (-74.0, 40.7) (see sources.test.ts for the hand
+ * computation): A 2024-01-10 and C 2024-02-01 wide; B, B2 2024-01-20 and D 2024-02-15 narrow;
+ * E 2024-03-01 in California.
+ */
+const wide: [number, number, number, number] = [-74.1, 40.6, -73.9, 40.8];
+const narrow: [number, number, number, number] = [-74.02, 40.68, -73.98, 40.72];
+const scene = (id: string, name: string, footprint: [number, number, number, number]): GeneratedScene => ({
+  id,
+  name,
+  instrument: 'GAO',
+  platform: 'GAO',
+  provider: 'CarbonMapper',
+  mission_phase: 'phase3',
+  timestamp: new Date(`${name.slice(3, 7)}-${name.slice(7, 9)}-${name.slice(9, 11)}T${name.slice(12, 14)}:${name.slice(14, 16)}:00Z`),
+  footprint,
+  cloud_cover: 5,
+  qa_flags: [],
+  assessed: true,
+});
+export const SCENES = [
+  scene('00000000-0000-4000-8000-00000000000a', 'GAO20240110t150000p0000', wide),
+  scene('00000000-0000-4000-8000-00000000000b', 'GAO20240120t150000p0000', narrow),
+  scene('00000000-0000-4000-8000-0000000000b2', 'GAO20240120t170000p0000', narrow),
+  scene('00000000-0000-4000-8000-00000000000c', 'GAO20240201t150000p0000', wide),
+  scene('00000000-0000-4000-8000-00000000000d', 'GAO20240215t150000p0000', [-74.01, 40.69, -73.99, 40.71]),
+  scene('00000000-0000-4000-8000-00000000000e', 'GAO20240301t150000p0000', [-120, 35, -119, 36]),
+];
+
+export function fixturePlume(organizationId: string, id: string, sceneIndex: number, letter: string, values: Partial<PlumeValues>): PlumeValues {
+  const s = SCENES[sceneIndex]!;
+  return {
+    id,
+    plume_id: `${s.name}-${letter}`,
+    scene_id: s.id,
+    scene_name: s.name,
+    instrument: 'GAO',
+    platform: 'GAO',
+    provider: 'CarbonMapper',
+    mission_phase: 'phase3',
+    datetime: s.timestamp,
+    organization_id: organizationId,
+    gas: 'CH4',
+    longitude: -74,
+    latitude: 40.7,
+    bounds: null,
+    sector: '6A',
+    emission_auto: null,
+    emission_uncertainty_auto: null,
+    emission_cmf_type: 'mfa',
+    emission_version: 'v1',
+    processing_software: null,
+    gsd: 4.5,
+    sensitivity_mode: null,
+    off_nadir: null,
+    wind_speed_avg_auto: null,
+    wind_speed_std_auto: null,
+    wind_direction_avg_auto: null,
+    wind_direction_std_auto: null,
+    wind_source_auto: null,
+    quality: 'good',
+    status: 'published',
+    plume_tif: null,
+    plume_png: null,
+    con_tif: null,
+    rgb_tif: null,
+    rgb_png: null,
+    published_at: new Date('2024-03-10T00:00:00Z'),
+    modified: new Date('2024-03-10T00:00:00Z'),
+    ...values,
+  };
+}
+

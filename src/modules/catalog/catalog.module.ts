@@ -3,6 +3,7 @@ import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-h
 import plumeRoutes from './plumes.routes.js';
 import plumeImportRoutes from './plume-imports.routes.js';
 import sourceRoutes from './sources/sources.routes.js';
+import sceneRoutes from './scenes/scenes.routes.js';
 
 /** The plume data platform's Catalog pages under /api/v1/catalog, answering errors in that platform's format. */
 export default async function catalogModule(app: FastifyInstance) {
@@ -13,6 +14,7 @@ export default async function catalogModule(app: FastifyInstance) {
       await catalog.register(plumeRoutes);
       await catalog.register(plumeImportRoutes);
       await catalog.register(sourceRoutes);
+      await catalog.register(sceneRoutes);
     },
     { prefix: '/api/v1/catalog' },
   );

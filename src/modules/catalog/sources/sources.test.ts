@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../../test/support/test-app.js';
-import { insertScenes, upsertPlumes, type GeneratedScene, type PlumeValues } from '../catalog-writes.queries.js';
+import { insertScenes, upsertPlumes, type PlumeValues } from '../catalog-writes.queries.js';
+import { fixturePlume, SCENES } from '../catalog.fixture.js';
 
 let ctx: TestContext;
 let acme: TestOrganization;
@@ -20,74 +21,6 @@ const S1 = 'CH4_6A_100m_-74.00027_40.70013';
 const S2 = 'CH4_6A_100m_-74.05000_40.70000';
 const S3 = 'CO2_1A1_100m_-74.00000_40.70000';
 
-const wide: [number, number, number, number] = [-74.1, 40.6, -73.9, 40.8];
-const narrow: [number, number, number, number] = [-74.02, 40.68, -73.98, 40.72];
-const scene = (id: string, name: string, footprint: [number, number, number, number]): GeneratedScene => ({
-  id,
-  name,
-  instrument: 'GAO',
-  platform: 'GAO',
-  provider: 'CarbonMapper',
-  mission_phase: 'phase3',
-  timestamp: new Date(`${name.slice(3, 7)}-${name.slice(7, 9)}-${name.slice(9, 11)}T${name.slice(12, 14)}:${name.slice(14, 16)}:00Z`),
-  footprint,
-  cloud_cover: 5,
-  qa_flags: [],
-  assessed: true,
-});
-const SCENES = [
-  scene('00000000-0000-4000-8000-00000000000a', 'GAO20240110t150000p0000', wide),
-  scene('00000000-0000-4000-8000-00000000000b', 'GAO20240120t150000p0000', narrow),
-  scene('00000000-0000-4000-8000-0000000000b2', 'GAO20240120t170000p0000', narrow),
-  scene('00000000-0000-4000-8000-00000000000c', 'GAO20240201t150000p0000', wide),
-  scene('00000000-0000-4000-8000-00000000000d', 'GAO20240215t150000p0000', [-74.01, 40.69, -73.99, 40.71]),
-  scene('00000000-0000-4000-8000-00000000000e', 'GAO20240301t150000p0000', [-120, 35, -119, 36]),
-];
-
-function plume(id: string, sceneIndex: number, letter: string, values: Partial<PlumeValues>): PlumeValues {
-  const s = SCENES[sceneIndex]!;
-  return {
-    id,
-    plume_id: `${s.name}-${letter}`,
-    scene_id: s.id,
-    scene_name: s.name,
-    instrument: 'GAO',
-    platform: 'GAO',
-    provider: 'CarbonMapper',
-    mission_phase: 'phase3',
-    datetime: s.timestamp,
-    organization_id: acme.id,
-    gas: 'CH4',
-    longitude: -74,
-    latitude: 40.7,
-    bounds: null,
-    sector: '6A',
-    emission_auto: null,
-    emission_uncertainty_auto: null,
-    emission_cmf_type: 'mfa',
-    emission_version: 'v1',
-    processing_software: null,
-    gsd: 4.5,
-    sensitivity_mode: null,
-    off_nadir: null,
-    wind_speed_avg_auto: null,
-    wind_speed_std_auto: null,
-    wind_direction_avg_auto: null,
-    wind_direction_std_auto: null,
-    wind_source_auto: null,
-    quality: 'good',
-    status: 'published',
-    plume_tif: null,
-    plume_png: null,
-    con_tif: null,
-    rgb_tif: null,
-    rgb_png: null,
-    published_at: new Date('2024-03-10T00:00:00Z'),
-    modified: new Date('2024-03-10T00:00:00Z'),
-    ...values,
-  };
-}
-
 const P2 = '00000000-0000-4000-8000-0000000000f2';
 const get = (url: string, key?: string) => ctx.request({ method: 'GET', url: `/api/v1/catalog${url}`, ...(key ? { key } : {}) });
 const features = async (query = '', key?: string) => {
@@ -102,12 +35,12 @@ beforeAll(async () => {
   analyst = await acme.key(['catalog:read', 'catalog:write']);
   await insertScenes(ctx.db, SCENES, null);
   await upsertPlumes(ctx.db, [
-    plume('00000000-0000-4000-8000-0000000000f1', 0, 'A', { emission_auto: 100, emission_uncertainty_auto: 10 }),
-    plume(P2, 1, 'A', { longitude: -74.0005, latitude: 40.7003, emission_auto: 300, emission_uncertainty_auto: 30 }),
-    plume('00000000-0000-4000-8000-0000000000f3', 2, 'A', { longitude: -74.0003, latitude: 40.7001, emission_auto: 200, emission_uncertainty_auto: 20 }),
-    plume('00000000-0000-4000-8000-0000000000f4', 0, 'B', { longitude: -74.05, emission_auto: 50, emission_uncertainty_auto: 5 }),
-    plume('00000000-0000-4000-8000-0000000000f5', 0, 'C', { gas: 'CO2', sector: '1A1', emission_auto: 10_000, emission_uncertainty_auto: 1000 }),
-    plume('00000000-0000-4000-8000-0000000000f6', 3, 'A', { longitude: -74.0001, latitude: 40.7, emission_auto: 999, status: 'valid', published_at: null }),
+    fixturePlume(acme.id, '00000000-0000-4000-8000-0000000000f1', 0, 'A', { emission_auto: 100, emission_uncertainty_auto: 10 }),
+    fixturePlume(acme.id, P2, 1, 'A', { longitude: -74.0005, latitude: 40.7003, emission_auto: 300, emission_uncertainty_auto: 30 }),
+    fixturePlume(acme.id, '00000000-0000-4000-8000-0000000000f3', 2, 'A', { longitude: -74.0003, latitude: 40.7001, emission_auto: 200, emission_uncertainty_auto: 20 }),
+    fixturePlume(acme.id, '00000000-0000-4000-8000-0000000000f4', 0, 'B', { longitude: -74.05, emission_auto: 50, emission_uncertainty_auto: 5 }),
+    fixturePlume(acme.id, '00000000-0000-4000-8000-0000000000f5', 0, 'C', { gas: 'CO2', sector: '1A1', emission_auto: 10_000, emission_uncertainty_auto: 1000 }),
+    fixturePlume(acme.id, '00000000-0000-4000-8000-0000000000f6', 3, 'A', { longitude: -74.0001, latitude: 40.7, emission_auto: 999, status: 'valid', published_at: null }),
   ]);
 });
 afterAll(() => ctx?.close());

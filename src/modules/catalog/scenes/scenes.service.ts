@@ -1,0 +1,210 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Queryable } from '../../../platform/db/database.js';
+import { NotFoundError, ValidationError } from '../../../platform/errors.js';
+import { isUuid } from '../../../platform/uuid.js';
+import { IntervalError, parseInterval } from '../intervals.js';
+import type { Viewer } from '../plume-filter.js';
+import { safeCell } from '../plume-csv.js';
+import { parsePoint } from '../plumes.service.js';
+import { buildGeoPackage } from './geopackage.js';
+import * as queries from './scenes.queries.js';
+import type { ScenesQuery, AnnotatedScenesQuery } from './scenes.schemas.js';
+
+function interval(name: string, text: string | undefined) {
+  if (text === undefined) return undefined;
+  try {
+    return parseInterval(text);
+  } catch (error) {
+    if (error instanceof IntervalError) throw ValidationError.field('query', [name], error.message);
+    throw error;
+  }
+}
+
+function bboxOf(values: number[] | undefined): queries.SceneFilter['bbox'] {
+  if (!values) return undefined;
+  const [w, s, e, n] = values as [number, number, number, number];
+  if (w > e || s > n) throw ValidationError.field('query', ['bbox'], 'Must be west, south, east, north with west ≤ east and south ≤ north');
+  return [w, s, e, n];
+}
+
+const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+/** The internal scene filter set (scenes, scene-count, downloads). */
+export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offset'>): queries.SceneFilter {
+  const assigned = query.hasAssignees === true || (query.assignees?.length ?? 0) > 0 || query.assignment_status !== undefined || query.assignment_modified_datetime !== undefined;
+  return defined({
+    ids: query.ids,
+    search: query.search,
+    instruments: query.instrument ? [query.instrument] : undefined,
+    cloudCoverMin: query.cloud_cover_pct_min,
+    cloudCoverMax: Math.min(query.cloud_cover_pct_max ?? 100, query.assessment_cloud_cover_pct ?? 100),
+    assessment: query.assessment_status,
+    requiresAssignment: assigned || undefined,
+    intersects: query.intersects === undefined ? undefined : parsePoint(query.intersects),
+    bbox: bboxOf(query.bbox),
+    datetime: interval('datetime', query.datetime),
+    createdAt: interval('created_at', query.created_at),
+    modifiedAt: interval('modified_at', query.modified_at),
+    plume: defined({
+      gas: query.plume_gas,
+      quality: query.plume_quality,
+      statuses: query.plume_statuses,
+      hasEmissions: query.has_plume_emissions,
+      hasPhme: query.has_phme,
+      emissionMin: query.plume_emission_min,
+      emissionMax: query.plume_emission_max,
+      sectors: query.plume_sectors,
+      publishedAt: interval('published_at', query.published_at),
+    }),
+  });
+}
+
+/** scenes/annotated: published, assessed scenes, cloud cover ≤ 25 % unless asked otherwise — usable for null detections. */
+export function toAnnotatedFilter(query: AnnotatedScenesQuery): queries.SceneFilter {
+  const cloudMax = query.cloud_cover_pct_max ?? 25;
+  return defined({
+    ids: query.ids,
+    names: query.names,
+    instruments: query.instruments,
+    cloudCoverMin: query.cloud_cover_pct_min,
+    cloudCoverMax: query.not_cloudy ? Math.min(25, cloudMax) : cloudMax,
+    assessment: 'assessed' as const,
+    publishedOnly: true,
+    publishedPlumeCountMin: query.published_plume_count_min,
+    publishedPlumeCountMax: query.published_plume_count_max,
+    intersects: query.intersects === undefined ? undefined : parsePoint(query.intersects),
+    bbox: bboxOf(query.bbox),
+    datetime: interval('datetime', query.datetime),
+    createdAt: interval('created_at', query.created_at),
+    modifiedAt: interval('modified_at', query.modified_at),
+    plume: defined({
+      gas: query.plume_gas,
+      hasPhme: query.has_phme,
+      emissionMin: query.plume_emission_min,
+      emissionMax: query.plume_emission_max,
+      sectors: query.plume_sectors,
+      publishedAt: interval('published_at', query.published_at),
+    }),
+  });
+}
+
+export function sceneView(row: queries.SceneRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    timestamp: row.timestamp.toISOString(),
+    instrument: row.instrument,
+    platform: row.platform,
+    provider: row.provider,
+    mission_phase: row.mission_phase,
+    bounds: row.bounds ? row.bounds.map(Number) : [],
+    geometry_json: row.footprint ? (JSON.parse(row.footprint) as Record<string, unknown>) : null,
+    cloud_cover_pct: row.cloud_cover,
+    qa_flags: row.qa_flags,
+    status: row.status,
+    assessed: row.assessed,
+    do_not_assess: row.do_not_assess,
+    usersceneassignmentstatus_set: [],
+    plume_count: row.plume_count,
+    deleted_plume_count: row.deleted_plume_count,
+    hidden_plume_count: row.hidden_plume_count,
+    published_plume_count: row.published_plume_count,
+    is_quick_view: false,
+    is_quick_look: false,
+    created_at: row.created_at.toISOString(),
+    modified: row.modified.toISOString(),
+  };
+}
+
+export async function listScenes(db: Queryable, filter: queries.SceneFilter, viewer: Viewer, page: { sort: queries.SceneSort; limit: number; offset: number }) {
+  const [rows, count] = await Promise.all([queries.selectScenes(db, filter, viewer, page), queries.countScenes(db, filter, viewer)]);
+  return { items: rows.map(sceneView), count };
+}
+
+async function sceneRow(db: Queryable, id: string, viewer: Viewer) {
+  const [row] = isUuid(id) ? await queries.selectScenes(db, { ids: [id] }, viewer, { sort: 'desc', limit: 1, offset: 0 }) : [];
+  if (!row) throw new NotFoundError(`Scene ${id} not found.`);
+  return row;
+}
+
+export async function getScene(db: Queryable, id: string, viewer: Viewer) {
+  return sceneView(await sceneRow(db, id, viewer));
+}
+
+/** A scene can be marked complete once none of its plumes awaits review (status valid). */
+export async function canCompleteScene(db: Queryable, id: string, viewer: Viewer) {
+  return (await sceneRow(db, id, viewer)).unreviewed_plume_count === 0;
+}
+
+export function countMatching(db: Queryable, filter: queries.SceneFilter, viewer: Viewer) {
+  return queries.countScenes(db, filter, viewer);
+}
+
+/** The assessment queue: published scenes neither assessed nor marked do-not-assess. */
+export function mqlSceneCount(db: Queryable, viewer: Viewer) {
+  return queries.countScenes(db, { assessment: 'not-assessed' }, viewer);
+}
+
+export function sceneDates(db: Queryable, viewer: Viewer) {
+  return queries.selectSceneDates(db, {}, viewer);
+}
+
+const CSV_COLUMNS = ['id', 'name', 'timestamp', 'instrument', 'platform', 'mission_phase', 'cloud_cover_pct', 'assessed', 'plume_count', 'published_plume_count', 'west', 'south', 'east', 'north'];
+
+export function scenesCsv(scenes: ReturnType<typeof sceneView>[]) {
+  const rows = scenes.map((s) =>
+    [s.id, s.name, s.timestamp, s.instrument, s.platform ?? '', s.mission_phase ?? '', s.cloud_cover_pct ?? '', s.assessed, s.plume_count, s.published_plume_count, ...(s.bounds.length ? s.bounds : ['', '', '', ''])].map((v) =>
+      safeCell(String(v)),
+    ),
+  );
+  return stringify([CSV_COLUMNS, ...rows], { record_delimiter: '\r\n' });
+}
+
+export function scenesGeojson(scenes: ReturnType<typeof sceneView>[]) {
+  return {
+    type: 'FeatureCollection' as const,
+    features: scenes.map(({ geometry_json: geometry, usersceneassignmentstatus_set: _set, ...properties }) => ({ type: 'Feature' as const, id: properties.id, geometry, properties })),
+  };
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** GML 3.2 (simple features): one featureMember per scene with its footprint as gml:Polygon in EPSG:4326 (lat lon order). */
+export function scenesGml(scenes: ReturnType<typeof sceneView>[]) {
+  const ring = (coordinates: number[][]) => coordinates.map(([lon, lat]) => `${lat} ${lon}`).join(' ');
+  const polygon = (rings: number[][][]) =>
+    `<gml:Polygon srsName="urn:ogc:def:crs:EPSG::4326"><gml:exterior><gml:LinearRing><gml:posList>${ring(rings[0]!)}</gml:posList></gml:LinearRing></gml:exterior>${rings
+      .slice(1)
+      .map((r) => `<gml:interior><gml:LinearRing><gml:posList>${ring(r)}</gml:posList></gml:LinearRing></gml:interior>`)
+      .join('')}</gml:Polygon>`;
+  const members = scenes.map((s, i) => {
+    const geometry = s.geometry_json as { type: string; coordinates: number[][][] } | null;
+    const geom = geometry?.type === 'Polygon' ? `<ca:footprint>${polygon(geometry.coordinates)}</ca:footprint>` : '';
+    return `<gml:featureMember><ca:scene gml:id="scene.${i + 1}">${geom}<ca:id>${s.id}</ca:id><ca:name>${escapeXml(s.name)}</ca:name><ca:timestamp>${s.timestamp}</ca:timestamp><ca:instrument>${escapeXml(s.instrument)}</ca:instrument><ca:cloud_cover_pct>${s.cloud_cover_pct ?? ''}</ca:cloud_cover_pct><ca:plume_count>${s.plume_count}</ca:plume_count><ca:published_plume_count>${s.published_plume_count}</ca:published_plume_count></ca:scene></gml:featureMember>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<gml:FeatureCollection xmlns:gml="http://www.opengis.net/gml/3.2" xmlns:ca="https://carbon-atlas.org/gml" gml:id="scenes">${members.join('')}</gml:FeatureCollection>\n`;
+}
+
+export async function scenesGeoPackage(db: Queryable, scenes: ReturnType<typeof sceneView>[]) {
+  const geometries = new Map((await queries.selectSceneGeometries(db, scenes.map((s) => s.id))).map((g) => [g.id, g]));
+  return buildGeoPackage(
+    'scenes',
+    [
+      { name: 'scene_id', type: 'TEXT' },
+      { name: 'name', type: 'TEXT' },
+      { name: 'timestamp', type: 'TEXT' },
+      { name: 'instrument', type: 'TEXT' },
+      { name: 'cloud_cover_pct', type: 'REAL' },
+      { name: 'plume_count', type: 'INTEGER' },
+      { name: 'published_plume_count', type: 'INTEGER' },
+    ],
+    scenes.map((s) => {
+      const g = geometries.get(s.id);
+      return {
+        wkb: g?.wkb ?? null,
+        envelope: g?.wkb ? [g.min_x, g.min_y, g.max_x, g.max_y] : null,
+        values: [s.id, s.name, s.timestamp, s.instrument, s.cloud_cover_pct, s.plume_count, s.published_plume_count],
+      };
+    }),
+  );
+}
