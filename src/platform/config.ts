@@ -7,6 +7,8 @@ const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  ASSET_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Where plume assets (tif, png) are read from; default <DATA_DIR>/assets.' })),
+  ASSET_URL_TTL: Type.Integer({ minimum: 10, maximum: 604_800, default: 900 }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 32, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),

@@ -4,6 +4,7 @@ import plumeRoutes from './plumes.routes.js';
 import plumeImportRoutes from './plume-imports.routes.js';
 import sourceRoutes from './sources/sources.routes.js';
 import sceneRoutes from './scenes/scenes.routes.js';
+import assetRoutes from './assets.routes.js';
 
 /** The plume data platform's Catalog pages under /api/v1/catalog, answering errors in that platform's format. */
 export default async function catalogModule(app: FastifyInstance) {
@@ -15,6 +16,7 @@ export default async function catalogModule(app: FastifyInstance) {
       await catalog.register(plumeImportRoutes);
       await catalog.register(sourceRoutes);
       await catalog.register(sceneRoutes);
+      await catalog.register(assetRoutes);
     },
     { prefix: '/api/v1/catalog' },
   );

@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
+import { localBlobStore, urlSigner } from '../../platform/storage/blob-store.js';
+import { FIXTURE_CSV } from './catalog.fixture.js';
+import { importPlumeCsv } from './plume-import.js';
+
+let ctx: TestContext;
+let acme: TestOrganization;
+let analyst: string;
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+
+beforeAll(async () => {
+  ctx = await createTestContext({ ASSET_URL_TTL: '60' });
+  acme = await ctx.organization('Acme');
+  analyst = await acme.key(['catalog:read', 'catalog:write']);
+  // The fixture's published plume A has plumes/a.png; give the unpublished one an asset too.
+  const csv = FIXTURE_CSV.replace('ang20240510t160000p0000-A,36,-110,2024-05-10T16:00:00Z,,CH4,mfa,,ang,,,2024-05-11T00:00:00Z,v1,carbon-1.0,4,,,50,10,2,0.5,0,5,hrrr,ANG,JPL,,', 'ang20240510t160000p0000-A,36,-110,2024-05-10T16:00:00Z,,CH4,mfa,,ang,,,2024-05-11T00:00:00Z,v1,carbon-1.0,4,,,50,10,2,0.5,0,5,hrrr,ANG,JPL,,plumes/secret.png');
+  await importPlumeCsv(ctx.db, Readable.from([csv]), acme.id);
+  const store = localBlobStore(path.join(ctx.config.dataDir, 'assets'));
+  await store.put('plumes/a.png', PNG);
+  await store.put('plumes/secret.png', PNG);
+});
+afterAll(() => ctx?.close());
+
+describe('assets and quicklooks', () => {
+  it('redirects to a signed, expiring URL that serves the file', async () => {
+    const redirect = await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/a.png' });
+    expect(redirect.statusCode).toBe(302);
+    const location = redirect.headers.location as string;
+    expect(location).toMatch(/^\/api\/v1\/catalog\/asset\/plumes\/a\.png\?expires=\d+&signature=[\w-]{43}$/);
+    const expires = Number(new URL(location, 'http://x').searchParams.get('expires'));
+    expect(expires - Date.now() / 1000).toBeGreaterThan(55);
+    expect(expires - Date.now() / 1000).toBeLessThanOrEqual(60);
+    const file = await ctx.request({ method: 'GET', url: location });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    expect(file.rawPayload.equals(PNG)).toBe(true);
+  });
+
+  it('refuses tampered and expired links, other keys, and assets of plumes the caller may not see', async () => {
+    const location = (await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/a.png' })).headers.location as string;
+    expect((await ctx.request({ method: 'GET', url: location.replace('a.png', 'secret.png') })).statusCode).toBe(403);
+    expect((await ctx.request({ method: 'GET', url: location.replace(/signature=./, 'signature=A') })).statusCode).toBe(403);
+    const signer = urlSigner(ctx.app.deriveKey('catalog-assets'));
+    const old = signer.sign('plumes/a.png', 60, Date.now() - 120_000);
+    expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/asset/plumes/a.png?expires=${old.expires}&signature=${old.signature}` })).statusCode).toBe(403);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/secret.png' })).statusCode).toBe(404);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/secret.png', key: analyst })).statusCode).toBe(302);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/../../etc/passwd.png' })).statusCode).not.toBe(200);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/none.png' })).statusCode).toBe(404);
+  });
+
+  it('shares an unpublished plume through a signed quicklook link', async () => {
+    const plume = (await ctx.request({ method: 'GET', url: '/api/v1/catalog/plume/ang20240510t160000p0000-A', key: analyst })).json();
+    const link = await ctx.request({ method: 'GET', url: `/api/v1/catalog/quicklook/${plume.id}/link?ttl=3600`, key: analyst });
+    expect(link.statusCode, link.body).toBe(200);
+    const quicklook = await ctx.request({ method: 'GET', url: link.json().url });
+    expect(quicklook.statusCode).toBe(200);
+    expect(quicklook.json()).toMatchObject({ plume: { plume_id: 'ang20240510t160000p0000-A', status: 'valid' } });
+    expect(quicklook.json().image_url).toMatch(/^\/api\/v1\/catalog\/asset\/plumes\/secret\.png\?expires=/);
+    expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/quicklook/${plume.id}/response?signature=1.x` })).statusCode).toBe(403);
+    const rival = await (await ctx.organization('Rival')).key(['catalog:write']);
+    expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/quicklook/${plume.id}/link`, key: rival })).statusCode).toBe(404);
+    expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/quicklook/${plume.id}/link` })).statusCode).toBe(401);
+  });
+});

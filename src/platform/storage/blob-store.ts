@@ -1,0 +1,61 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** Where asset files live. A local directory today; an S3-compatible store would implement the same two calls. */
+export interface BlobStore {
+  /** The blob, or undefined when there is none under that key. */
+  open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
+  put(key: string, data: Uint8Array): Promise<void>;
+}
+
+/** Keys are relative paths of letters, digits, - _ / and one extension: nothing can climb out of the directory. */
+export const BLOB_KEY = /^(?!.*\.\.)[a-zA-Z0-9_\-/]+\.[a-z0-9]+$/;
+
+export function localBlobStore(root: string): BlobStore {
+  const resolve = (key: string) => {
+    if (!BLOB_KEY.test(key)) return undefined;
+    const file = path.resolve(root, key);
+    return file.startsWith(path.resolve(root) + path.sep) ? file : undefined;
+  };
+  return {
+    async open(key) {
+      const file = resolve(key);
+      if (!file) return undefined;
+      try {
+        const info = await stat(file);
+        return info.isFile() ? { stream: createReadStream(file), size: info.size } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async put(key, data) {
+      const file = resolve(key);
+      if (!file) throw new Error(`Invalid blob key ${key}`);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, data);
+    },
+  };
+}
+
+/**
+ * Signed, expiring URLs: HMAC-SHA256 over the path and the expiry (Unix seconds), so a link can be
+ * handed to a browser or a colleague and stops working when it expires.
+ */
+export function urlSigner(key: Uint8Array) {
+  const sign = (subject: string, expires: number) => createHmac('sha256', key).update(`${subject}\n${expires}`).digest('base64url');
+  return {
+    sign(subject: string, ttlSeconds: number, now = Date.now()) {
+      const expires = Math.floor(now / 1000) + ttlSeconds;
+      return { expires, signature: sign(subject, expires) };
+    },
+    verify(subject: string, expires: number, signature: string, now = Date.now()) {
+      if (!Number.isInteger(expires) || expires < Math.floor(now / 1000)) return false;
+      const expected = Buffer.from(sign(subject, expires));
+      const given = Buffer.from(signature);
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    },
+  };
+}
