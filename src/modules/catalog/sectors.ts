@@ -2,7 +2,7 @@
 export const SECTORS = ['1B2', '6A', '6B', '4B', '1B1a', '1A1', 'other', 'NA'] as const;
 export type Sector = (typeof SECTORS)[number];
 
-const LABELS: Record<Sector, string> = {
+export const LABELS: Record<Sector, string> = {
   '1B2': 'Oil & Gas (1B2)',
   '6A': 'Solid Waste (6A)',
   '6B': 'Wastewater (6B)',

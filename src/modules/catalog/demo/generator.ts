@@ -85,6 +85,7 @@ function uuidFrom(next: () => number) {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+const SPAN_MS = 6 * 365 * 86_400_000;
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', 't');
 
@@ -113,8 +114,10 @@ export function* generateCatalog(plumeCount: number, seed = 42): Generator<Gener
   );
   let made = 0;
   let at = Date.UTC(2019, 0, 1, 16, 0, 0);
+  // Overpasses spread over six years whatever the size: about 8.5 plumes come of a scene on average.
+  const step = SPAN_MS / Math.max(1, plumeCount / 8.5);
   while (made < plumeCount) {
-    at += (40 + Math.floor(next() * 80)) * 60_000;
+    at += Math.max(1000, Math.round(step * (0.5 + next())));
     const regionIndex = Math.floor(next() * REGIONS.length);
     const region = REGIONS[regionIndex]!;
     const airborne = US_REGIONS.has(region.name) && next() < 0.7;

@@ -54,3 +54,22 @@ export function sourceFigures(days: DailyDetection[], observationDates: number) 
     emission_uncertainty: meanUncertainty === null ? null : meanUncertainty * persistence,
   };
 }
+
+const mean = (values: (number | null)[]) => {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? known.reduce((a, b) => a + b, 0) / known.length : null;
+};
+
+/** Per UTC date, the mean rate and mean uncertainty of the plumes detected that day (nulls ignored, as SQL avg). */
+export function dailyDetections(days: string[], emissions: (number | null)[], uncertainties: (number | null)[]): DailyDetection[] {
+  const byDay = new Map<string, { emissions: (number | null)[]; uncertainties: (number | null)[] }>();
+  days.forEach((day, i) => {
+    const entry = byDay.get(day) ?? { emissions: [], uncertainties: [] };
+    entry.emissions.push(emissions[i] === null ? null : Number(emissions[i]));
+    entry.uncertainties.push(uncertainties[i] === null ? null : Number(uncertainties[i]));
+    byDay.set(day, entry);
+  });
+  return [...byDay.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([date, entry]) => ({ date, mean_emission: mean(entry.emissions), mean_uncertainty: mean(entry.uncertainties) }));
+}

@@ -2,7 +2,6 @@ import sql, { join, type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../../platform/db/database.js';
 import type { PlumeFilter, Viewer } from '../plume-filter.js';
 import { plumeWhere } from '../plumes.queries.js';
-import type { DailyDetection } from './source-name.js';
 
 export interface ClusterRow {
   gas: string;
@@ -18,7 +17,10 @@ export interface ClusterRow {
   timestamp_max: Date;
   published_at_min: Date | null;
   published_at_max: Date | null;
-  days: DailyDetection[];
+  /** Per plume, in time order: UTC date, emission_auto, emission_uncertainty_auto. */
+  plume_days: string[];
+  emissions: (number | null)[];
+  uncertainties: (number | null)[];
   scene_dates: string[] | null;
 }
 
@@ -31,9 +33,21 @@ export interface Partition {
   srid: number;
 }
 
+/** One gas, sector and UTM zone; the zone's box lets the spatial index find its plumes. */
 function partitionCondition(partition: Partition | undefined): Sql {
   if (!partition) return sql`true`;
-  return sql`p.gas = ${partition.gas} AND COALESCE(p.sector, 'NULL') = ${partition.sector} AND ${SRID} = ${partition.srid}`;
+  const zone = partition.srid % 100;
+  const west = (zone - 1) * 6 - 180;
+  const [south, north] = partition.srid < 32700 ? [0, 90] : [-90, 0];
+  return sql`p.gas = ${partition.gas} AND COALESCE(p.sector, 'NULL') = ${partition.sector}
+    AND p.geometry && ST_MakeEnvelope(${west}, ${south}, ${west + 6}, ${north}, 4326) AND ${SRID} = ${partition.srid}`;
+}
+
+/** The gas, sector and UTM zone partitions the matching plumes fall in: clustered one by one, side by side. */
+export function selectPartitions(db: Queryable, filter: PlumeFilter, viewer: Viewer) {
+  return db.query<Partition>(sql`
+    SELECT DISTINCT p.gas, COALESCE(p.sector, 'NULL') AS sector, ${SRID} AS srid FROM plumes p WHERE ${plumeWhere(filter, viewer)}
+    ORDER BY 1, 2, 3`);
 }
 
 /** Scenes that count as observations: visible ones, of the instruments and time asked for. */
@@ -65,36 +79,31 @@ export function clusteredPlumes(filter: PlumeFilter, viewer: Viewer, eps: number
 }
 
 /**
- * Sources: each cluster with its plumes, centre (centroid of its plumes), time span, detected
- * rates by UTC date, and the UTC dates of the scenes whose footprint covers its centre.
+ * Sources: each cluster with its plumes in time order (their UTC dates and rates, for the daily
+ * figures), centre (centroid of its plumes), time span, and the UTC dates of the visible scenes
+ * whose footprint covers its centre. One pass over the clustered plumes, sorted once.
  */
 export function selectClusters(db: Queryable, filter: PlumeFilter, viewer: Viewer, eps: number, minpoints: number, partition?: Partition) {
   return db.query<ClusterRow>(sql`
-    WITH clustered AS (${clusteredPlumes(filter, viewer, eps, minpoints, partition)}),
-    members AS (SELECT * FROM clustered WHERE cluster IS NOT NULL),
-    daily AS (
-      SELECT gas, sector, srid, cluster, json_agg(json_build_object('date', day, 'mean_emission', mean_emission, 'mean_uncertainty', mean_uncertainty) ORDER BY day) AS days
-      FROM (
-        SELECT gas, sector, srid, cluster, to_char(("datetime" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day,
-               avg(emission_auto)::float8 AS mean_emission, avg(emission_uncertainty_auto)::float8 AS mean_uncertainty
-        FROM members GROUP BY 1, 2, 3, 4, 5) d
-      GROUP BY gas, sector, srid, cluster
-    ),
-    sources AS (
+    WITH sources AS (
       SELECT gas, sector, srid, cluster, count(*)::int AS plume_count,
-        array_agg(plume_id ORDER BY "datetime", plume_id) AS plume_ids,
-        array_agg(id::text ORDER BY "datetime", plume_id) AS plume_uuids,
+        array_agg(plume_id) AS plume_ids, array_agg(id::text) AS plume_uuids,
+        array_agg((("datetime" AT TIME ZONE 'UTC')::date)::text) AS plume_days,
+        array_agg(emission_auto) AS emissions, array_agg(emission_uncertainty_auto) AS uncertainties,
         ST_Centroid(ST_Collect(geometry)) AS centre,
         min("datetime") AS timestamp_min, max("datetime") AS timestamp_max,
         min(published_at) AS published_at_min, max(published_at) AS published_at_max
-      FROM members GROUP BY gas, sector, srid, cluster
+      FROM (
+        SELECT * FROM (${clusteredPlumes(filter, viewer, eps, minpoints, partition)}) c
+        WHERE cluster IS NOT NULL ORDER BY gas, sector, srid, cluster, "datetime", plume_id
+      ) members
+      GROUP BY gas, sector, srid, cluster
     )
-    SELECT s.gas, s.sector, s.srid, s.cluster, s.plume_count, s.plume_ids, s.plume_uuids,
+    SELECT s.gas, s.sector, s.srid, s.cluster, s.plume_count, s.plume_ids, s.plume_uuids, s.plume_days, s.emissions, s.uncertainties,
       ST_X(s.centre) AS longitude, ST_Y(s.centre) AS latitude, s.timestamp_min, s.timestamp_max, s.published_at_min, s.published_at_max,
-      d.days,
-      (SELECT array_agg(DISTINCT to_char((sc."timestamp" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'))
+      (SELECT array_agg(DISTINCT ((sc."timestamp" AT TIME ZONE 'UTC')::date)::text)
          FROM scenes sc WHERE ST_Intersects(sc.footprint, s.centre) AND ${sceneConditions(filter, viewer)}) AS scene_dates
-    FROM sources s JOIN daily d USING (gas, sector, srid, cluster)`);
+    FROM sources s`);
 }
 
 /** For `explain`: the scenes covering a point, by UTC date. */

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { Queryable } from '../../../platform/db/database.js';
 import { NotFoundError, ValidationError } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/uuid.js';
@@ -5,7 +6,7 @@ import type { PlumeFilter, PlumeStatus, Viewer } from '../plume-filter.js';
 import * as plumeQueries from '../plumes.queries.js';
 import { toFilter } from '../plumes.service.js';
 import type { PlumeFilterQuery } from '../plumes.schemas.js';
-import { parseSourceName, sourceFigures, sourceName, utmSrid, type SourceKey } from './source-name.js';
+import { dailyDetections, parseSourceName, sourceFigures, sourceName, utmSrid, type SourceKey } from './source-name.js';
 import * as queries from './sources.queries.js';
 
 export interface SourceOptions {
@@ -26,11 +27,12 @@ function filterOf(query: SourceQuery): PlumeFilter {
 
 /** A cluster with its figures: what every source endpoint answers. */
 function describe(row: queries.ClusterRow, eps: number) {
-  const detectionDates = row.days.map((d) => d.date);
+  const days = dailyDetections(row.plume_days, row.emissions, row.uncertainties);
+  const detectionDates = days.map((d) => d.date);
   const observationDates = [...new Set([...(row.scene_dates ?? []), ...detectionDates])].sort();
-  const figures = sourceFigures(row.days, observationDates.length);
+  const figures = sourceFigures(days, observationDates.length);
   const name = sourceName({ gas: row.gas, sector: row.sector, eps, longitude: row.longitude, latitude: row.latitude });
-  return { row, name, detectionDates, observationDates, figures };
+  return { row, name, days, detectionDates, observationDates, figures };
 }
 
 type Source = ReturnType<typeof describe>;
@@ -61,9 +63,15 @@ function feature(source: Source) {
 
 const byEmission = (a: Source, b: Source) => (b.figures.emission ?? -1) - (a.figures.emission ?? -1) || a.name.localeCompare(b.name);
 
+/** Partitions clustered at once: DBSCAN is single-threaded per statement, so two cores cluster two partitions together. */
+const PARALLEL_PARTITIONS = 4;
+
 export async function listSources(db: Queryable, query: SourceQuery, viewer: Viewer): Promise<Source[]> {
-  const rows = await queries.selectClusters(db, filterOf(query), viewer, query.eps, query.minpoints);
-  return rows.map((row) => describe(row, query.eps)).sort(byEmission);
+  const filter = filterOf(query);
+  const partitions = await queries.selectPartitions(db, filter, viewer);
+  const limit = pLimit(PARALLEL_PARTITIONS);
+  const rows = await Promise.all(partitions.map((partition) => limit(() => queries.selectClusters(db, filter, viewer, query.eps, query.minpoints, partition))));
+  return rows.flat().map((row) => describe(row, query.eps)).sort(byEmission);
 }
 
 export async function sourcesGeojson(db: Queryable, query: SourceQuery, viewer: Viewer) {
@@ -135,7 +143,7 @@ export async function sourceAnswer(db: Queryable, source: Source, options: Sourc
   const scenes = await queries.selectCoveringScenes(db, source.row.longitude, source.row.latitude, filterOf(options), viewer);
   const daily = source.observationDates.map((date) => {
     const detected = plumes.filter((p) => p.datetime.toISOString().slice(0, 10) === date);
-    const day = source.row.days.find((d) => d.date === date);
+    const day = source.days.find((d) => d.date === date);
     return {
       date,
       observed_by: scenes.filter((s) => s.date === date).map((s) => s.name),

@@ -1,0 +1,127 @@
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import sql from 'sql-template-tag';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/platform/config.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { openDatabase } from '../src/platform/db/open-database.js';
+import { loadDemoCatalog } from '../src/modules/catalog/demo/demo.service.js';
+import { ANONYMOUS } from '../src/modules/catalog/plume-filter.js';
+import { countPlumes, PLUME_COLUMNS, selectPlumes } from '../src/modules/catalog/plumes.queries.js';
+import { toFilter } from '../src/modules/catalog/plumes.service.js';
+import { clusteredPlumes } from '../src/modules/catalog/sources/sources.queries.js';
+import { benchEnv, type Backend } from './backends.js';
+
+const CSV_ROWS = 100_000;
+// The annotated query: the Permian and the San Joaquin oil fields' window, one year, oil and gas.
+const ANNOTATED = '/api/v1/catalog/plumes/annotated?bbox=-120&bbox=31&bbox=-101&bbox=36&datetime=2021-01-01T00:00:00Z/2021-12-31T23:59:59Z&sectors=1B2&limit=100';
+
+function median(values: number[]) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+async function timed<T>(work: () => Promise<T>) {
+  const started = performance.now();
+  const result = await work();
+  return { ms: performance.now() - started, result };
+}
+
+/** Counts bytes and rows of a CSV stream without keeping it. */
+function counter() {
+  let bytes = 0;
+  let rows = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      for (const byte of chunk) if (byte === 10) rows += 1;
+      done();
+    },
+  });
+  return { sink, totals: () => ({ bytes, rows }) };
+}
+
+/**
+ * On `count` demo plumes in PostgreSQL: plumes/annotated (bbox + datetime + sector) against the same
+ * SQL run directly; plume-csv of 100,000 rows against COPY … TO STDOUT of the same rows, with the
+ * server's peak RSS; sources.geojson against the bare ST_ClusterDBSCAN query.
+ */
+export async function benchCatalog(backend: Backend, count: number) {
+  const config = loadConfig(benchEnv(backend));
+  const db = await openDatabase(config);
+  await migrate(db);
+  const load = await timed(() => loadDemoCatalog(db, { plumes: count }));
+  await db.query(sql`ANALYZE plumes`);
+  await db.query(sql`ANALYZE scenes`);
+  const app = await buildApp({ config, db, jwtSecret: new TextEncoder().encode(config.JWT_SECRET!), logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const client = new pg.Client({ connectionString: backend.env.DATABASE_URL });
+  await client.connect();
+  try {
+    // plumes/annotated
+    const query = Object.fromEntries(new URL(ANNOTATED, base).searchParams);
+    const filter = toFilter({ bbox: [-120, 31, -101, 36], datetime: query.datetime, sectors: ['1B2'] });
+    const apiTimes: number[] = [];
+    const sqlTimes: number[] = [];
+    let matched = 0;
+    for (let i = 0; i < 120; i += 1) {
+      const api = await timed(() => fetch(base + ANNOTATED).then((r) => r.json() as Promise<{ bbox_count: number }>));
+      const direct = await timed(() => Promise.all([selectPlumes(db, filter, ANONYMOUS, { sort: 'desc', limit: 100, offset: 0 }), countPlumes(db, filter, ANONYMOUS)]));
+      matched = api.result.bbox_count;
+      if (i >= 20) {
+        apiTimes.push(api.ms);
+        sqlTimes.push(direct.ms);
+      }
+    }
+
+    // plume-csv of 100,000 rows vs COPY of the same rows
+    const copyQuery = `COPY (SELECT ${PLUME_COLUMNS.sql} FROM plumes p WHERE p.status = 'published' AND p.status <> 'deleted' ORDER BY p."datetime" DESC, p.plume_id DESC LIMIT ${CSV_ROWS}) TO STDOUT (FORMAT csv, HEADER)`;
+    const copyCount = counter();
+    const copy = await timed(() => pipeline(client.query(copyTo(copyQuery)), copyCount.sink));
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+    const apiCount = counter();
+    const csv = await timed(async () => {
+      const response = await fetch(`${base}/api/v1/catalog/plume-csv?limit=${CSV_ROWS}`);
+      await pipeline(response.body as unknown as NodeJS.ReadableStream, apiCount.sink);
+    });
+    clearInterval(sampler);
+
+    // sources.geojson vs the bare clustering
+    const bareSql = clusteredPlumes(toFilter({}), ANONYMOUS, 100, 1);
+    const bare = await timed(() => db.query(sql`SELECT count(DISTINCT (gas, sector, srid, cluster))::int AS sources FROM (${bareSql}) c`));
+    const sources = await timed(() => fetch(`${base}/api/v1/catalog/sources.geojson`).then((r) => r.json() as Promise<{ features: unknown[] }>));
+
+    return {
+      plumes: count,
+      loadSeconds: load.ms / 1000,
+      scenes: load.result.scenes,
+      annotated: { matched, apiMedianMs: median(apiTimes), sqlMedianMs: median(sqlTimes), ratio: median(apiTimes) / median(sqlTimes) },
+      csv: {
+        rows: apiCount.totals().rows - 1,
+        copyRows: copyCount.totals().rows - 1,
+        apiRowsPerSecond: (apiCount.totals().rows - 1) / (csv.ms / 1000),
+        copyRowsPerSecond: (copyCount.totals().rows - 1) / (copy.ms / 1000),
+        ratio: copy.ms / csv.ms,
+        peakRssMb: peakRss / 2 ** 20,
+        rssGrowthMb: (peakRss - rssBefore) / 2 ** 20,
+      },
+      sources: { count: sources.result.features.length, bareCount: (bare.result[0] as { sources: number }).sources, apiSeconds: sources.ms / 1000, bareSeconds: bare.ms / 1000, ratio: sources.ms / bare.ms },
+    };
+  } finally {
+    await client.end();
+    await app.close();
+  }
+}
+
+export function printCatalog(r: Awaited<ReturnType<typeof benchCatalog>>) {
+  console.log(`\nPlume catalog on ${r.plumes} demo plumes in ${r.scenes} scenes (PostgreSQL; loaded in ${r.loadSeconds.toFixed(0)} s)`);
+  console.log(`plumes/annotated bbox + datetime + sector (${r.annotated.matched} match, page of 100): median ${r.annotated.apiMedianMs.toFixed(2)} ms over HTTP vs ${r.annotated.sqlMedianMs.toFixed(2)} ms for the same SQL; ratio ${r.annotated.ratio.toFixed(2)} (target ≤ 1.5: ${r.annotated.ratio <= 1.5 ? 'met' : 'NOT met'})`);
+  console.log(`plume-csv ${r.csv.rows} rows: ${r.csv.apiRowsPerSecond.toFixed(0)} rows/s vs COPY TO STDOUT ${r.csv.copyRowsPerSecond.toFixed(0)} rows/s; ratio ${r.csv.ratio.toFixed(2)} (target ≥ 0.3: ${r.csv.ratio >= 0.3 ? 'met' : 'NOT met'}); peak RSS ${r.csv.peakRssMb.toFixed(0)} MB (+${r.csv.rssGrowthMb.toFixed(0)} MB during the export)`);
+  console.log(`sources.geojson: ${r.sources.count} sources in ${r.sources.apiSeconds.toFixed(2)} s vs bare ST_ClusterDBSCAN ${r.sources.bareSeconds.toFixed(2)} s (${r.sources.bareCount} clusters); ratio ${r.sources.ratio.toFixed(2)} (target ≤ 1.5: ${r.sources.ratio <= 1.5 ? 'met' : 'NOT met'})`);
+}
