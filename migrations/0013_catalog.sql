@@ -98,3 +98,15 @@ CREATE TABLE plume_imports (
   PRIMARY KEY (organization_id, id)
 );
 CREATE UNIQUE INDEX plume_imports_id_key ON plume_imports (id);
+
+-- A CSV cell, as the plume exports write it: text a spreadsheet would run (starting with = + - @,
+-- tab or CR, unless a plain number) gets a leading apostrophe; a cell with a comma, quote or line
+-- break is quoted (RFC 4180). Plain SQL expressions, which the planner inlines.
+CREATE FUNCTION csv_quote(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN CASE WHEN value ~ '[",\r\n]' THEN '"' || replace(value, '"', '""') || '"' ELSE value END;
+CREATE FUNCTION csv_cell(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN CASE
+    WHEN value IS NULL THEN ''
+    WHEN value ~ '^[=+@\t\r-]' AND value !~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$' THEN csv_quote('''' || value)
+    ELSE csv_quote(value)
+  END;

@@ -1,3 +1,5 @@
+import { ValidationError } from '../../platform/errors.js';
+
 /**
  * STAC-style datetime filters (RFC 3339): an instant, a date (that whole UTC day), or an interval
  * `start/end` whose open end is `..` or empty. Dates as interval ends cover their whole day.
@@ -40,4 +42,15 @@ export function parseInterval(text: string): Interval {
   const end = open(to) ? null : DATE.test(to) ? parseInstant(to, 'end').end : new Date(parseInstant(to, 'end').start.getTime() + 1);
   if (start && end && start >= end) throw new IntervalError(`${text} ends before it starts`);
   return { start, end };
+}
+
+/** A query parameter holding an interval: absent stays undefined, a malformed one is a 422 on that parameter. */
+export function intervalParam(name: string, text: string | undefined): Interval | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseInterval(text);
+  } catch (error) {
+    if (error instanceof IntervalError) throw ValidationError.field('query', [name], error.message);
+    throw error;
+  }
 }

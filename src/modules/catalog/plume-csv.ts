@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import sql, { join, raw } from 'sql-template-tag';
+import sql, { join, raw, type Sql } from 'sql-template-tag';
 import type { Database } from '../../platform/db/database.js';
 import type { PlumeFilter, PlumeSort, Viewer } from './plume-filter.js';
 import { orderBy, plumeWhere } from './plumes.queries.js';
@@ -29,35 +29,54 @@ const SECTOR_LABELS = sql`CASE p.sector ${join(Object.entries(LABELS).map(([code
 const instant = (column: string) => sql`replace(to_char(${raw(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), '.000Z', 'Z')`;
 
 /**
- * The CSV cells as text, formatted by the database (dates in UTC, sector labels, bounds as a JSON
- * array): the stream then only escapes and joins, which keeps the export near COPY's speed.
- * Emission figures of a plume marked hide_emission are empty for everyone but its owner.
+ * Each column's cell, formatted and escaped by the database (dates in UTC, sector labels, bounds
+ * as a JSON array, csv_cell for free text): the stream only joins lines, which keeps the export
+ * near COPY's speed. Emission figures of a plume marked hide_emission are empty for everyone but
+ * its owner.
  */
-function csvCells(viewer: Viewer) {
+function cellExpressions(viewer: Viewer): Record<CsvColumn, Sql> {
   const shown = sql`(NOT p.hide_emission OR p.organization_id IS NOT DISTINCT FROM ${viewer.organizationId}::uuid)`;
-  return sql`
-    p.plume_id, ST_Y(p.geometry)::text AS plume_latitude, ST_X(p.geometry)::text AS plume_longitude, ${instant('p."datetime"')} AS "datetime",
-    ${SECTOR_LABELS} AS ipcc_sector, p.gas, p.emission_cmf_type,
-    CASE WHEN p.bounds IS NULL THEN NULL ELSE json_build_array(ST_XMin(p.bounds), ST_YMin(p.bounds), ST_XMax(p.bounds), ST_YMax(p.bounds))::text END AS plume_bounds,
-    p.instrument, p.mission_phase, ${instant('p.published_at')} AS published_at, ${instant('p.modified')} AS modified, p.emission_version,
-    p.processing_software, p.gsd::text AS gsd, p.sensitivity_mode, p.off_nadir::text AS off_nadir,
-    CASE WHEN ${shown} THEN p.emission_auto::text END AS emission_auto, CASE WHEN ${shown} THEN p.emission_uncertainty_auto::text END AS emission_uncertainty_auto,
-    p.wind_speed_avg_auto::text AS wind_speed_avg_auto, p.wind_speed_std_auto::text AS wind_speed_std_auto,
-    p.wind_direction_avg_auto::text AS wind_direction_avg_auto, p.wind_direction_std_auto::text AS wind_direction_std_auto, p.wind_source_auto,
-    p.platform, p.provider, p.plume_tif, p.plume_png, p.con_tif, p.rgb_tif, p.rgb_png`;
+  const number = (column: string) => sql`COALESCE(${raw(column)}::text, '')`;
+  const text = (column: string) => sql`csv_cell(${raw(column)})`;
+  const time = (column: string) => sql`COALESCE(${instant(column)}, '')`;
+  return {
+    plume_id: sql`p.plume_id`,
+    plume_latitude: sql`ST_Y(p.geometry)::text`,
+    plume_longitude: sql`ST_X(p.geometry)::text`,
+    datetime: time('p."datetime"'),
+    ipcc_sector: SECTOR_LABELS,
+    gas: sql`p.gas`,
+    emission_cmf_type: text('p.emission_cmf_type'),
+    plume_bounds: sql`CASE WHEN p.bounds IS NULL THEN '' ELSE csv_quote(json_build_array(ST_XMin(p.bounds), ST_YMin(p.bounds), ST_XMax(p.bounds), ST_YMax(p.bounds))::text) END`,
+    instrument: sql`p.instrument`,
+    mission_phase: text('p.mission_phase'),
+    published_at: time('p.published_at'),
+    modified: time('p.modified'),
+    emission_version: text('p.emission_version'),
+    processing_software: text('p.processing_software'),
+    gsd: number('p.gsd'),
+    sensitivity_mode: text('p.sensitivity_mode'),
+    off_nadir: number('p.off_nadir'),
+    emission_auto: sql`CASE WHEN ${shown} THEN ${number('p.emission_auto')} ELSE '' END`,
+    emission_uncertainty_auto: sql`CASE WHEN ${shown} THEN ${number('p.emission_uncertainty_auto')} ELSE '' END`,
+    wind_speed_avg_auto: number('p.wind_speed_avg_auto'),
+    wind_speed_std_auto: number('p.wind_speed_std_auto'),
+    wind_direction_avg_auto: number('p.wind_direction_avg_auto'),
+    wind_direction_std_auto: number('p.wind_direction_std_auto'),
+    wind_source_auto: text('p.wind_source_auto'),
+    platform: text('p.platform'),
+    provider: text('p.provider'),
+    plume_tif: text('p.plume_tif'),
+    plume_png: text('p.plume_png'),
+    con_tif: text('p.con_tif'),
+    rgb_tif: text('p.rgb_tif'),
+    rgb_png: text('p.rgb_png'),
+  };
 }
 
-/** RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled. */
-function csvCell(value: string | null): string {
-  if (value === null) return '';
-  const safe = safeCell(value);
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-function csvLines(rows: (string | null)[][]): string {
-  let out = '';
-  for (const row of rows) out += `${row.map(csvCell).join(',')}\r\n`;
-  return out;
+function csvLine(columns: readonly CsvColumn[], viewer: Viewer): Sql {
+  const cells = cellExpressions(viewer);
+  return sql`concat_ws(',', ${join(columns.map((column) => cells[column]), ', ')}) AS line`;
 }
 
 function waitForDrain(stream: PassThrough): Promise<void> {
@@ -85,13 +104,15 @@ export function plumeCsvStream(db: Database, filter: PlumeFilter, viewer: Viewer
   db.transaction(async (tx) => {
     await tx.query(sql`
       DECLARE plume_csv NO SCROLL CURSOR FOR
-      SELECT ${csvCells(viewer)} FROM plumes p WHERE ${plumeWhere(filter, viewer)}
+      SELECT ${csvLine(columns, viewer)} FROM plumes p WHERE ${plumeWhere(filter, viewer)}
       ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}`);
-    await write(csvLines([[...columns]]));
+    await write(`${columns.join(',')}\r\n`);
     while (!out.destroyed) {
-      const rows = await tx.query<Record<CsvColumn, string | null>>(sql`FETCH ${raw(String(FETCH_ROWS))} FROM plume_csv`);
+      const rows = await tx.query<{ line: string }>(sql`FETCH ${raw(String(FETCH_ROWS))} FROM plume_csv`);
       if (rows.length === 0) break;
-      await write(csvLines(rows.map((row) => columns.map((column) => row[column]))));
+      let chunk = '';
+      for (const row of rows) chunk += `${row.line}\r\n`;
+      await write(chunk);
     }
     await tx.query(sql`CLOSE plume_csv`);
   }).then(

@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../../platform/db/database.js';
 import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { isUuid } from '../../platform/uuid.js';
 import * as writes from './catalog-writes.queries.js';
-import { IntervalError, parseInterval } from './intervals.js';
+import { intervalParam } from './intervals.js';
 import { canMove, plumeLetter, type PlumeFilter, type PlumeSort, type Viewer } from './plume-filter.js';
 import { plumeView } from './plume-view.js';
 import * as queries from './plumes.queries.js';
@@ -11,15 +11,6 @@ import type { PlumeBody, PlumeFilterQuery, PlumePatchBody } from './plumes.schem
 const NEARBY_METRES = 1000;
 const NEARBY_LIMIT = 100;
 
-function interval(name: string, text: string | undefined) {
-  if (text === undefined) return undefined;
-  try {
-    return parseInterval(text);
-  } catch (error) {
-    if (error instanceof IntervalError) throw ValidationError.field('query', [name], error.message);
-    throw error;
-  }
-}
 
 /** `{"type":"Point","coordinates":[lon,lat]}`, or the page's example form `coordinates=<lon>,<lat>`. */
 export function parsePoint(text: string): [number, number] {
@@ -70,9 +61,9 @@ export function toFilter(query: PlumeFilterQuery): PlumeFilter {
     qualities: query.qualities,
     intersects: query.intersects === undefined ? undefined : parsePoint(query.intersects),
     hasPhme: query.has_phme,
-    datetime: interval('datetime', query.datetime),
-    publishedAt: interval('published_at_datetime', query.published_at_datetime),
-    modifiedAt: interval('modified_at', query.modified_at),
+    datetime: intervalParam('datetime', query.datetime),
+    publishedAt: intervalParam('published_at_datetime', query.published_at_datetime),
+    modifiedAt: intervalParam('modified_at', query.modified_at),
     status: query.status,
     bbox: bboxOf(query.bbox),
   };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
 import { FIXTURE_CSV } from './catalog.fixture.js';
 import { importPlumeCsv } from './plume-import.js';
+import { safeCell } from './plume-csv.js';
 
 let ctx: TestContext;
 let acme: TestOrganization;
@@ -198,6 +199,27 @@ describe('GET plume-csv', () => {
     expect(lines[1]).toMatch(/^GAO20230628t191011p0000-B,35.5,-119.085,2023-06-28T19:10:11Z,Oil & Gas \(1B2\),CH4,mfa,,GAO,phase2,/);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(response.body).not.toContain("'-119");
+  });
+
+  it('escapes cells in the database the way RFC 4180 and OWASP ask (csv_cell)', async () => {
+    const cases: [string | null, string][] = [
+      [null, ''],
+      ['plain', 'plain'],
+      ['a,b', '"a,b"'],
+      ['say "hi"', '"say ""hi"""'],
+      ['two\nlines', '"two\nlines"'],
+      ['=1+2', "'=1+2"],
+      ['@SUM(A1)', "'@SUM(A1)"],
+      ['-2+3', "'-2+3"],
+      ['-119.0893', '-119.0893'],
+      ['+1.5e-3', '+1.5e-3'],
+      ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
+    ];
+    for (const [input, expected] of cases) {
+      const [row] = await ctx.db.query<{ cell: string }>(sql`SELECT csv_cell(${input}::text) AS cell`);
+      expect(row!.cell, String(input)).toBe(expected);
+      if (input !== null && !/[",\n]/.test(input)) expect(safeCell(input)).toBe(expected);
+    }
   });
 
   it('lets anonymous callers download published plumes only, and refuses a limit over 100,000', async () => {

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Queryable } from '../../../platform/db/database.js';
 import { NotFoundError, ValidationError } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/uuid.js';
-import { IntervalError, parseInterval } from '../intervals.js';
+import { intervalParam } from '../intervals.js';
 import type { Viewer } from '../plume-filter.js';
 import { safeCell } from '../plume-csv.js';
 import { parsePoint } from '../plumes.service.js';
@@ -10,15 +10,6 @@ import { buildGeoPackage } from './geopackage.js';
 import * as queries from './scenes.queries.js';
 import type { ScenesQuery, AnnotatedScenesQuery } from './scenes.schemas.js';
 
-function interval(name: string, text: string | undefined) {
-  if (text === undefined) return undefined;
-  try {
-    return parseInterval(text);
-  } catch (error) {
-    if (error instanceof IntervalError) throw ValidationError.field('query', [name], error.message);
-    throw error;
-  }
-}
 
 function bboxOf(values: number[] | undefined): queries.SceneFilter['bbox'] {
   if (!values) return undefined;
@@ -42,9 +33,9 @@ export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offse
     requiresAssignment: assigned || undefined,
     intersects: query.intersects === undefined ? undefined : parsePoint(query.intersects),
     bbox: bboxOf(query.bbox),
-    datetime: interval('datetime', query.datetime),
-    createdAt: interval('created_at', query.created_at),
-    modifiedAt: interval('modified_at', query.modified_at),
+    datetime: intervalParam('datetime', query.datetime),
+    createdAt: intervalParam('created_at', query.created_at),
+    modifiedAt: intervalParam('modified_at', query.modified_at),
     plume: defined({
       gas: query.plume_gas,
       quality: query.plume_quality,
@@ -54,7 +45,7 @@ export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offse
       emissionMin: query.plume_emission_min,
       emissionMax: query.plume_emission_max,
       sectors: query.plume_sectors,
-      publishedAt: interval('published_at', query.published_at),
+      publishedAt: intervalParam('published_at', query.published_at),
     }),
   });
 }
@@ -74,16 +65,16 @@ export function toAnnotatedFilter(query: AnnotatedScenesQuery): queries.SceneFil
     publishedPlumeCountMax: query.published_plume_count_max,
     intersects: query.intersects === undefined ? undefined : parsePoint(query.intersects),
     bbox: bboxOf(query.bbox),
-    datetime: interval('datetime', query.datetime),
-    createdAt: interval('created_at', query.created_at),
-    modifiedAt: interval('modified_at', query.modified_at),
+    datetime: intervalParam('datetime', query.datetime),
+    createdAt: intervalParam('created_at', query.created_at),
+    modifiedAt: intervalParam('modified_at', query.modified_at),
     plume: defined({
       gas: query.plume_gas,
       hasPhme: query.has_phme,
       emissionMin: query.plume_emission_min,
       emissionMax: query.plume_emission_max,
       sectors: query.plume_sectors,
-      publishedAt: interval('published_at', query.published_at),
+      publishedAt: intervalParam('published_at', query.published_at),
     }),
   });
 }

@@ -76,23 +76,21 @@ export default async function sourceRoutes(instance: FastifyInstance) {
     (request) => sources.aggregateBySector(app.db, request.query, viewerOf(request)),
   );
 
-  app.get(
-    '/source/plume/:plume_uuid',
-    { config: read, schema: { operationId: 'sourceOfPlume', tags: TAGS, summary: 'The source a plume (UUID) belongs to', params: Type.Object({ plume_uuid: Type.String({ format: 'uuid' }) }), querystring: OneSourceQuery, response: { 200: SourceFeature, ...withNotFound } } },
-    async (request) => {
-      const viewer = viewerOf(request);
-      return sources.sourceAnswer(app.db, await sources.sourceOfPlume(app.db, request.params.plume_uuid, request.query, viewer), request.query, viewer, request.query.explain);
-    },
-  );
-
-  app.get(
-    '/source/plume/name/:plume_id',
-    { config: read, schema: { operationId: 'sourceOfPlumeName', tags: TAGS, summary: 'The source a plume (colloquial id) belongs to', params: Type.Object({ plume_id: Type.String({ maxLength: 40 }) }), querystring: OneSourceQuery, response: { 200: SourceFeature, ...withNotFound } } },
-    async (request) => {
-      const viewer = viewerOf(request);
-      return sources.sourceAnswer(app.db, await sources.sourceOfPlume(app.db, request.params.plume_id, request.query, viewer), request.query, viewer, request.query.explain);
-    },
-  );
+  // The source of a plume, by UUID or by colloquial id: one handler for both paths of the page.
+  for (const [param, operationId, summary, schema] of [
+    ['plume_uuid', 'sourceOfPlume', 'The source a plume (UUID) belongs to', Type.String({ format: 'uuid' })],
+    ['plume_id', 'sourceOfPlumeName', 'The source a plume (colloquial id) belongs to', Type.String({ maxLength: 40 })],
+  ] as const) {
+    app.get(
+      param === 'plume_uuid' ? '/source/plume/:plume_uuid' : '/source/plume/name/:plume_id',
+      { config: read, schema: { operationId, tags: TAGS, summary, params: Type.Object({ [param]: schema }), querystring: OneSourceQuery, response: { 200: SourceFeature, ...withNotFound } } },
+      async (request) => {
+        const viewer = viewerOf(request);
+        const plume = (request.params as Record<string, string>)[param]!;
+        return sources.sourceAnswer(app.db, await sources.sourceOfPlume(app.db, plume, request.query, viewer), request.query, viewer, request.query.explain);
+      },
+    );
+  }
 
   app.get(
     '/source/:source_name',
