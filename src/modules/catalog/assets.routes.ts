@@ -5,7 +5,9 @@ import { Type } from 'typebox';
 import { principalOf } from '../../platform/auth/auth-plugin.js';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
-import { BLOB_KEY, localBlobStore, urlSigner } from '../../platform/storage/blob-store.js';
+import { BLOB_KEY, localBlobStore, urlSigner, type BlobStore } from '../../platform/storage/blob-store.js';
+import { s3BlobStore } from '../../platform/storage/s3-blob-store.js';
+import type { Config } from '../../platform/config.js';
 import { isUuid } from '../../platform/uuid.js';
 import { isVisibleAsset, selectPlumeOwner } from './assets.queries.js';
 import { Plume } from './plumes.schemas.js';
@@ -16,14 +18,23 @@ const TAGS = ['catalog'];
 const errors = { 401: ErrorSchemas.plume, 403: ErrorSchemas.plume, 404: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
 const TYPES: Record<string, string> = { png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff', jpg: 'image/jpeg', json: 'application/json', geojson: 'application/geo+json' };
 
+/** The asset store: the S3 bucket when S3_BUCKET is set, else ASSET_DIR (default <DATA_DIR>/assets). */
+export function assetStore(config: Config): BlobStore {
+  if (config.S3_BUCKET) {
+    return s3BlobStore({ bucket: config.S3_BUCKET, region: config.S3_REGION, endpoint: config.S3_ENDPOINT, accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY });
+  }
+  return localBlobStore(config.ASSET_DIR ?? path.join(config.dataDir, 'assets'));
+}
+
 /** Plume assets (tif, png) behind signed, expiring URLs, and signed quicklook links to one plume. */
 export default async function assetRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const store = localBlobStore(app.config.ASSET_DIR ?? path.join(app.config.dataDir, 'assets'));
+  const store = assetStore(app.config);
   const assets = urlSigner(app.deriveKey('catalog-assets'));
   const quicklooks = urlSigner(app.deriveKey('catalog-quicklooks'));
   const ttl = app.config.ASSET_URL_TTL;
-  const signedAssetUrl = (key: string) => {
+  const signedAssetUrl = async (key: string) => {
+    if (store.signedUrl) return store.signedUrl(key, ttl);
     const { expires, signature } = assets.sign(key, ttl);
     return `/api/v1/catalog/asset/${key}?expires=${expires}&signature=${signature}`;
   };
@@ -46,7 +57,7 @@ export default async function assetRoutes(instance: FastifyInstance) {
       const { expires, signature } = request.query;
       if (expires === undefined || signature === undefined) {
         if (!(await isVisibleAsset(app.db, key, viewerOf(request)))) throw new NotFoundError(`Asset ${key} not found.`);
-        return reply.redirect(signedAssetUrl(key), 302);
+        return reply.redirect(await signedAssetUrl(key), 302);
       }
       if (!assets.verify(key, expires, signature)) throw new ForbiddenError('This asset link is invalid or has expired.');
       const blob = await store.open(key);
@@ -102,7 +113,7 @@ export default async function assetRoutes(instance: FastifyInstance) {
       if (!owner) throw new NotFoundError('The plume is gone.');
       const plume = await plumes.getPlume(app.db, request.params.id, { organizationId: owner.organization_id });
       const image = plume.plume_png ?? plume.rgb_png;
-      return { plume: { ...plume, notes: null }, image_url: image ? signedAssetUrl(image) : null };
+      return { plume: { ...plume, notes: null }, image_url: image ? await signedAssetUrl(image) : null };
     },
   );
 }

@@ -4,11 +4,13 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Where asset files live. A local directory today; an S3-compatible store would implement the same two calls. */
+/** Where asset files live: a local directory, or an S3(-compatible) bucket. */
 export interface BlobStore {
   /** The blob, or undefined when there is none under that key. */
   open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
   put(key: string, data: Uint8Array): Promise<void>;
+  /** A store that signs its own download URLs (S3 presigning); without it the server signs and serves. */
+  signedUrl?(key: string, ttlSeconds: number): Promise<string>;
 }
 
 /** Keys are relative paths of letters, digits, - _ / and one extension: nothing can climb out of the directory. */
