@@ -72,6 +72,9 @@ describe('GET plumes/annotated', () => {
   it('applies each filter alone', async () => {
     expect(await names('plume_names=GAO20230628t191011p0000-B&plume_names=tan20240301t120000p0000-A')).toEqual(['GAO20230628t191011p0000-B', 'tan20240301t120000p0000-A']);
     expect(await names('scene_name=GAO20230628t191011p0000')).toEqual(['GAO20230628t191011p0000-A', 'GAO20230628t191011p0000-B']);
+    const plumeA = (await get('/plume/GAO20230628t191011p0000-A')).json().id;
+    expect(await names(`plume_ids=${plumeA}`)).toEqual(['GAO20230628t191011p0000-A']);
+    expect((await get('/plumes/annotated?plume_ids=not-a-uuid')).statusCode).toBe(422);
     const scene = (await get('/plume/emi20230815t101500p0001-A')).json().scene_id;
     expect(await names(`scene_id=${scene}`)).toEqual(['emi20230815t101500p0001-A']);
     expect(await names(`scene_ids=${scene}&scene_ids=00000000-0000-4000-8000-000000000000`)).toEqual(['emi20230815t101500p0001-A']);
