@@ -48,3 +48,8 @@ export async function defer(db: Queryable, id: number, seconds: number) {
     UPDATE jobs SET state = 'queued', attempts = attempts - 1, locked_until = NULL, run_after = now() + make_interval(secs => ${seconds})
     WHERE id = ${id}`);
 }
+
+/** A running job's worker is alive: its lease goes on. */
+export async function extendLease(db: Queryable, id: number, leaseSeconds: number) {
+  await db.query(sql`UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseSeconds}) WHERE id = ${id} AND state = 'running'`);
+}

@@ -41,6 +41,20 @@ describe('job queue', () => {
     expect(seen).toEqual([7]);
   });
 
+  it('keeps the lease of a job that runs longer than it, so no other worker takes it', async () => {
+    await enqueueJob(ctx.db, 'test.long', { n: 1 });
+    let runs = 0;
+    const slow = async () => {
+      runs += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    };
+    const first = drainQueue(ctx.db, 'test.long', slow, 2);
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(await drainQueue(ctx.db, 'test.long', slow, 2)).toBe(0);
+    expect(await first).toBe(1);
+    expect(runs).toBe(1);
+  });
+
   it('lets a polling worker pick jobs up and stop cleanly', async () => {
     const seen: unknown[] = [];
     const worker = startWorker(ctx.db, 'test.poll', async (payload) => void seen.push(payload.n), (error) => { throw error; }, 20);

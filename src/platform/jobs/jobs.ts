@@ -17,16 +17,24 @@ export class DeferJob extends Error {
   }
 }
 
-/** Runs every due job of a queue once; returns how many ran. Used by workers and by tests. */
+/**
+ * Runs every due job of a queue once; returns how many ran. Used by workers and by tests. While a
+ * handler runs, its lease is renewed every half lease: a long job (a large import) keeps it, and
+ * the job of a worker that died is free again within one lease.
+ */
 export async function drainQueue(db: Database, queue: string, handler: JobHandler, leaseSeconds = 60) {
   let ran = 0;
   for (let job = await queries.leaseJob(db, queue, leaseSeconds); job; job = await queries.leaseJob(db, queue, leaseSeconds)) {
+    const id = job.id;
+    const heartbeat = setInterval(() => void queries.extendLease(db, id, leaseSeconds).catch(() => undefined), (leaseSeconds * 1000) / 2);
     try {
       await handler(job.payload, db);
-      await queries.markDone(db, job.id);
+      await queries.markDone(db, id);
     } catch (error) {
-      if (error instanceof DeferJob) await queries.defer(db, job.id, error.seconds);
-      else await queries.markFailed(db, job.id, error instanceof Error ? error.message : String(error));
+      if (error instanceof DeferJob) await queries.defer(db, id, error.seconds);
+      else await queries.markFailed(db, id, error instanceof Error ? error.message : String(error));
+    } finally {
+      clearInterval(heartbeat);
     }
     ran += 1;
   }
