@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../platform/db/database.js';
-import { DomainError, NotFoundError } from '../../platform/errors.js';
+import { NotFoundError } from '../../platform/errors.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import * as uploads from '../../platform/uploads/uploads.js';
 import { importPlumeCsv } from './plume-import.js';
@@ -56,14 +56,14 @@ export async function runPlumeImport(db: Database, importId: string) {
   const row = await queries.selectImport(db, importId);
   if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
   if (row.status === 'queued' && !(await queries.transition(db, importId, 'queued', 'running'))) return;
-  try {
-    const report = await importPlumeCsv(db, uploads.readUpload(db, importId), row.organization_id, (progress) => queries.recordProgress(db, importId, progress));
-    await queries.finish(db, importId, { report });
-  } catch (error) {
-    const failure = error instanceof DomainError ? error.message : 'The import failed; plumes already stored stay stored. Send it again to finish it.';
-    await queries.finish(db, importId, { failure });
-    if (!(error instanceof DomainError)) throw error;
-  } finally {
-    await uploads.deleteUpload(db, importId);
-  }
+  await uploads.consumeUpload(
+    db,
+    importId,
+    async (upload) => {
+      const report = await importPlumeCsv(db, upload, row.organization_id, (progress) => queries.recordProgress(db, importId, progress));
+      await queries.finish(db, importId, { report });
+    },
+    (failure) => queries.finish(db, importId, { failure }),
+    'The import failed; plumes already stored stay stored. Send it again to finish it.',
+  );
 }

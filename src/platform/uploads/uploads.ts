@@ -1,5 +1,5 @@
 import { Readable, Transform } from 'node:stream';
-import { PayloadTooLargeError } from '../errors.js';
+import { DomainError, PayloadTooLargeError } from '../errors.js';
 import sql from 'sql-template-tag';
 import type { Queryable } from '../db/database.js';
 
@@ -65,4 +65,20 @@ export function limited(stream: Readable, limit: number): Readable {
       },
     }),
   );
+}
+
+/**
+ * Runs a job over a stored upload and deletes the upload either way. A domain error's message
+ * (written for clients) is recorded through `fail`; anything else (SQL, I/O) is recorded as
+ * `fallback` and rethrown, for the server's log and the job queue.
+ */
+export async function consumeUpload(db: Queryable, uploadId: string, work: (upload: Readable) => Promise<void>, fail: (message: string) => Promise<void>, fallback: string) {
+  try {
+    await work(readUpload(db, uploadId));
+  } catch (error) {
+    await fail(error instanceof DomainError ? error.message : fallback);
+    if (!(error instanceof DomainError)) throw error;
+  } finally {
+    await deleteUpload(db, uploadId);
+  }
 }

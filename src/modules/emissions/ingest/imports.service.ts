@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Database, Queryable } from '../../../platform/db/database.js';
-import { DomainError, NotFoundError } from '../../../platform/errors.js';
+import { NotFoundError } from '../../../platform/errors.js';
 import { enqueueJob } from '../../../platform/jobs/jobs.js';
 import * as uploads from '../../../platform/uploads/uploads.js';
 import { randomId } from '../quantities.js';
@@ -63,22 +63,20 @@ export async function runImport(db: Database, importId: string) {
     return;
   }
   if (!(await queries.transition(db, importId, 'queued', 'running'))) return;
-  try {
-    const upload = uploads.readUpload(db, importId);
-    const records = row.format === 'csv' ? fromCsv(upload) : fromNdjson(upload);
-    const report = await ingest(db, row.organization_id, row.format, records, {
-      onProgress: (progress) => queries.recordProgress(db, importId, progress),
-      event: { import_id: importId },
-    });
-    await queries.finish(db, importId, { report });
-  } catch (error) {
-    // Domain errors are written for clients; anything else (SQL, I/O) stays in the server's log.
-    const failure = error instanceof DomainError ? error.message : 'The import failed; stored records stay stored. Send it again to finish it.';
-    await queries.finish(db, importId, { failure });
-    if (!(error instanceof DomainError)) throw error;
-  } finally {
-    await uploads.deleteUpload(db, importId);
-  }
+  await uploads.consumeUpload(
+    db,
+    importId,
+    async (upload) => {
+      const records = row.format === 'csv' ? fromCsv(upload) : fromNdjson(upload);
+      const report = await ingest(db, row.organization_id, row.format, records, {
+        onProgress: (progress) => queries.recordProgress(db, importId, progress),
+        event: { import_id: importId },
+      });
+      await queries.finish(db, importId, { report });
+    },
+    (failure) => queries.finish(db, importId, { failure }),
+    'The import failed; stored records stay stored. Send it again to finish it.',
+  );
 }
 
 export async function getImport(db: Queryable, organizationId: string, id: string) {
