@@ -244,3 +244,28 @@ describe('GET plume-csv', () => {
     expect(second).toBe(first);
   });
 });
+
+describe('OpenAPI', () => {
+  it('describes the catalog pages', async () => {
+    const document = (await ctx.request({ method: 'GET', url: '/openapi.json' })).json();
+    const paths = Object.keys(document.paths).filter((p) => p.startsWith('/api/v1/catalog/'));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/catalog/plume/{plume_id}',
+        '/api/v1/catalog/plumes/annotated',
+        '/api/v1/catalog/plumes/related',
+        '/api/v1/catalog/plume-csv',
+        '/api/v1/catalog/publish_plumes',
+        '/api/v1/catalog/scenes/annotated',
+        '/api/v1/catalog/download/scenes.gpkg',
+        '/api/v1/catalog/sources.geojson',
+        '/api/v1/catalog/source/{source_name}',
+        '/api/v1/catalog/source/plume/name/{plume_id}',
+        '/api/v1/catalog/quicklook/{id}/response',
+      ]),
+    );
+    expect(paths.length).toBeGreaterThanOrEqual(28);
+    const annotated = document.paths['/api/v1/catalog/plumes/annotated'].get;
+    expect(annotated.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['bbox', 'datetime', 'sectors', 'intersects', 'source_name', 'sort', 'limit', 'offset']));
+  });
+});
