@@ -3,6 +3,7 @@ import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from 
 import { isUuid } from '../../platform/uuid.js';
 import * as writes from './catalog-writes.queries.js';
 import { intervalParam } from './intervals.js';
+import { bboxParam, pointParam, withoutUndefined } from './query-params.js';
 import { canMove, plumeLetter, type PlumeFilter, type PlumeSort, type Viewer } from './plume-filter.js';
 import { plumeView } from './plume-view.js';
 import * as queries from './plumes.queries.js';
@@ -11,37 +12,6 @@ import type { PlumeBody, PlumeFilterQuery, PlumePatchBody } from './plumes.schem
 const NEARBY_METRES = 1000;
 const NEARBY_LIMIT = 100;
 
-
-/** `{"type":"Point","coordinates":[lon,lat]}`, or the page's example form `coordinates=<lon>,<lat>`. */
-export function parsePoint(text: string): [number, number] {
-  let coordinates: unknown;
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      const geometry = JSON.parse(trimmed) as { type?: unknown; coordinates?: unknown };
-      if (geometry.type !== 'Point') throw new Error();
-      coordinates = geometry.coordinates;
-    } catch {
-      throw ValidationError.field('query', ['intersects'], 'Must be a GeoJSON Point');
-    }
-  } else {
-    coordinates = trimmed.replace(/^coordinates=/, '').split(/[&]/)[0]!.split(',').map(Number);
-  }
-  const [lon, lat] = Array.isArray(coordinates) ? (coordinates as number[]) : [];
-  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-    throw ValidationError.field('query', ['intersects'], 'Must be a GeoJSON Point with a longitude and a latitude');
-  }
-  return [lon, lat];
-}
-
-function bboxOf(values: number[] | undefined): PlumeFilter['bbox'] {
-  if (!values) return undefined;
-  const [west, south, east, north] = values as [number, number, number, number];
-  if (west > east || south > north || Math.abs(west) > 180 || Math.abs(east) > 180 || Math.abs(south) > 90 || Math.abs(north) > 90) {
-    throw ValidationError.field('query', ['bbox'], 'Must be west, south, east, north in degrees, west ≤ east and south ≤ north');
-  }
-  return [west, south, east, north];
-}
 
 /** The query's filters, checked and parsed. */
 export function toFilter(query: PlumeFilterQuery): PlumeFilter {
@@ -59,15 +29,15 @@ export function toFilter(query: PlumeFilterQuery): PlumeFilter {
     gas: query.plume_gas,
     instruments: instruments.length ? instruments : undefined,
     qualities: query.qualities,
-    intersects: query.intersects === undefined ? undefined : parsePoint(query.intersects),
+    intersects: query.intersects === undefined ? undefined : pointParam(query.intersects),
     hasPhme: query.has_phme,
     datetime: intervalParam('datetime', query.datetime),
     publishedAt: intervalParam('published_at_datetime', query.published_at_datetime),
     modifiedAt: intervalParam('modified_at', query.modified_at),
     status: query.status,
-    bbox: bboxOf(query.bbox),
+    bbox: bboxParam(query.bbox),
   };
-  return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as PlumeFilter;
+  return withoutUndefined(filter);
 }
 
 export async function listPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {

@@ -1,29 +1,20 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Queryable } from '../../../platform/db/database.js';
-import { NotFoundError, ValidationError } from '../../../platform/errors.js';
+import { NotFoundError } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/uuid.js';
 import { intervalParam } from '../intervals.js';
 import type { Viewer } from '../plume-filter.js';
 import { safeCell } from '../plume-csv.js';
-import { parsePoint } from '../plumes.service.js';
+import { bboxParam, pointParam, withoutUndefined } from '../query-params.js';
 import { buildGeoPackage } from './geopackage.js';
 import * as queries from './scenes.queries.js';
 import type { ScenesQuery, AnnotatedScenesQuery } from './scenes.schemas.js';
 
 
-function bboxOf(values: number[] | undefined): queries.SceneFilter['bbox'] {
-  if (!values) return undefined;
-  const [w, s, e, n] = values as [number, number, number, number];
-  if (w > e || s > n) throw ValidationError.field('query', ['bbox'], 'Must be west, south, east, north with west ≤ east and south ≤ north');
-  return [w, s, e, n];
-}
-
-const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-
 /** The internal scene filter set (scenes, scene-count, downloads). */
 export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offset'>): queries.SceneFilter {
   const assigned = query.hasAssignees === true || (query.assignees?.length ?? 0) > 0 || query.assignment_status !== undefined || query.assignment_modified_datetime !== undefined;
-  return defined({
+  return withoutUndefined({
     ids: query.ids,
     search: query.search,
     instruments: query.instrument ? [query.instrument] : undefined,
@@ -31,12 +22,12 @@ export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offse
     cloudCoverMax: Math.min(query.cloud_cover_pct_max ?? 100, query.assessment_cloud_cover_pct ?? 100),
     assessment: query.assessment_status,
     requiresAssignment: assigned || undefined,
-    intersects: query.intersects === undefined ? undefined : parsePoint(query.intersects),
-    bbox: bboxOf(query.bbox),
+    intersects: query.intersects === undefined ? undefined : pointParam(query.intersects),
+    bbox: bboxParam(query.bbox),
     datetime: intervalParam('datetime', query.datetime),
     createdAt: intervalParam('created_at', query.created_at),
     modifiedAt: intervalParam('modified_at', query.modified_at),
-    plume: defined({
+    plume: withoutUndefined({
       gas: query.plume_gas,
       quality: query.plume_quality,
       statuses: query.plume_statuses,
@@ -53,7 +44,7 @@ export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offse
 /** scenes/annotated: published, assessed scenes, cloud cover ≤ 25 % unless asked otherwise — usable for null detections. */
 export function toAnnotatedFilter(query: AnnotatedScenesQuery): queries.SceneFilter {
   const cloudMax = query.cloud_cover_pct_max ?? 25;
-  return defined({
+  return withoutUndefined({
     ids: query.ids,
     names: query.names,
     instruments: query.instruments,
@@ -63,12 +54,12 @@ export function toAnnotatedFilter(query: AnnotatedScenesQuery): queries.SceneFil
     publishedOnly: true,
     publishedPlumeCountMin: query.published_plume_count_min,
     publishedPlumeCountMax: query.published_plume_count_max,
-    intersects: query.intersects === undefined ? undefined : parsePoint(query.intersects),
-    bbox: bboxOf(query.bbox),
+    intersects: query.intersects === undefined ? undefined : pointParam(query.intersects),
+    bbox: bboxParam(query.bbox),
     datetime: intervalParam('datetime', query.datetime),
     createdAt: intervalParam('created_at', query.created_at),
     modifiedAt: intervalParam('modified_at', query.modified_at),
-    plume: defined({
+    plume: withoutUndefined({
       gas: query.plume_gas,
       hasPhme: query.has_phme,
       emissionMin: query.plume_emission_min,
