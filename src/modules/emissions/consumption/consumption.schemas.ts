@@ -8,7 +8,15 @@ const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2024-01
 export const ConsumptionBody = Type.Object(
   {
     category: Type.Enum(['electricity', 'heat', 'water', 'recharge']),
-    fuel: Type.Optional(Type.String({ maxLength: 60, description: 'For heat: natural_gas, diesel, petrol, lpg, heating_oil, or an activity of your own factors.' })),
+    fuel: Type.Optional(
+      Type.String({
+        maxLength: 60,
+        description: 'For heat: natural_gas, diesel, petrol, lpg, heating_oil, wood_pellets (kg or t; biogenic CO2 apart), district_heat (bought heat and steam, scope 2), or an activity of your own factors.',
+      }),
+    ),
+    water_service: Type.Optional(
+      Type.Enum(['supply', 'treatment'], { description: 'For water: mains water supplied (default) or waste water treated; both scope 3, in m3 or litres.' }),
+    ),
     refrigerant: Type.Optional(Type.String({ maxLength: 20, description: 'For recharge: R-410A, R-32, R-134a, R-404A, R-407C.' })),
     quantity: Type.Number({ minimum: 0 }),
     unit: Type.Enum([...CONSUMPTION_UNITS]),

@@ -12,6 +12,7 @@ export type Category = queries.ConsumptionRow['category'];
 export interface ConsumptionBody {
   category: Category;
   fuel?: string | undefined;
+  water_service?: 'supply' | 'treatment' | undefined;
   refrigerant?: string | undefined;
   quantity: number;
   unit: string;
@@ -21,15 +22,16 @@ export interface ConsumptionBody {
   supplier_factor?: number | undefined;
 }
 
-/** What a category measures: electricity and water are fixed; heat names its fuel, recharge its refrigerant. */
+/** What a category measures: electricity is fixed; water is supplied or treated; heat names its fuel, recharge its refrigerant. */
 function activityOf(body: ConsumptionBody): string {
+  if (body.water_service && body.category !== 'water') throw ValidationError.field('body', ['water_service'], 'Only for water');
   switch (body.category) {
     case 'electricity':
       return 'electricity';
     case 'water':
-      return 'water_supply';
+      return `water_${body.water_service ?? 'supply'}`;
     case 'heat':
-      if (!body.fuel) throw ValidationError.field('body', ['fuel'], 'Required for heat: natural_gas, diesel, petrol, lpg, heating_oil…');
+      if (!body.fuel) throw ValidationError.field('body', ['fuel'], 'Required for heat: natural_gas, diesel, petrol, lpg, heating_oil, wood_pellets, district_heat…');
       return body.fuel;
     case 'recharge':
       if (!body.refrigerant) throw ValidationError.field('body', ['refrigerant'], 'Required for recharge, e.g. R-410A');
@@ -73,6 +75,9 @@ async function recalculate(tx: Queryable, organizationId: string, country: strin
     if (error instanceof NotFoundError) throw ValidationError.field('body', ['category'], `No emission factor for ${row.activity}`);
     throw error;
   });
+  if (row.supplier_factor !== null && factor.scope !== 2) {
+    throw ValidationError.field('body', ['supplier_factor'], `Only for bought electricity or heat (scope 2); ${row.activity} is scope ${factor.scope}`);
+  }
   const result = calculate({ quantity: row.quantity, unit: row.unit, supplierFactor: row.supplier_factor }, factor);
   if (!result) throw ValidationError.field('body', ['unit'], `Cannot convert ${row.unit} to ${factor.unit}, the unit of ${factor.id}`);
   await emissions.insertCalculatedEmission(tx, organizationId, {

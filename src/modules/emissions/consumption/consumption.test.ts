@@ -71,6 +71,38 @@ describe('facility consumption → CO2e', () => {
     expect(await totals(paris)).toEqual([2639.03, 350]);
   });
 
+  it('uses the library for water treatment, wood pellets (biogenic CO2 apart) and district heat', async () => {
+    const bilbao = await facility('Bilbao Plant', 'ES');
+    const cases: [object, number, number, number, string][] = [
+      // entry, kgCO2e, biogenic kgCO2, scope, factor (DESNZ 2025: no Spanish factor, so the global one)
+      [{ category: 'water', water_service: 'treatment', quantity: 240, unit: 'm3' }, 41.011, 0, 3, 'desnz-ghg-conversion-factors-water:water-treatment-m3'], // × 0.17088
+      [{ category: 'heat', fuel: 'wood_pellets', quantity: 2000, unit: 'kg' }, 110.388, 3354.36, 1, 'desnz-ghg-conversion-factors-2025:wood-pellets-tonne'], // 2 t × 55.19389; × 1,677.18
+      [{ category: 'heat', fuel: 'district_heat', quantity: 2, unit: 'MWh', supplier_factor: 0.05 }, 350.58, 0, 2, 'desnz-ghg-conversion-factors-2025:district-heat-and-steam-kwh'], // 2,000 kWh × 0.17529
+    ];
+    for (const [entry, kg, biogenic, scope, factorId] of cases) {
+      const response = await add(bilbao, { ...entry, ...period });
+      expect(response.statusCode, JSON.stringify(entry)).toBe(201);
+      expect(response.json().emission).toMatchObject({ value: kg, co2e_biomass: biogenic, scope, factor: { id: factorId, version: '2025' } });
+    }
+    const heat = (await ctx.request({ method: 'GET', url: `/v1/facilities/${bilbao}/consumption?category=heat`, key })).json().items;
+    expect(heat.find((i: { activity: string }) => i.activity === 'district_heat').emission.calculation).toMatchObject({ kg_co2e: 350.58, market_based_kg_co2e: 100 });
+    expect(heat.find((i: { activity: string }) => i.activity === 'wood_pellets').emission.calculation).toMatchObject({ quantity_in_factor_unit: 2, factor_unit: 't' });
+    expect(await totals(bilbao)).toEqual([501.979, 3354.36]);
+
+    const refused: [object, string][] = [
+      [{ category: 'heat', fuel: 'wood_pellets', quantity: 1000, unit: 'kWh' }, 'unit'], // the library's pellets are by mass
+      [{ category: 'heat', fuel: 'natural_gas', quantity: 1000, unit: 'kWh', supplier_factor: 0.1 }, 'supplier_factor'],
+      [{ category: 'heat', fuel: 'natural_gas', water_service: 'supply', quantity: 1, unit: 'kWh' }, 'water_service'],
+    ];
+    for (const [entry, field] of refused) {
+      const response = await add(bilbao, { ...entry, ...period });
+      expect(response.statusCode, JSON.stringify(entry)).toBe(422);
+      expect(response.json().detail[0].loc).toEqual(['body', field]);
+    }
+    expect((await add(bilbao, { category: 'water', water_service: 'sewage', quantity: 1, unit: 'm3', ...period })).statusCode).toBe(422);
+    expect(await totals(bilbao)).toEqual([501.979, 3354.36]);
+  });
+
   it('keeps the facility totals consistent after changes, with old values in the history', async () => {
     const list = (await ctx.request({ method: 'GET', url: `/v1/facilities/${madrid}/consumption`, key })).json().items;
     const electricity = list.find((i: { category: string }) => i.category === 'electricity');
@@ -148,14 +180,16 @@ describe('facility consumption → CO2e', () => {
     await ctx.request({ method: 'PATCH', url: `/v1/facilities/${paris}`, key, payload: { logistic_factor: 0.5 } });
     await ctx.request({ method: 'POST', url: '/v2/emissions', key, payload: { facility_id: 'fac_elsewhere', scope: 2, value: 7, timestamp: '2024-02-01T00:00:00Z' } });
     const report = (await ctx.request({ method: 'GET', url: '/v2/emissions/logistics?year=2024', key })).json();
-    // Madrid: 10,000 kWh × 0.14615 = 1,461.5 × 0.8 (default) = 1,169.2; Paris: 883.6 × 0.5 = 441.8.
+    // Madrid: 10,000 kWh × 0.14615 = 1,461.5 × 0.8 (default) = 1,169.2; Paris: 883.6 × 0.5 = 441.8;
+    // Bilbao's district heat is scope 2 too: 350.58 × 0.8 = 280.464.
     expect(report.facilities).toEqual(
       expect.arrayContaining([
         { facility_id: madrid, name: 'Madrid Office', logistic_factor: 0.8, scope2_kg: 1461.5, logistics_scope2_kg: 1169.2 },
         { facility_id: paris, name: 'Paris Office', logistic_factor: 0.5, scope2_kg: 883.6, logistics_scope2_kg: 441.8 },
+        expect.objectContaining({ name: 'Bilbao Plant', logistic_factor: 0.8, scope2_kg: 350.58, logistics_scope2_kg: 280.464 }),
       ]),
     );
-    expect(report).toMatchObject({ year: 2024, total_logistics_scope2_kg: 1611, unmatched_scope2_kg: 7 });
+    expect(report).toMatchObject({ year: 2024, total_logistics_scope2_kg: 1891.464, unmatched_scope2_kg: 7 });
   });
 });
 

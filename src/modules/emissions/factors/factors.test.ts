@@ -27,6 +27,26 @@ describe('factor library', () => {
     expect(chooseFactor(factorLibrary(), { activity: 'water_supply', region: 'ES', year: 2024 })!.factor.id).toBe('desnz-ghg-conversion-factors-water:water-supply-m3');
   });
 
+  it('ships water treatment, wood pellets with their biogenic CO2, and district heat (DESNZ 2025)', () => {
+    expect(byId('desnz-ghg-conversion-factors-water:water-treatment-m3')).toMatchObject({ activity: 'water_treatment', unit: 'm3', kg_co2e_per_unit: 0.17088, scope: 3, year: 2025 });
+    expect(byId('desnz-ghg-conversion-factors-2025:wood-pellets-tonne')).toMatchObject({
+      activity: 'wood_pellets',
+      unit: 't',
+      kg_co2e_per_unit: 55.19389,
+      gases: { co2: null, ch4: null, n2o: null, co2_biogenic: 1677.18 },
+      scope: 1,
+    });
+    expect(byId('desnz-ghg-conversion-factors-2025:district-heat-and-steam-kwh:GB')).toMatchObject({
+      activity: 'district_heat',
+      unit: 'kWh',
+      region: 'GB',
+      kg_co2e_per_unit: 0.17529,
+      scope: 2,
+      method: 'location-based',
+      source: { table: 'Heat and steam', row: 'Heat and steam / District heat and steam / kWh' },
+    });
+  });
+
   it('computes refrigerant GWPs as mass-weighted sums of AR5 and AR6 component GWPs', () => {
     const gases = gwpTable();
     expect(gases.CH4).toEqual({ AR5: 28, AR6: 29.8, AR6_non_fossil: 27.0 });

@@ -71,11 +71,23 @@ interface DesnzFile {
   licence: string;
   region: string;
   year: number;
-  factors: { key: string; activity: string; unit: string; kg_co2e_per_unit: number; scope: 1 | 2 | 3; basis: string; table: string; row: string }[];
+  factors: {
+    key: string;
+    activity: string;
+    unit: string;
+    kg_co2e_per_unit: number;
+    /** Biomass: the CO2 DESNZ reports "outside of scopes", per unit. */
+    co2_biogenic_per_unit?: number;
+    scope: 1 | 2 | 3;
+    method?: EmissionFactor['method'];
+    basis: string;
+    table: string;
+    row: string;
+  }[];
 }
 
 /** DESNZ factors are the UK's, and serve as the global default where no country has its own. */
-function fuels(file: DesnzFile): EmissionFactor[] {
+function desnzFactors(file: DesnzFile): EmissionFactor[] {
   return file.factors.flatMap((f) =>
     [file.region, 'GLOBAL'].map((region) => ({
       id: `${file.dataset}:${f.key}${region === 'GLOBAL' ? '' : `:${region}`}`,
@@ -85,9 +97,9 @@ function fuels(file: DesnzFile): EmissionFactor[] {
       region,
       year: file.year,
       kg_co2e_per_unit: f.kg_co2e_per_unit,
-      gases: NO_GASES,
+      gases: { ...NO_GASES, co2_biogenic: f.co2_biogenic_per_unit ?? null },
       scope: f.scope,
-      method: null,
+      method: f.method ?? null,
       basis: f.basis,
       gwp_set: null,
       source: { publisher: file.publisher, dataset: file.dataset, table: f.table, row: f.row },
@@ -140,8 +152,9 @@ let library: EmissionFactor[] | undefined;
 export function factorLibrary(): readonly EmissionFactor[] {
   library ??= [
     ...electricity(resource('ember-grid-electricity.json')),
-    ...fuels(resource('desnz-2024.json')),
-    ...fuels(resource('desnz-2025-water.json')),
+    ...desnzFactors(resource('desnz-2024.json')),
+    ...desnzFactors(resource('desnz-2025-water.json')),
+    ...desnzFactors(resource('desnz-2025-heat-bioenergy.json')),
     ...refrigerants(resource('refrigerants-gwp.json')),
   ];
   return library;
