@@ -60,7 +60,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const rateLimiter =
     deps.rateLimiter ??
-    createRateLimiter({ limits: { standard: config.RATE_LIMIT_STANDARD, enterprise: config.RATE_LIMIT_ENTERPRISE }, redisUrl: config.REDIS_URL });
+    createRateLimiter({
+      limits: { standard: config.RATE_LIMIT_STANDARD, enterprise: config.RATE_LIMIT_ENTERPRISE, anonymous: config.RATE_LIMIT_ANONYMOUS },
+      redisUrl: config.REDIS_URL,
+    });
   const tokenSigner = createTokenSigner(deps.jwtSecret);
   const credentials = createCredentialResolver(db, tokenSigner);
   const loginThrottle = deps.loginThrottle ?? createLoginThrottle({ redisUrl: config.REDIS_URL });

@@ -21,6 +21,7 @@ const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   RATE_LIMIT_STANDARD: Type.Integer({ minimum: 1, default: 100 }),
   RATE_LIMIT_ENTERPRISE: Type.Integer({ minimum: 1, default: 1000 }),
+  RATE_LIMIT_ANONYMOUS: Type.Integer({ minimum: 1, default: 60 }),
   RESPONSE_CACHE_MB: Type.Integer({ minimum: 0, maximum: 4096, default: 32 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   /** Largest NDJSON/CSV upload to /v2/emissions/import. */

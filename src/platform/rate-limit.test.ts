@@ -11,7 +11,7 @@ describe('rate limits over HTTP', () => {
   let org: TestOrganization;
 
   beforeAll(async () => {
-    ctx = await createTestContext({ RATE_LIMIT_STANDARD: '3', RATE_LIMIT_ENTERPRISE: '5' });
+    ctx = await createTestContext({ RATE_LIMIT_STANDARD: '3', RATE_LIMIT_ENTERPRISE: '5', RATE_LIMIT_ANONYMOUS: '2' });
     org = await ctx.organization('Busy');
   });
   afterAll(() => ctx?.close());
@@ -51,17 +51,36 @@ describe('rate limits over HTTP', () => {
     expect(response.headers['x-ratelimit-remaining']).toBe('4');
   });
 
-  it('does not count anonymous requests against anyone, nor send rate headers on public routes', async () => {
+  it('sends no rate headers on routes without authentication, such as the health check', async () => {
     const response = await ctx.request({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['x-ratelimit-limit']).toBeUndefined();
+  });
+
+  it('gives anonymous public reads a budget per client address, apart from any credential', async () => {
+    const url = '/api/v1/catalog/plumes/annotated?limit=1';
+    const from = (remoteAddress: string) => ctx.request({ method: 'GET', url, remoteAddress });
+    const first = await from('203.0.113.7');
+    expect(first.statusCode).toBe(200);
+    expect([first.headers['x-ratelimit-limit'], first.headers['x-ratelimit-remaining']]).toEqual(['2', '1']);
+    expect((await from('203.0.113.7')).statusCode).toBe(200);
+    const limited = await from('203.0.113.7');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toEqual({ detail: expect.stringMatching(/^Too many requests/), code: 'RATE_LIMITED' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+
+    expect((await from('198.51.100.2')).statusCode).toBe(200);
+    const key = await org.key(['catalog:read']);
+    const withKey = await ctx.request({ method: 'GET', url, key, remoteAddress: '203.0.113.7' });
+    expect(withKey.statusCode).toBe(200);
+    expect(withKey.headers['x-ratelimit-limit']).toBe('3');
   });
 });
 
 describe.skipIf(!redisAvailable)('rate limits shared through Redis', () => {
   it('makes two processes (two limiters) spend one budget per key', async () => {
-    const first = createRateLimiter({ limits: { standard: 4, enterprise: 10 }, redisUrl: REDIS_URL });
-    const second = createRateLimiter({ limits: { standard: 4, enterprise: 10 }, redisUrl: REDIS_URL });
+    const first = createRateLimiter({ limits: { standard: 4, enterprise: 10, anonymous: 3 }, redisUrl: REDIS_URL });
+    const second = createRateLimiter({ limits: { standard: 4, enterprise: 10, anonymous: 3 }, redisUrl: REDIS_URL });
     await new Promise((resolve) => setTimeout(resolve, 200));
     try {
       expect(first.store).toBe('redis');

@@ -13,14 +13,17 @@ export interface RateLimitDecision {
   retryAfterSeconds: number;
 }
 
+/** A credential's tier, or `anonymous` for public reads made without credentials, counted per client address. */
+export type Budget = Tier | 'anonymous';
+
 export interface RateLimiter {
   readonly store: 'memory' | 'redis';
-  consume(key: string, tier: Tier): Promise<RateLimitDecision>;
+  consume(key: string, budget: Budget): Promise<RateLimitDecision>;
   close(): Promise<void>;
 }
 
 export interface RateLimitOptions {
-  limits: Record<Tier, number>;
+  limits: Record<Budget, number>;
   redisUrl?: string | undefined;
 }
 
@@ -31,9 +34,9 @@ export interface RateLimitOptions {
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const store = createCounterStore(options.redisUrl);
-  const limiters = new Map<Tier, RateLimiterAbstract>();
-  for (const tier of Object.keys(options.limits) as Tier[]) {
-    limiters.set(tier, store.window(`rl:${tier}`, options.limits[tier], WINDOW_SECONDS));
+  const limiters = new Map<Budget, RateLimiterAbstract>();
+  for (const budget of Object.keys(options.limits) as Budget[]) {
+    limiters.set(budget, store.window(`rl:${budget}`, options.limits[budget], WINDOW_SECONDS));
   }
 
   function decision(points: number, result: RateLimiterRes, allowed: boolean): RateLimitDecision {
@@ -49,8 +52,8 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
 
   return {
     store: store.kind,
-    async consume(key, tier) {
-      const limiter = limiters.get(tier)!;
+    async consume(key, budget) {
+      const limiter = limiters.get(budget)!;
       try {
         return decision(limiter.points, await limiter.consume(key), true);
       } catch (rejection) {

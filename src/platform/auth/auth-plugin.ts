@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
-import type { RateLimiter } from '../rate-limit.js';
+import type { Budget, RateLimiter } from '../rate-limit.js';
 import type { CredentialResolver } from './credentials.js';
 import type { Principal, TenantPrincipal, UserPrincipal } from './principal.js';
 import { grants, type Scope } from './scopes.js';
@@ -49,9 +49,18 @@ export function userOf(request: FastifyRequest): UserPrincipal {
   return principal as UserPrincipal;
 }
 
+async function spend(rateLimiter: RateLimiter, reply: FastifyReply, key: string, budget: Budget) {
+  const decision = await rateLimiter.consume(key, budget);
+  reply.header('x-ratelimit-limit', decision.limit);
+  reply.header('x-ratelimit-remaining', decision.remaining);
+  reply.header('x-ratelimit-reset', decision.resetAt);
+  if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
+}
+
 /**
  * Authenticates, rate-limits and authorises every request before its body is even parsed, so an
  * anonymous or over-budget caller costs as little as possible and gets 401/429 before any 422.
+ * Public reads without credentials spend their client address's own, smaller budget.
  */
 async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorateRequest('principal', null);
@@ -64,15 +73,11 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     const principal = await options.credentials.resolve(request.headers);
     if (!principal) {
       if (mode === 'required') throw new UnauthorizedError();
+      await spend(options.rateLimiter, reply, `address:${request.ip}`, 'anonymous');
       return;
     }
     request.principal = principal;
-
-    const budget = await options.rateLimiter.consume(principal.rateLimitKey, principal.tier);
-    reply.header('x-ratelimit-limit', budget.limit);
-    reply.header('x-ratelimit-remaining', budget.remaining);
-    reply.header('x-ratelimit-reset', budget.resetAt);
-    if (!budget.allowed) throw new RateLimitedError(budget.retryAfterSeconds);
+    await spend(options.rateLimiter, reply, principal.rateLimitKey, principal.tier);
 
     const missing = (config.scopes ?? []).filter((scope) => !grants(principal.scopes, scope));
     if (missing.length > 0) throw new ForbiddenError(`This credential lacks the scope ${missing.join(', ')}.`);
