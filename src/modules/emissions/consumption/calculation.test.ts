@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { factorLibrary } from '../factors/library.js';
-import { calculate, convert } from './calculation.js';
+import { convert } from '../units.js';
+import { calculate } from './calculation.js';
 
 const factor = (id: string) => factorLibrary().find((f) => f.id === id)!;
 
@@ -10,6 +11,7 @@ describe('unit conversion', () => {
     expect(convert(3.6, 'GJ', 'kWh')).toBeCloseTo(1000, 9);
     expect(convert(10, 'therm', 'kWh')).toBeCloseTo(293.071, 9);
     expect(convert(1.5, 'm3', 'litre')).toBe(1500);
+    expect(convert(1, 'litre', 'm³')).toBe(0.001);
     expect(convert(2, 't', 'kg')).toBe(2000);
     expect(convert(1, 'litre', 'kWh')).toBeUndefined();
     expect(convert(1, 'barrel', 'litre')).toBeUndefined();

@@ -1,27 +1,6 @@
 import type { EmissionFactor } from '../factors/library.js';
 import { toGram } from '../quantities.js';
-
-/** How many of a base unit one unit is: energy in kWh, volume in litres, mass in kg. */
-const UNITS: Record<string, { base: 'kWh' | 'litre' | 'kg'; factor: number }> = {
-  kWh: { base: 'kWh', factor: 1 },
-  MWh: { base: 'kWh', factor: 1000 },
-  GJ: { base: 'kWh', factor: 1000 / 3.6 },
-  therm: { base: 'kWh', factor: 29.3071 },
-  litre: { base: 'litre', factor: 1 },
-  m3: { base: 'litre', factor: 1000 },
-  kg: { base: 'kg', factor: 1 },
-  t: { base: 'kg', factor: 1000 },
-};
-
-export const CONSUMPTION_UNITS = Object.keys(UNITS);
-
-/** `quantity` in `from` expressed in `to`, or undefined when they measure different things. */
-export function convert(quantity: number, from: string, to: string): number | undefined {
-  const source = UNITS[from];
-  const target = UNITS[to === 'm³' ? 'm3' : to];
-  if (!source || !target || source.base !== target.base) return undefined;
-  return (quantity * source.factor) / target.factor;
-}
+import { convert } from '../units.js';
 
 export interface Calculation {
   kg_co2e: number;

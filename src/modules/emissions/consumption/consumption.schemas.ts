@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { Uuid } from '../../../platform/http/common-schemas.js';
 import { Emission } from '../emissions.schemas.js';
-import { CONSUMPTION_UNITS } from './calculation.js';
+import { CONSUMPTION_UNITS } from '../units.js';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2024-01-01'] });
 

@@ -63,6 +63,19 @@ async function facilityFor(db: Queryable, organizationId: string, facilityId: st
   return facility;
 }
 
+/** The factor for the facility's country and the year of the period's end, in a unit the entry's converts to. */
+async function factorFor(tx: Queryable, organizationId: string, row: queries.ConsumptionRow, country: string) {
+  const request = { activity: row.activity, region: country, year: Number(row.period_end.slice(0, 4)) };
+  try {
+    return await resolveFactor(tx, organizationId, { ...request, unit: row.unit });
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    const inOtherUnit = await resolveFactor(tx, organizationId, request).catch(() => undefined);
+    if (inOtherUnit) throw ValidationError.field('body', ['unit'], `No ${row.activity} factor converts from ${row.unit}: ${inOtherUnit.factor.id} is per ${inOtherUnit.factor.unit}`);
+    throw ValidationError.field('body', ['category'], `No emission factor for ${row.activity}`);
+  }
+}
+
 /**
  * Calculates the entry's emission with the factor chosen for the facility's country and the
  * period's year, voiding the entry's previous record (the audit trail), then refreshes the
@@ -70,11 +83,7 @@ async function facilityFor(db: Queryable, organizationId: string, facilityId: st
  */
 async function recalculate(tx: Queryable, organizationId: string, country: string, row: queries.ConsumptionRow, reason: string) {
   await emissions.voidCalculatedEmission(tx, organizationId, row.id, reason);
-  const year = Number(row.period_end.slice(0, 4));
-  const { factor, reason: why } = await resolveFactor(tx, organizationId, { activity: row.activity, region: country, year }).catch((error: unknown) => {
-    if (error instanceof NotFoundError) throw ValidationError.field('body', ['category'], `No emission factor for ${row.activity}`);
-    throw error;
-  });
+  const { factor, reason: why } = await factorFor(tx, organizationId, row, country);
   if (row.supplier_factor !== null && factor.scope !== 2) {
     throw ValidationError.field('body', ['supplier_factor'], `Only for bought electricity or heat (scope 2); ${row.activity} is scope ${factor.scope}`);
   }

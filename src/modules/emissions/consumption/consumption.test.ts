@@ -103,6 +103,22 @@ describe('facility consumption → CO2e', () => {
     expect(await totals(bilbao)).toEqual([501.979, 3354.36]);
   });
 
+  it('applies a factor only to quantities in a unit it converts from', async () => {
+    // The organization's French pellet factor is per kWh: kWh in France take it, tonnes the library's.
+    const lille = await facility('Lille Store', 'FR');
+    const byMass = (await add(lille, { category: 'heat', fuel: 'wood_pellets', quantity: 1, unit: 't', ...period })).json().emission;
+    expect(byMass).toMatchObject({ value: 55.194, co2e_biomass: 1677.18, factor: { id: 'desnz-ghg-conversion-factors-2025:wood-pellets-tonne', version: '2025' } });
+    expect(byMass.calculation.factor_choice).toBe('the global library factor (no factor for the region), no factor before 2024; earliest: 2025');
+    const byEnergy = (await add(lille, { category: 'heat', fuel: 'wood_pellets', quantity: 1000, unit: 'kWh', ...period })).json().emission;
+    expect(byEnergy).toMatchObject({ value: 15.63, co2e_biomass: 350 });
+    expect(byEnergy.factor.id).toMatch(/^ef_/);
+
+    const resolve = (query: string) => ctx.request({ method: 'GET', url: `/v2/emission-factors/resolve?activity=wood_pellets&region=FR&year=2024${query}`, key });
+    expect((await resolve('')).json().factor).toMatchObject({ unit: 'kWh', organization_id: acme.id });
+    expect((await resolve('&unit=kg')).json().factor).toMatchObject({ id: 'desnz-ghg-conversion-factors-2025:wood-pellets-tonne', unit: 't' });
+    expect((await resolve('&unit=litre')).statusCode).toBe(404);
+  });
+
   it('keeps the facility totals consistent after changes, with old values in the history', async () => {
     const list = (await ctx.request({ method: 'GET', url: `/v1/facilities/${madrid}/consumption`, key })).json().items;
     const electricity = list.find((i: { category: string }) => i.category === 'electricity');

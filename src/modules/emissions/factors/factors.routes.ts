@@ -24,8 +24,8 @@ export default async function factorRoutes(instance: FastifyInstance) {
     '/resolve',
     { config: { scopes: ['emissions:read'] }, schema: { operationId: 'resolveEmissionFactor', tags: TAGS, summary: 'The factor an activity would use, and why', querystring: ResolveQuery, response: { 200: Resolution, ...withNotFound } } },
     (request) => {
-      const { activity, region, year, gwp_set } = request.query;
-      return factors.resolveFactor(app.db, principalOf(request).organizationId, { activity, region, year, ...(gwp_set ? { gwpSet: gwp_set } : {}) });
+      const { activity, region, year, gwp_set, unit } = request.query;
+      return factors.resolveFactor(app.db, principalOf(request).organizationId, { activity, region, year, ...(gwp_set ? { gwpSet: gwp_set } : {}), ...(unit ? { unit } : {}) });
     },
   );
 

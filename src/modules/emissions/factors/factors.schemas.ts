@@ -36,6 +36,7 @@ export const ResolveQuery = Type.Object({
   region: Region,
   year: Type.Integer({ minimum: 1990, maximum: 2100 }),
   gwp_set: Type.Optional(Type.Enum(['AR5', 'AR6'])),
+  unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'The unit of your activity data: only factors in a unit it converts to apply.' })),
 });
 export const Resolution = Type.Object({ factor: Factor, reason: Type.String() });
 

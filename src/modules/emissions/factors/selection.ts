@@ -1,3 +1,4 @@
+import { convertible } from '../units.js';
 import type { EmissionFactor } from './library.js';
 
 export interface FactorRequest {
@@ -7,6 +8,8 @@ export interface FactorRequest {
   year: number;
   /** For refrigerants: which IPCC assessment's GWPs (AR6 unless the organization reports in AR5). */
   gwpSet?: 'AR5' | 'AR6';
+  /** The unit the activity data is in: a factor applies only if its unit converts from it. */
+  unit?: string;
 }
 
 export interface FactorChoice {
@@ -15,14 +18,18 @@ export interface FactorChoice {
 }
 
 /**
- * Chooses the factor for an activity, deterministically and with its reason. In order:
+ * Chooses the factor for an activity, deterministically and with its reason. Only factors in a
+ * unit the activity data converts to apply (a per-kWh factor does not apply to tonnes). In order:
  * the organization's own factor for the region, then for anywhere; the library's factor for the
  * region, then the global one. Within a rank the latest year not after the activity's wins (an
  * activity older than every factor takes the earliest); remaining ties go to the lowest id.
  */
 export function chooseFactor(candidates: readonly EmissionFactor[], request: FactorRequest): FactorChoice | undefined {
   const matching = candidates.filter(
-    (f) => f.activity === request.activity && (f.gwp_set === null || f.gwp_set === (request.gwpSet ?? 'AR6')),
+    (f) =>
+      f.activity === request.activity &&
+      (f.gwp_set === null || f.gwp_set === (request.gwpSet ?? 'AR6')) &&
+      (request.unit === undefined || convertible(request.unit, f.unit)),
   );
   const ranks: [string, (f: EmissionFactor) => boolean][] = [
     ["the organization's own factor for the region", (f) => f.organization_id !== null && f.region === request.region],
