@@ -162,18 +162,24 @@ export function selectStaleLibraryCalculations(db: Queryable, current: { ids: st
     ORDER BY e.organization_id, e.seq`);
 }
 
-/** Stores records, skipping external_ids already stored; returns what was stored. */
+/**
+ * Stores records, skipping external_ids already stored; returns what was stored as kgCO2e and
+ * record counts per scope and UTC month (`YYYY-MM`), a few rows however many records.
+ */
 export async function insertEmissions(db: Queryable, organizationId: string, records: NewEmission[]) {
   if (records.length === 0) return [];
   const values = records.map(
     (e) => sql`(${organizationId}, ${e.id}, ${e.facilityId}, ${e.scope}, ${e.category}, ${e.valueKg}, ${e.reportedValue}, ${e.reportedUnit},
       ${e.occurredAt}, ${JSON.stringify(e.metadata)}::jsonb, ${e.externalId})`,
   );
-  return db.query<{ scope: number; occurred_at: Date; value_kg: number }>(sql`
-    INSERT INTO emissions (organization_id, id, facility_id, scope, category, value_kg, reported_value, reported_unit, occurred_at, metadata, external_id)
-    VALUES ${join(values, ', ')}
-    ON CONFLICT (organization_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
-    RETURNING scope, occurred_at, value_kg::float8 AS value_kg`);
+  return db.query<{ scope: number; month: string; kg: number; created: number }>(sql`
+    WITH stored AS (
+      INSERT INTO emissions (organization_id, id, facility_id, scope, category, value_kg, reported_value, reported_unit, occurred_at, metadata, external_id)
+      VALUES ${join(values, ', ')}
+      ON CONFLICT (organization_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
+      RETURNING scope, occurred_at, value_kg)
+    SELECT scope, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, sum(value_kg)::float8 AS kg, count(*)::int AS created
+    FROM stored GROUP BY 1, 2`);
 }
 
 /**

@@ -59,10 +59,13 @@ export async function ingest(
     if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ row, message });
   };
   const flush = async () => {
-    const created = await queries.insertEmissions(db, organizationId, chunk);
-    for (const row of created) added.add(row.scope, row.occurred_at, row.value_kg);
-    report.created += created.length;
-    report.duplicates += chunk.length - created.length;
+    let created = 0;
+    for (const month of await queries.insertEmissions(db, organizationId, chunk)) {
+      added.addToMonth(month.scope, month.month, month.kg);
+      created += month.created;
+    }
+    report.created += created;
+    report.duplicates += chunk.length - created;
     chunk = [];
     await options.onProgress?.(report);
   };

@@ -61,7 +61,12 @@ export class MonthlyAdditions {
   readonly #kg = new Map<string, number>();
 
   add(scope: number, at: Date, kg: number) {
-    const key = `${scope}|${at.toISOString().slice(0, 7)}`;
+    this.addToMonth(scope, at.toISOString().slice(0, 7), kg);
+  }
+
+  /** `month` as `YYYY-MM`, in UTC. */
+  addToMonth(scope: number, month: string, kg: number) {
+    const key = `${scope}|${month}`;
     this.#kg.set(key, (this.#kg.get(key) ?? 0) + Number(kg));
   }
 
