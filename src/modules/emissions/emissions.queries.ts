@@ -164,18 +164,24 @@ export function selectStaleLibraryCalculations(db: Queryable, current: { ids: st
 
 /**
  * Stores records, skipping external_ids already stored; returns what was stored as kgCO2e and
- * record counts per scope and UTC month (`YYYY-MM`), a few rows however many records.
+ * record counts per scope and UTC month (`YYYY-MM`), a few rows however many records. The records
+ * travel as one array per column (ten parameters, not ten per record), which PostgreSQL binds and
+ * plans far faster than a VALUES list.
  */
 export async function insertEmissions(db: Queryable, organizationId: string, records: NewEmission[]) {
   if (records.length === 0) return [];
-  const values = records.map(
-    (e) => sql`(${organizationId}, ${e.id}, ${e.facilityId}, ${e.scope}, ${e.category}, ${e.valueKg}, ${e.reportedValue}, ${e.reportedUnit},
-      ${e.occurredAt}, ${JSON.stringify(e.metadata)}::jsonb, ${e.externalId})`,
-  );
+  const column = <T>(pick: (e: NewEmission) => T) => records.map(pick);
   return db.query<{ scope: number; month: string; kg: number; created: number }>(sql`
     WITH stored AS (
       INSERT INTO emissions (organization_id, id, facility_id, scope, category, value_kg, reported_value, reported_unit, occurred_at, metadata, external_id)
-      VALUES ${join(values, ', ')}
+      SELECT ${organizationId}, r.id, r.facility_id, r.scope, r.category, r.value_kg, r.reported_value, r.reported_unit, r.occurred_at, r.metadata::jsonb, r.external_id
+      FROM unnest(
+        ${column((e) => e.id)}::text[], ${column((e) => e.facilityId)}::text[], ${column((e) => e.scope)}::smallint[],
+        ${column((e) => e.category)}::text[], ${column((e) => e.valueKg)}::float8[], ${column((e) => e.reportedValue)}::float8[],
+        ${column((e) => e.reportedUnit)}::text[], ${column((e) => e.occurredAt.toISOString())}::timestamptz[],
+        ${column((e) => JSON.stringify(e.metadata))}::text[], ${column((e) => e.externalId)}::text[]
+      ) WITH ORDINALITY AS r(id, facility_id, scope, category, value_kg, reported_value, reported_unit, occurred_at, metadata, external_id, ordinality)
+      ORDER BY r.ordinality
       ON CONFLICT (organization_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
       RETURNING scope, occurred_at, value_kg)
     SELECT scope, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, sum(value_kg)::float8 AS kg, count(*)::int AS created

@@ -58,16 +58,25 @@ export async function ingest(
     report.failed += 1;
     if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ row, message });
   };
-  const flush = async () => {
+  const store = async (batch: queries.NewEmission[]) => {
     let created = 0;
-    for (const month of await queries.insertEmissions(db, organizationId, chunk)) {
+    for (const month of await queries.insertEmissions(db, organizationId, batch)) {
       added.addToMonth(month.scope, month.month, month.kg);
       created += month.created;
     }
     report.created += created;
-    report.duplicates += chunk.length - created;
-    chunk = [];
+    report.duplicates += batch.length - created;
     await options.onProgress?.(report);
+  };
+  // One insert in flight while the next chunk is parsed: the database and the parser work at the
+  // same time, chunks are still stored in order, and at most two chunks are held in memory.
+  let inFlight: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const batch = chunk;
+    chunk = [];
+    await inFlight;
+    inFlight = store(batch);
+    inFlight.catch(() => undefined); // awaited at the next flush; this only keeps it from counting as unhandled meanwhile
   };
   for await (const item of incoming) {
     report.received += 1;
@@ -82,6 +91,7 @@ export async function ingest(
     if (chunk.length >= CHUNK) await flush();
   }
   await flush();
+  await inFlight;
   if (report.created >= ANALYZE_AFTER) await queries.analyzeEmissions(db);
   const { errors, ...counts } = report;
   await webhooks.emit(db, organizationId, 'import.completed', { source, ...options.event, ...counts, first_errors: errors.slice(0, 10) });

@@ -44,6 +44,26 @@ describe('POST /v2/emissions/batch', () => {
     expect(await count('fac_bulk')).toBe(4);
   });
 
+  it('keeps the order of the records across chunks, with absent fields and repeated external_ids', async () => {
+    const records = Array.from({ length: 1203 }, (_, i) => ({ facility_id: 'fac_order', scope: 1, value: i, timestamp: '2024-07-01T00:00:00Z' }));
+    records[700] = { ...records[700]!, external_id: 'twice', category: 'heat', metadata: { meter: { id: 7 } } } as (typeof records)[number];
+    records[701] = { ...records[701]!, external_id: 'twice' } as (typeof records)[number];
+    const report = (await ctx.request({ method: 'POST', url: '/v2/emissions/batch', key, payload: { records } })).json();
+    expect(report).toMatchObject({ received: 1203, created: 1202, duplicates: 1, failed: 0 });
+
+    const values: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await ctx.request({ method: 'GET', url: `/v2/emissions?facility_id=fac_order&limit=500${cursor ? `&cursor=${cursor}` : ''}`, key })).json();
+      values.push(...page.data.map((e: { value: number }) => e.value));
+      if (!cursor) expect(page.data[0]).toMatchObject({ category: null, external_id: null, metadata: {} });
+      cursor = page.pagination.next_cursor;
+    } while (cursor);
+    expect(values).toEqual(records.map((r) => r.value).filter((v) => v !== 701));
+    const twice = (await ctx.request({ method: 'GET', url: '/v2/emissions?facility_id=fac_order&category=heat', key })).json().data;
+    expect(twice).toEqual([expect.objectContaining({ value: 700, external_id: 'twice', metadata: { meter: { id: 7 } } })]);
+  });
+
   it('answers 400 for an empty or oversized batch, 401 and 403', async () => {
     expect((await ctx.request({ method: 'POST', url: '/v2/emissions/batch', key, payload: { records: [] } })).json()).toMatchObject({ code: 'INVALID_PAYLOAD' });
     expect((await ctx.request({ method: 'POST', url: '/v2/emissions/batch', payload: { records: [record(1)] } })).statusCode).toBe(401);
