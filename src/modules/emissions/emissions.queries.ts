@@ -165,8 +165,8 @@ export function selectStaleLibraryCalculations(db: Queryable, current: { ids: st
 /**
  * Stores records, skipping external_ids already stored; returns what was stored as kgCO2e and
  * record counts per scope and UTC month (`YYYY-MM`), a few rows however many records. The records
- * travel as one array per column (ten parameters, not ten per record), which PostgreSQL binds and
- * plans far faster than a VALUES list.
+ * travel as one array per column (eleven parameters, not eleven per record), which PostgreSQL binds
+ * and plans far faster than a VALUES list.
  */
 export async function insertEmissions(db: Queryable, organizationId: string, records: NewEmission[]) {
   if (records.length === 0) return [];

@@ -78,19 +78,27 @@ export async function ingest(
     inFlight = store(batch);
     inFlight.catch(() => undefined); // awaited at the next flush; this only keeps it from counting as unhandled meanwhile
   };
-  for await (const item of incoming) {
-    report.received += 1;
-    if ('error' in item) {
-      fail(item.row, item.error);
-      continue;
+  const readAll = async () => {
+    for await (const item of incoming) {
+      report.received += 1;
+      if ('error' in item) {
+        fail(item.row, item.error);
+        continue;
+      }
+      const problem = describe(item.value);
+      if (problem) fail(item.row, problem);
+      else if (Number.isNaN(Date.parse((item.value as NewEmissionBody).timestamp))) fail(item.row, 'timestamp: must be an ISO 8601 date-time');
+      else chunk.push(toNewEmission(item.value as NewEmissionBody));
+      if (chunk.length >= CHUNK) await flush();
     }
-    const problem = describe(item.value);
-    if (problem) fail(item.row, problem);
-    else if (Number.isNaN(Date.parse((item.value as NewEmissionBody).timestamp))) fail(item.row, 'timestamp: must be an ISO 8601 date-time');
-    else chunk.push(toNewEmission(item.value as NewEmissionBody));
-    if (chunk.length >= CHUNK) await flush();
+    await flush();
+  };
+  try {
+    await readAll();
+  } catch (error) {
+    await inFlight.catch(() => undefined); // nothing is left writing once the caller hears of the error
+    throw error;
   }
-  await flush();
   await inFlight;
   if (report.created >= ANALYZE_AFTER) await queries.analyzeEmissions(db);
   const { errors, ...counts } = report;

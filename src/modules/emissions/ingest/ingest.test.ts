@@ -54,8 +54,10 @@ describe('POST /v2/emissions/batch', () => {
     const values: number[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await ctx.request({ method: 'GET', url: `/v2/emissions?facility_id=fac_order&limit=500${cursor ? `&cursor=${cursor}` : ''}`, key })).json();
-      values.push(...page.data.map((e: { value: number }) => e.value));
+      const page: { data: { value: number }[]; pagination: { next_cursor: string | null } } = (
+        await ctx.request({ method: 'GET', url: `/v2/emissions?facility_id=fac_order&limit=500${cursor ? `&cursor=${cursor}` : ''}`, key })
+      ).json();
+      values.push(...page.data.map((e) => e.value));
       if (!cursor) expect(page.data[0]).toMatchObject({ category: null, external_id: null, metadata: {} });
       cursor = page.pagination.next_cursor;
     } while (cursor);
