@@ -14,7 +14,9 @@ function cli(...args: string[]) {
   return runCli(args, env);
 }
 
-describe('carbon-atlas CLI', () => {
+// Each test starts the CLI one to three times, and every start loads PGlite with PostGIS and
+// transpiles the CLI: 10–20 s apiece on a busy 2-core machine, beside the other test worker.
+describe('carbon-atlas CLI', { timeout: 240_000 }, () => {
   it('creates and lists organizations, and prints an API key once while storing only its prefix and digest', async () => {
     const created = await cli('org', 'create', '--name', 'Cli Org', '--tier', 'enterprise', '--json');
     expect(created.code).toBe(0);
