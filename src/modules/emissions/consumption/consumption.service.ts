@@ -88,7 +88,8 @@ async function recalculate(tx: Queryable, organizationId: string, country: strin
     throw ValidationError.field('body', ['supplier_factor'], `Only for bought electricity or heat (scope 2); ${row.activity} is scope ${factor.scope}`);
   }
   const result = calculate({ quantity: row.quantity, unit: row.unit, supplierFactor: row.supplier_factor }, factor);
-  if (!result) throw ValidationError.field('body', ['unit'], `Cannot convert ${row.unit} to ${factor.unit}, the unit of ${factor.id}`);
+  // Unreachable: factorFor only chooses factors whose unit the entry's converts to, and says so when none does.
+  if (!result) throw new Error(`${factor.id} (per ${factor.unit}) was chosen for a quantity in ${row.unit}`);
   await emissions.insertCalculatedEmission(tx, organizationId, {
     id: newEmissionId(),
     facilityId: row.facility_id,
