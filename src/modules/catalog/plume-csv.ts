@@ -4,6 +4,7 @@ import type { Database } from '../../platform/db/database.js';
 import type { PlumeFilter, PlumeSort, Viewer } from './plume-filter.js';
 import { orderBy, plumeWhere } from './plumes.queries.js';
 import { LABELS } from './sectors.js';
+import { visiblePlumes } from './visible-plumes.queries.js';
 
 /** The public plume CSV export's columns, in its order. */
 export const CSV_COLUMNS = [
@@ -104,7 +105,7 @@ export function plumeCsvStream(db: Database, filter: PlumeFilter, viewer: Viewer
   db.transaction(async (tx) => {
     await tx.query(sql`
       DECLARE plume_csv NO SCROLL CURSOR FOR
-      SELECT ${csvLine(columns, viewer)} FROM plumes p WHERE ${plumeWhere(filter, viewer)}
+      SELECT ${csvLine(columns, viewer)} FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
       ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}`);
     await write(`${columns.join(',')}\r\n`);
     while (!out.destroyed) {

@@ -3,6 +3,7 @@ import type { Queryable } from '../../platform/db/database.js';
 import { containsPattern } from '../../platform/db/like.js';
 import type { Interval } from './intervals.js';
 import type { PlumeFilter, PlumeSort, PlumeStatus, Viewer } from './plume-filter.js';
+import { visiblePlumes } from './visible-plumes.queries.js';
 
 export interface PlumeRow {
   id: string;
@@ -71,7 +72,11 @@ function within(column: Sql, interval: Interval): Sql[] {
   return parts;
 }
 
-/** Published plumes for everyone; the owner's own unpublished ones too (deleted only when asked for). */
+/**
+ * Published plumes for everyone; the owner's own unpublished ones too (deleted only when asked for).
+ * visiblePlumes() already applies the first rule; it is repeated here so that a filter applied to
+ * the plumes table itself (the organization's own publish_plumes) can never widen what is read.
+ */
 function visibility(viewer: Viewer, status: PlumeStatus | undefined, includeDeleted = false): Sql[] {
   const parts: Sql[] = [viewer.organizationId ? sql`(p.status = 'published' OR p.organization_id = ${viewer.organizationId})` : sql`p.status = 'published'`];
   if (status) parts.push(sql`p.status = ${status}`);
@@ -140,7 +145,7 @@ export function orderBy(sort: PlumeSort): Sql {
 
 export function selectPlumes(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }) {
   return db.query<PlumeRow>(sql`
-    SELECT ${PLUME_COLUMNS} FROM plumes p WHERE ${plumeWhere(filter, viewer)}
+    SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
     ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}`);
 }
 
@@ -149,14 +154,14 @@ export async function countPlumes(db: Queryable, filter: PlumeFilter, viewer: Vi
   const inBox = filter.bbox ? bboxCondition(filter.bbox) : sql`true`;
   const [row] = await db.query<{ total: number; in_bbox: number }>(sql`
     SELECT count(*)::int AS total, count(*) FILTER (WHERE ${inBox})::int AS in_bbox
-    FROM plumes p WHERE ${join(plumeConditions(filter, viewer), ' AND ')}`);
+    FROM ${visiblePlumes(viewer)} p WHERE ${join(plumeConditions(filter, viewer), ' AND ')}`);
   return row!;
 }
 
 /** Visible plumes within `metres` of any of the given plumes, excluding them. */
 export function selectNearby(db: Queryable, ids: string[], viewer: Viewer, metres: number, limit: number) {
   return db.query<PlumeRow>(sql`
-    SELECT ${PLUME_COLUMNS} FROM plumes p
+    SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p
     WHERE ${join(visibility(viewer, undefined), ' AND ')} AND NOT (p.id = ANY(${ids}::uuid[]))
       AND EXISTS (SELECT 1 FROM plumes o WHERE o.id = ANY(${ids}::uuid[]) AND o.gas = p.gas
                   AND ST_DWithin(o.geometry::geography, p.geometry::geography, ${metres}))
@@ -165,7 +170,7 @@ export function selectNearby(db: Queryable, ids: string[], viewer: Viewer, metre
 
 export async function selectPlume(db: Queryable, idOrName: { id?: string; name?: string }, viewer: Viewer) {
   const key = idOrName.id ? sql`p.id = ${idOrName.id}` : sql`p.plume_id = ${idOrName.name ?? ''}`;
-  const [row] = await db.query<PlumeRow>(sql`SELECT ${PLUME_COLUMNS} FROM plumes p WHERE ${key} AND ${join(visibility(viewer, undefined), ' AND ')}`);
+  const [row] = await db.query<PlumeRow>(sql`SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p WHERE ${key} AND ${join(visibility(viewer, undefined), ' AND ')}`);
   return row;
 }
 

@@ -2,6 +2,7 @@ import sql, { join, type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../../platform/db/database.js';
 import type { PlumeFilter, Viewer } from '../plume-filter.js';
 import { plumeWhere } from '../plumes.queries.js';
+import { visiblePlumes } from '../visible-plumes.queries.js';
 
 export interface ClusterRow {
   gas: string;
@@ -46,7 +47,7 @@ function partitionCondition(partition: Partition | undefined): Sql {
 /** The gas, sector and UTM zone partitions the matching plumes fall in: clustered one by one, side by side. */
 export function selectPartitions(db: Queryable, filter: PlumeFilter, viewer: Viewer) {
   return db.query<Partition>(sql`
-    SELECT DISTINCT p.gas, COALESCE(p.sector, 'NULL') AS sector, ${SRID} AS srid FROM plumes p WHERE ${plumeWhere(filter, viewer)}
+    SELECT DISTINCT p.gas, COALESCE(p.sector, 'NULL') AS sector, ${SRID} AS srid FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
     ORDER BY 1, 2, 3`);
 }
 
@@ -72,7 +73,7 @@ export function clusteredPlumes(filter: PlumeFilter, viewer: Viewer, eps: number
     WITH picked AS (
       SELECT p.id, p.plume_id, p.gas, COALESCE(p.sector, 'NULL') AS sector, p.geometry, p."datetime", p.emission_auto,
              p.emission_uncertainty_auto, p.published_at, ${SRID} AS srid
-      FROM plumes p WHERE ${plumeWhere(filter, viewer)} AND ${partitionCondition(partition)}
+      FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)} AND ${partitionCondition(partition)}
     )
     SELECT picked.*, ST_ClusterDBSCAN(ST_Transform(geometry, srid), ${eps}::float8, ${minpoints}::int) OVER (PARTITION BY gas, sector, srid) AS cluster
     FROM picked`;
