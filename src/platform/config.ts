@@ -45,6 +45,10 @@ const ConfigSchema = Type.Object({
   IMPORT_WORKERS: Type.Integer({ minimum: 0, maximum: 16, default: 1 }),
   /** Defaults to the jwks_uri of the issuer's /.well-known/openid-configuration. */
   OIDC_JWKS_URI: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Local testing only: let webhooks target loopback, private and link-local addresses (refused otherwise: SSRF). */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
+  /** Let OpenID discovery and JWKS fetches reach an identity provider on a private network (the operator's own). */
+  OIDC_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
 });
 
 export type Config = Static<typeof ConfigSchema> & { dataDir: string; publicUrl: string };

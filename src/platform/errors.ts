@@ -100,6 +100,15 @@ export class UnsupportedMediaTypeError extends DomainError {
   readonly status = 415;
 }
 
+/**
+ * Well-formed input naming something the server will not act on, such as a webhook URL on a
+ * private network: 422 in every family (ValidationError stays each family's answer to invalid input).
+ */
+export class UnprocessableInputError extends DomainError {
+  readonly code = 'VALIDATION_ERROR';
+  readonly status = 422;
+}
+
 export class InternalError extends DomainError {
   readonly code = 'INTERNAL_ERROR';
   readonly status = 500;
