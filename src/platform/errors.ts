@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
 export type IssueLocation = 'body' | 'query' | 'path' | 'header';
@@ -98,6 +99,21 @@ export class PayloadTooLargeError extends DomainError {
 export class UnsupportedMediaTypeError extends DomainError {
   readonly code = 'UNSUPPORTED_MEDIA_TYPE';
   readonly status = 415;
+}
+
+/**
+ * The database is unreachable, restarting or too slow to answer: nothing is wrong with the request,
+ * and the same request is expected to work a few seconds later (503 with Retry-After).
+ */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  readonly status = 503;
+  constructor(
+    readonly retryAfterSeconds = 5,
+    message = 'The service is temporarily unavailable; retry the request shortly.',
+  ) {
+    super(message);
+  }
 }
 
 /**

@@ -1,13 +1,77 @@
-import { BadRequestError, ConflictError, type DomainError, ValidationError } from '../errors.js';
+import { BadRequestError, ConflictError, type DomainError, ServiceUnavailableError, ValidationError } from '../errors.js';
+
+/** How long a client is asked to wait before retrying when the database is unavailable. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
+/** A deadlock or serialisation failure: the transaction lost a race and may simply be run again. */
+const CONTENTION_SQLSTATES = new Set(['40001', '40P01']);
 
 /**
- * PostgreSQL SQLSTATEs that mean "the client sent something we cannot accept" rather than "the
- * server failed". Both pg and PGlite errors carry the SQLSTATE in `code`.
+ * SQLSTATEs that say the database, not the statement, is the problem: the server is shutting down
+ * or restarting (57P01-57P03), our session was cut (57P05, 25P03), a statement or lock waited
+ * longer than allowed (57014, 55P03), or the server is out of connections or resources (class 53).
+ * Class 08 (connection exceptions) is matched by prefix.
+ */
+const OUTAGE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P05', '25P03', '57014', '55P03']);
+
+/** Socket-level failures reaching the server (Node's errno codes). */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ECONNABORTED', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/**
+ * node-postgres and PGlite report lost connections, timeouts and closed pools with plain errors
+ * that carry no code; these are their messages.
+ */
+const CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'timeout expired',
+  'timeout exceeded when trying to connect',
+  'Query read timeout',
+  'is not queryable',
+  'Cannot use a pool after calling end on the pool',
+  'PGlite is closed',
+];
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isOutageError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = codeOf(error);
+  if (code && (OUTAGE_SQLSTATES.has(code) || code.startsWith('08') || /^53[0-9A-Z]{3}$/.test(code) || NETWORK_CODES.has(code))) return true;
+  // Node reports a refused connection to every address of a host as one AggregateError.
+  if (error instanceof AggregateError && error.errors.some(isOutageError)) return true;
+  return CONNECTION_MESSAGES.some((message) => error.message.includes(message));
+}
+
+/**
+ * True when the database could not do the work for a reason that passes: a lost connection, a
+ * restart, a timeout, an exhausted server, or a lost race with another transaction. The same work
+ * is expected to succeed if tried again later; everything else is a real refusal or a bug.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const code = codeOf(error);
+  return (code !== undefined && CONTENTION_SQLSTATES.has(code)) || isOutageError(error);
+}
+
+/** One line for the log: the SQLSTATE or errno code and the message, never a stack trace. */
+export function describeDatabaseError(error: unknown): string {
+  const code = codeOf(error);
+  const message = error instanceof Error ? error.message || error.name : String(error);
+  return code ? `${code}: ${message}` : message;
+}
+
+/**
+ * Database errors that are not the server's fault, as domain errors: an outage becomes 503 with
+ * Retry-After, and SQLSTATEs that mean "the client sent something we cannot accept" become 4xx.
+ * Both pg and PGlite errors carry the SQLSTATE in `code`.
  */
 export function domainErrorFromDatabase(error: unknown): DomainError | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
-  if (code === '40P01' || code === '40001') return new ConflictError('A concurrent change got in the way; retry the request.');
+  if (isOutageError(error)) return new ServiceUnavailableError(OUTAGE_RETRY_AFTER_SECONDS);
+  const code = codeOf(error);
+  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
+  if (CONTENTION_SQLSTATES.has(code)) return new ConflictError('A concurrent change got in the way; retry the request.');
   if (code === '23505') return new ConflictError('This conflicts with an existing resource.');
   if (code === '23503') return new ConflictError('This refers to a resource that does not exist or is still in use.');
   if (code === '23514' || code === '23502') return ValidationError.field('body', [], 'A value is outside what is allowed.', 'constraint');

@@ -9,11 +9,12 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
+  ServiceUnavailableError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors.js';
 import { type ErrorFamily, formatError } from './error-families.js';
-import { domainErrorFromDatabase } from '../db/database-errors.js';
+import { describeDatabaseError, domainErrorFromDatabase } from '../db/database-errors.js';
 
 interface AjvError {
   instancePath: string;
@@ -86,6 +87,11 @@ export function errorHandlerFor(family: ErrorFamily) {
     const domainError = toDomainError(error, request);
     if (domainError instanceof InternalError) request.log.error({ err: error }, 'request failed');
     if (domainError instanceof RateLimitedError) reply.header('retry-after', String(domainError.retryAfterSeconds));
+    if (domainError instanceof ServiceUnavailableError) {
+      // An outage fails many requests at once: one warning line each, without a stack trace.
+      request.log.warn({ reason: describeDatabaseError(error) }, 'service unavailable');
+      reply.header('retry-after', String(domainError.retryAfterSeconds));
+    }
     const { status, body } = formatError(family, domainError);
     return reply.status(status).send(body);
   };
