@@ -2,11 +2,10 @@ import type { PlumeRow } from './plumes.queries.js';
 import type { Viewer } from './plume-filter.js';
 
 /**
- * A plume as the page shows it. Emission figures of a plume marked `hide_emission` are withheld
- * from everyone but its owner.
+ * A plume as the page shows it. The row comes from visiblePlumes(viewer), which already withholds
+ * the emission figures of a plume marked `hide_emission` from everyone but its owner.
  */
 export function plumeView(row: PlumeRow, viewer: Viewer) {
-  const hidden = row.hide_emission && row.organization_id !== viewer.organizationId;
   const owner = row.organization_id !== null && row.organization_id === viewer.organizationId;
   return {
     id: row.id,
@@ -20,8 +19,8 @@ export function plumeView(row: PlumeRow, viewer: Viewer) {
     mission_phase: row.mission_phase,
     platform: row.platform,
     provider: row.provider,
-    emission_auto: hidden ? null : row.emission_auto,
-    emission_uncertainty_auto: hidden ? null : row.emission_uncertainty_auto,
+    emission_auto: row.emission_auto,
+    emission_uncertainty_auto: row.emission_uncertainty_auto,
     emission_cmf_type: row.emission_cmf_type,
     gsd: row.gsd,
     sensitivity_mode: row.sensitivity_mode,

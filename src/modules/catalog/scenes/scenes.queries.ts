@@ -3,6 +3,7 @@ import type { Queryable } from '../../../platform/db/database.js';
 import { containsPattern } from '../../../platform/db/like.js';
 import type { Interval } from '../intervals.js';
 import type { PlumeStatus, Viewer } from '../plume-filter.js';
+import { visiblePlumes } from '../visible-plumes.queries.js';
 
 /** The scene filters, parsed. Plume conditions ask for at least one plume of the scene meeting all of them. */
 export interface SceneFilter {
@@ -67,13 +68,8 @@ function within(column: Sql, interval: Interval | undefined): Sql[] {
   return [...(interval.start ? [sql`${column} >= ${interval.start}`] : []), ...(interval.end ? [sql`${column} < ${interval.end}`] : [])];
 }
 
-/** Plumes a viewer may count: published ones, and its organization's own. */
-function visiblePlume(viewer: Viewer): Sql {
-  return viewer.organizationId ? sql`(p.status = 'published' OR p.organization_id = ${viewer.organizationId})` : sql`p.status = 'published'`;
-}
-
 function plumeExists(filter: NonNullable<SceneFilter['plume']>, viewer: Viewer): Sql {
-  const parts: Sql[] = [sql`p.scene_id = s.id`, visiblePlume(viewer)];
+  const parts: Sql[] = [sql`p.scene_id = s.id`];
   const statuses = filter.statuses ?? ['not_deleted'];
   if (!statuses.includes('all')) {
     const named = statuses.filter((s): s is PlumeStatus => s !== 'not_deleted');
@@ -96,7 +92,7 @@ function plumeExists(filter: NonNullable<SceneFilter['plume']>, viewer: Viewer):
     parts.push(sql`(${join(options, ' OR ')})`);
   }
   parts.push(...within(sql`p.published_at`, filter.publishedAt));
-  return sql`EXISTS (SELECT 1 FROM plumes p WHERE ${join(parts, ' AND ')})`;
+  return sql`EXISTS (SELECT 1 FROM ${visiblePlumes(viewer)} p WHERE ${join(parts, ' AND ')})`;
 }
 
 export function sceneWhere(filter: SceneFilter, viewer: Viewer): Sql {
@@ -155,7 +151,7 @@ const COUNTS = (viewer: Viewer) => sql`
            count(*) FILTER (WHERE p.status = 'hidden')::int AS hidden_plume_count,
            count(*) FILTER (WHERE p.status = 'published')::int AS published_plume_count,
            count(*) FILTER (WHERE p.status = 'valid')::int AS unreviewed_plume_count
-    FROM plumes p WHERE p.scene_id = s.id AND ${visiblePlume(viewer)}) counts ON true`;
+    FROM ${visiblePlumes(viewer)} p WHERE p.scene_id = s.id) counts ON true`;
 
 export function selectScenes(db: Queryable, filter: SceneFilter, viewer: Viewer, page: { sort: SceneSort; limit: number; offset: number }) {
   return db.query<SceneRow>(sql`
