@@ -48,13 +48,13 @@ function refuseAddress(host: string, address: string) {
   const kind = refusedAddressKind(address);
   if (!kind) return;
   const subject = host === address ? `${address} is` : `${host} resolves to`;
-  throw new OutboundTargetRefused(`${subject} ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} address; only public addresses are allowed.`);
+  throw new OutboundTargetRefused(`${subject} ${/^(unspecified|[aeio])/.test(kind) ? 'an' : 'a'} ${kind} address; only public addresses are allowed.`);
 }
 
 /**
  * Checks a URL before it is stored (a webhook subscription): http(s), and its host — an IP in any
- * notation, or a name and every address it resolves to — public, unless the policy allows private
- * targets. Returns the normalised URL.
+ * notation, or a name and every address it resolves to now — public, unless the policy allows
+ * private targets. Returns the normalised URL.
  */
 export async function checkOutboundTarget(url: string, policy: OutboundPolicy, resolve: Resolver = resolveAll): Promise<URL> {
   const parsed = parseTarget(url);
@@ -64,13 +64,8 @@ export async function checkOutboundTarget(url: string, policy: OutboundPolicy, r
     refuseAddress(host, host);
     return parsed;
   }
-  let addresses: LookupAddress[];
-  try {
-    addresses = await resolve(host);
-  } catch {
-    throw new OutboundTargetRefused(`${host} does not resolve to an address.`);
-  }
-  if (addresses.length === 0) throw new OutboundTargetRefused(`${host} does not resolve to an address.`);
+  // A name that does not resolve (yet) reaches nothing; it is checked again each time it is connected to.
+  const addresses = await resolve(host).catch((): LookupAddress[] => []);
   for (const { address } of addresses) refuseAddress(host, address);
   return parsed;
 }

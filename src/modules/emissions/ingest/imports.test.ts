@@ -17,7 +17,7 @@ const run = () => drainQueue(ctx.db, IMPORT_QUEUE, (payload, db) => runImport(db
 
 beforeAll(async () => {
   // No worker in the server: the test runs the queue itself, so every state can be observed.
-  ctx = await createTestContext({ IMPORT_WORKERS: '0' });
+  ctx = await createTestContext({ IMPORT_WORKERS: '0', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
   acme = await ctx.organization('Acme');
   key = await acme.key(['emissions:write', 'emissions:read']);
 });

@@ -32,8 +32,9 @@ export default async function webhookRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const counters = createCounterStore(app.config.REDIS_URL);
   const perEndpoint = counters.window('webhooks', webhooks.DELIVERIES_PER_MINUTE, 60);
+  const outbound = { allowPrivateTargets: app.config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
   const workers = Array.from({ length: app.config.WEBHOOK_WORKERS }, () =>
-    startWorker(app.db, webhooks.WEBHOOK_QUEUE, (payload, db) => webhooks.deliver(db, perEndpoint, String(payload.deliveryId)), (error) => app.log.error({ err: error }, 'webhook worker failed')),
+    startWorker(app.db, webhooks.WEBHOOK_QUEUE, (payload, db) => webhooks.deliver(db, perEndpoint, String(payload.deliveryId), outbound), (error) => app.log.error({ err: error }, 'webhook worker failed')),
   );
   app.addHook('preClose', async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
@@ -44,9 +45,9 @@ export default async function webhookRoutes(instance: FastifyInstance) {
     '/webhooks',
     {
       config: { scopes: ['emissions:write'] },
-      schema: { operationId: 'createWebhook', tags: TAGS, summary: 'Subscribe a URL to events', body: Type.Object({ url: Type.String({ pattern: '^https?://', maxLength: 2000 }), events: Type.Array(Type.Enum([...webhooks.EVENTS]), { minItems: 1, uniqueItems: true }) }), response: { 201: Created, ...errors } },
+      schema: { operationId: 'createWebhook', tags: TAGS, summary: 'Subscribe a public http(s) URL to events (private, loopback and link-local targets are refused with 422)', body: Type.Object({ url: Type.String({ pattern: '^https?://', maxLength: 2000 }), events: Type.Array(Type.Enum([...webhooks.EVENTS]), { minItems: 1, uniqueItems: true }) }), response: { 201: Created, ...errors, 422: ErrorSchemas.platform } },
     },
-    async (request, reply) => reply.status(201).send(await webhooks.subscribe(app.db, principalOf(request).organizationId, request.body)),
+    async (request, reply) => reply.status(201).send(await webhooks.subscribe(app.db, principalOf(request).organizationId, request.body, outbound)),
   );
 
   app.get(

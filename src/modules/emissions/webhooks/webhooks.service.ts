@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../../platform/db/database.js';
-import { NotFoundError } from '../../../platform/errors.js';
+import { NotFoundError, UnprocessableInputError } from '../../../platform/errors.js';
+import { checkOutboundTarget, outboundRequest, OutboundTargetRefused, type OutboundPolicy } from '../../../platform/http/outbound.js';
 import { DeferJob, enqueueJob } from '../../../platform/jobs/jobs.js';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import * as queries from './webhooks.queries.js';
@@ -12,12 +13,24 @@ export const EVENTS = ['emission.created', 'import.completed', 'threshold.exceed
 export type WebhookEvent = (typeof EVENTS)[number];
 export const MAX_ATTEMPTS = 5;
 export const DELIVERIES_PER_MINUTE = 50;
+const DELIVERY_TIMEOUT_MS = 10_000;
 
 function subscriptionView(row: queries.SubscriptionRow) {
   return { id: row.id, url: row.url, events: row.events, created_at: row.created_at.toISOString() };
 }
 
-export async function subscribe(db: Queryable, organizationId: string, input: { url: string; events: WebhookEvent[] }) {
+/** A webhook may only target a public address: anything else would let a tenant reach this server's network (SSRF). */
+async function requirePublicTarget(url: string, policy: OutboundPolicy) {
+  try {
+    await checkOutboundTarget(url, policy);
+  } catch (error) {
+    if (error instanceof OutboundTargetRefused) throw new UnprocessableInputError(`url ${url} is refused: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function subscribe(db: Queryable, organizationId: string, input: { url: string; events: WebhookEvent[] }, policy: OutboundPolicy) {
+  await requirePublicTarget(input.url, policy);
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   const row = await queries.insertSubscription(db, { organizationId, url: input.url, events: [...new Set(input.events)], secret });
   return { ...subscriptionView(row), secret };
@@ -108,12 +121,25 @@ export async function setThreshold(db: Queryable, organizationId: string, scope:
 
 export const listThresholds = async (db: Queryable, organizationId: string) => ({ data: await queries.selectThresholds(db, organizationId) });
 
+/** POSTs one signed delivery; any answer but a 2xx (a redirect included: never followed) is a failure, described. */
+async function post(url: string, headers: Record<string, string>, body: string, policy: OutboundPolicy) {
+  try {
+    const { status } = await outboundRequest(url, { method: 'POST', headers, body, timeoutMs: DELIVERY_TIMEOUT_MS, maxResponseBytes: 0 }, policy);
+    if (status >= 200 && status < 300) return { statusCode: status, error: null };
+    return { statusCode: status, error: status >= 300 && status < 400 ? `HTTP ${status}: redirects are not followed` : `HTTP ${status}` };
+  } catch (failure) {
+    const error = failure instanceof OutboundTargetRefused ? `Refused: ${failure.message}` : failure instanceof Error ? failure.message : String(failure);
+    return { statusCode: null, error };
+  }
+}
+
 /**
  * The delivery job: at most 50 deliveries a minute per endpoint (others wait, not counted as
- * attempts), signed, 10 s timeout; a failure is retried by the job queue with back-off, and after
- * the fifth attempt the delivery is marked failed.
+ * attempts), signed, 10 s timeout, to a public address checked again as it is connected to; a
+ * failure is retried by the job queue with back-off, and after the fifth attempt the delivery is
+ * marked failed.
  */
-export async function deliver(db: Database, perEndpoint: RateLimiterAbstract, deliveryId: string) {
+export async function deliver(db: Database, perEndpoint: RateLimiterAbstract, deliveryId: string, policy: OutboundPolicy) {
   const delivery = await queries.selectDeliveryWithTarget(db, deliveryId);
   if (!delivery || delivery.state !== 'pending' || delivery.subscription_deleted) return;
   try {
@@ -123,26 +149,13 @@ export async function deliver(db: Database, perEndpoint: RateLimiterAbstract, de
     throw new DeferJob(Math.max(1, Math.ceil(wait / 1000)));
   }
   const body = JSON.stringify({ id: delivery.id, event: delivery.event, created_at: delivery.created_at.toISOString(), data: delivery.payload });
-  let statusCode: number | null = null;
-  let error: string | null = null;
-  try {
-    const response = await fetch(delivery.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'carbon-atlas-event': delivery.event,
-        'carbon-atlas-delivery': delivery.id,
-        'carbon-atlas-signature': signatureHeader(delivery.secret, body, Math.floor(Date.now() / 1000)),
-      },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    });
-    statusCode = response.status;
-    await response.arrayBuffer().catch(() => undefined);
-    if (!response.ok) error = `HTTP ${response.status}`;
-  } catch (failure) {
-    error = failure instanceof Error ? failure.message : String(failure);
-  }
+  const headers = {
+    'content-type': 'application/json',
+    'carbon-atlas-event': delivery.event,
+    'carbon-atlas-delivery': delivery.id,
+    'carbon-atlas-signature': signatureHeader(delivery.secret, body, Math.floor(Date.now() / 1000)),
+  };
+  const { statusCode, error } = await post(delivery.url, headers, body, policy);
   const lastAttempt = delivery.attempts + 1 >= MAX_ATTEMPTS;
   await queries.recordAttempt(db, deliveryId, { state: error === null ? 'delivered' : lastAttempt ? 'failed' : 'pending', statusCode, error });
   if (error !== null && !lastAttempt) throw new Error(`delivery ${deliveryId}: ${error}`);

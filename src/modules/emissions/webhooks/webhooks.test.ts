@@ -20,16 +20,26 @@ let receiver: Server;
 let url: string;
 const received: Received[] = [];
 let failuresToGive = 0;
+/** Requests to any path but /hooks: the redirecting one, and any that followed its redirect. */
+const redirected: string[] = [];
 
 const perEndpoint = new RateLimiterMemory({ points: 50, duration: 60 });
+// The receiver listens on 127.0.0.1: this file opts in to private targets, as local testing does.
+const localTargets = { allowPrivateTargets: true };
 const drain = async () => {
   // Retries are due after a back-off; make them due now instead of waiting.
   await ctx.db.query(sql`UPDATE jobs SET run_after = now() WHERE queue = ${WEBHOOK_QUEUE} AND state = 'queued'`);
-  return drainQueue(ctx.db, WEBHOOK_QUEUE, (payload, db) => deliver(db, perEndpoint, String(payload.deliveryId)));
+  return drainQueue(ctx.db, WEBHOOK_QUEUE, (payload, db) => deliver(db, perEndpoint, String(payload.deliveryId), localTargets));
 };
 
 beforeAll(async () => {
   receiver = createServer((request, response) => {
+    if (request.url === '/moved') {
+      redirected.push(request.url);
+      response.writeHead(307, { location: '/hooks/elsewhere' });
+      return response.end();
+    }
+    if (request.url !== '/hooks') redirected.push(request.url ?? '');
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
@@ -44,7 +54,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-  ctx = await createTestContext({ WEBHOOK_WORKERS: '0' });
+  ctx = await createTestContext({ WEBHOOK_WORKERS: '0', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
   acme = await ctx.organization('Acme');
   key = await acme.key(['emissions:write']);
 });
@@ -121,7 +131,7 @@ describe('webhooks', () => {
     received.length = 0;
     for (const value of [1, 2]) await ctx.request({ method: 'POST', url: '/v2/emissions', key, payload: { facility_id: 'fac_rl', scope: 2, value, timestamp: '2024-08-01T00:00:00Z' } });
     await ctx.db.query(sql`UPDATE jobs SET run_after = now() WHERE queue = ${WEBHOOK_QUEUE} AND state = 'queued'`);
-    expect(await drainQueue(ctx.db, WEBHOOK_QUEUE, (payload, db) => deliver(db, tight, String(payload.deliveryId)))).toBe(2);
+    expect(await drainQueue(ctx.db, WEBHOOK_QUEUE, (payload, db) => deliver(db, tight, String(payload.deliveryId), localTargets))).toBe(2);
     expect(received).toHaveLength(1);
     const [held] = await ctx.db.query<{ attempts: number; wait: number }>(sql`
       SELECT attempts, extract(epoch FROM run_after - now())::float8 AS wait FROM jobs WHERE queue = ${WEBHOOK_QUEUE} AND state = 'queued'`);
@@ -129,6 +139,16 @@ describe('webhooks', () => {
     expect(held!.wait).toBeGreaterThan(30);
     const log = (await ctx.request({ method: 'GET', url: `/v2/webhooks/${created.id}/deliveries`, key })).json().data;
     expect(log.map((d: { state: string; attempts: number }) => [d.state, d.attempts]).sort()).toEqual([['delivered', 1], ['pending', 0]]);
+  });
+
+  it('never follows a redirect: a 3xx is a failed attempt and the signature goes nowhere else', async () => {
+    const created = (await ctx.request({ method: 'POST', url: '/v2/webhooks', key, payload: { url: url.replace('/hooks', '/moved'), events: ['emission.created'] } })).json();
+    received.length = 0;
+    await ctx.request({ method: 'POST', url: '/v2/emissions', key, payload: { facility_id: 'fac_redirect', scope: 2, value: 1, timestamp: '2024-09-01T00:00:00Z' } });
+    await drain();
+    expect(redirected).toEqual(['/moved']);
+    const log = (await ctx.request({ method: 'GET', url: `/v2/webhooks/${created.id}/deliveries`, key })).json().data;
+    expect(log[0]).toMatchObject({ state: 'pending', attempts: 1, last_status_code: 307, last_error: 'HTTP 307: redirects are not followed' });
   });
 
   it('signs as "t=<seconds>,v1=<hex>" and refuses stale timestamps', () => {
