@@ -9,7 +9,7 @@ import { BLOB_KEY, localBlobStore, urlSigner, type BlobStore } from '../../platf
 import { s3BlobStore } from '../../platform/storage/s3-blob-store.js';
 import type { Config } from '../../platform/config.js';
 import { isUuid } from '../../platform/uuid.js';
-import { isVisibleAsset, selectPlumeOwner } from './assets.queries.js';
+import { isOwnedAsset, isVisibleAsset, selectPlumeOwner } from './assets.queries.js';
 import { Plume } from './plumes.schemas.js';
 import * as plumes from './plumes.service.js';
 import { viewerOf } from './viewer.js';
@@ -113,7 +113,9 @@ export default async function assetRoutes(instance: FastifyInstance) {
       if (!owner) throw new NotFoundError('The plume is gone.');
       const plume = await plumes.getPlume(app.db, request.params.id, { organizationId: owner.organization_id });
       const image = plume.plume_png ?? plume.rgb_png;
-      return { plume: { ...plume, notes: null }, image_url: image ? await signedAssetUrl(image) : null };
+      // Only a file registered to the plume's owner: a plume naming someone else's key shows no image.
+      const shown = image && (await isOwnedAsset(app.db, image, owner.organization_id)) ? image : null;
+      return { plume: { ...plume, notes: null }, image_url: shown ? await signedAssetUrl(shown) : null };
     },
   );
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
 import { localBlobStore, urlSigner } from '../../platform/storage/blob-store.js';
-import { FIXTURE_CSV } from './catalog.fixture.js';
+import { insertScenes, upsertPlumes } from './catalog-writes.queries.js';
+import { FIXTURE_CSV, FIXTURE_HEADER, fixturePlume, SCENES } from './catalog.fixture.js';
 import { importPlumeCsv } from './plume-import.js';
 
 let ctx: TestContext;
@@ -64,5 +65,32 @@ describe('assets and quicklooks', () => {
     const rival = await (await ctx.organization('Rival')).key(['catalog:write']);
     expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/quicklook/${plume.id}/link`, key: rival })).statusCode).toBe(404);
     expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/quicklook/${plume.id}/link` })).statusCode).toBe(401);
+  });
+
+  it('when another organization imports a plume naming an asset key Acme registered, the row is refused and the file stays private', async () => {
+    const rival = await ctx.organization('Squatter');
+    const published = 'ang20240601t160000p0000-A,36,-110,2024-06-01T16:00:00Z,,CH4,mfa,,ang,,2024-06-02T00:00:00Z,,v1,carbon-1.0,4,,,50,10,2,0.5,0,5,hrrr,ANG,JPL,,plumes/secret.png,,,,US';
+    const report = await importPlumeCsv(ctx.db, Readable.from([[FIXTURE_HEADER, published].join('\r\n')]), rival.id);
+    expect(report).toMatchObject({ created: 0, failed: 1, errors: [{ row: 2, message: 'plume_png: asset key not available to this organization' }] });
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/secret.png' })).statusCode).toBe(404);
+  });
+
+  it('serves an asset only through a visible plume of the organization that registered it', async () => {
+    // A published plume of another organization that names Acme's private key anyway (written
+    // around the import, as rows stored before keys were registered could be).
+    const rival = await ctx.organization('Legacy');
+    await insertScenes(ctx.db, [SCENES[0]!], null);
+    const id = '00000000-0000-4000-8000-00000000a551';
+    await upsertPlumes(ctx.db, [fixturePlume(rival.id, id, 0, 'Z', { plume_png: 'plumes/secret.png' })]);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/plume/GAO20240110t150000p0000-Z' })).json().plume_png).toBe('plumes/secret.png');
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/secret.png' })).statusCode).toBe(404);
+    const rivalKey = await rival.key(['catalog:read', 'catalog:write']);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/secret.png', key: rivalKey })).statusCode).toBe(404);
+    const link = (await ctx.request({ method: 'GET', url: `/api/v1/catalog/quicklook/${id}/link`, key: rivalKey })).json();
+    const quicklook = await ctx.request({ method: 'GET', url: link.url });
+    expect(quicklook.statusCode).toBe(200);
+    expect(quicklook.json().image_url).toBeNull();
+    // Acme's own published plume still serves its registered file.
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/a.png' })).statusCode).toBe(302);
   });
 });

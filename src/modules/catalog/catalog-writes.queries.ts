@@ -76,9 +76,21 @@ export interface PlumeValues {
 const point = (v: { longitude: number; latitude: number }) => sql`ST_SetSRID(ST_MakePoint(${v.longitude}, ${v.latitude}), 4326)`;
 const envelope = (b: [number, number, number, number] | null) => (b ? sql`ST_MakeEnvelope(${b[0]}, ${b[1]}, ${b[2]}, ${b[3]}, 4326)` : sql`NULL::geometry`);
 
-/** Inserts plumes, or replaces the imported fields of those already known by plume_id; returns how many were new. */
-export async function upsertPlumes(db: Queryable, plumes: PlumeValues[]) {
-  if (plumes.length === 0) return 0;
+export interface UpsertOutcome {
+  created: number;
+  updated: number;
+  /** plume_ids held by another owner: neither inserted nor updated. */
+  refused: string[];
+}
+
+/**
+ * Inserts plumes, or replaces the imported fields of those already known by plume_id when they
+ * belong to the same owner (organization, or none for the platform's own). A plume_id held by
+ * another owner is left untouched and comes back in `refused`: the check is the upsert's own
+ * WHERE, so no concurrent writer can slip between a check and the write.
+ */
+export async function upsertPlumes(db: Queryable, plumes: PlumeValues[]): Promise<UpsertOutcome> {
+  if (plumes.length === 0) return { created: 0, updated: 0, refused: [] };
   const rows = plumes.map(
     (v) => sql`(COALESCE(${v.id ?? null}::uuid, gen_random_uuid()), ${v.plume_id}, ${v.scene_id}::uuid, ${v.scene_name}, ${v.instrument}, ${v.platform}, ${v.provider}, ${v.mission_phase}, ${v.datetime}::timestamptz,
       ${v.organization_id}::uuid, ${v.gas}, ${point(v)}, ${envelope(v.bounds)}, ${v.sector}, ${v.emission_auto}::float8, ${v.emission_uncertainty_auto}::float8,
@@ -87,7 +99,7 @@ export async function upsertPlumes(db: Queryable, plumes: PlumeValues[]) {
       ${v.wind_source_auto}, ${v.quality}, ${v.status}, ${v.plume_tif}, ${v.plume_png}, ${v.con_tif}, ${v.rgb_tif}, ${v.rgb_png},
       ${v.published_at}::timestamptz, COALESCE(${v.modified}::timestamptz, now()))`,
   );
-  const inserted = await db.query<{ created: boolean }>(sql`
+  const inserted = await db.query<{ plume_id: string; created: boolean }>(sql`
     INSERT INTO plumes (id, plume_id, scene_id, scene_name, instrument, platform, provider, mission_phase, "datetime", organization_id, gas, geometry, bounds,
       sector, emission_auto, emission_uncertainty_auto, emission_cmf_type, emission_version, processing_software, gsd, sensitivity_mode, off_nadir,
       wind_speed_avg_auto, wind_speed_std_auto, wind_direction_avg_auto, wind_direction_std_auto, wind_source_auto, quality, status,
@@ -102,8 +114,11 @@ export async function upsertPlumes(db: Queryable, plumes: PlumeValues[]) {
       wind_direction_std_auto = EXCLUDED.wind_direction_std_auto, wind_source_auto = EXCLUDED.wind_source_auto,
       plume_tif = EXCLUDED.plume_tif, plume_png = EXCLUDED.plume_png, con_tif = EXCLUDED.con_tif, rgb_tif = EXCLUDED.rgb_tif,
       rgb_png = EXCLUDED.rgb_png, published_at = COALESCE(EXCLUDED.published_at, plumes.published_at), modified = EXCLUDED.modified
-    RETURNING (xmax = 0) AS created`);
-  return inserted.filter((r) => r.created).length;
+    WHERE plumes.organization_id IS NOT DISTINCT FROM EXCLUDED.organization_id
+    RETURNING plume_id, (xmax = 0) AS created`);
+  const written = new Set(inserted.map((r) => r.plume_id));
+  const created = inserted.filter((r) => r.created).length;
+  return { created, updated: inserted.length - created, refused: plumes.map((p) => p.plume_id).filter((id) => !written.has(id)) };
 }
 
 /** The curation fields of a plume (the page's plume form). */

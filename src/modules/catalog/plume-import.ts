@@ -6,6 +6,7 @@ import * as writes from './catalog-writes.queries.js';
 import { sceneNameOf, sceneTime } from './names.js';
 import { GASES, INSTRUMENTS } from './plume-filter.js';
 import { parseSector } from './sectors.js';
+import { storeChunk, type PendingPlume } from './plume-import-store.js';
 
 const CHUNK = 500;
 const MAX_REPORTED_ERRORS = 1000;
@@ -129,13 +130,14 @@ async function* csvRecords(upload: Readable): AsyncIterable<Record<string, strin
 export async function importPlumeCsv(db: Queryable, upload: Readable, organizationId: string | null, onProgress?: (report: PlumeImportReport) => void | Promise<void>) {
   const report: PlumeImportReport = { received: 0, created: 0, updated: 0, failed: 0, errors: [] };
   const scenes = new Map<string, string>();
-  let chunk: writes.PlumeValues[] = [];
+  let chunk: PendingPlume[] = [];
   const flush = async () => {
-    // One plume_id twice in a chunk would make the upsert touch a row twice: the last one wins.
-    const unique = [...new Map(chunk.map((plume) => [plume.plume_id, plume])).values()];
-    const created = await writes.upsertPlumes(db, unique);
-    report.created += created;
-    report.updated += chunk.length - created;
+    const stored = await storeChunk(db, chunk, organizationId);
+    report.created += stored.created;
+    report.updated += stored.updated;
+    report.failed += stored.rejected.length;
+    report.errors.push(...stored.rejected.slice(0, Math.max(0, MAX_REPORTED_ERRORS - report.errors.length)));
+    report.errors.sort((a, b) => a.row - b.row);
     chunk = [];
     await onProgress?.(report);
   };
@@ -159,7 +161,7 @@ export async function importPlumeCsv(db: Queryable, upload: Readable, organizati
         if (scenes.size > 10_000) scenes.clear();
         scenes.set(plume.scene_name, sceneId);
       }
-      chunk.push({ ...plume, scene_id: sceneId });
+      chunk.push({ row, plume: { ...plume, scene_id: sceneId } });
     } catch (error) {
       if (!(error instanceof RowError)) throw error;
       report.failed += 1;

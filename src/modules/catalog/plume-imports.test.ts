@@ -1,7 +1,9 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
 import { drainQueue } from '../../platform/jobs/jobs.js';
 import { FIXTURE_CSV } from './catalog.fixture.js';
+import { importPlumeCsv } from './plume-import.js';
 import { PLUME_IMPORT_QUEUE, runPlumeImport } from './plume-imports.service.js';
 
 let ctx: TestContext;
@@ -44,5 +46,48 @@ describe('plume imports as jobs (/api/v1/catalog/imports)', () => {
     expect((await upload(FIXTURE_CSV)).statusCode).toBe(401);
     expect((await upload(FIXTURE_CSV, await acme.key(['catalog:read']))).statusCode).toBe(403);
     expect((await upload('x', analyst, 'text/plain')).statusCode).toBe(415);
+  });
+});
+
+describe('an import writes only its own organization’s plumes', () => {
+  const row = (name: string, emission: number, publishedAt = '') =>
+    `${name},36.5,-111,2024-05-12T16:00:00Z,,CH4,mfa,,ang,,${publishedAt},,v1,carbon-1.0,4,,,${emission},10,2,0.5,0,5,hrrr,ANG,JPL,,,,,,US`;
+  const HIDDEN = 'ang20240512t160000p0000-A';
+  const PUBLISHED = 'ang20240512t160000p0000-B';
+  const FRESH = 'ang20240512t160000p0000-C';
+  const importAs = async (key: string, rows: string[]) => {
+    const job = (await upload([FIXTURE_CSV.split('\r\n')[0], ...rows].join('\r\n'), key)).json();
+    await run();
+    return (await ctx.request({ method: 'GET', url: `/api/v1/catalog/imports/${job.id}`, key })).json();
+  };
+  const emissionOf = async (name: string) => (await ctx.request({ method: 'GET', url: `/api/v1/catalog/plume/${name}`, key: analyst })).json().emission_auto;
+
+  it('when another organization imports rows naming its plumes, hidden or published, each is a row error that says the same and changes nothing', async () => {
+    expect(await importAs(analyst, [row(HIDDEN, 50), row(PUBLISHED, 60, '2024-05-20T00:00:00Z')])).toMatchObject({ created: 2, failed: 0 });
+    const rival = await (await ctx.organization('Importer B')).key(['catalog:read', 'catalog:write']);
+    const report = await importAs(rival, [row(HIDDEN, 9999), row(PUBLISHED, 9999), row(FRESH, 70)]);
+    expect(report).toMatchObject({
+      status: 'completed',
+      received: 3,
+      created: 1,
+      updated: 0,
+      failed: 2,
+      errors: [
+        { row: 2, message: 'plume_id: not available to this organization' },
+        { row: 3, message: 'plume_id: not available to this organization' },
+      ],
+    });
+    expect(await emissionOf(HIDDEN)).toBe(50);
+    expect(await emissionOf(PUBLISHED)).toBe(60);
+    expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/plume/${FRESH}`, key: rival })).json().emission_auto).toBe(70);
+    // The owner still updates its own.
+    expect(await importAs(analyst, [row(HIDDEN, 55)])).toMatchObject({ created: 0, updated: 1, failed: 0 });
+    expect(await emissionOf(HIDDEN)).toBe(55);
+  });
+
+  it('when the CLI imports without an organization, plumes an organization owns are refused too', async () => {
+    const report = await importPlumeCsv(ctx.db, Readable.from([[FIXTURE_CSV.split('\r\n')[0], row(HIDDEN, 1)].join('\r\n')]), null);
+    expect(report).toMatchObject({ created: 0, updated: 0, failed: 1, errors: [{ row: 2, message: 'plume_id: not available to this organization' }] });
+    expect(await emissionOf(HIDDEN)).toBe(55);
   });
 });
