@@ -11,7 +11,7 @@ const TAGS = ['account'];
 export default async function oauthRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_JWKS_URI: jwksUri } = app.config;
-  const verifier = issuer && clientId ? new oauth.OidcVerifier({ issuer, clientId, jwksUri }) : undefined;
+  const verifier = issuer && clientId ? new oauth.OidcVerifier({ issuer, clientId, jwksUri, allowPrivateTargets: app.config.OIDC_ALLOW_PRIVATE_TARGETS }) : undefined;
 
   app.get(
     '/account/oauth/state',

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Database } from '../../platform/db/database.js';
 import { ForbiddenError } from '../../platform/errors.js';
 import * as identity from '../../platform/identity/identity.service.js';
+import { outboundFetch } from '../../platform/http/outbound.js';
 import * as queries from './oauth.queries.js';
 import { digest } from './one-time-links.js';
 
@@ -12,28 +13,37 @@ export interface OidcSettings {
   issuer: string;
   clientId: string;
   jwksUri?: string | undefined;
+  /** OIDC_ALLOW_PRIVATE_TARGETS: the provider may live on a private network; otherwise only public addresses are fetched. */
+  allowPrivateTargets?: boolean | undefined;
 }
 
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 
+/** Discovery documents and key sets are small: a provider that answers slowly or hugely is given up on. */
+const PROVIDER_LIMITS = { timeoutMs: 5_000, maxResponseBytes: 512 * 1024 };
+
 /**
  * Verifies OpenID Connect id_tokens from one configured issuer. Its signing keys come from the
- * issuer's JWKS (jose fetches and caches them, refetching on an unknown key id).
+ * issuer's JWKS (jose fetches and caches them, refetching on an unknown key id). Discovery and key
+ * fetches go through the outbound client: public addresses only (unless allowed), no redirects.
  */
 export class OidcVerifier {
   private keySet: Promise<KeySet> | undefined;
+  private readonly fetch: ReturnType<typeof outboundFetch>;
 
-  constructor(private readonly settings: OidcSettings) {}
+  constructor(private readonly settings: OidcSettings) {
+    this.fetch = outboundFetch({ allowPrivateTargets: settings.allowPrivateTargets ?? false }, PROVIDER_LIMITS);
+  }
 
   private async discoverKeySet(): Promise<KeySet> {
     let uri = this.settings.jwksUri;
     if (!uri) {
-      const response = await fetch(`${this.settings.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+      const response = await this.fetch(`${this.settings.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
       if (!response.ok) throw new Error(`OpenID discovery answered ${response.status}`);
       uri = ((await response.json()) as { jwks_uri?: string }).jwks_uri;
       if (!uri) throw new Error('OpenID discovery document has no jwks_uri');
     }
-    return createRemoteJWKSet(new URL(uri));
+    return createRemoteJWKSet(new URL(uri), { [customFetch]: this.fetch });
   }
 
   async verify(idToken: string): Promise<JWTPayload> {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
 import { asUser, pair, signedInUser } from '../../../test/support/accounts.js';
+import { OidcVerifier } from './oauth.service.js';
 
 const CLIENT_ID = 'carbon-atlas-web';
 let ctx: TestContext;
@@ -37,7 +38,8 @@ async function startProvider() {
 
 beforeAll(async () => {
   await startProvider();
-  ctx = await createTestContext({ OIDC_ISSUER: issuer, OIDC_CLIENT_ID: CLIENT_ID });
+  // The test provider listens on 127.0.0.1: an operator's private identity provider, allowed explicitly.
+  ctx = await createTestContext({ OIDC_ISSUER: issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_ALLOW_PRIVATE_TARGETS: 'true' });
 });
 afterAll(async () => {
   await ctx?.close();
@@ -136,6 +138,17 @@ describe('POST /api/v1/account/oauth', () => {
 
   it('answers 422 when a field is missing', async () => {
     expect((await ctx.request({ method: 'POST', url: '/api/v1/account/oauth', payload: { id_token: 'x', state: 'y' } })).statusCode).toBe(422);
+  });
+});
+
+describe('an identity provider on a private address', () => {
+  it('is never contacted unless OIDC_ALLOW_PRIVATE_TARGETS allows it', async () => {
+    const before = discoveryRequests;
+    const verifier = new OidcVerifier({ issuer, clientId: CLIENT_ID });
+    await expect(verifier.verify(await idToken({ nonce: 'n' }))).rejects.toThrow('127.0.0.1 is a loopback address; only public addresses are allowed.');
+    const withKeys = new OidcVerifier({ issuer, clientId: CLIENT_ID, jwksUri: `${issuer}/jwks` });
+    await expect(withKeys.verify(await idToken({ nonce: 'n' }))).rejects.toThrow('127.0.0.1 is a loopback address');
+    expect(discoveryRequests).toBe(before);
   });
 });
 

@@ -162,7 +162,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * as a WHATWG Response. Redirects come back as their 3xx status.
  */
 export function outboundFetch(policy: OutboundPolicy, limits: { timeoutMs: number; maxResponseBytes: number }) {
-  return async (url: string | URL, init: { method?: string; headers?: HeadersInit; signal?: AbortSignal | null } = {}): Promise<Response> => {
+  return async (url: string | URL, init: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal | null } = {}): Promise<Response> => {
     const headers = Object.fromEntries(new Headers(init.headers).entries());
     const answer = await outboundRequest(String(url), { method: 'GET', headers, ...limits, signal: init.signal ?? undefined }, policy);
     if (answer.status < 200 || answer.status > 599) throw new Error(`Unexpected HTTP status ${answer.status}.`);
