@@ -268,4 +268,19 @@ describe('OpenAPI', () => {
     const annotated = document.paths['/api/v1/catalog/plumes/annotated'].get;
     expect(annotated.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['bbox', 'datetime', 'sectors', 'intersects', 'source_name', 'sort', 'limit', 'offset']));
   });
+
+  it('declares OptionalAuth reads as answering anonymous callers too, and scoped routes as requiring credentials', async () => {
+    const document = (await ctx.request({ method: 'GET', url: '/openapi.json' })).json();
+    const security = (path: string, method = 'get') => document.paths[path][method].security;
+    for (const path of ['/api/v1/catalog/plumes/annotated', '/api/v1/catalog/plume/{plume_id}', '/api/v1/catalog/plume-csv', '/api/v1/catalog/sources.geojson', '/api/v1/catalog/source/{source_name}']) {
+      expect(security(path), path).toContainEqual({});
+      expect(security(path), path).toContainEqual({ bearerAuth: [] });
+    }
+    for (const [path, method] of [['/api/v1/catalog/plumes/related', 'get'], ['/api/v1/catalog/plume', 'post']] as const) {
+      expect(security(path, method), path).not.toContainEqual({});
+      expect(security(path, method), path).toContainEqual({ bearerAuth: [] });
+    }
+    // Anonymous reads really are answered.
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/plumes/annotated' })).statusCode).toBe(200);
+  });
 });
