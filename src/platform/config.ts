@@ -15,6 +15,12 @@ const ConfigSchema = Type.Object({
   S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** PostgreSQL: give up opening a connection (or waiting for a free one in the pool) after this long; 0 waits forever. */
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 5_000 }),
+  /** PostgreSQL: the server cancels a statement running longer (statement_timeout); the client gives up 2 s later if the server does not answer at all. 0: no limit. */
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
+  /** PostgreSQL: the server ends a session left idle inside an open transaction this long (idle_in_transaction_session_timeout); 0: no limit. */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 32, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),

@@ -28,6 +28,7 @@ const CONNECTION_MESSAGES = [
   'Query read timeout',
   'is not queryable',
   'Cannot use a pool after calling end on the pool',
+  'PGlite is closing',
   'PGlite is closed',
 ];
 
@@ -36,12 +37,13 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function isOutageError(error: unknown): boolean {
+/** The database is unreachable, restarting, cut off or too slow: a lost race (40001, 40P01) is not an outage. */
+export function isDatabaseOutage(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = codeOf(error);
   if (code && (OUTAGE_SQLSTATES.has(code) || code.startsWith('08') || /^53[0-9A-Z]{3}$/.test(code) || NETWORK_CODES.has(code))) return true;
   // Node reports a refused connection to every address of a host as one AggregateError.
-  if (error instanceof AggregateError && error.errors.some(isOutageError)) return true;
+  if (error instanceof AggregateError && error.errors.some(isDatabaseOutage)) return true;
   return CONNECTION_MESSAGES.some((message) => error.message.includes(message));
 }
 
@@ -52,7 +54,7 @@ function isOutageError(error: unknown): boolean {
  */
 export function isTransientDatabaseError(error: unknown): boolean {
   const code = codeOf(error);
-  return (code !== undefined && CONTENTION_SQLSTATES.has(code)) || isOutageError(error);
+  return (code !== undefined && CONTENTION_SQLSTATES.has(code)) || isDatabaseOutage(error);
 }
 
 /** One line for the log: the SQLSTATE or errno code and the message, never a stack trace. */
@@ -68,7 +70,7 @@ export function describeDatabaseError(error: unknown): string {
  * Both pg and PGlite errors carry the SQLSTATE in `code`.
  */
 export function domainErrorFromDatabase(error: unknown): DomainError | undefined {
-  if (isOutageError(error)) return new ServiceUnavailableError(OUTAGE_RETRY_AFTER_SECONDS);
+  if (isDatabaseOutage(error)) return new ServiceUnavailableError(OUTAGE_RETRY_AFTER_SECONDS);
   const code = codeOf(error);
   if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
   if (CONTENTION_SQLSTATES.has(code)) return new ConflictError('A concurrent change got in the way; retry the request.');
@@ -78,4 +80,18 @@ export function domainErrorFromDatabase(error: unknown): DomainError | undefined
   // Class 22, data exceptions: a NUL character in text, a number out of range, an invalid encoding.
   if (code.startsWith('22')) return new BadRequestError('Input contains a value the database cannot store (for example a NUL character or an out-of-range number).');
   return undefined;
+}
+
+interface Logger {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/**
+ * Logs a failure of background work (a worker's poll, a job): an outage as one warning line, since
+ * it repeats at every poll until the database is back; anything else with its stack.
+ */
+export function logBackgroundFailure(log: Logger, what: string, error: unknown) {
+  if (isTransientDatabaseError(error)) log.warn({ reason: describeDatabaseError(error) }, `${what}: database unavailable, retrying`);
+  else log.error({ err: error }, `${what} failed`);
 }

@@ -2,13 +2,26 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Sql } from 'sql-template-tag';
 import type { Database, Queryable } from './database.js';
+import { isDatabaseOutage } from './database-errors.js';
 
 const INT8_OID = 20;
 const MAX_ATTEMPTS = 5;
-const RETRYABLE = new Set(['40P01', '40001']);
+const CONTENTION = new Set(['40P01', '40001']);
+/** The server cancels a slow statement itself; the client waits this much longer before deciding the server is gone. */
+const CLIENT_TIMEOUT_MARGIN_MS = 2_000;
 
-function isRetryable(error: unknown): boolean {
-  return RETRYABLE.has((error as { code?: string } | null)?.code ?? '');
+export interface PostgresOptions {
+  poolSize?: number | undefined;
+  /** Opening a connection, and waiting for a free one in the pool; unset or 0 waits forever. */
+  connectTimeoutMs?: number | undefined;
+  /** PostgreSQL's statement_timeout for request and job statements; unset or 0: none. */
+  statementTimeoutMs?: number | undefined;
+  /** PostgreSQL's idle_in_transaction_session_timeout; unset or 0: none. */
+  idleInTransactionTimeoutMs?: number | undefined;
+}
+
+function isContention(error: unknown): boolean {
+  return CONTENTION.has((error as { code?: string } | null)?.code ?? '');
 }
 
 /** Counts and other bigints come back as numbers, as PGlite returns them, so both databases read alike. */
@@ -34,7 +47,7 @@ function statementName(text: string): string {
   return name;
 }
 
-function asQueryable(client: pg.Pool | pg.PoolClient): Queryable {
+function asQueryable(client: pg.Pool | pg.PoolClient | pg.Client): Queryable {
   return {
     async query<Row>(statement: Sql) {
       const result = await client.query({ name: statementName(statement.text), text: statement.text, values: statement.values as unknown[] });
@@ -43,11 +56,58 @@ function asQueryable(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-export async function openPostgresDatabase(connectionString: string, poolSize = 10): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: poolSize, types, application_name: 'carbon-atlas' });
-  // An idle client that loses its connection must not crash the process.
+/**
+ * Every wait is bounded: connecting, a statement on the server, a server that stops answering
+ * (hung or frozen: the client gives up a little after the server would have), and a transaction
+ * left open by a stalled caller. Keep-alive notices a peer that vanished without closing.
+ */
+function poolConfig(connectionString: string, options: PostgresOptions): pg.PoolConfig {
+  const statementTimeout = options.statementTimeoutMs || undefined;
+  return {
+    connectionString,
+    max: options.poolSize ?? 10,
+    types,
+    application_name: 'carbon-atlas',
+    keepAlive: true,
+    connectionTimeoutMillis: options.connectTimeoutMs || undefined,
+    statement_timeout: statementTimeout,
+    query_timeout: statementTimeout && statementTimeout + CLIENT_TIMEOUT_MARGIN_MS,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs || undefined,
+  };
+}
+
+/**
+ * Lends a pool client to `use`. A connection can die while we hold it (a failover, a restart,
+ * pg_terminate_backend): its 'error' event must have a listener or it crashes the process, and a
+ * dead or stuck client is released with the error so that the pool discards it. `onFailure` runs
+ * on a client that is still usable (to roll back).
+ */
+async function withPoolClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<T>, onFailure: (client: pg.PoolClient) => Promise<void>): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => void (lost ??= error);
+  client.on('error', onError);
+  let discard: Error | undefined;
+  try {
+    return await use(client);
+  } catch (error) {
+    // After a lost connection or a timed-out statement the session is gone or still busy: the
+    // server rolls back when the connection closes, so do not wait on it to do so.
+    if (lost || isDatabaseOutage(error)) discard = lost ?? (error as Error);
+    else await onFailure(client).catch((failure: Error) => void (discard = failure));
+    throw error;
+  } finally {
+    client.removeListener('error', onError);
+    client.release(lost ?? discard);
+  }
+}
+
+export async function openPostgresDatabase(connectionString: string, options: PostgresOptions = {}): Promise<Database> {
+  const pool = new pg.Pool(poolConfig(connectionString, options));
+  // An idle client that loses its connection is dropped by the pool; the error needs no handling.
   pool.on('error', () => undefined);
   const plain = asQueryable(pool);
+  const rollback = async (client: pg.PoolClient) => void (await client.query('ROLLBACK'));
   return {
     kind: 'postgres',
     query: plain.query,
@@ -55,32 +115,34 @@ export async function openPostgresDatabase(connectionString: string, poolSize = 
       // A deadlock or serialisation failure aborts one of the transactions involved; running it
       // again is what PostgreSQL asks for, and the work is database-only, so it can be re-run.
       for (let attempt = 1; ; attempt++) {
-        const client = await pool.connect();
         try {
-          await client.query('BEGIN');
-          const result = await work(asQueryable(client));
-          await client.query('COMMIT');
-          return result;
+          return await withPoolClient(
+            pool,
+            async (client) => {
+              await client.query('BEGIN');
+              const result = await work(asQueryable(client));
+              await client.query('COMMIT');
+              return result;
+            },
+            rollback,
+          );
         } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+          if (attempt < MAX_ATTEMPTS && isContention(error)) continue;
           throw error;
-        } finally {
-          client.release();
         }
       }
     },
     async withAdvisoryLock(lockKey, work) {
-      const client = await pool.connect();
+      // Migrations and recalculations may rightly run long and wait for another process's turn: a
+      // session of their own, outside the pool and its statement timeouts. Closing it releases the lock.
+      const client = new pg.Client({ connectionString, types, application_name: 'carbon-atlas', keepAlive: true, connectionTimeoutMillis: options.connectTimeoutMs || undefined });
+      client.on('error', () => undefined); // a lost session fails its pending query, which is what reports it
       try {
+        await client.connect();
         await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
-        try {
-          return await work({ ...asQueryable(client), exec: async (script) => void (await client.query(script)) });
-        } finally {
-          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
-        }
+        return await work({ ...asQueryable(client), exec: async (script) => void (await client.query(script)) });
       } finally {
-        client.release();
+        await client.end().catch(() => undefined);
       }
     },
     close: () => pool.end(),
