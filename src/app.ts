@@ -61,7 +61,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const rateLimiter =
     deps.rateLimiter ??
     createRateLimiter({
-      limits: { standard: config.RATE_LIMIT_STANDARD, enterprise: config.RATE_LIMIT_ENTERPRISE, anonymous: config.RATE_LIMIT_ANONYMOUS },
+      limits: {
+        standard: config.RATE_LIMIT_STANDARD,
+        enterprise: config.RATE_LIMIT_ENTERPRISE,
+        anonymous: config.RATE_LIMIT_ANONYMOUS,
+        credentials: config.RATE_LIMIT_CREDENTIALS,
+        mail_recipient: config.RATE_LIMIT_MAIL_PER_RECIPIENT,
+      },
       redisUrl: config.REDIS_URL,
     });
   const tokenSigner = createTokenSigner(deps.jwtSecret);

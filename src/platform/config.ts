@@ -28,6 +28,10 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_STANDARD: Type.Integer({ minimum: 1, default: 100 }),
   RATE_LIMIT_ENTERPRISE: Type.Integer({ minimum: 1, default: 1000 }),
   RATE_LIMIT_ANONYMOUS: Type.Integer({ minimum: 1, default: 60 }),
+  /** Requests per minute per client address to routes that take a password, token or e-mailed link. */
+  RATE_LIMIT_CREDENTIALS: Type.Integer({ minimum: 1, default: 20 }),
+  /** E-mails (verification, password reset) per recipient address per hour, whoever asks. */
+  RATE_LIMIT_MAIL_PER_RECIPIENT: Type.Integer({ minimum: 1, default: 5 }),
   RESPONSE_CACHE_MB: Type.Integer({ minimum: 0, maximum: 4096, default: 32 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   /** Largest NDJSON/CSV upload to /v2/emissions/import. */

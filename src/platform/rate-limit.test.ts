@@ -5,13 +5,20 @@ import { createRateLimiter } from './rate-limit.js';
 import { REDIS_URL, redisAnswers } from '../../test/support/redis.js';
 
 const redisAvailable = await redisAnswers();
+const LIMITS = { standard: 4, enterprise: 10, anonymous: 3, credentials: 3, mail_recipient: 3 };
 
 describe('rate limits over HTTP', () => {
   let ctx: TestContext;
   let org: TestOrganization;
 
   beforeAll(async () => {
-    ctx = await createTestContext({ RATE_LIMIT_STANDARD: '3', RATE_LIMIT_ENTERPRISE: '5', RATE_LIMIT_ANONYMOUS: '2' });
+    ctx = await createTestContext({
+      RATE_LIMIT_STANDARD: '3',
+      RATE_LIMIT_ENTERPRISE: '5',
+      RATE_LIMIT_ANONYMOUS: '2',
+      RATE_LIMIT_CREDENTIALS: '2',
+      RATE_LIMIT_MAIL_PER_RECIPIENT: '2',
+    });
     org = await ctx.organization('Busy');
   });
   afterAll(() => ctx?.close());
@@ -51,10 +58,89 @@ describe('rate limits over HTTP', () => {
     expect(response.headers['x-ratelimit-remaining']).toBe('4');
   });
 
-  it('sends no rate headers on routes without authentication, such as the health check', async () => {
-    const response = await ctx.request({ method: 'GET', url: '/healthz' });
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['x-ratelimit-limit']).toBeUndefined();
+  it('exempts the health probes, which orchestrators call often from one address', async () => {
+    for (let i = 0; i < 5; i++) {
+      for (const url of ['/healthz', '/readyz']) {
+        const response = await ctx.request({ method: 'GET', url, remoteAddress: '192.0.2.1' });
+        expect(response.statusCode).toBe(200);
+        expect(response.headers['x-ratelimit-limit']).toBeUndefined();
+      }
+    }
+  });
+
+  const email = () => `${randomUUID()}@example.com`;
+  let addresses = 0;
+  const freshAddress = () => `198.18.0.${++addresses}`;
+  it.each<[string, 'GET' | 'POST', () => object | undefined]>([
+    ['sign-in', 'POST', () => ({ email: email(), password: 'x' })],
+    ['refresh', 'POST', () => ({ refresh_token: 'x' })],
+    ['/api/v1/token/pair', 'POST', () => ({ email: email(), password: 'x' })],
+    ['/api/v1/token/refresh', 'POST', () => ({ refresh: 'x' })],
+    ['/api/v1/token/verify', 'POST', () => ({ token: 'x' })],
+    ['/api/v1/account/register', 'POST', () => ({ email: 'x' })],
+    ['/api/v1/account/register_verify', 'POST', () => ({ uidb64: 'MQ', token: 'x' })],
+    ['/api/v1/account/request_password_reset', 'POST', () => ({ email: email() })],
+    ['/api/v1/account/reset_password', 'POST', () => ({ uidb64: 'MQ', token: 'x', new_password1: 'x', new_password2: 'x' })],
+    ['/api/v1/account/oauth/state', 'GET', () => undefined],
+    ['/api/v1/account/oauth', 'POST', () => ({ id_token: 'a.b.c', state: 's', session_state: 's' })],
+  ])('counts %s, which takes no credentials, against the stricter per-address budget', async (route, method, payload) => {
+    const url = { 'sign-in': '/v1/auth/token', refresh: '/v1/auth/refresh' }[route] ?? route;
+    const call = (remoteAddress: string) => ctx.request({ method, url, remoteAddress, payload: payload() });
+    const address = freshAddress();
+    const first = await call(address);
+    expect([first.headers['x-ratelimit-limit'], first.headers['x-ratelimit-remaining']]).toEqual(['2', '1']);
+    await call(address);
+    const limited = await call(address);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const elsewhere = await call(freshAddress());
+    expect(elsewhere.headers['x-ratelimit-remaining']).toBe('1');
+  });
+
+  it("answers a credential route's 429 in its family's format", async () => {
+    const signIn = () => ctx.request({ method: 'POST', url: '/v1/auth/token', remoteAddress: '192.0.2.20', payload: { email: 'a@b.test', password: 'x' } });
+    await signIn();
+    await signIn();
+    expect((await signIn()).json()).toEqual({ code: 'RATE_LIMITED', message: expect.stringMatching(/^Too many requests/) });
+    const pair = () => ctx.request({ method: 'POST', url: '/api/v1/token/pair', remoteAddress: '192.0.2.21', payload: { email: 'a@b.test', password: 'x' } });
+    await pair();
+    await pair();
+    expect((await pair()).json()).toEqual({ detail: expect.stringMatching(/^Too many requests/), code: 'RATE_LIMITED' });
+  });
+
+  it('bounds the mail one recipient gets per hour, whichever addresses ask and however the address is spelt', async () => {
+    const reset = (email: string, remoteAddress: string) =>
+      ctx.request({ method: 'POST', url: '/api/v1/account/request_password_reset', remoteAddress, payload: { email } });
+    expect((await reset('victim@example.com', '192.0.2.40')).statusCode).toBe(204);
+    expect((await reset(' Victim@Example.com', '192.0.2.41')).statusCode).toBe(204);
+    const limited = await reset('victim@example.com', '192.0.2.42');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toEqual({ detail: expect.stringMatching(/^Too many requests/), code: 'RATE_LIMITED' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(60);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(3600);
+    const register = await ctx.request({
+      method: 'POST',
+      url: '/api/v1/account/register',
+      remoteAddress: '192.0.2.43',
+      payload: { email: 'victim@example.com', password1: 'x', password2: 'x', first_name: 'V', last_name: 'W' },
+    });
+    expect(register.statusCode).toBe(429);
+    expect((await reset('someone-else@example.com', '192.0.2.42')).statusCode).toBe(204);
+  });
+
+  it('counts unknown paths and wrong API keys against the anonymous budget of the address', async () => {
+    const unknown = () => ctx.request({ method: 'GET', url: '/v1/no-such-thing', remoteAddress: '192.0.2.50' });
+    const first = await unknown();
+    expect(first.statusCode).toBe(404);
+    expect(first.headers['x-ratelimit-limit']).toBe('2');
+    await unknown();
+    expect((await unknown()).statusCode).toBe(429);
+
+    const guess = () => ctx.request({ method: 'GET', url: '/v1/facilities', key: `ca_${randomUUID()}`, remoteAddress: '192.0.2.51' });
+    expect((await guess()).statusCode).toBe(401);
+    expect((await guess()).statusCode).toBe(401);
+    expect((await guess()).statusCode).toBe(429);
   });
 
   it('gives anonymous public reads a budget per client address, apart from any credential', async () => {
@@ -79,8 +165,8 @@ describe('rate limits over HTTP', () => {
 
 describe.skipIf(!redisAvailable)('rate limits shared through Redis', () => {
   it('makes two processes (two limiters) spend one budget per key', async () => {
-    const first = createRateLimiter({ limits: { standard: 4, enterprise: 10, anonymous: 3 }, redisUrl: REDIS_URL });
-    const second = createRateLimiter({ limits: { standard: 4, enterprise: 10, anonymous: 3 }, redisUrl: REDIS_URL });
+    const first = createRateLimiter({ limits: LIMITS, redisUrl: REDIS_URL });
+    const second = createRateLimiter({ limits: LIMITS, redisUrl: REDIS_URL });
     await new Promise((resolve) => setTimeout(resolve, 200));
     try {
       expect(first.store).toBe('redis');

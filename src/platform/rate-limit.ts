@@ -2,8 +2,6 @@ import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import { createCounterStore } from './counters.js';
 import type { Tier } from './auth/scopes.js';
 
-const WINDOW_SECONDS = 60;
-
 export interface RateLimitDecision {
   allowed: boolean;
   limit: number;
@@ -13,8 +11,29 @@ export interface RateLimitDecision {
   retryAfterSeconds: number;
 }
 
-/** A credential's tier, or `anonymous` for public reads made without credentials, counted per client address. */
-export type Budget = Tier | 'anonymous';
+/**
+ * What a request is counted against:
+ * - a credential's tier, per API key or user;
+ * - `anonymous`: calls made without credentials (public reads, routes that take none), per client address;
+ * - `credentials`: the stricter budget of routes that take a password, token or e-mailed link, per client address;
+ * - `mail_recipient`: e-mails a route may send to one address, per recipient, whoever asks.
+ */
+export type Budget = Tier | 'anonymous' | 'credentials' | 'mail_recipient';
+
+/** Budgets counted per client address, for requests that present no credential. */
+export type AddressBudget = 'anonymous' | 'credentials';
+
+/** Budgets counted per target of a request rather than per caller. */
+export type TargetBudget = 'mail_recipient';
+
+/** Requests per minute, except mail, which is counted per hour: a mailbox needs a longer memory than a socket. */
+export const WINDOW_SECONDS: Record<Budget, number> = {
+  standard: 60,
+  enterprise: 60,
+  anonymous: 60,
+  credentials: 60,
+  mail_recipient: 3600,
+};
 
 export interface RateLimiter {
   readonly store: 'memory' | 'redis';
@@ -23,20 +42,21 @@ export interface RateLimiter {
 }
 
 export interface RateLimitOptions {
+  /** Points per window of each budget (see WINDOW_SECONDS). */
   limits: Record<Budget, number>;
   redisUrl?: string | undefined;
 }
 
 /**
- * Fixed one-minute windows per key and tier. In memory for a single process; in Redis when
- * REDIS_URL is set, so every process shares one budget. Should Redis be unreachable, each process
- * falls back to its own in-memory counters rather than failing requests.
+ * Fixed windows per key and budget. In memory for a single process; in Redis when REDIS_URL is
+ * set, so every process shares one budget. Should Redis be unreachable, each process falls back to
+ * its own in-memory counters rather than failing requests.
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const store = createCounterStore(options.redisUrl);
   const limiters = new Map<Budget, RateLimiterAbstract>();
   for (const budget of Object.keys(options.limits) as Budget[]) {
-    limiters.set(budget, store.window(`rl:${budget}`, options.limits[budget], WINDOW_SECONDS));
+    limiters.set(budget, store.window(`rl:${budget}`, options.limits[budget], WINDOW_SECONDS[budget]));
   }
 
   function decision(points: number, result: RateLimiterRes, allowed: boolean): RateLimitDecision {

@@ -1,8 +1,10 @@
 import { expect } from 'vitest';
+import sql from 'sql-template-tag';
 import type { TestContext } from './test-app.js';
 import * as identity from '../../src/platform/identity/identity.service.js';
 import { listMail } from '../../src/platform/mail/outbox.js';
 import type { Role } from '../../src/platform/auth/scopes.js';
+import { PASSWORD_RESET_QUEUE } from '../../src/modules/accounts/registration.service.js';
 
 export const GOOD_PASSWORD = '3v@b8cG4';
 
@@ -15,8 +17,21 @@ export interface TestUser {
   refresh: string;
 }
 
+/** Waits until every queued password-reset request has been handled (they are mailed by a worker). */
+export async function resetRequestsHandled(ctx: TestContext) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const [row] = await ctx.db.query<{ pending: number }>(
+      sql`SELECT count(*)::int AS pending FROM jobs WHERE queue = ${PASSWORD_RESET_QUEUE} AND state <> 'failed'`,
+    );
+    if (row!.pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('password-reset requests still queued after 10 s');
+}
+
 /** The uidb64 and token of the newest link mailed to this address. */
 export async function lastLink(ctx: TestContext, email: string) {
+  await resetRequestsHandled(ctx);
   const [message] = await listMail(ctx.db, { to: email, limit: 1 });
   expect(message, `a message to ${email}`).toBeDefined();
   const match = /uidb64=([\w-]+)&token=([\w-]+)/.exec(message!.body_text);

@@ -60,8 +60,10 @@ export async function freshDatabase(): Promise<{ env: Record<string, string>; dr
 
 export async function createTestContext(overrides: Record<string, string> = {}): Promise<TestContext> {
   const database = await freshDatabase();
-  // Every test's anonymous requests come from one address; rate-limit.test.ts sets a small budget to test it.
-  const env = { LOG_LEVEL: 'silent', JWT_SECRET: randomBytes(32).toString('hex'), RATE_LIMIT_ANONYMOUS: '100000', ...database.env, ...overrides };
+  // Every test's anonymous requests come from one address (and many mail one recipient); rate-limit
+  // tests set small budgets to test them.
+  const budgets = { RATE_LIMIT_ANONYMOUS: '100000', RATE_LIMIT_CREDENTIALS: '100000', RATE_LIMIT_MAIL_PER_RECIPIENT: '100000' };
+  const env = { LOG_LEVEL: 'silent', JWT_SECRET: randomBytes(32).toString('hex'), ...budgets, ...database.env, ...overrides };
   const config = loadConfig(env);
   const db = await openDatabase(config);
   const app = await buildApp({ config, db, jwtSecret: new TextEncoder().encode(config.JWT_SECRET!), logger: false });

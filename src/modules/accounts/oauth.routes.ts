@@ -5,6 +5,7 @@ import { ErrorSchemas } from '../../platform/http/error-families.js';
 import * as oauth from './oauth.service.js';
 import { plumeTokenPair } from './tokens.service.js';
 import { OAuthBody, OAuthState, TokenPairResponse } from './accounts.schemas.js';
+import { CREDENTIAL_ROUTE } from './route-budgets.js';
 
 const TAGS = ['account'];
 
@@ -16,17 +17,17 @@ export default async function oauthRoutes(instance: FastifyInstance) {
   app.get(
     '/account/oauth/state',
     {
-      config: { auth: 'none' },
-      schema: { operationId: 'oauthState', tags: TAGS, summary: 'A single-use state and nonce to start an OpenID Connect sign-in (a Carbon Atlas addition)', response: { 200: OAuthState, 429: ErrorSchemas.plume } },
+      config: CREDENTIAL_ROUTE,
+      schema: { operationId: 'oauthState', tags: TAGS, summary: 'A single-use state and nonce to start an OpenID Connect sign-in (a Carbon Atlas addition)', response: { 200: OAuthState, 403: ErrorSchemas.plume, 429: ErrorSchemas.plume } },
     },
-    () => oauth.issueState(app.db),
+    () => oauth.issueState(app.db, verifier),
   );
 
   app.post(
     '/account/oauth',
     {
-      config: { auth: 'none' },
-      schema: { operationId: 'oauth', tags: TAGS, summary: "Oauth: exchange the identity provider's id_token for a token pair", body: OAuthBody, response: { 200: TokenPairResponse, 403: ErrorSchemas.plume, 422: ErrorSchemas.plume } },
+      config: CREDENTIAL_ROUTE,
+      schema: { operationId: 'oauth', tags: TAGS, summary: "Oauth: exchange the identity provider's id_token for a token pair", body: OAuthBody, response: { 200: TokenPairResponse, 403: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume } },
     },
     async (request) => {
       const user = await oauth.oauthUser(app.db, verifier, issuer ?? '', request.body);

@@ -60,8 +60,14 @@ export class OidcVerifier {
   }
 }
 
-/** A single-use state and the nonce the identity provider must put into the id_token. */
-export async function issueState(db: Database) {
+const NOT_CONFIGURED = 'OpenID Connect sign-in is not configured on this server.';
+
+/**
+ * A single-use state and the nonce the identity provider must put into the id_token. Without a
+ * configured provider nothing could ever spend it, so nothing is stored: the same 403 as sign-in.
+ */
+export async function issueState(db: Database, verifier: OidcVerifier | undefined) {
+  if (!verifier) throw new ForbiddenError(NOT_CONFIGURED);
   const state = randomBytes(32).toString('base64url');
   const nonce = randomBytes(16).toString('base64url');
   await queries.insertState(db, { stateHash: digest(state), nonce, ttlSeconds: STATE_TTL_SECONDS });
@@ -75,7 +81,7 @@ const REFUSED = 'OpenID Connect sign-in refused.';
  * the account with its verified e-mail (then linked), else a new account. Every failure is one 403.
  */
 export async function oauthUser(db: Database, verifier: OidcVerifier | undefined, issuer: string, input: { id_token: string; state: string }) {
-  if (!verifier) throw new ForbiddenError('OpenID Connect sign-in is not configured on this server.');
+  if (!verifier) throw new ForbiddenError(NOT_CONFIGURED);
   const nonce = await queries.spendState(db, digest(input.state));
   if (!nonce) throw new ForbiddenError(`${REFUSED} Unknown, used or expired state.`);
   let claims: JWTPayload;

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import sql from 'sql-template-tag';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
 import { asUser, pair, signedInUser } from '../../../test/support/accounts.js';
 import { OidcVerifier } from './oauth.service.js';
@@ -153,11 +154,15 @@ describe('an identity provider on a private address', () => {
 });
 
 describe('without an OpenID provider configured', () => {
-  it('answers 403', async () => {
+  it('answers 403 to the state request and to sign-in, and stores no state', async () => {
     const plain = await createTestContext();
     try {
-      const { state } = (await plain.request({ method: 'GET', url: '/api/v1/account/oauth/state' })).json();
-      const response = await plain.request({ method: 'POST', url: '/api/v1/account/oauth', payload: { id_token: 'a.b.c', session_state: 's', state } });
+      const stateResponse = await plain.request({ method: 'GET', url: '/api/v1/account/oauth/state' });
+      expect(stateResponse.statusCode).toBe(403);
+      expect(stateResponse.json()).toEqual({ detail: 'OpenID Connect sign-in is not configured on this server.', code: 'FORBIDDEN' });
+      const [stored] = await plain.db.query<{ states: number }>(sql`SELECT count(*)::int AS states FROM oauth_states`);
+      expect(stored!.states).toBe(0);
+      const response = await plain.request({ method: 'POST', url: '/api/v1/account/oauth', payload: { id_token: 'a.b.c', session_state: 's', state: 'any-state' } });
       expect(response.statusCode).toBe(403);
       expect(response.json().detail).toBe('OpenID Connect sign-in is not configured on this server.');
     } finally {

@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../../platform/db/database.js';
 import { FormRejectedError } from '../../platform/errors.js';
 import * as identity from '../../platform/identity/identity.service.js';
+import { enqueueJob } from '../../platform/jobs/jobs.js';
 import { enqueueMail } from '../../platform/mail/outbox.js';
 import type { UserPrincipal } from '../../platform/auth/principal.js';
 import type { LoginThrottle } from '../../platform/auth/login-throttle.js';
@@ -13,6 +14,7 @@ import type { RegisterBody } from './accounts.schemas.js';
 
 export const VERIFY_LINK_TTL_SECONDS = 24 * 3600;
 export const RESET_LINK_TTL_SECONDS = 3600;
+export const PASSWORD_RESET_QUEUE = 'account.password_reset';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MISMATCH = 'The two password fields didn’t match.';
@@ -89,10 +91,19 @@ export async function verifyRegistration(db: Database, input: { uidb64: string; 
   });
 }
 
-/** Answers alike whether or not the address belongs to an account; only its owner receives a link. */
-export async function requestPasswordReset(db: Database, email: string, publicUrl: string) {
+/**
+ * Queues a reset for any address without looking it up. Whether an account has this address is
+ * decided off the request path (mailPasswordReset, in a worker), so the request does the same
+ * work, answers the same and takes the same time for registered and unknown addresses.
+ */
+export async function requestPasswordReset(db: Queryable, email: string) {
+  await enqueueJob(db, PASSWORD_RESET_QUEUE, { email: email.trim() });
+}
+
+/** The worker's half of a reset request: only the owner of an active account receives a link. */
+export async function mailPasswordReset(db: Database, email: string, publicUrl: string) {
   await db.transaction(async (tx) => {
-    const user = await identity.getUserByEmail(tx, email.trim());
+    const user = await identity.getUserByEmail(tx, email);
     if (!user?.is_active) return;
     await mailLink(tx, { userId: user.id, number: user.number, email: user.email, purpose: 'reset_password', publicUrl });
   });
@@ -100,8 +111,8 @@ export async function requestPasswordReset(db: Database, email: string, publicUr
 
 /**
  * Sets a new password from an e-mailed link. A password breaking the rules is a 422 and leaves the
- * link usable; success spends it, ends every session (refresh and access tokens) and, since the
- * user proved they read the mailbox, verifies the address.
+ * link usable; success spends it, ends every session (refresh and access tokens) and every STAC
+ * token and, since the user proved they read the mailbox, verifies the address.
  */
 export async function resetPassword(db: Database, input: { uidb64: string; token: string; new_password1: string; new_password2: string }) {
   const userId = await db.transaction(async (tx) => {
@@ -115,6 +126,7 @@ export async function resetPassword(db: Database, input: { uidb64: string; token
     await identity.markEmailVerified(tx, user.id);
     await identity.revokeUserRefreshTokens(tx, user.id, null);
     await identity.invalidateIssuedAccessTokens(tx, user.id, new Date());
+    await identity.revokeAllUserTokens(tx, user.id);
     return user.id;
   });
   return profileOf(db, userId);
@@ -122,7 +134,8 @@ export async function resetPassword(db: Database, input: { uidb64: string; token
 
 /**
  * Changes the caller's password. Guesses of the old one count against the same throttle as
- * sign-ins. Other sessions lose their refresh tokens; the caller's own session continues.
+ * sign-ins. Other sessions end (their refresh tokens are revoked, and with them their access
+ * tokens) and so do STAC tokens, which the old password vouched for; the caller's session continues.
  */
 export async function changePassword(
   db: Database,
@@ -143,6 +156,7 @@ export async function changePassword(
   await db.transaction(async (tx) => {
     await identity.setPassword(tx, caller.userId, input.new_password1);
     await identity.revokeUserRefreshTokens(tx, caller.userId, caller.sessionFamilyId);
+    await identity.revokeAllUserTokens(tx, caller.userId);
     await links.spendAllLinks(tx, caller.userId, 'reset_password');
   });
 }

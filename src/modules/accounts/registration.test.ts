@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sql from 'sql-template-tag';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
-import { asUser, GOOD_PASSWORD, lastLink, pair, signedInUser } from '../../../test/support/accounts.js';
+import { asUser, GOOD_PASSWORD, lastLink, pair, resetRequestsHandled, signedInUser } from '../../../test/support/accounts.js';
 import { listMail } from '../../platform/mail/outbox.js';
+import type { Queryable } from '../../platform/db/database.js';
+import { requestPasswordReset } from './registration.service.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -132,8 +134,27 @@ describe('password reset', () => {
     expect(await listMail(ctx.db, { to: 'nobody@domain.com' })).toEqual([]);
   });
 
+  it('does the same work on the request path for registered and unknown addresses (the lookup happens in a worker)', async () => {
+    await signedInUser(ctx, 'timed@domain.com');
+    const statementsFor = async (email: string) => {
+      const statements: string[] = [];
+      const recording: Queryable = { query: (statement) => (statements.push(statement.sql), ctx.db.query(statement)) };
+      await requestPasswordReset(recording, email);
+      return statements;
+    };
+    const known = await statementsFor('timed@domain.com');
+    const unknown = await statementsFor('nobody-at-all@domain.com');
+    expect(known.length).toBeGreaterThan(0);
+    expect(unknown).toEqual(known);
+    await resetRequestsHandled(ctx);
+    expect(await listMail(ctx.db, { to: 'timed@domain.com' })).toHaveLength(1);
+    expect(await listMail(ctx.db, { to: 'nobody-at-all@domain.com' })).toEqual([]);
+  });
+
   it('resets with the link: 422 on a rule, then success ends every old session', async () => {
     const user = await signedInUser(ctx, 'reset@domain.com');
+    const createStac = await ctx.request({ method: 'POST', url: '/api/v1/account/tokens/create-stac', headers: asUser(user.access), payload: {} });
+    const stac: string = createStac.json().token_value;
     await ctx.request({ method: 'POST', url: '/api/v1/account/request_password_reset', payload: { email: user.email } });
     const link = await lastLink(ctx, user.email);
     const reset = (new_password1: string, new_password2 = new_password1) =>
@@ -148,6 +169,7 @@ describe('password reset', () => {
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({ id: user.number, email: user.email });
     expect((await reset('Another-Start-42')).statusCode).toBe(403);
+    expect((await ctx.request({ method: 'POST', url: '/api/v1/token/verify', payload: { token: stac } })).statusCode).toBe(401);
 
     expect((await ctx.request({ method: 'GET', url: '/api/v1/account/me', headers: asUser(user.access) })).statusCode).toBe(401);
     expect((await ctx.request({ method: 'POST', url: '/api/v1/token/refresh', payload: { refresh: user.refresh } })).statusCode).toBe(401);
@@ -155,6 +177,7 @@ describe('password reset', () => {
     const fresh = await pair(ctx, user.email, 'Fresh-Start-42');
     expect(fresh.statusCode).toBe(200);
     expect((await ctx.request({ method: 'GET', url: '/api/v1/account/me', headers: asUser(fresh.json().access) })).statusCode).toBe(200);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/account/tokens', headers: asUser(fresh.json().access) })).json()).toEqual([]);
   });
 });
 
@@ -187,6 +210,8 @@ describe('POST /api/v1/account/change_password', () => {
     expect((await change({ old_password: user.password, new_password1: 'Brand-New-77', new_password2: 'Brand-New-77' })).statusCode).toBe(204);
     const refresh = (token: string) => ctx.request({ method: 'POST', url: '/api/v1/token/refresh', payload: { refresh: token } });
     expect((await refresh(other.refresh)).statusCode).toBe(401);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/account/me', headers: asUser(other.access) })).statusCode).toBe(401);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/account/me', headers: asUser(user.access) })).statusCode).toBe(200);
     expect((await refresh(user.refresh)).statusCode).toBe(200);
     expect((await pair(ctx, user.email, 'Brand-New-77')).statusCode).toBe(200);
   });

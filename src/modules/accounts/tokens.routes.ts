@@ -18,6 +18,7 @@ import {
   VerifyBody,
 } from './accounts.schemas.js';
 import { NoContent, plumeErrors } from './responses.js';
+import { CREDENTIAL_ROUTE } from './route-budgets.js';
 
 const TAGS = ['account'];
 const publicErrors = { 401: ErrorSchemas.plume, 403: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
@@ -28,7 +29,7 @@ export default async function tokenRoutes(instance: FastifyInstance) {
   app.post(
     '/token/pair',
     {
-      config: { auth: 'none' },
+      config: CREDENTIAL_ROUTE,
       schema: { operationId: 'obtainTokenPair', tags: TAGS, summary: 'Obtain Token', body: TokenPairBody, response: { 200: TokenPairResponse, ...publicErrors } },
     },
     async (request) => {
@@ -40,7 +41,7 @@ export default async function tokenRoutes(instance: FastifyInstance) {
   app.post(
     '/token/refresh',
     {
-      config: { auth: 'none' },
+      config: CREDENTIAL_ROUTE,
       schema: { operationId: 'refreshTokenPair', tags: TAGS, summary: 'Refresh Token (each refresh token works once)', body: RefreshBody, response: { 200: RefreshResponse, ...publicErrors } },
     },
     async (request) => {
@@ -52,7 +53,7 @@ export default async function tokenRoutes(instance: FastifyInstance) {
   app.post(
     '/token/verify',
     {
-      config: { auth: 'none' },
+      config: CREDENTIAL_ROUTE,
       schema: { operationId: 'verifyToken', tags: TAGS, summary: 'Verify Token (access, refresh or STAC)', body: VerifyBody, response: { 200: Type.Object({}), ...publicErrors } },
     },
     async (request) => {

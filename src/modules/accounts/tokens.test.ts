@@ -153,6 +153,19 @@ describe('STAC tokens', () => {
     expect((await revoke(ana)).statusCode).toBe(404);
   });
 
+  it('ends every STAC token of a user whose password changes', async () => {
+    const user = await signedInUser(ctx, 'rotator@public.test');
+    const { token_value: stac } = (await createStac(user)).json();
+    const whoami = () => ctx.request({ method: 'GET', url: '/v1/whoami', headers: asUser(stac) });
+    expect((await whoami()).statusCode).toBe(200);
+
+    const payload = { old_password: user.password, new_password1: 'Brand-New-77', new_password2: 'Brand-New-77' };
+    expect((await ctx.request({ method: 'POST', url: '/api/v1/account/change_password', headers: asUser(user.access), payload })).statusCode).toBe(204);
+    expect((await whoami()).statusCode).toBe(401);
+    expect((await verify(stac)).statusCode).toBe(401);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/account/tokens', headers: asUser(user.access) })).json()).toEqual([]);
+  });
+
   it('refuses past or far-future expiration dates, API keys and anonymous callers', async () => {
     expect((await createStac(ana, { expiration_date: '2020-01-01' })).statusCode).toBe(422);
     expect((await createStac(ana, { expiration_date: '2999-01-01' })).statusCode).toBe(422);

@@ -1,12 +1,24 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
-import type { Budget, RateLimiter } from '../rate-limit.js';
+import type { AddressBudget, Budget, RateLimiter, TargetBudget } from '../rate-limit.js';
 import type { CredentialResolver } from './credentials.js';
 import type { Principal, TenantPrincipal, UserPrincipal } from './principal.js';
 import { grants, type Scope } from './scopes.js';
 
 export type AuthMode = 'required' | 'optional' | 'none';
+
+/** How a route's calls are counted beyond the credential's own budget (see the `rateLimit` route option). */
+export interface RouteRateLimit {
+  /** The per-address budget spent by calls without credentials: `anonymous` unless the route says otherwise. */
+  address?: AddressBudget;
+  /**
+   * A second budget per target of the request (e.g. the mailbox a message goes to), spent once the
+   * request is validated, whoever asks. Only a digest of the key is kept in the counter store.
+   */
+  target?: { budget: TargetBudget; key: (request: FastifyRequest) => string | undefined };
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -14,6 +26,11 @@ declare module 'fastify' {
     auth?: AuthMode;
     /** Every scope listed is needed. */
     scopes?: readonly Scope[];
+    /**
+     * Every call spends a budget: its credential's, or else its client address's (`anonymous` by
+     * default). `false` exempts calls without credentials; only for orchestrators' health probes.
+     */
+    rateLimit?: RouteRateLimit | false;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -49,6 +66,17 @@ export function userOf(request: FastifyRequest): UserPrincipal {
   return principal as UserPrincipal;
 }
 
+/** A per-recipient mail budget keyed by an e-mail field of the validated body (case and spaces ignored). */
+export function mailRecipientBudget(field: string): NonNullable<RouteRateLimit['target']> {
+  return {
+    budget: 'mail_recipient',
+    key: (request) => {
+      const value = (request.body as Record<string, unknown> | null | undefined)?.[field];
+      return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+    },
+  };
+}
+
 async function spend(rateLimiter: RateLimiter, reply: FastifyReply, key: string, budget: Budget) {
   const decision = await rateLimiter.consume(key, budget);
   reply.header('x-ratelimit-limit', decision.limit);
@@ -60,7 +88,8 @@ async function spend(rateLimiter: RateLimiter, reply: FastifyReply, key: string,
 /**
  * Authenticates, rate-limits and authorises every request before its body is even parsed, so an
  * anonymous or over-budget caller costs as little as possible and gets 401/429 before any 422.
- * Public reads without credentials spend their client address's own, smaller budget.
+ * Calls without valid credentials (public reads, sign-in, registration, unknown paths, wrong keys)
+ * spend their client address's budget; routes that send mail also spend a budget per recipient.
  */
 async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorateRequest('principal', null);
@@ -68,12 +97,23 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     const mode: AuthMode = config.auth ?? (request.is404 ? 'none' : 'required');
-    if (mode === 'none') return;
+    const spendAddressBudget = async () => {
+      if (config.rateLimit === false) return;
+      await spend(options.rateLimiter, reply, `address:${request.ip}`, config.rateLimit?.address ?? 'anonymous');
+    };
+    if (mode === 'none') return spendAddressBudget();
 
-    const principal = await options.credentials.resolve(request.headers);
+    let principal: Principal | null;
+    try {
+      principal = await options.credentials.resolve(request.headers);
+    } catch (error) {
+      // Each wrong key or token costs a lookup: guesses spend the address's budget like any anonymous call.
+      if (error instanceof UnauthorizedError) await spendAddressBudget();
+      throw error;
+    }
     if (!principal) {
+      await spendAddressBudget();
       if (mode === 'required') throw new UnauthorizedError();
-      await spend(options.rateLimiter, reply, `address:${request.ip}`, 'anonymous');
       return;
     }
     request.principal = principal;
@@ -82,6 +122,24 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     const missing = (config.scopes ?? []).filter((scope) => !grants(principal.scopes, scope));
     if (missing.length > 0) throw new ForbiddenError(`This credential lacks the scope ${missing.join(', ')}.`);
   });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const rateLimit = request.routeOptions.config.rateLimit;
+    const target = rateLimit ? rateLimit.target : undefined;
+    const key = target?.key(request);
+    if (!target || key === undefined) return;
+    const decision = await options.rateLimiter.consume(`${target.budget}:${digest(key)}`, target.budget);
+    if (decision.allowed) return;
+    // The refusal describes the budget that refused, not the caller's per-address one.
+    reply.header('x-ratelimit-limit', decision.limit);
+    reply.header('x-ratelimit-remaining', decision.remaining);
+    reply.header('x-ratelimit-reset', decision.resetAt);
+    throw new RateLimitedError(decision.retryAfterSeconds);
+  });
+}
+
+function digest(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
 }
 
 export default fp(authPlugin, { name: 'carbon-atlas-auth' });

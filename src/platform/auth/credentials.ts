@@ -56,6 +56,7 @@ export function createCredentialResolver(db: Queryable, signer: TokenSigner): Cr
       kind: 'api_key',
       credential: 'api_key',
       sessionFamilyId: null,
+      credentialExpiresAt: key.expires_at,
       organizationId: key.organization_id,
       organizationName: key.organization_name,
       userId: null,
@@ -71,9 +72,11 @@ export function createCredentialResolver(db: Queryable, signer: TokenSigner): Cr
   async function fromUserToken(token: string, requested: string | undefined): Promise<Principal> {
     const claims = await signer.verify(token, ['access', 'stac']);
     if (!claims) throw new UnauthorizedError('Invalid or expired access token.');
-    const user = await identity.getUser(db, claims.userId);
+    // One query: the user, and whether the token's session was revoked (a reused refresh token, or
+    // a password changed in another session), which ends its access tokens too, not only its refreshes.
+    const user = await identity.getSessionUser(db, claims.userId, claims.familyId);
     const reissuedSince = user?.sessions_valid_after;
-    if (!user || !user.is_active || (reissuedSince && claims.issuedAt < reissuedSince)) {
+    if (!user || !user.is_active || user.session_revoked || (reissuedSince && claims.issuedAt < reissuedSince)) {
       throw new UnauthorizedError('Invalid or expired access token.');
     }
     const stac = claims.type === 'stac';
@@ -93,6 +96,7 @@ export function createCredentialResolver(db: Queryable, signer: TokenSigner): Cr
       apiKeyId: null,
       apiKeyPrefix: null,
       sessionFamilyId: stac ? null : claims.familyId,
+      credentialExpiresAt: claims.expiresAt,
       scopes: new Set<Scope>(scopes),
       tier: membership?.organization_tier ?? 'standard',
       rateLimitKey: `user:${user.id}:${membership?.organization_id ?? '-'}`,

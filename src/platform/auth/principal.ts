@@ -15,6 +15,8 @@ export interface Principal {
   apiKeyPrefix: string | null;
   /** The refresh-token family of the session an access token belongs to. */
   sessionFamilyId: string | null;
+  /** When the presented credential stops working (null: never); nothing it creates may outlive it. */
+  credentialExpiresAt: Date | null;
   scopes: ReadonlySet<Scope>;
   tier: Tier;
   /** The budget a request is counted against: the API key, or the user within the organization. */

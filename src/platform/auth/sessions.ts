@@ -82,7 +82,8 @@ export async function startSession(db: Database, settings: SessionSettings, user
 
 /**
  * Spends a refresh token and issues the next pair of its family. A token presented twice means it
- * leaked: the whole family is revoked and both holders must sign in again.
+ * leaked: the whole family is revoked, its access tokens stop working with it (the credential
+ * resolver checks the family), and both holders must sign in again.
  */
 export async function refresh(db: Database, settings: SessionSettings, refreshToken: string): Promise<TokenPair> {
   const claims = await settings.signer.verify(refreshToken, 'refresh');
@@ -101,14 +102,15 @@ export async function refresh(db: Database, settings: SessionSettings, refreshTo
 export async function isLiveToken(db: Database, signer: TokenSigner, token: string): Promise<boolean> {
   const claims = await signer.verify(token, ['access', 'refresh', 'stac']);
   if (!claims) return false;
-  const user = await identity.getUser(db, claims.userId);
+  const user = await identity.getSessionUser(db, claims.userId, claims.familyId);
   if (!user?.is_active) return false;
+  const reissued = Boolean(user.sessions_valid_after && claims.issuedAt < user.sessions_valid_after);
   switch (claims.type) {
     case 'refresh':
       return queries.isRefreshTokenLive(db, claims.tokenId);
     case 'stac':
-      return Boolean(await queries.selectLiveUserToken(db, claims.tokenId));
+      return !reissued && Boolean(await queries.selectLiveUserToken(db, claims.tokenId));
     case 'access':
-      return !(user.sessions_valid_after && claims.issuedAt < user.sessions_valid_after);
+      return !reissued && !user.session_revoked;
   }
 }

@@ -138,6 +138,18 @@ export async function selectUser(db: Queryable, id: string) {
   return row;
 }
 
+/**
+ * The user of an access token and whether its session (refresh-token family) was revoked, in one
+ * round trip: this runs on every request made with an access token.
+ */
+export async function selectSessionUser(db: Queryable, userId: string, familyId: string) {
+  const [row] = await db.query<UserRow & { session_revoked: boolean }>(sql`
+    SELECT ${USER_COLUMNS},
+      EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = ${familyId} AND r.revoked_at IS NOT NULL) AS session_revoked
+    FROM users WHERE id = ${userId}`);
+  return row;
+}
+
 export async function upsertMembership(db: Queryable, organizationId: string, userId: string, role: Role) {
   await db.query(sql`
     INSERT INTO memberships (organization_id, user_id, role) VALUES (${organizationId}, ${userId}, ${role})
@@ -255,6 +267,11 @@ export async function revokeUserToken(db: Queryable, userId: string, jti: string
     WHERE user_id = ${userId} AND jti = ${jti} AND revoked_at IS NULL
     RETURNING ${USER_TOKEN_COLUMNS}`);
   return row;
+}
+
+/** Revokes every live STAC token of a user (their password changed: what it vouched for is gone). */
+export async function revokeAllUserTokens(db: Queryable, userId: string) {
+  await db.query(sql`UPDATE user_tokens SET revoked_at = now(), modified_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL`);
 }
 
 export async function isRefreshTokenLive(db: Queryable, id: string) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { callerOf, principalOf } from '../auth/auth-plugin.js';
+import type { Principal } from '../auth/principal.js';
 import { grants, isScope, type Scope, type Tier } from '../auth/scopes.js';
 import { refresh, signIn } from '../auth/sessions.js';
 import { ValidationError } from '../errors.js';
@@ -37,6 +38,21 @@ function apiKeyView(row: ApiKeyRow) {
   };
 }
 
+/**
+ * A new key's expiry: as asked, and in the future. A key created by an API key may not outlive it
+ * (otherwise a leaked short-lived key could mint itself a permanent one): without an expiry it
+ * inherits its parent's. Users' own keys are not bound by their short access tokens.
+ */
+function expiryOfNewKey(requested: string | undefined, creator: Principal): Date | null {
+  const parentExpiry = creator.kind === 'api_key' ? creator.credentialExpiresAt : null;
+  const expiresAt = requested ? new Date(requested) : parentExpiry;
+  if (expiresAt && expiresAt.getTime() <= Date.now()) throw ValidationError.field('body', ['expires_at'], 'Must be in the future');
+  if (expiresAt && parentExpiry && expiresAt > parentExpiry) {
+    throw ValidationError.field('body', ['expires_at'], `Must not be later than the expiry of the API key creating it (${parentExpiry.toISOString()})`);
+  }
+  return expiresAt;
+}
+
 /** Who am I, sign-in with e-mail and password, token refresh, and the organization's API keys. */
 export default async function identityRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -61,7 +77,7 @@ export default async function identityRoutes(instance: FastifyInstance) {
   app.post(
     '/v1/auth/token',
     {
-      config: { auth: 'none' },
+      config: { auth: 'none', rateLimit: { address: 'credentials' } },
       schema: {
         operationId: 'signIn',
         tags: ['identity'],
@@ -84,13 +100,13 @@ export default async function identityRoutes(instance: FastifyInstance) {
   app.post(
     '/v1/auth/refresh',
     {
-      config: { auth: 'none' },
+      config: { auth: 'none', rateLimit: { address: 'credentials' } },
       schema: {
         operationId: 'refreshToken',
         tags: ['identity'],
         summary: 'Spend a refresh token for a new pair (each refresh token works once)',
         body: RefreshBody,
-        response: { 200: TokenPairSchema, 401: ErrorSchemas.platform, 422: ErrorSchemas.platform },
+        response: { 200: TokenPairSchema, 401: ErrorSchemas.platform, 422: ErrorSchemas.platform, 429: ErrorSchemas.platform },
       },
     },
     (request) => refresh(app.db, app.sessions, request.body.refresh_token),
@@ -118,8 +134,7 @@ export default async function identityRoutes(instance: FastifyInstance) {
       if (beyond.length) throw ValidationError.field('body', ['scopes'], `You cannot grant scopes you do not hold: ${beyond.join(', ')}`);
       const tier = request.body.tier ?? principal.tier;
       if (TIER_RANK[tier] > TIER_RANK[principal.tier]) throw ValidationError.field('body', ['tier'], `Your organization's tier is ${principal.tier}`);
-      const expiresAt = request.body.expires_at ? new Date(request.body.expires_at) : null;
-      if (expiresAt && expiresAt.getTime() <= Date.now()) throw ValidationError.field('body', ['expires_at'], 'Must be in the future');
+      const expiresAt = expiryOfNewKey(request.body.expires_at, principal);
       const { apiKey, secret } = await identity.createApiKey(app.db, {
         organizationId: principal.organizationId,
         name: request.body.name,

@@ -156,4 +156,6 @@ export async function checkPassword(db: Queryable, userId: string, password: str
 export const createUserToken = queries.insertUserToken;
 export const listUserTokens = queries.selectUserTokens;
 export const revokeUserToken = queries.revokeUserToken;
+export const revokeAllUserTokens = queries.revokeAllUserTokens;
+export const getSessionUser = queries.selectSessionUser;
 export const clearPassword = queries.clearPassword;

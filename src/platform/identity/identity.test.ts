@@ -118,6 +118,27 @@ describe('API keys', () => {
       .toBeInstanceOf(Date);
   });
 
+  it('lets a key mint only keys that expire no later than itself, inheriting its expiry by default', async () => {
+    const parentExpiry = new Date(Date.now() + 86_400_000);
+    const { secret: parent } = await identity.createApiKey(ctx.db, { organizationId: acme.id, name: 'expiring admin', scopes: ['organization:admin', 'facilities:read'], tier: 'standard', expiresAt: parentExpiry });
+    const mint = (payload: Record<string, unknown>) =>
+      ctx.request({ method: 'POST', url: '/v1/api-keys', key: parent, payload: { name: 'child', scopes: ['facilities:read'], ...payload } });
+
+    const outliving = await mint({ expires_at: new Date(parentExpiry.getTime() + 60_000).toISOString() });
+    expect(outliving.statusCode).toBe(422);
+    expect(outliving.json()).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ field: 'expires_at', location: 'body', message: expect.stringMatching(/^Must not be later than the expiry of the API key creating it/) }] });
+
+    const inheriting = await mint({});
+    expect(inheriting.statusCode).toBe(201);
+    expect(inheriting.json().expires_at).toBe(parentExpiry.toISOString());
+    const shorter = new Date(Date.now() + 3_600_000);
+    expect((await mint({ expires_at: shorter.toISOString() })).json().expires_at).toBe(shorter.toISOString());
+
+    const permanentParent = await acme.key(['organization:admin', 'facilities:read']);
+    const unbounded = await ctx.request({ method: 'POST', url: '/v1/api-keys', key: permanentParent, payload: { name: 'child', scopes: ['facilities:read'] } });
+    expect(unbounded.json().expires_at).toBeNull();
+  });
+
   it('refuses an expired key', async () => {
     const { apiKey, secret } = await identity.createApiKey(ctx.db, { organizationId: acme.id, name: 'short', scopes: ['facilities:read'], tier: 'standard' });
     await ctx.db.query(sql`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = ${apiKey.id}`);
@@ -159,6 +180,21 @@ describe('sign-in and refresh tokens', () => {
     expect(replay.statusCode).toBe(401);
     const afterTheft = await ctx.request({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: second.json().refresh_token } });
     expect(afterTheft.statusCode).toBe(401);
+  });
+
+  it("ends the replayed family's access tokens too, and no other session's", async () => {
+    const whoami = (token: string) => ctx.request({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } });
+    const other = (await signIn('olga@globex.test', 'owner password 1')).json();
+    const first = (await signIn('olga@globex.test', 'owner password 1')).json();
+    const second = (await ctx.request({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: first.refresh_token } })).json();
+    expect((await whoami(first.access_token)).statusCode).toBe(200);
+    expect((await whoami(second.access_token)).statusCode).toBe(200);
+
+    await ctx.request({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: first.refresh_token } });
+    expect((await whoami(first.access_token)).statusCode).toBe(401);
+    expect((await whoami(second.access_token)).statusCode).toBe(401);
+    expect((await ctx.request({ method: 'POST', url: '/api/v1/token/verify', payload: { token: second.access_token } })).statusCode).toBe(401);
+    expect((await whoami(other.access_token)).statusCode).toBe(200);
   });
 
   it('refuses forged, tampered and refresh-as-access tokens', async () => {
