@@ -92,7 +92,8 @@ export interface TransactionRow {
   content_hash: string | null;
   previous_tx_id: string | null;
   tx_id: string | null;
-  retirement_id: number | null;
+  /** The public retirement record's opaque id. */
+  retirement_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -100,7 +101,7 @@ export interface TransactionRow {
 const TRANSACTION = sql`
   SELECT t.organization_id, t.id, t.ledger, t.action, t.state, t.batch_id, t.amount, t.to_organization_id, t.to_address,
          t.retirement_reason, t.retirement_beneficiary, t.retirement_comment, t.failure_reason, t.serial_ranges,
-         t.sequence, t.content_hash, t.previous_tx_id, t.tx_id, r.id AS retirement_id, t.created_at, t.updated_at
+         t.sequence, t.content_hash, t.previous_tx_id, t.tx_id, r.public_id AS retirement_id, t.created_at, t.updated_at
   FROM registry_transactions t LEFT JOIN retirements r ON r.transaction_id = t.id`;
 
 export async function insertTransaction(
@@ -176,6 +177,7 @@ export async function insertRetirement(
 
 export interface RetirementRow {
   id: number;
+  public_id: string;
   organization_id: string;
   transaction_id: string;
   ledger: Ledger;
@@ -188,9 +190,10 @@ export interface RetirementRow {
   retired_at: Date;
 }
 
-export async function selectRetirement(db: Queryable, id: number) {
+/** By the public, opaque id. */
+export async function selectRetirement(db: Queryable, publicId: string) {
   const [row] = await db.query<RetirementRow>(sql`
-    SELECT id, organization_id, transaction_id, ledger, batch_id, amount, serial_ranges, beneficiary_name, reason, comment, retired_at
-    FROM retirements WHERE id = ${id}`);
+    SELECT id, public_id, organization_id, transaction_id, ledger, batch_id, amount, serial_ranges, beneficiary_name, reason, comment, retired_at
+    FROM retirements WHERE public_id = ${publicId}`);
   return row;
 }

@@ -117,26 +117,50 @@ export interface ProjectRow {
   num: number;
   full_name: string;
   country_code: string;
+  /** The organization that registered it, the only one that issues under it; null for the sandbox project. */
+  owner_organization_id: string | null;
   created_at: Date;
 }
 
-export async function insertProject(db: Queryable, input: { fullName: string; countryCode: string; organizationId: string }) {
+const PROJECT = sql`id, num, full_name, country_code, created_by_organization_id AS owner_organization_id, created_at`;
+
+export async function insertProject(db: Queryable, input: { fullName: string; countryCode: string; organizationId: string | null }) {
   const [row] = await db.query<ProjectRow>(sql`
     INSERT INTO registry_projects (full_name, country_code, created_by_organization_id)
     VALUES (${input.fullName}, ${input.countryCode}, ${input.organizationId})
-    RETURNING id, num, full_name, country_code, created_at`);
+    RETURNING ${PROJECT}`);
   return row!;
 }
 
 export async function selectProject(db: Queryable, id: string) {
-  const [row] = await db.query<ProjectRow>(sql`SELECT id, num, full_name, country_code, created_at FROM registry_projects WHERE id = ${id}`);
+  const [row] = await db.query<ProjectRow>(sql`SELECT ${PROJECT} FROM registry_projects WHERE id = ${id}`);
   return row;
 }
 
 export async function selectProjectByName(db: Queryable, fullName: string) {
   const [row] = await db.query<ProjectRow>(sql`
-    SELECT id, num, full_name, country_code, created_at FROM registry_projects WHERE full_name = ${fullName} ORDER BY num LIMIT 1`);
+    SELECT ${PROJECT} FROM registry_projects WHERE full_name = ${fullName} ORDER BY num LIMIT 1`);
   return row;
+}
+
+/** The friendbot's project: the one of that name no organization owns (an operator may have reused the name). */
+export async function selectSandboxProject(db: Queryable, fullName: string) {
+  const [row] = await db.query<ProjectRow>(sql`
+    SELECT ${PROJECT} FROM registry_projects WHERE full_name = ${fullName} AND created_by_organization_id IS NULL ORDER BY num LIMIT 1`);
+  return row;
+}
+
+/**
+ * Counts one friendbot deposit for the organization today (UTC), unless `perDay` were already
+ * made: false then. The row lock orders concurrent requests, whichever process serves them.
+ */
+export async function spendFriendbotGrant(db: Queryable, organizationId: string, perDay: number) {
+  const rows = await db.query(sql`
+    INSERT INTO registry_friendbot_grants AS g (organization_id, day, grants)
+    VALUES (${organizationId}, (now() AT TIME ZONE 'UTC')::date, 1)
+    ON CONFLICT (organization_id, day) DO UPDATE SET grants = g.grants + 1 WHERE g.grants < ${perDay}
+    RETURNING grants`);
+  return rows.length === 1;
 }
 
 /** Takes the next `count` serials of a ledger; the counter row serialises concurrent issuers. */

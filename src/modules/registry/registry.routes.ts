@@ -102,7 +102,11 @@ export default async function registryModule(instance: FastifyInstance) {
 
   app.get(
     '/organizations/:id/friendbot',
-    { schema: { operationId: 'friendbot', tags: TAGS, summary: '100 test credits into your own organization, on the sandbox ledger only', params: OrganizationParams, response: { 200: Friendbot, ...errors } } },
+    {
+      // A write behind a GET: it needs the inventory write permission, and deposits are bounded per organization per day.
+      config: { scopes: ['organization_inventory:read_write'] },
+      schema: { operationId: 'friendbot', tags: TAGS, summary: '100 test credits into your own organization, on the sandbox ledger only (at most 10 deposits a UTC day)', params: OrganizationParams, response: { 200: Friendbot, ...errors } },
+    },
     (request) => registry.friendbot(app.db, principalOf(request), request.params.id),
   );
 
@@ -129,7 +133,7 @@ export default async function registryModule(instance: FastifyInstance) {
 
   app.get(
     '/retirements/:id',
-    { config: { auth: 'none' }, schema: { operationId: 'getRetirement', tags: TAGS, summary: 'A public retirement record: beneficiary, reason, serials, date', params: RetirementParams, response: { 200: Retirement, 404: ErrorSchemas.platform, 422: ErrorSchemas.platform } } },
+    { config: { auth: 'none' }, schema: { operationId: 'getRetirement', tags: TAGS, summary: 'A public retirement record by its opaque id: tonnes, serials, date, chain entry; beneficiary, reason and comment only for a public organization', params: RetirementParams, response: { 200: Retirement, 404: ErrorSchemas.platform, 422: ErrorSchemas.platform } } },
     (request) => registry.getRetirement(app.db, request.params.id, links),
   );
 

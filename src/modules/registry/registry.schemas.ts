@@ -104,8 +104,9 @@ export const IssueBody = Type.Object({
 export const ProjectParams = Type.Object({ id: Uuid });
 
 export const Retirement = Type.Object({
-  id: Type.String(),
-  organizationId: Uuid,
+  id: Uuid,
+  /** The retiring organization while its registry profile is public; null otherwise. */
+  organizationId: Nullable(Uuid),
   beneficiaryName: Type.String(),
   reason: Type.String(),
   comment: Type.String(),
@@ -119,7 +120,8 @@ export const Retirement = Type.Object({
   retiredAt: Timestamp,
   txId: Nullable(Type.String()),
 });
-export const RetirementParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** Retirement records are public: their ids are opaque, so that nobody can enumerate them. */
+export const RetirementParams = Type.Object({ id: Uuid });
 
 export const ChainQuery = Type.Object({ ledger: Type.Enum(['live', 'sandbox'], { default: 'live' }) });
 export const ChainVerification = Type.Object({

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../platform/db/database.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from '../../platform/errors.js';
 import type { TenantPrincipal } from '../../platform/auth/principal.js';
 import { enqueueJob } from '../../platform/jobs/jobs.js';
 import * as registry from './registry.queries.js';
@@ -13,6 +13,10 @@ import { batchNumOfCreditId, creditView, organizationView, projectView, transact
 export const TRANSACTIONS_QUEUE = 'registry.transactions';
 export const FRIENDBOT_AMOUNT = 100;
 const SANDBOX_PROJECT = 'Carbon Atlas Sandbox Project';
+/** Friendbot deposits per organization per UTC day: enough to test with, too few to flood the sandbox. */
+export const FRIENDBOT_GRANTS_PER_DAY = 10;
+/** What a retirement record says in place of a private organization's words. */
+export const UNDISCLOSED = 'Undisclosed';
 
 export type Action = 'transfer' | 'retire' | 'transfer_retire' | 'cancel';
 
@@ -122,32 +126,35 @@ export interface IssueInput {
 
 /** Issues a batch into an organization's default account, recorded on the ledger's chain. */
 async function issueBatch(db: Database, projectId: string, input: IssueInput) {
-  return db.transaction(async (tx) => {
-    const project = await registry.selectProject(tx, projectId);
-    if (!project) throw new NotFoundError(`Project ${projectId} not found.`);
-    const account = await ensureDefaultAccount(tx, input.toOrganizationId);
-    const serialFirst = await registry.allocateSerials(tx, input.ledger, input.supply);
-    const batch = await registry.insertBatch(tx, { ledger: input.ledger, projectId, vintage: input.vintage, type: input.type, supply: input.supply, serialFirst, tokenAddress: newAddress() });
-    const serialLast = serialFirst + input.supply - 1;
-    await ledger.insertBlock(tx, { organizationId: input.toOrganizationId, batchId: batch.id, holderAddress: account.address, serialFirst, serialLast, state: 'available', transactionId: null });
-    const id = randomUUID();
-    await ledger.insertTransaction(tx, {
-      id,
-      organizationId: input.toOrganizationId,
-      ledger: input.ledger,
-      action: 'issue',
-      state: 'processing',
-      batchId: batch.id,
-      amount: input.supply,
-      toOrganizationId: input.toOrganizationId,
-      toAddress: account.address,
-      retirement: { reason: null, beneficiaryName: null, comment: null },
-      serialRanges: [[serialFirst, serialLast]],
-    });
-    const row = (await ledger.lockTransaction(tx, id))!;
-    await appendToChain(tx, row, [[serialFirst, serialLast]]);
-    return { batch, transaction: (await ledger.lockTransaction(tx, id))! };
+  return db.transaction((tx) => issueBatchIn(tx, projectId, input));
+}
+
+/** The same, inside the caller's transaction. */
+async function issueBatchIn(tx: Queryable, projectId: string, input: IssueInput) {
+  const project = await registry.selectProject(tx, projectId);
+  if (!project) throw new NotFoundError(`Project ${projectId} not found.`);
+  const account = await ensureDefaultAccount(tx, input.toOrganizationId);
+  const serialFirst = await registry.allocateSerials(tx, input.ledger, input.supply);
+  const batch = await registry.insertBatch(tx, { ledger: input.ledger, projectId, vintage: input.vintage, type: input.type, supply: input.supply, serialFirst, tokenAddress: newAddress() });
+  const serialLast = serialFirst + input.supply - 1;
+  await ledger.insertBlock(tx, { organizationId: input.toOrganizationId, batchId: batch.id, holderAddress: account.address, serialFirst, serialLast, state: 'available', transactionId: null });
+  const id = randomUUID();
+  await ledger.insertTransaction(tx, {
+    id,
+    organizationId: input.toOrganizationId,
+    ledger: input.ledger,
+    action: 'issue',
+    state: 'processing',
+    batchId: batch.id,
+    amount: input.supply,
+    toOrganizationId: input.toOrganizationId,
+    toAddress: account.address,
+    retirement: { reason: null, beneficiaryName: null, comment: null },
+    serialRanges: [[serialFirst, serialLast]],
   });
+  const row = (await ledger.lockTransaction(tx, id))!;
+  await appendToChain(tx, row, [[serialFirst, serialLast]]);
+  return { batch, transaction: (await ledger.lockTransaction(tx, id))! };
 }
 
 /** For seeding: no operator check, the caller is the operator of the machine. */
@@ -156,23 +163,45 @@ export function createDemoProject(db: Queryable, input: { fullName: string; coun
 }
 export const issueDemoCredits = issueBatch;
 
+/**
+ * Only the organization that registered a project issues under it. Projects are public
+ * (`GET /projects/{id}`), so saying that it is someone else's reveals nothing.
+ */
+async function requireProjectOwner(db: Queryable, caller: TenantPrincipal, projectId: string) {
+  const project = await registry.selectProject(db, projectId);
+  if (!project) throw new NotFoundError(`Project ${projectId} not found.`);
+  if (project.owner_organization_id !== caller.organizationId) throw new ForbiddenError('Only the organization that registered this project may issue credits under it.');
+}
+
 export async function issueCredits(db: Database, caller: TenantPrincipal, projectId: string, input: IssueInput, links: Links) {
   await requireOperator(db, caller);
+  await requireProjectOwner(db, caller, projectId);
   if (!(await registry.selectProfile(db, input.toOrganizationId))) throw ValidationError.field('body', ['toOrganizationId'], 'Unknown organization');
   const { batch, transaction } = await issueBatch(db, projectId, input);
   return transactionView(transaction, batch, links);
 }
 
-/** Sandbox credits for the caller's own organization; the live ledger is never touched. */
+function secondsToUtcMidnight(now = new Date()) {
+  return Math.max(1, Math.ceil((Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1) - now.getTime()) / 1000));
+}
+
+/**
+ * Sandbox credits for the caller's own organization, at most FRIENDBOT_GRANTS_PER_DAY times a UTC
+ * day (counted in the same transaction, so a refused or failed deposit spends nothing); the live
+ * ledger is never touched. The sandbox project belongs to no organization: nobody issues under it.
+ */
 export async function friendbot(db: Database, caller: TenantPrincipal, id: string) {
   requireOwn(caller, id);
-  const project =
-    (await registry.selectProjectByName(db, SANDBOX_PROJECT)) ??
-    (await registry.insertProject(db, { fullName: SANDBOX_PROJECT, countryCode: 'ISL', organizationId: caller.organizationId }));
-  const vintage = new Date().getUTCFullYear() - 1;
-  const { batch, transaction } = await issueBatch(db, project.id, { vintage, supply: FRIENDBOT_AMOUNT, type: 'exPost', toOrganizationId: id, ledger: 'sandbox' });
-  const { serialization } = creditView(id, batch, FRIENDBOT_AMOUNT, { base: '' });
-  return { serialization, amount: FRIENDBOT_AMOUNT, transactionId: transaction.tx_id! };
+  return db.transaction(async (tx) => {
+    if (!(await registry.spendFriendbotGrant(tx, id, FRIENDBOT_GRANTS_PER_DAY))) throw new RateLimitedError(secondsToUtcMidnight());
+    const project =
+      (await registry.selectSandboxProject(tx, SANDBOX_PROJECT)) ??
+      (await registry.insertProject(tx, { fullName: SANDBOX_PROJECT, countryCode: 'ISL', organizationId: null }));
+    const vintage = new Date().getUTCFullYear() - 1;
+    const { batch, transaction } = await issueBatchIn(tx, project.id, { vintage, supply: FRIENDBOT_AMOUNT, type: 'exPost', toOrganizationId: id, ledger: 'sandbox' });
+    const { serialization } = creditView(id, batch, FRIENDBOT_AMOUNT, { base: '' });
+    return { serialization, amount: FRIENDBOT_AMOUNT, transactionId: transaction.tx_id! };
+  });
 }
 
 export interface ActionBody {
@@ -338,18 +367,25 @@ export async function verifyChain(db: Queryable, ledgerName: Ledger) {
   return { ledger: ledgerName, valid: true, length: rows.length, brokenAt: null, headTxId: previous };
 }
 
-export async function getRetirement(db: Queryable, id: number, links: Links) {
+/**
+ * A public retirement record, by its opaque id. It names the retiring organization, and repeats
+ * the words it wrote (beneficiary, reason, comment), only while that organization's registry
+ * profile is public; otherwise the record proves the tonnes, serials and chain entry and says
+ * `Undisclosed` — the text could name a private organization.
+ */
+export async function getRetirement(db: Queryable, id: string, links: Links) {
   const row = await ledger.selectRetirement(db, id);
   if (!row) throw new NotFoundError(`Retirement ${id} not found.`);
   const batch = (await registry.selectBatch(db, row.batch_id))!;
   const view = creditView(row.organization_id, batch, Number(row.amount), links);
   const parts = transactionView((await ledger.selectTransactionFor(db, row.organization_id, row.transaction_id))!, batch, links);
+  const named = (await registry.selectProfile(db, row.organization_id))?.is_public === true;
   return {
-    id: String(row.id),
-    organizationId: row.organization_id,
-    beneficiaryName: row.beneficiary_name,
-    reason: row.reason,
-    comment: row.comment,
+    id: row.public_id,
+    organizationId: named ? row.organization_id : null,
+    beneficiaryName: named ? row.beneficiary_name : UNDISCLOSED,
+    reason: named ? row.reason : '',
+    comment: named ? row.comment : '',
     amount: Number(row.amount),
     serialRanges: row.serial_ranges,
     serialization: parts.serialization,

@@ -222,9 +222,11 @@ describe('transactions', () => {
 });
 
 describe('sandbox and chain', () => {
-  it('friendbot deposits 100 sandbox credits into the caller only, never on the live ledger', async () => {
+  it('friendbot deposits 100 sandbox credits into the caller only, never on the live ledger, with the inventory write permission', async () => {
     const before = await inventoryOf(acmeKey, acme.id);
-    const response = await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/friendbot`, key: await acme.key(['facilities:read']) });
+    const unscoped = await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/friendbot`, key: await acme.key(['facilities:read', 'organization_inventory:read']) });
+    expect(unscoped.statusCode).toBe(403);
+    const response = await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/friendbot`, key: await acme.key(['organization_inventory:read_write']) });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ amount: 100, serialization: expect.stringMatching(/^ICR-ISL-\d+-\d+-\d+-R-0-\d{4}$/), transactionId: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
     expect(await inventoryOf(acmeKey, acme.id)).toEqual(before);
@@ -239,5 +241,68 @@ describe('sandbox and chain', () => {
     expect(await verify('sandbox')).toMatchObject({ valid: true, length: 1 });
     await ctx.db.query(sql`UPDATE registry_transactions SET amount = amount + 1 WHERE ledger = 'live' AND sequence = 3`);
     expect(await verify('live')).toMatchObject({ valid: false, brokenAt: { sequence: 3, problem: 'content changed' } });
+  });
+});
+
+describe('who may issue, and what the public sees (issue 12)', () => {
+  it('refuses an operator issuing under a project another operator registered, and changes nothing', async () => {
+    const rival = await ctx.organization('Rival Registry');
+    await upsertProfile(ctx.db, rival.id, { isRegistryOperator: true, type: 'registryOperator' });
+    const rivalKey = await rival.key();
+    const [before] = await ctx.db.query<{ batches: number; serials: string }>(sql`
+      SELECT (SELECT count(*)::int FROM credit_batches) AS batches, (SELECT next_serial::text FROM registry_serial_counters WHERE ledger = 'live') AS serials`);
+
+    const refused = await ctx.request({ method: 'POST', url: `/projects/${projectId}/issuances`, key: rivalKey, payload: { vintage: 2022, supply: 1_000_000, type: 'exPost', toOrganizationId: rival.id } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toEqual({ code: 'FORBIDDEN', message: 'Only the organization that registered this project may issue credits under it.' });
+    const [after] = await ctx.db.query<{ batches: number; serials: string }>(sql`
+      SELECT (SELECT count(*)::int FROM credit_batches) AS batches, (SELECT next_serial::text FROM registry_serial_counters WHERE ledger = 'live') AS serials`);
+    expect(after).toEqual(before);
+    expect((await inventoryOf(rivalKey, rival.id)).credits).toEqual([]);
+
+    const own = (await ctx.request({ method: 'POST', url: '/projects', key: rivalKey, payload: { fullName: 'Rival Mangroves', countryCode: 'IDN' } })).json();
+    const issued = await ctx.request({ method: 'POST', url: `/projects/${own.id}/issuances`, key: rivalKey, payload: { vintage: 2022, supply: 10, type: 'exPost', toOrganizationId: rival.id, development: true } });
+    expect(issued.statusCode).toBe(201);
+    expect((await ctx.request({ method: 'POST', url: `/projects/${own.id}/issuances`, key: operatorKey, payload: { vintage: 2022, supply: 10, type: 'exPost', toOrganizationId: acme.id } })).statusCode).toBe(403);
+  });
+
+  it('bounds friendbot deposits to 10 a UTC day per organization, then answers 429 until midnight', async () => {
+    const writer = await globex.key(['organization_inventory:read_write']);
+    const friendbot = () => ctx.request({ method: 'GET', url: `/organizations/${globex.id}/friendbot`, key: writer });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i += 1) statuses.push((await friendbot()).statusCode);
+    expect(statuses).toEqual([...Array(10).fill(200), 429]);
+    const refused = await friendbot();
+    expect(refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(86_400);
+    expect((await inventoryOf(globexKey, globex.id, '?development')).credits.reduce((sum, c) => sum + c.amount, 0)).toBe(1000);
+    // Acme's allowance is its own: it has used one deposit today.
+    expect((await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/friendbot`, key: acmeKey })).statusCode).toBe(200);
+  });
+
+  it('gives retirements opaque ids, and never names a private organization on its public record', async () => {
+    const retire = await act(acmeKey, acme.id, 'retire', { creditId, amount: 3, retirementData: { reason: 'Acme FY2025 offset', beneficiaryName: 'Acme Secret Subsidiary', comment: 'board only' } });
+    await process();
+    const retired = (await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/transactions/${retire.json().id}`, key: acmeKey })).json();
+    expect(retired.retirementId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Its own organization still sees what it wrote.
+    expect(retired).toMatchObject({ beneficiaryName: 'Acme Secret Subsidiary', retirementReason: 'Acme FY2025 offset' });
+
+    const record = await ctx.request({ method: 'GET', url: `/retirements/${retired.retirementId}` });
+    expect(record.statusCode).toBe(200);
+    expect(record.json()).toMatchObject({ id: retired.retirementId, organizationId: null, beneficiaryName: 'Undisclosed', reason: '', comment: '', amount: 3, txId: retired.txId });
+    expect(record.body).not.toContain('Acme');
+    expect(record.body).not.toContain(acme.id);
+
+    // Once the organization makes its profile public, its record names it.
+    await upsertProfile(ctx.db, acme.id, { isPublic: true });
+    expect((await ctx.request({ method: 'GET', url: `/retirements/${retired.retirementId}` })).json()).toMatchObject({ organizationId: acme.id, beneficiaryName: 'Acme Secret Subsidiary', reason: 'Acme FY2025 offset', comment: 'board only' });
+    await upsertProfile(ctx.db, acme.id, { isPublic: false });
+
+    // Sequential numbers find nothing to enumerate.
+    expect((await ctx.request({ method: 'GET', url: '/retirements/1' })).statusCode).toBe(422);
+    expect((await ctx.request({ method: 'GET', url: '/retirements/00000000-0000-4000-8000-000000000001' })).statusCode).toBe(404);
   });
 });

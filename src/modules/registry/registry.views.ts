@@ -95,7 +95,7 @@ export function transactionView(row: TransactionRow, batch: BatchRow, links: Lin
     txId: row.tx_id,
     state: row.state,
     transactionData: { creditId: creditIdOf(batch), tokenId: batch.id, amount, serialization: serials },
-    retirementId: row.retirement_id === null ? null : String(row.retirement_id),
+    retirementId: row.retirement_id,
     retirementReason: row.retirement_reason,
     retirementComment: row.retirement_comment,
     beneficiaryName: row.retirement_beneficiary,
