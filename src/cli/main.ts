@@ -10,6 +10,7 @@ import { seedDemoData, type SeedResult } from '../platform/seed.js';
 import { startServer } from '../server.js';
 import { deliverDueMail, listMail, smtpTransport } from '../platform/mail/outbox.js';
 import { startWorker } from '../platform/jobs/jobs.js';
+import { startSweeper } from '../platform/jobs/sweeper.js';
 import * as registry from '../modules/registry/registry.service.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -218,12 +219,17 @@ program
     await migrate(db);
     const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => [
       startWorker(db, registry.TRANSACTIONS_QUEUE, (payload, jobDb) => registry.processTransaction(jobDb, String(payload.transactionId)), (error) => console.error(error), 50),
-      startWorker(db, imports.IMPORT_QUEUE, (payload, jobDb) => imports.runImport(jobDb, String(payload.importId)), (error) => console.error(error), 250),
-      startWorker(db, plumeImports.PLUME_IMPORT_QUEUE, (payload, jobDb) => plumeImports.runPlumeImport(jobDb, String(payload.importId)), (error) => console.error(error), 250),
+      startWorker(db, imports.IMPORT_QUEUE, (payload, jobDb, signal) => imports.runImport(jobDb, String(payload.importId), signal), (error) => console.error(error), 250),
+      startWorker(db, plumeImports.PLUME_IMPORT_QUEUE, (payload, jobDb, signal) => plumeImports.runPlumeImport(jobDb, String(payload.importId), signal), (error) => console.error(error), 250),
     ]).flat();
+    const sweepers = [startSweeper(() => imports.sweepAbandoned(db), (error) => console.error(error)), startSweeper(() => plumeImports.sweepAbandoned(db), (error) => console.error(error))];
     console.log(`Processing ${registry.TRANSACTIONS_QUEUE}, ${plumeImports.PLUME_IMPORT_QUEUE} and ${imports.IMPORT_QUEUE} with ${Math.max(1, options.concurrency)} worker(s) each (database: ${db.kind}); SIGTERM to stop.`);
+    // At SIGTERM no further job is taken; a running import stops after its current chunk and goes
+    // back to the queue with its progress, to be resumed by the next worker.
     const stop = async () => {
-      await Promise.all(workers.map((worker) => worker.stop()));
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      await Promise.all([...workers, ...sweepers].map((worker) => worker.stop()));
       await db.close();
       process.exit(0);
     };

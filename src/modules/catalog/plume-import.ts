@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
 import { BadRequestError } from '../../platform/errors.js';
 import type { Queryable } from '../../platform/db/database.js';
@@ -115,7 +115,8 @@ export function plumeFromRow(record: Record<string, string>, organizationId: str
 /** Parsed rows; a file that is not CSV at all stops the import with the parser's reason. */
 async function* csvRecords(upload: Readable): AsyncIterable<Record<string, string>> {
   try {
-    yield* upload.pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true })) as AsyncIterable<Record<string, string>>;
+    // pipeline, not pipe(): a failing source fails the parser too, instead of leaving it waiting.
+    yield* pipeline(upload, parseCsv({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }), () => undefined) as AsyncIterable<Record<string, string>>;
   } catch (error) {
     if (error instanceof CsvError) throw new BadRequestError(`Not a readable CSV file: ${error.message}`);
     throw error;
@@ -127,8 +128,16 @@ async function* csvRecords(upload: Readable): AsyncIterable<Record<string, strin
  * scenes created as first seen, plumes inserted or, by plume_id, updated; bad rows reported by
  * number (the header is row 1). Memory stays flat.
  */
-export async function importPlumeCsv(db: Queryable, upload: Readable, organizationId: string | null, onProgress?: (report: PlumeImportReport) => void | Promise<void>) {
-  const report: PlumeImportReport = { received: 0, created: 0, updated: 0, failed: 0, errors: [] };
+export async function importPlumeCsv(
+  db: Queryable,
+  upload: Readable,
+  organizationId: string | null,
+  onProgress?: (report: PlumeImportReport) => void | Promise<void>,
+  resumeFrom?: PlumeImportReport,
+) {
+  // A resumed job skips the rows its interrupted run counted (their plumes are stored).
+  const report: PlumeImportReport = resumeFrom ? { ...resumeFrom, errors: [...resumeFrom.errors] } : { received: 0, created: 0, updated: 0, failed: 0, errors: [] };
+  let skip = resumeFrom?.received ?? 0;
   const scenes = new Map<string, string>();
   let chunk: PendingPlume[] = [];
   const flush = async () => {
@@ -144,6 +153,10 @@ export async function importPlumeCsv(db: Queryable, upload: Readable, organizati
   let row = 1;
   for await (const record of csvRecords(upload)) {
     row += 1;
+    if (skip > 0) {
+      skip -= 1;
+      continue;
+    }
     report.received += 1;
     try {
       const plume = plumeFromRow(record, organizationId);

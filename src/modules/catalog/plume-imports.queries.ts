@@ -31,13 +31,16 @@ export async function selectImport(db: Queryable, id: string, organizationId?: s
 export async function transition(db: Queryable, id: string, from: PlumeImportStatus, to: PlumeImportStatus, bytes?: number) {
   const rows = await db.query(sql`
     UPDATE plume_imports SET status = ${to}, bytes = COALESCE(${bytes ?? null}, bytes),
-      started_at = CASE WHEN ${to} = 'running' THEN now() ELSE started_at END
+      started_at = CASE WHEN ${to} = 'running' THEN COALESCE(started_at, now()) ELSE started_at END
     WHERE id = ${id} AND status = ${from} RETURNING id`);
   return rows.length === 1;
 }
 
 export async function recordProgress(db: Queryable, id: string, report: PlumeImportReport) {
-  await db.query(sql`UPDATE plume_imports SET received = ${report.received}, created = ${report.created}, updated = ${report.updated}, failed = ${report.failed} WHERE id = ${id}`);
+  await db.query(sql`
+    UPDATE plume_imports SET received = ${report.received}, created = ${report.created}, updated = ${report.updated}, failed = ${report.failed},
+      errors = ${JSON.stringify(report.errors)}::jsonb
+    WHERE id = ${id}`);
 }
 
 export async function finish(db: Queryable, id: string, outcome: { report?: PlumeImportReport; failure?: string }) {
@@ -48,4 +51,21 @@ export async function finish(db: Queryable, id: string, outcome: { report?: Plum
       updated = COALESCE(${r?.updated ?? null}, updated), failed = COALESCE(${r?.failed ?? null}, failed),
       errors = COALESCE(${r ? JSON.stringify(r.errors) : null}::jsonb, errors)
     WHERE id = ${id}`);
+}
+
+/** Imports still 'uploading' whose upload was swept (the request receiving it died) fail. */
+export async function failAbandoned(db: Queryable, failure: string) {
+  const rows = await db.query<{ id: string }>(sql`
+    UPDATE plume_imports i SET status = 'failed', failure = ${failure}, finished_at = now()
+    WHERE i.status = 'uploading' AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.id = i.id)
+    RETURNING i.id`);
+  return rows.map((row) => row.id);
+}
+
+/** Uploads left behind by imports that ended (a process died between the end and the clean-up). */
+export async function selectLeftoverUploads(db: Queryable) {
+  const rows = await db.query<{ id: string }>(sql`
+    SELECT u.id FROM uploads u JOIN plume_imports i ON i.id = u.id
+    WHERE u.lease_until IS NULL AND i.status IN ('completed', 'failed')`);
+  return rows.map((row) => row.id);
 }

@@ -7,6 +7,7 @@ import { BadRequestError, UnsupportedMediaTypeError } from '../../platform/error
 import { ErrorSchemas } from '../../platform/http/error-families.js';
 import { Nullable, Timestamp } from '../../platform/http/common-schemas.js';
 import { startWorker } from '../../platform/jobs/jobs.js';
+import { startSweeper } from '../../platform/jobs/sweeper.js';
 import { limited } from '../../platform/uploads/uploads.js';
 import * as imports from './plume-imports.service.js';
 
@@ -33,10 +34,11 @@ export default async function plumeImportRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   const workers = Array.from({ length: app.config.IMPORT_WORKERS }, () =>
-    startWorker(app.db, imports.PLUME_IMPORT_QUEUE, (payload, db) => imports.runPlumeImport(db, String(payload.importId)), (error) => app.log.error({ err: error }, 'plume import worker failed')),
+    startWorker(app.db, imports.PLUME_IMPORT_QUEUE, (payload, db, signal) => imports.runPlumeImport(db, String(payload.importId), signal), (error) => app.log.error({ err: error }, 'plume import worker failed')),
   );
+  const sweeper = startSweeper(() => imports.sweepAbandoned(app.db), (error) => app.log.error({ err: error }, 'plume import sweep failed'));
   app.addHook('preClose', async () => {
-    await Promise.all(workers.map((worker) => worker.stop()));
+    await Promise.all([...workers, sweeper].map((worker) => worker.stop()));
   });
 
   app.post(

@@ -49,6 +49,13 @@ export async function defer(db: Queryable, id: number, seconds: number) {
     WHERE id = ${id}`);
 }
 
+/** A stopping worker gives its job back: due again at once, the attempt not counted. */
+export async function handBack(db: Queryable, id: number) {
+  await db.query(sql`
+    UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), locked_until = NULL, run_after = now()
+    WHERE id = ${id} AND state = 'running'`);
+}
+
 /** A running job's worker is alive: its lease goes on. */
 export async function extendLease(db: Queryable, id: number, leaseSeconds: number) {
   await db.query(sql`UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseSeconds}) WHERE id = ${id} AND state = 'running'`);

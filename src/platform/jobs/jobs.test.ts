@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sql from 'sql-template-tag';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
-import { drainQueue, enqueueJob, startWorker } from './jobs.js';
+import { betweenChunks, drainQueue, enqueueJob, startWorker } from './jobs.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -53,6 +53,22 @@ describe('job queue', () => {
     expect(await drainQueue(ctx.db, 'test.long', slow, 2)).toBe(0);
     expect(await first).toBe(1);
     expect(runs).toBe(1);
+  });
+
+  it('when stopped, takes no further job and hands its interrupted job back to the queue, the attempt not counted', async () => {
+    for (const n of [1, 2, 3]) await enqueueJob(ctx.db, 'test.stop', { n });
+    const stopping = new AbortController();
+    const seen: unknown[] = [];
+    const interruptible = async (payload: Record<string, unknown>, _db: unknown, signal: AbortSignal) => {
+      seen.push(payload.n);
+      stopping.abort(); // SIGTERM arrives while the first job runs
+      await betweenChunks(signal);
+    };
+    expect(await drainQueue(ctx.db, 'test.stop', interruptible, 60, stopping.signal)).toBe(1);
+    expect(seen).toEqual([1]);
+    const jobs = await ctx.db.query<{ n: number; state: string; attempts: number; due: boolean }>(sql`
+      SELECT (payload->>'n')::int AS n, state, attempts, run_after <= now() AS due FROM jobs WHERE queue = 'test.stop' ORDER BY id`);
+    expect(jobs).toEqual([1, 2, 3].map((n) => ({ n, state: 'queued', attempts: 0, due: true })));
   });
 
   it('lets a polling worker pick jobs up and stop cleanly', async () => {

@@ -1,14 +1,20 @@
 import type { Database, Queryable } from '../db/database.js';
+import { JobInterrupted, yieldToEventLoop } from './interruption.js';
 import * as queries from './jobs.queries.js';
 
 export type { JobRow } from './jobs.queries.js';
+export { JobInterrupted, betweenChunks, yieldToEventLoop } from './interruption.js';
 
 /** Queues a job in the caller's transaction: it runs only if that transaction commits. */
 export function enqueueJob(db: Queryable, queue: string, payload: Record<string, unknown>) {
   return queries.insertJob(db, queue, payload);
 }
 
-export type JobHandler = (payload: Record<string, unknown>, db: Database) => Promise<void>;
+/**
+ * `signal` aborts when the worker is stopping: a long handler checks it between chunks
+ * (`betweenChunks`) and throws `JobInterrupted` to hand the job back; a short one just finishes.
+ */
+export type JobHandler = (payload: Record<string, unknown>, db: Database, signal: AbortSignal) => Promise<void>;
 
 /** Thrown by a handler that cannot run yet (e.g. a rate limit): the job runs again later, the attempt not counted. */
 export class DeferJob extends Error {
@@ -17,26 +23,37 @@ export class DeferJob extends Error {
   }
 }
 
+const NEVER = new AbortController().signal;
+
+/** Runs one leased job and records how it ended. */
+async function runJob(db: Database, job: queries.JobRow, handler: JobHandler, leaseSeconds: number, signal: AbortSignal) {
+  const heartbeat = setInterval(() => void queries.extendLease(db, job.id, leaseSeconds).catch(() => undefined), (leaseSeconds * 1000) / 2);
+  try {
+    await handler(job.payload, db, signal);
+    await queries.markDone(db, job.id);
+  } catch (error) {
+    if (error instanceof JobInterrupted) await queries.handBack(db, job.id);
+    else if (error instanceof DeferJob) await queries.defer(db, job.id, error.seconds);
+    else await queries.markFailed(db, job.id, error instanceof Error ? error.message : String(error));
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
 /**
  * Runs every due job of a queue once; returns how many ran. Used by workers and by tests. While a
  * handler runs, its lease is renewed every half lease: a long job (a large import) keeps it, and
- * the job of a worker that died is free again within one lease.
+ * the job of a worker that died is free again within one lease. Once `signal` aborts no further
+ * job is leased, so a stopping worker waits for one job at most, not for the whole queue.
  */
-export async function drainQueue(db: Database, queue: string, handler: JobHandler, leaseSeconds = 60) {
+export async function drainQueue(db: Database, queue: string, handler: JobHandler, leaseSeconds = 60, signal: AbortSignal = NEVER) {
   let ran = 0;
-  for (let job = await queries.leaseJob(db, queue, leaseSeconds); job; job = await queries.leaseJob(db, queue, leaseSeconds)) {
-    const id = job.id;
-    const heartbeat = setInterval(() => void queries.extendLease(db, id, leaseSeconds).catch(() => undefined), (leaseSeconds * 1000) / 2);
-    try {
-      await handler(job.payload, db);
-      await queries.markDone(db, id);
-    } catch (error) {
-      if (error instanceof DeferJob) await queries.defer(db, id, error.seconds);
-      else await queries.markFailed(db, id, error instanceof Error ? error.message : String(error));
-    } finally {
-      clearInterval(heartbeat);
-    }
+  while (!signal.aborted) {
+    const job = await queries.leaseJob(db, queue, leaseSeconds);
+    if (!job) break;
+    await runJob(db, job, handler, leaseSeconds, signal);
     ran += 1;
+    await yieldToEventLoop();
   }
   return ran;
 }
@@ -44,21 +61,22 @@ export async function drainQueue(db: Database, queue: string, handler: JobHandle
 export interface Worker {
   /** Drain now instead of waiting for the next poll (e.g. right after enqueueing). */
   wake(): void;
+  /** Takes no further job, interrupts a long one at its next chunk, and resolves once none runs. */
   stop(): Promise<void>;
 }
 
 /** Polls a queue every `pollMs` and drains it; several workers (and processes) may share a queue. */
 export function startWorker(db: Database, queue: string, handler: JobHandler, onError: (error: unknown) => void, pollMs = 250): Worker {
-  let stopped = false;
+  const stopping = new AbortController();
   let running: Promise<void> = Promise.resolve();
   let pending = false;
   const tick = () => {
-    if (stopped || pending) return;
+    if (stopping.signal.aborted || pending) return;
     pending = true;
     running = running
       .then(async () => {
         pending = false;
-        if (!stopped) await drainQueue(db, queue, handler);
+        if (!stopping.signal.aborted) await drainQueue(db, queue, handler, 60, stopping.signal);
       })
       .catch(onError);
   };
@@ -67,7 +85,7 @@ export function startWorker(db: Database, queue: string, handler: JobHandler, on
   return {
     wake: tick,
     async stop() {
-      stopped = true;
+      stopping.abort();
       clearInterval(timer);
       await running;
     },

@@ -1,6 +1,6 @@
 import sql from 'sql-template-tag';
 import type { Queryable } from '../../../platform/db/database.js';
-import type { IngestReport } from './ingest.service.js';
+import type { IngestReport, MonthlyKg } from './ingest.service.js';
 
 export type ImportStatus = 'uploading' | 'queued' | 'running' | 'completed' | 'failed';
 
@@ -49,15 +49,39 @@ export function selectImports(db: Queryable, organizationId: string, limit: numb
 export async function transition(db: Queryable, id: string, from: ImportStatus, to: ImportStatus) {
   const rows = await db.query(sql`
     UPDATE emission_imports SET status = ${to},
-      started_at = CASE WHEN ${to} = 'running' THEN now() ELSE started_at END
+      started_at = CASE WHEN ${to} = 'running' THEN COALESCE(started_at, now()) ELSE started_at END
     WHERE id = ${id} AND status = ${from} RETURNING id`);
   return rows.length === 1;
 }
 
-export async function recordProgress(db: Queryable, id: string, report: IngestReport) {
+/** In the transaction of a stored chunk: exactly what is stored so far, to resume from. */
+export async function saveCheckpoint(db: Queryable, id: string, report: IngestReport, monthly: MonthlyKg[]) {
   await db.query(sql`
-    UPDATE emission_imports SET received = ${report.received}, created = ${report.created}, duplicates = ${report.duplicates}, failed = ${report.failed}
+    UPDATE emission_imports SET received = ${report.received}, created = ${report.created}, duplicates = ${report.duplicates}, failed = ${report.failed},
+      errors = ${JSON.stringify(report.errors)}::jsonb, monthly_kg = ${JSON.stringify(monthly)}::jsonb
     WHERE id = ${id}`);
+}
+
+export async function selectMonthlyKg(db: Queryable, id: string) {
+  const [row] = await db.query<{ monthly_kg: MonthlyKg[] }>(sql`SELECT monthly_kg FROM emission_imports WHERE id = ${id}`);
+  return row?.monthly_kg ?? [];
+}
+
+/** Imports still 'uploading' whose upload was swept (the request receiving it died) fail. */
+export async function failAbandoned(db: Queryable, failure: string) {
+  const rows = await db.query<{ id: string }>(sql`
+    UPDATE emission_imports i SET status = 'failed', failure = ${failure}, finished_at = now()
+    WHERE i.status = 'uploading' AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.id = i.id)
+    RETURNING i.id`);
+  return rows.map((row) => row.id);
+}
+
+/** Uploads left behind by imports that ended (a process died between the end and the clean-up). */
+export async function selectLeftoverUploads(db: Queryable) {
+  const rows = await db.query<{ id: string }>(sql`
+    SELECT u.id FROM uploads u JOIN emission_imports i ON i.id = u.id
+    WHERE u.lease_until IS NULL AND i.status IN ('completed', 'failed')`);
+  return rows.map((row) => row.id);
 }
 
 export async function finish(db: Queryable, id: string, outcome: { report?: IngestReport; failure?: string }) {

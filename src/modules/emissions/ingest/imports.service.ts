@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Database, Queryable } from '../../../platform/db/database.js';
 import { NotFoundError } from '../../../platform/errors.js';
-import { enqueueJob } from '../../../platform/jobs/jobs.js';
+import { betweenChunks, enqueueJob, JobInterrupted } from '../../../platform/jobs/jobs.js';
 import * as uploads from '../../../platform/uploads/uploads.js';
 import { randomId } from '../quantities.js';
 import * as queries from './imports.queries.js';
@@ -33,50 +33,78 @@ export function view(row: queries.ImportRow) {
  */
 export async function startImport(db: Database, organizationId: string, format: queries.ImportRow['format'], upload: Readable) {
   const id = randomId('imp');
+  await uploads.beginUpload(db, id);
   await queries.insertImport(db, organizationId, id, format);
   try {
     await queries.recordBytes(db, id, await uploads.storeUpload(db, id, upload));
   } catch (error) {
-    await queries.finish(db, id, { failure: 'The upload was interrupted or refused.' });
+    await queries.finish(db, id, { failure: UPLOAD_FAILED });
     await uploads.deleteUpload(db, id);
     throw error;
   }
   await db.transaction(async (tx) => {
     await queries.transition(tx, id, 'uploading', 'queued');
+    await uploads.handOver(tx, id);
     await enqueueJob(tx, IMPORT_QUEUE, { importId: id });
   });
   return getImport(db, organizationId, id);
 }
 
+const UPLOAD_FAILED = 'The upload was interrupted or refused.';
+
+/** What an interrupted run recorded (in the transaction of its last stored chunk), to go on from. */
+async function resumePoint(db: Queryable, row: queries.ImportRow) {
+  if (row.received === 0) return undefined;
+  const report = { received: row.received, created: row.created, duplicates: row.duplicates, failed: row.failed, errors: row.errors };
+  return { report, monthly: await queries.selectMonthlyKg(db, row.id) };
+}
+
 /**
- * The import job. An import found already running was interrupted (its worker died): it is marked
- * failed rather than run again, because records without an external_id would be stored twice.
+ * The import job. Each chunk is stored with its progress in one transaction, so an import that
+ * was interrupted — handed back by a stopping worker ('queued'), or found 'running' because its
+ * worker died — resumes after the last stored record: nothing is stored twice or skipped.
  */
-export async function runImport(db: Database, importId: string) {
+export async function runImport(db: Database, importId: string, signal?: AbortSignal) {
   const row = await queries.selectImportById(db, importId);
-  if (!row) return;
-  if (row.status === 'running') {
-    await queries.finish(db, importId, {
-      failure: `Interrupted after ${row.received} records (${row.created} stored). Send it again: records with an external_id are not stored twice.`,
-    });
-    await uploads.deleteUpload(db, importId);
-    return;
+  if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
+  if (row.status === 'queued' && !(await queries.transition(db, importId, 'queued', 'running'))) return;
+  const resumeFrom = await resumePoint(db, row);
+  try {
+    await uploads.consumeUpload(
+      db,
+      importId,
+      async (upload) => {
+        const records = row.format === 'csv' ? fromCsv(upload) : fromNdjson(upload);
+        await ingest(db, row.organization_id, row.format, records, {
+          event: { import_id: importId },
+          onProgress: () => betweenChunks(signal),
+          checkpoint: {
+            resumeFrom,
+            transaction: (work) => db.transaction(work),
+            save: (tx, progress, monthly) => queries.saveCheckpoint(tx, importId, progress, monthly),
+            complete: (tx, report) => queries.finish(tx, importId, { report }),
+          },
+        });
+      },
+      (failure) => queries.finish(db, importId, { failure }),
+      'The import failed; stored records stay stored. Send it again to finish it.',
+    );
+  } catch (error) {
+    // Handed back to the queue: shown as queued again, with the progress it has made.
+    if (error instanceof JobInterrupted) await queries.transition(db, importId, 'running', 'queued');
+    throw error;
   }
-  if (!(await queries.transition(db, importId, 'queued', 'running'))) return;
-  await uploads.consumeUpload(
-    db,
-    importId,
-    async (upload) => {
-      const records = row.format === 'csv' ? fromCsv(upload) : fromNdjson(upload);
-      const report = await ingest(db, row.organization_id, row.format, records, {
-        onProgress: (progress) => queries.recordProgress(db, importId, progress),
-        event: { import_id: importId },
-      });
-      await queries.finish(db, importId, { report });
-    },
-    (failure) => queries.finish(db, importId, { failure }),
-    'The import failed; stored records stay stored. Send it again to finish it.',
-  );
+}
+
+/**
+ * Fails imports whose upload was abandoned (the request receiving it died) and deletes their
+ * bytes, and the bytes of imports that ended without deleting them.
+ */
+export async function sweepAbandoned(db: Queryable) {
+  await uploads.sweepAbandonedUploads(db);
+  const failed = await queries.failAbandoned(db, `${UPLOAD_FAILED} Send it again.`);
+  for (const id of await queries.selectLeftoverUploads(db)) await uploads.deleteUpload(db, id);
+  return failed;
 }
 
 export async function getImport(db: Queryable, organizationId: string, id: string) {

@@ -76,15 +76,6 @@ describe('import jobs (/v2/emissions/imports)', () => {
     expect(JSON.stringify(byEvent['import.completed'])).toContain(`"import_id":"${job.id}"`);
   });
 
-  it('marks an import whose worker died as failed instead of storing its records twice', async () => {
-    const job = (await start(line(95_000, { facility_id: 'fac_dead' }))).json();
-    await ctx.db.query(sql`UPDATE emission_imports SET status = 'running', received = 0 WHERE id = ${job.id}`);
-    await run();
-    const failed = (await status(job.id)).json();
-    expect(failed).toMatchObject({ status: 'failed', created: 0 });
-    expect(failed.failure).toMatch(/Interrupted after 0 records/);
-  });
-
   it('answers 415, 401, 403, and 404 to other organizations', async () => {
     expect((await start('x', 'text/plain')).statusCode).toBe(415);
     expect((await ctx.request({ method: 'GET', url: '/v2/emissions/imports' })).statusCode).toBe(401);

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { startWorker } from '../../../platform/jobs/jobs.js';
+import { startSweeper } from '../../../platform/jobs/sweeper.js';
 import { principalOf } from '../../../platform/auth/auth-plugin.js';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../../platform/errors.js';
 import { limited } from '../../../platform/uploads/uploads.js';
@@ -64,10 +65,12 @@ export default async function ingestRoutes(instance: FastifyInstance) {
   // Uploads reach the handler as streams: neither buffered nor size-checked by the JSON parser.
   app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
   const workers = Array.from({ length: app.config.IMPORT_WORKERS }, () =>
-    startWorker(app.db, imports.IMPORT_QUEUE, (payload, db) => imports.runImport(db, String(payload.importId)), (error) => app.log.error({ err: error }, 'import worker failed')),
+    startWorker(app.db, imports.IMPORT_QUEUE, (payload, db, signal) => imports.runImport(db, String(payload.importId), signal), (error) => app.log.error({ err: error }, 'import worker failed')),
   );
+  // Uploads whose request died (a killed process) are cleaned by whichever process sweeps first.
+  const sweeper = startSweeper(() => imports.sweepAbandoned(app.db), (error) => app.log.error({ err: error }, 'import sweep failed'));
   app.addHook('preClose', async () => {
-    await Promise.all(workers.map((worker) => worker.stop()));
+    await Promise.all([...workers, sweeper].map((worker) => worker.stop()));
   });
 
   app.post(

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import { Compile } from 'typebox/compile';
 import type { Queryable } from '../../../platform/db/database.js';
@@ -39,6 +39,31 @@ function describe(value: unknown): string | undefined {
   return `${where}${first?.message ?? 'invalid record'}`;
 }
 
+/** kgCO2e added to one scope and UTC month (`YYYY-MM`). */
+export interface MonthlyKg {
+  scope: number;
+  month: string;
+  kg: number;
+}
+
+/**
+ * For a job that must survive interruption: each chunk's insert and `save` run in one transaction,
+ * so what the job has recorded is exactly what is stored, and a run given `resumeFrom` skips the
+ * records already counted and goes on. `complete` runs in the transaction of the final events.
+ */
+export interface IngestCheckpoint {
+  resumeFrom?: { report: IngestReport; monthly: MonthlyKg[] } | undefined;
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  save(tx: Queryable, progress: IngestReport, monthly: MonthlyKg[]): Promise<void>;
+  complete(tx: Queryable, report: IngestReport): Promise<void>;
+}
+
+function additionsWith(before: webhooks.MonthlyAdditions, months: readonly MonthlyKg[]) {
+  const after = new webhooks.MonthlyAdditions();
+  for (const entry of [...before.entries(), ...months]) after.addToMonth(entry.scope, entry.month, entry.kg);
+  return after;
+}
+
 /**
  * Stores every valid record (in chunks of 500, one statement each), reports the invalid ones by
  * row — a partial failure keeps the good rows — and announces `import.completed` and any monthly
@@ -49,21 +74,30 @@ export async function ingest(
   organizationId: string,
   source: 'batch' | 'ndjson' | 'csv',
   incoming: AsyncIterable<Incoming>,
-  options: { onProgress?: (report: IngestReport) => void | Promise<void>; event?: Record<string, unknown> } = {},
+  options: { onProgress?: (report: IngestReport) => void | Promise<void>; event?: Record<string, unknown>; checkpoint?: IngestCheckpoint } = {},
 ): Promise<IngestReport> {
-  const report: IngestReport = { received: 0, created: 0, duplicates: 0, failed: 0, errors: [] };
-  const added = new webhooks.MonthlyAdditions();
+  const { checkpoint } = options;
+  const resumed = checkpoint?.resumeFrom;
+  const report: IngestReport = resumed ? { ...resumed.report, errors: [...resumed.report.errors] } : { received: 0, created: 0, duplicates: 0, failed: 0, errors: [] };
+  let added = additionsWith(new webhooks.MonthlyAdditions(), resumed?.monthly ?? []);
+  const inTransaction = <T>(work: (tx: Queryable) => Promise<T>) => (checkpoint ? checkpoint.transaction(work) : work(db));
   let chunk: queries.NewEmission[] = [];
   const fail = (row: number, message: string) => {
     report.failed += 1;
     if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ row, message });
   };
-  const store = async (batch: queries.NewEmission[]) => {
-    let created = 0;
-    for (const month of await queries.insertEmissions(db, organizationId, batch)) {
-      added.addToMonth(month.scope, month.month, month.kg);
-      created += month.created;
-    }
+  /** `through`: the counts of every row up to the end of this batch (parsing has gone on since). */
+  const store = async (batch: queries.NewEmission[], through: Pick<IngestReport, 'received' | 'failed'> & { errors: number }) => {
+    const { months, after } = await inTransaction(async (tx) => {
+      const months = await queries.insertEmissions(tx, organizationId, batch);
+      const after = additionsWith(added, months);
+      const created = months.reduce((sum, month) => sum + month.created, 0);
+      const progress = { ...through, created: report.created + created, duplicates: report.duplicates + batch.length - created, errors: report.errors.slice(0, through.errors) };
+      await checkpoint?.save(tx, progress, [...after.entries()]);
+      return { months, after };
+    });
+    const created = months.reduce((sum, month) => sum + month.created, 0);
+    added = after;
     report.created += created;
     report.duplicates += batch.length - created;
     await options.onProgress?.(report);
@@ -73,13 +107,19 @@ export async function ingest(
   let inFlight: Promise<void> = Promise.resolve();
   const flush = async () => {
     const batch = chunk;
+    const through = { received: report.received, failed: report.failed, errors: report.errors.length };
     chunk = [];
     await inFlight;
-    inFlight = store(batch);
+    inFlight = store(batch, through);
     inFlight.catch(() => undefined); // awaited at the next flush; this only keeps it from counting as unhandled meanwhile
   };
   const readAll = async () => {
+    let skip = resumed?.report.received ?? 0; // counted (and stored) by the interrupted run
     for await (const item of incoming) {
+      if (skip > 0) {
+        skip -= 1;
+        continue;
+      }
       report.received += 1;
       if ('error' in item) {
         fail(item.row, item.error);
@@ -102,8 +142,11 @@ export async function ingest(
   await inFlight;
   if (report.created >= ANALYZE_AFTER) await queries.analyzeEmissions(db);
   const { errors, ...counts } = report;
-  await webhooks.emit(db, organizationId, 'import.completed', { source, ...options.event, ...counts, first_errors: errors.slice(0, 10) });
-  await webhooks.checkThresholds(db, organizationId, added);
+  await inTransaction(async (tx) => {
+    await webhooks.emit(tx, organizationId, 'import.completed', { source, ...options.event, ...counts, first_errors: errors.slice(0, 10) });
+    await webhooks.checkThresholds(tx, organizationId, added);
+    await checkpoint?.complete(tx, report);
+  });
   return report;
 }
 
@@ -132,7 +175,8 @@ const NUMERIC = new Set(['scope', 'value']);
  * metadata (a JSON object); empty cells are absent. Row numbers count the header as row 1.
  */
 export async function* fromCsv(stream: Readable): AsyncIterable<Incoming> {
-  const parser = stream.pipe(parseCsv({ columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }));
+  // pipeline, not pipe(): an aborted upload fails the parser too, instead of leaving it waiting.
+  const parser = pipeline(stream, parseCsv({ columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }), () => undefined);
   let row = 1;
   for await (const record of parser as AsyncIterable<Record<string, string>>) {
     row += 1;
