@@ -5,6 +5,7 @@ import { BadRequestError } from '../../platform/errors.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
 import { platformErrorResponses } from '../../platform/http/common-schemas.js';
 import { startWorker } from '../../platform/jobs/jobs.js';
+import { logBackgroundFailure } from '../../platform/db/database-errors.js';
 import * as registry from './registry.service.js';
 import {
   ActionBody,
@@ -48,7 +49,7 @@ export default async function registryModule(instance: FastifyInstance) {
   app.addHook('onRequest', async (request) => requireKnownVersion(request));
 
   const workers = Array.from({ length: app.config.REGISTRY_WORKERS }, () =>
-    startWorker(app.db, registry.TRANSACTIONS_QUEUE, (payload, db) => registry.processTransaction(db, String(payload.transactionId)), (error) => app.log.error({ err: error }, 'registry worker failed')),
+    startWorker(app.db, registry.TRANSACTIONS_QUEUE, (payload, db) => registry.processTransaction(db, String(payload.transactionId)), (error) => logBackgroundFailure(app.log, 'registry worker', error)),
   );
   app.addHook('preClose', async () => {
     await Promise.all(workers.map((worker) => worker.stop()));

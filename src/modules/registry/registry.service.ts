@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../platform/db/database.js';
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from '../../platform/errors.js';
 import type { TenantPrincipal } from '../../platform/auth/principal.js';
-import { enqueueJob } from '../../platform/jobs/jobs.js';
+import { DeferJob, enqueueJob } from '../../platform/jobs/jobs.js';
+import { isTransientDatabaseError } from '../../platform/db/database-errors.js';
 import * as registry from './registry.queries.js';
 import * as ledger from './ledger.queries.js';
 import type { Ledger } from './registry.queries.js';
@@ -12,6 +13,8 @@ import { batchNumOfCreditId, creditView, organizationView, projectView, transact
 
 export const TRANSACTIONS_QUEUE = 'registry.transactions';
 export const FRIENDBOT_AMOUNT = 100;
+/** When the database fails a transaction's processing for a passing reason, the job runs again this much later. */
+const TRANSIENT_RETRY_SECONDS = 5;
 const SANDBOX_PROJECT = 'Carbon Atlas Sandbox Project';
 /** Friendbot deposits per organization per UTC day: enough to test with, too few to flood the sandbox. */
 export const FRIENDBOT_GRANTS_PER_DAY = 10;
@@ -306,18 +309,30 @@ export async function getTransaction(db: Queryable, caller: TenantPrincipal, id:
  * The worker's job: pending → processing → processed, or failed with its reservation released.
  * A transaction left `processing` by a worker that died is resumed (settling is one database
  * transaction, so nothing of it was applied); one already settled is left alone, so a job that runs
- * twice never settles twice.
+ * twice never settles twice. Only a refusal fails a transaction: when the database itself fails (a
+ * restart, a lost connection, a timeout, a lost race) the transaction stays as it was and the job
+ * runs it again a few seconds later, for as long as that takes.
  */
 export async function processTransaction(db: Database, transactionId: string) {
-  const claimed = await db.transaction(async (tx) => {
-    const row = await ledger.lockTransaction(tx, transactionId);
-    if (row?.state === 'pending') await ledger.setTransactionState(tx, transactionId, 'processing');
-    return row?.state === 'pending' || row?.state === 'processing';
-  });
-  if (!claimed) return;
+  try {
+    const claimed = await db.transaction(async (tx) => {
+      const row = await ledger.lockTransaction(tx, transactionId);
+      if (row?.state === 'pending') await ledger.setTransactionState(tx, transactionId, 'processing');
+      return row?.state === 'pending' || row?.state === 'processing';
+    });
+    if (!claimed) return;
+    await settleOrFail(db, transactionId);
+  } catch (error) {
+    if (isTransientDatabaseError(error)) throw new DeferJob(TRANSIENT_RETRY_SECONDS);
+    throw error;
+  }
+}
+
+async function settleOrFail(db: Database, transactionId: string) {
   try {
     await db.transaction((tx) => settle(tx, transactionId));
   } catch (error) {
+    if (isTransientDatabaseError(error)) throw error;
     await db.transaction(async (tx) => {
       if ((await ledger.lockTransaction(tx, transactionId))?.state !== 'processing') return;
       await ledger.releaseReservation(tx, transactionId);
