@@ -1,0 +1,15 @@
+import type { FuzzRoute } from './routes.js';
+
+/**
+ * Which module's fuzz test sends requests to which documented route. coverage.test.ts checks that
+ * every route belongs to exactly one, so a new route cannot go unfuzzed.
+ */
+export const MODULE_ROUTES = {
+  facilities: (route: FuzzRoute) => route.path.startsWith('/v1/facilities') && !route.path.includes('/consumption'),
+  // Consumption has the facilities' URLs and error format, but the emissions module computes it.
+  emissions: (route: FuzzRoute) => route.path.startsWith('/v2/') || route.path.includes('/consumption'),
+  registry: (route: FuzzRoute) => route.tags.includes('registry'),
+  accounts: (route: FuzzRoute) => route.tags.includes('account'),
+  catalog: (route: FuzzRoute) => route.tags.includes('catalog'),
+  identity: (route: FuzzRoute) => route.tags.includes('identity') || route.tags.includes('operations'),
+} satisfies Record<string, (route: FuzzRoute) => boolean>;
