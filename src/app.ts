@@ -10,6 +10,7 @@ import type { SessionSettings } from './platform/auth/sessions.js';
 import { createRateLimiter, type RateLimiter } from './platform/rate-limit.js';
 import { errorHandlerFor, notFoundHandlerFor } from './platform/http/error-handler.js';
 import openApiPlugin from './platform/http/openapi.js';
+import downloadsPlugin from './platform/http/downloads-plugin.js';
 import { createValidatorCompiler } from './platform/http/validators.js';
 import healthRoutes from './platform/http/health.routes.js';
 import identityRoutes from './platform/identity/identity.routes.js';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(openApiPlugin);
   await app.register(authPlugin, { credentials, rateLimiter });
+  await app.register(downloadsPlugin, { perClient: config.DOWNLOAD_LIMIT_PER_CLIENT, total: config.DOWNLOAD_LIMIT_TOTAL, stallSeconds: config.DOWNLOAD_STALL_SECONDS });
   await app.register(healthRoutes);
   await app.register(identityRoutes);
   await app.register(facilitiesModule);

@@ -32,6 +32,12 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_CREDENTIALS: Type.Integer({ minimum: 1, default: 20 }),
   /** E-mails (verification, password reset) per recipient address per hour, whoever asks. */
   RATE_LIMIT_MAIL_PER_RECIPIENT: Type.Integer({ minimum: 1, default: 5 }),
+  /** Concurrent long downloads (CSV exports, scene files) per client: an address, or a credential when authenticated. */
+  DOWNLOAD_LIMIT_PER_CLIENT: Type.Integer({ minimum: 1, default: 2 }),
+  /** Concurrent long downloads this process serves in all. */
+  DOWNLOAD_LIMIT_TOTAL: Type.Integer({ minimum: 1, default: 8 }),
+  /** A download whose client accepts no byte for this long is cut off and its slot freed. */
+  DOWNLOAD_STALL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
   RESPONSE_CACHE_MB: Type.Integer({ minimum: 0, maximum: 4096, default: 32 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   /** Largest NDJSON/CSV upload to /v2/emissions/import. */

@@ -73,7 +73,7 @@ export default async function plumeRoutes(instance: FastifyInstance) {
   app.get(
     '/plume-csv',
     {
-      config: read,
+      config: { ...read, download: true },
       schema: {
         operationId: 'downloadPlumeCsv',
         tags: TAGS,

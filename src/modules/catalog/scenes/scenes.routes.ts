@@ -67,21 +67,21 @@ export default async function sceneRoutes(instance: FastifyInstance) {
 
   app.get(
     '/download-scenes',
-    { config: scoped, schema: { operationId: 'downloadScenes', tags: TAGS, summary: 'Scenes as CSV (formula-safe)', querystring: DownloadQuery, response: { 200: file('text/csv'), ...errors } } },
+    { config: { ...scoped, download: true }, schema: { operationId: 'downloadScenes', tags: TAGS, summary: 'Scenes as CSV (formula-safe)', querystring: DownloadQuery, response: { 200: file('text/csv'), ...errors } } },
     async (request, reply) =>
       reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="scenes.csv"').send(scenes.scenesCsv(await download(request.query, request)) as never),
   );
 
   app.get(
     '/download/scenes.geojson',
-    { config: scoped, schema: { operationId: 'downloadScenesGeojson', tags: TAGS, summary: 'Scene footprints as GeoJSON', querystring: DownloadQuery, response: { 200: file('application/geo+json'), ...errors } } },
+    { config: { ...scoped, download: true }, schema: { operationId: 'downloadScenesGeojson', tags: TAGS, summary: 'Scene footprints as GeoJSON', querystring: DownloadQuery, response: { 200: file('application/geo+json'), ...errors } } },
     async (request, reply) =>
       reply.type('application/geo+json').header('content-disposition', 'attachment; filename="scenes.geojson"').send(JSON.stringify(scenes.scenesGeojson(await download(request.query, request))) as never),
   );
 
   app.get(
     '/download/scenes.gpkg',
-    { config: scoped, schema: { operationId: 'downloadScenesGpkg', tags: TAGS, summary: 'Scene footprints as a GeoPackage (opens in GDAL and QGIS)', querystring: DownloadQuery, response: { 200: file('application/geopackage+sqlite3'), ...errors } } },
+    { config: { ...scoped, download: true }, schema: { operationId: 'downloadScenesGpkg', tags: TAGS, summary: 'Scene footprints as a GeoPackage (opens in GDAL and QGIS)', querystring: DownloadQuery, response: { 200: file('application/geopackage+sqlite3'), ...errors } } },
     async (request, reply) => {
       const found = await download(request.query, request);
       return reply
@@ -93,7 +93,7 @@ export default async function sceneRoutes(instance: FastifyInstance) {
 
   app.get(
     '/download/scenes.gml',
-    { config: scoped, schema: { operationId: 'downloadScenesGml', tags: TAGS, summary: 'Scene footprints as GML 3.2', querystring: DownloadQuery, response: { 200: file('application/gml+xml'), ...errors } } },
+    { config: { ...scoped, download: true }, schema: { operationId: 'downloadScenesGml', tags: TAGS, summary: 'Scene footprints as GML 3.2', querystring: DownloadQuery, response: { 200: file('application/gml+xml'), ...errors } } },
     async (request, reply) =>
       reply.type('application/gml+xml; version=3.2').header('content-disposition', 'attachment; filename="scenes.gml"').send(scenes.scenesGml(await download(request.query, request)) as never),
   );

@@ -109,7 +109,7 @@ export default async function sourceRoutes(instance: FastifyInstance) {
 
   app.get(
     '/source-plumes-csv/:source_name',
-    { config: read, schema: { operationId: 'sourcePlumesCsv', tags: TAGS, summary: 'The plumes of a source as CSV (the plume-csv columns)', params: NameParams, querystring: SourcesQuery, response: { 200: { description: 'text/csv', content: { 'text/csv': { schema: Type.String() } } }, ...withNotFound } } },
+    { config: { ...read, download: true }, schema: { operationId: 'sourcePlumesCsv', tags: TAGS, summary: 'The plumes of a source as CSV (the plume-csv columns)', params: NameParams, querystring: SourcesQuery, response: { 200: { description: 'text/csv', content: { 'text/csv': { schema: Type.String() } } }, ...withNotFound } } },
     async (request, reply) => {
       const viewer = viewerOf(request);
       const source = await sources.findSource(app.db, request.params.source_name, request.query, viewer);
@@ -124,7 +124,7 @@ export default async function sourceRoutes(instance: FastifyInstance) {
 
   app.get(
     '/sources-csv',
-    { config: read, schema: { operationId: 'sourcesCsv', tags: TAGS, summary: 'Sources as CSV', querystring: SourcesQuery, response: { 200: { description: 'text/csv', content: { 'text/csv': { schema: Type.String() } } }, ...errors } } },
+    { config: { ...read, download: true }, schema: { operationId: 'sourcesCsv', tags: TAGS, summary: 'Sources as CSV', querystring: SourcesQuery, response: { 200: { description: 'text/csv', content: { 'text/csv': { schema: Type.String() } } }, ...errors } } },
     async (request, reply) => {
       const rows = (await sources.listSources(app.db, request.query, viewerOf(request))).map((s) =>
         [s.name, s.row.latitude.toFixed(5), s.row.longitude.toFixed(5), s.row.gas, s.observationDates.length, s.detectionDates.length, s.figures.persistence, s.figures.emission ?? '', s.figures.emission_uncertainty ?? '', s.row.sector].map((v) =>
