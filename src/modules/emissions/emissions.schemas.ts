@@ -1,6 +1,13 @@
 import { Type, type Static } from 'typebox';
+import { JsonObject } from '../../platform/http/common-schemas.js';
 
 export const UNITS = ['kgCO2e', 'tCO2e', 'gCO2e'] as const;
+
+/**
+ * The largest value one record may report, in any unit: 10^12 tCO2e is twenty times the world's
+ * yearly emissions, and keeps every sum of records far from floating-point overflow.
+ */
+export const MAX_REPORTED_VALUE = 1e12;
 
 export const Emission = Type.Object({
   id: Type.String({ examples: ['em_9x72k1ab3c4d'] }),
@@ -28,10 +35,10 @@ export const NewEmissionBody = Type.Object({
   facility_id: Type.String({ minLength: 1, maxLength: 200, examples: ['fac_8x92m1'] }),
   scope: Type.Integer({ minimum: 1, maximum: 3 }),
   category: Type.Optional(Type.String({ minLength: 1, maxLength: 100, examples: ['electricity'] })),
-  value: Type.Number({ minimum: 0 }),
+  value: Type.Number({ minimum: 0, maximum: MAX_REPORTED_VALUE }),
   unit: Type.Optional(Type.Enum([...UNITS], { default: 'kgCO2e' })),
   timestamp: Type.String({ format: 'date-time' }),
-  metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  metadata: Type.Optional(JsonObject({ description: 'Your own fields, stored and returned as sent.' })),
   external_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Your id for the record: sending it again returns the first record instead of a copy.' })),
 });
 export type NewEmissionBody = Static<typeof NewEmissionBody>;

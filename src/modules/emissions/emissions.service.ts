@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../../platform/db/database.js';
 import * as webhooks from './webhooks/webhooks.service.js';
 import { randomId, toGram } from './quantities.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import { parseDate, parseInstant, requireInstant } from '../../platform/http/date-time.js';
 import * as queries from './emissions.queries.js';
 import type { CursorCodec } from './cursor.js';
 import type { ListEmissionsQuery, NewEmissionBody } from './emissions.schemas.js';
@@ -58,7 +59,7 @@ export function toNewEmission(body: NewEmissionBody): queries.NewEmission {
     valueKg: toKilograms(body.value, unit),
     reportedValue: body.value,
     reportedUnit: unit,
-    occurredAt: new Date(body.timestamp),
+    occurredAt: requireInstant(body.timestamp, 'timestamp'),
     metadata: body.metadata ?? {},
     externalId: body.external_id ?? null,
   };
@@ -84,10 +85,11 @@ export async function getEmission(db: Queryable, organizationId: string, id: str
 }
 
 function instant(text: string, endOfDay: boolean, field: string): Date {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const ms = Date.parse(dateOnly ? `${text}T00:00:00Z` : text);
-  if (!Number.isFinite(ms)) throw new BadRequestError(`${field} is not a valid ISO 8601 date.`);
-  return new Date(dateOnly && endOfDay ? ms + DAY_MS : ms);
+  const day = parseDate(text);
+  if (day) return endOfDay ? new Date(day.getTime() + DAY_MS) : day;
+  const at = parseInstant(text);
+  if (!at) throw new BadRequestError(`${field} is not a valid ISO 8601 date.`);
+  return at;
 }
 
 /** Pages in insertion order; the cursor is bound to the organization and the filters it was made for. */

@@ -14,3 +14,14 @@ export const platformErrorResponses = {
   422: ErrorSchemas.platform,
   429: ErrorSchemas.platform,
 };
+
+/**
+ * A free-form JSON object (metadata, saved queries, payloads): any keys and values, but bounded in
+ * nesting depth and serialized size so that storing or echoing it can neither overflow nor flood.
+ */
+export const JsonObject = ({ maxDepth = 16, maxBytes = 16_384, description = 'Any JSON object.' }: { maxDepth?: number; maxBytes?: number; description?: string } = {}) =>
+  Type.Record(Type.String(), Type.Unknown(), {
+    'x-max-depth': maxDepth,
+    'x-max-bytes': maxBytes,
+    description: `${description} At most ${maxDepth} levels deep and ${maxBytes} bytes as JSON.`,
+  });

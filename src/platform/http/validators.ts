@@ -1,11 +1,68 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type FuncKeywordDefinition, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { isDate, isInstant } from './date-time.js';
+import { findJsonProblem } from './json-guard.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 const COMMON: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
+
+/** Serialized size of a value once it is known to be shallow enough to serialize. */
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '');
+}
+
+type KeywordCheck = ((max: number, data: unknown) => boolean) & { errors?: Partial<ErrorObject>[] };
+
+/** A keyword's check that reports its own message (ajv's default names only the keyword). */
+function limitCheck(keyword: string, holds: (max: number, data: unknown) => boolean, message: (max: number) => string): NonNullable<FuncKeywordDefinition['validate']> {
+  const check: KeywordCheck = (max: number, data: unknown) => {
+    if (holds(max, data)) return true;
+    check.errors = [{ keyword, message: message(max), params: { limit: max } }];
+    return false;
+  };
+  return check;
+}
+
+function createAjv(coerceTypes: Options['coerceTypes']): Ajv {
+  const ajv = addFormats(new Ajv({ ...COMMON, coerceTypes }));
+  // The one date-time reading of the whole server (see date-time.ts), instead of ajv-formats' own.
+  ajv.addFormat('date-time', { type: 'string', validate: isInstant });
+  ajv.addFormat('date', { type: 'string', validate: isDate });
+  // Limits for free-form JSON fields (see JsonObject in common-schemas.ts); OpenAPI shows them as extensions.
+  ajv.addKeyword({ keyword: 'x-max-depth', schemaType: 'number', errors: true, validate: limitCheck('x-max-depth', (max, data) => findJsonProblem(data, max) === undefined, (max) => `must not be nested more than ${max} levels deep`) });
+  ajv.addKeyword({ keyword: 'x-max-bytes', schemaType: 'number', errors: true, validate: limitCheck('x-max-bytes', (max, data) => findJsonProblem(data) === undefined && jsonBytes(data) <= max, (max) => `must not be larger than ${max} bytes as JSON`) });
+  return ajv;
+}
+
+/**
+ * Wraps a schema's validator with the limits every input keeps whatever its schema declares:
+ * numbers are finite (query strings coerce "1e400" to Infinity too) and JSON is not nested
+ * absurdly deep. They are checked first, without recursion, so the schema never sees such values.
+ */
+function guarded(validate: ValidateFunction): ValidateFunction {
+  const check = ((data: unknown) => {
+    const problem = findJsonProblem(data);
+    if (problem) {
+      const error: ErrorObject = {
+        instancePath: problem.path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''),
+        schemaPath: '#',
+        keyword: problem.type,
+        params: {},
+        message: problem.message,
+      };
+      check.errors = [error];
+      return false;
+    }
+    const valid = validate(data);
+    check.errors = validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  check.errors = null;
+  return check;
+}
 
 /**
  * Query strings and paths carry only text, so their values are coerced to the declared types
@@ -13,7 +70,23 @@ const COMMON: Options = { allErrors: true, removeAdditional: false, useDefaults:
  * `null`, `true` or `["x"]` where a number or string is due is a 422, never silently converted.
  */
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
-  const lenient = addFormats(new Ajv({ ...COMMON, coerceTypes: 'array' }));
-  const strict = addFormats(new Ajv({ ...COMMON, coerceTypes: false }));
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema as object);
+  const lenient = createAjv('array');
+  const strict = createAjv(false);
+  return ({ schema, httpPart }) => guarded((httpPart === 'body' ? strict : lenient).compile(schema as object));
+}
+
+/**
+ * A JSON value's check against a body schema outside a route (rows of an NDJSON/CSV upload), with
+ * the same rules as request bodies. Returns the first problem, as `field: message`.
+ */
+export function compileBodyCheck(schema: object): (value: unknown) => string | undefined {
+  const validate = guarded(createAjv(false).compile(schema));
+  return (value) => {
+    if (validate(value)) return undefined;
+    const [first] = validate.errors ?? [];
+    if (!first) return 'invalid record';
+    const field = first.keyword === 'required' ? [first.instancePath, String(first.params.missingProperty)].join('/') : first.instancePath;
+    const where = field ? `${field.replace(/^\//, '').replace(/\//g, '.')}: ` : '';
+    return `${where}${first.message ?? 'invalid value'}`;
+  };
 }

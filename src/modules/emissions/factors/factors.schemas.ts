@@ -1,6 +1,9 @@
 import { Type } from 'typebox';
 import { Nullable } from '../../../platform/http/common-schemas.js';
 
+/** kgCO2e per unit: the largest real factors (SF6 per tonne) are near 2.5×10^7; the bound keeps products finite. */
+const FactorValue = Type.Number({ minimum: 0, maximum: 1e9 });
+
 const Region = Type.String({ pattern: '^([A-Z]{2}|GLOBAL)$', description: 'ISO 3166-1 alpha-2, or GLOBAL.' });
 
 export const Factor = Type.Object({
@@ -45,16 +48,16 @@ export const NewFactorBody = Type.Object({
   unit: Type.String({ minLength: 1, maxLength: 20 }),
   region: Region,
   year: Type.Integer({ minimum: 1990, maximum: 2100 }),
-  kg_co2e_per_unit: Type.Number({ minimum: 0 }),
-  co2_biogenic_per_unit: Type.Optional(Type.Number({ minimum: 0 })),
+  kg_co2e_per_unit: FactorValue,
+  co2_biogenic_per_unit: Type.Optional(FactorValue),
   scope: Type.Integer({ minimum: 1, maximum: 3 }),
   method: Type.Optional(Type.Enum(['location-based', 'market-based'])),
   source: Type.String({ minLength: 1, maxLength: 500, description: 'Where the value comes from, e.g. the supplier’s fuel-mix disclosure.' }),
 });
 
 export const ReplaceFactorBody = Type.Object({
-  kg_co2e_per_unit: Type.Number({ minimum: 0 }),
-  co2_biogenic_per_unit: Type.Optional(Type.Number({ minimum: 0 })),
+  kg_co2e_per_unit: FactorValue,
+  co2_biogenic_per_unit: Type.Optional(FactorValue),
   source: Type.String({ minLength: 1, maxLength: 500 }),
 });
 export const ReplacedFactor = Type.Object({

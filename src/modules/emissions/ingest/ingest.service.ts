@@ -1,8 +1,10 @@
 import { createInterface } from 'node:readline';
 import { pipeline, type Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
-import { Compile } from 'typebox/compile';
+import { CsvError } from 'csv-parse';
 import type { Queryable } from '../../../platform/db/database.js';
+import { BadRequestError } from '../../../platform/errors.js';
+import { compileBodyCheck } from '../../../platform/http/validators.js';
 import * as queries from '../emissions.queries.js';
 import { toNewEmission } from '../emissions.service.js';
 import * as webhooks from '../webhooks/webhooks.service.js';
@@ -12,7 +14,8 @@ const CHUNK = 500;
 /** Imports at least this large refresh the table's statistics when they finish. */
 const ANALYZE_AFTER = 10_000;
 const MAX_REPORTED_ERRORS = 1000;
-const check = Compile(NewEmissionBody);
+/** The same checks as a record sent to POST /v2/emissions: the first problem, as `field: message`. */
+const describe = compileBodyCheck(NewEmissionBody);
 
 export interface RowError {
   row: number;
@@ -31,13 +34,6 @@ export interface IngestReport {
 
 /** A record as parsed from a line or row (1-based), or why it could not be parsed. */
 export type Incoming = { row: number; value: unknown } | { row: number; error: string };
-
-function describe(value: unknown): string | undefined {
-  if (check.Check(value)) return undefined;
-  const [first] = check.Errors(value);
-  const where = first?.instancePath ? `${first.instancePath.slice(1).replace(/\//g, '.')}: ` : '';
-  return `${where}${first?.message ?? 'invalid record'}`;
-}
 
 /** kgCO2e added to one scope and UTC month (`YYYY-MM`). */
 export interface MonthlyKg {
@@ -127,7 +123,6 @@ export async function ingest(
       }
       const problem = describe(item.value);
       if (problem) fail(item.row, problem);
-      else if (Number.isNaN(Date.parse((item.value as NewEmissionBody).timestamp))) fail(item.row, 'timestamp: must be an ISO 8601 date-time');
       else chunk.push(toNewEmission(item.value as NewEmissionBody));
       if (chunk.length >= CHUNK) await flush();
     }
@@ -171,6 +166,28 @@ export async function* fromNdjson(stream: Readable): AsyncIterable<Incoming> {
 const NUMERIC = new Set(['scope', 'value']);
 
 /**
+ * A file the parser cannot read past is the client's error, not the server's: a 400 (or the import
+ * job's failure) naming the line. Rows before it were read and may have been stored.
+ */
+function malformedCsv(error: CsvError): BadRequestError {
+  // Rows as the report counts them: the header is row 1, and `records` rows were read after it.
+  const row = Number(error.records ?? 0) + 2;
+  const where =
+    error.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? `a quoted field opened in row ${row} is never closed (the file ends at line ${error.lines})`
+      : `line ${error.lines}: ${error.message}`;
+  return new BadRequestError(`Malformed CSV, ${where}. Rows before it may have been stored; records with an external_id are never stored twice.`);
+}
+
+async function* csvRecords(parser: AsyncIterable<Record<string, string>>) {
+  try {
+    yield* parser;
+  } catch (error) {
+    throw error instanceof CsvError ? malformedCsv(error) : error;
+  }
+}
+
+/**
  * CSV with a header row: facility_id, scope, category, value, unit, timestamp, external_id and
  * metadata (a JSON object); empty cells are absent. Row numbers count the header as row 1.
  */
@@ -178,7 +195,7 @@ export async function* fromCsv(stream: Readable): AsyncIterable<Incoming> {
   // pipeline, not pipe(): an aborted upload fails the parser too, instead of leaving it waiting.
   const parser = pipeline(stream, parseCsv({ columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }), () => undefined);
   let row = 1;
-  for await (const record of parser as AsyncIterable<Record<string, string>>) {
+  for await (const record of csvRecords(parser as AsyncIterable<Record<string, string>>)) {
     row += 1;
     const value: Record<string, unknown> = {};
     let error: string | undefined;
