@@ -12,6 +12,10 @@ import { errorHandlerFor, notFoundHandlerFor } from './platform/http/error-handl
 import openApiPlugin from './platform/http/openapi.js';
 import downloadsPlugin from './platform/http/downloads-plugin.js';
 import { createValidatorCompiler } from './platform/http/validators.js';
+import { guardJsonBodies } from './platform/http/json-body-parser.js';
+import { addSecurityHeaders } from './platform/http/security-headers.js';
+import { httpServerOptions } from './platform/http/server-options.js';
+import { loggerOptions } from './platform/http/log-redaction.js';
 import healthRoutes from './platform/http/health.routes.js';
 import identityRoutes from './platform/identity/identity.routes.js';
 import facilitiesModule from './modules/facilities/facilities.routes.js';
@@ -48,7 +52,8 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config, db } = deps;
   const app = Fastify({
-    logger: deps.logger === false ? false : { level: config.LOG_LEVEL },
+    logger: deps.logger === false ? false : loggerOptions(config.LOG_LEVEL),
+    ...httpServerOptions(config),
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: false,
     genReqId: (request) => {
@@ -100,6 +105,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reply.header('x-request-id', request.id);
   });
 
+  addSecurityHeaders(app);
+  guardJsonBodies(app);
   app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler(errorHandlerFor('platform'));
   app.setNotFoundHandler(notFoundHandlerFor('platform'));

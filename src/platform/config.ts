@@ -40,6 +40,14 @@ const ConfigSchema = Type.Object({
   DOWNLOAD_STALL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
   RESPONSE_CACHE_MB: Type.Integer({ minimum: 0, maximum: 4096, default: 32 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  /** A request (headers and body) must arrive in full within this long, or is answered 408; covers a body shorter than its Content-Length. */
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 300_000 }),
+  /** The request headers must arrive within this long (at most REQUEST_TIMEOUT_MS). */
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
+  /** A connection on which nothing is sent or received for this long is closed; 0: never. */
+  CONNECTION_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 120_000 }),
+  /** An idle keep-alive connection is closed after this long. */
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 72_000 }),
   /** Largest NDJSON/CSV upload to /v2/emissions/import. */
   IMPORT_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_073_741_824 }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 900 }),

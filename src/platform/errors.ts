@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'REQUEST_TIMEOUT'
+  | 'HEADERS_TOO_LARGE'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
@@ -123,6 +125,17 @@ export class ServiceUnavailableError extends DomainError {
 export class UnprocessableInputError extends DomainError {
   readonly code = 'VALIDATION_ERROR';
   readonly status = 422;
+}
+
+/** The request did not arrive in full within the server's request timeout. */
+export class RequestTimeoutError extends DomainError {
+  readonly code = 'REQUEST_TIMEOUT';
+  readonly status = 408;
+}
+
+export class HeadersTooLargeError extends DomainError {
+  readonly code = 'HEADERS_TOO_LARGE';
+  readonly status = 431;
 }
 
 export class InternalError extends DomainError {

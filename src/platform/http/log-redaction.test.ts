@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { isCredentialParameter, redactUrl, serializeRequest } from './log-redaction.js';
+
+describe('URLs in request logs', () => {
+  it('keep the path and ordinary parameters but hide credential-looking values', () => {
+    expect(redactUrl('/api/v1/catalog/quicklook/abc/response?signature=1700000000.deadbeef&size=2')).toBe('/api/v1/catalog/quicklook/abc/response?signature=[REDACTED]&size=2');
+    expect(redactUrl('/a?X-Amz-Credential=AKIA%2F2024&X-Amz-Signature=ff&X-Amz-Expires=900')).toBe('/a?X-Amz-Credential=[REDACTED]&X-Amz-Signature=[REDACTED]&X-Amz-Expires=[REDACTED]');
+    expect(redactUrl('/cb?code=abc&state=xyz&next=/home')).toBe('/cb?code=[REDACTED]&state=[REDACTED]&next=/home');
+    expect(redactUrl('/x?access_token=t&apiKey=k&client_secret=s&password=p&page=2')).toBe('/x?access_token=[REDACTED]&apiKey=[REDACTED]&client_secret=[REDACTED]&password=[REDACTED]&page=2');
+    expect(redactUrl('/v1/facilities?page=1&size=10')).toBe('/v1/facilities?page=1&size=10');
+    expect(redactUrl('/healthz')).toBe('/healthz');
+  });
+
+  it('recognise credentials by the words of the parameter name', () => {
+    for (const name of ['token', 'stac_token', 'refreshToken', 'key', 'api-key', 'sig', 'x-amz-date', 'session_id', 'SECRET']) expect(isCredentialParameter(name), name).toBe(true);
+    for (const name of ['page', 'size', 'bbox', 'datetime', 'monkeys', 'keyword']) expect(isCredentialParameter(name), name).toBe(false);
+  });
+
+  it('are what the request serializer logs', () => {
+    const logged = serializeRequest({ method: 'GET', url: '/r?token=secret-value', host: 'example.test', ip: '10.0.0.1', socket: { remotePort: 5000 } });
+    expect(logged).toEqual({ method: 'GET', url: '/r?token=[REDACTED]', host: 'example.test', remoteAddress: '10.0.0.1', remotePort: 5000 });
+    expect(JSON.stringify(logged)).not.toContain('secret-value');
+  });
+});
