@@ -129,6 +129,22 @@ describe('rate limits over HTTP', () => {
     expect((await reset('someone-else@example.com', '192.0.2.42')).statusCode).toBe(204);
   });
 
+  it('charges the mail budget only for calls that mail: registrations refused for their form do not use it up', async () => {
+    const register = (password: string, remoteAddress: string) =>
+      ctx.request({
+        method: 'POST',
+        url: '/api/v1/account/register',
+        remoteAddress,
+        payload: { email: 'fumbler@example.com', password1: password, password2: password, first_name: 'F', last_name: 'G' },
+      });
+    for (const remoteAddress of ['192.0.2.60', '192.0.2.61', '192.0.2.62']) {
+      const weak = await register('12345678', remoteAddress);
+      expect(weak.statusCode).toBe(403);
+      expect(weak.json().errors.password1).toContain('This password is entirely numeric.');
+    }
+    expect((await register('Sturdy-Pass-93', '192.0.2.63')).statusCode).toBe(204);
+  });
+
   it('counts unknown paths and wrong API keys against the anonymous budget of the address', async () => {
     const unknown = () => ctx.request({ method: 'GET', url: '/v1/no-such-thing', remoteAddress: '192.0.2.50' });
     const first = await unknown();

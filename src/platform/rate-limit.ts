@@ -38,6 +38,8 @@ export const WINDOW_SECONDS: Record<Budget, number> = {
 export interface RateLimiter {
   readonly store: 'memory' | 'redis';
   consume(key: string, budget: Budget): Promise<RateLimitDecision>;
+  /** Whether a call would be allowed now, spending nothing (for budgets charged only for what was done). */
+  peek(key: string, budget: Budget): Promise<RateLimitDecision>;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,12 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         if (rejection instanceof RateLimiterRes) return decision(limiter.points, rejection, false);
         throw rejection;
       }
+    },
+    async peek(key, budget) {
+      const limiter = limiters.get(budget)!;
+      const state = await limiter.get(key);
+      if (!state) return decision(limiter.points, new RateLimiterRes(limiter.points, WINDOW_SECONDS[budget] * 1000), true);
+      return decision(limiter.points, state, state.consumedPoints < limiter.points);
     },
     async close() {
       store.close();

@@ -123,12 +123,12 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     if (missing.length > 0) throw new ForbiddenError(`This credential lacks the scope ${missing.join(', ')}.`);
   });
 
+  // A target budget is checked before the handler but charged only for calls that succeed: a
+  // registration refused for a weak password sent no mail and must not use up the address's budget.
   app.addHook('preHandler', async (request, reply) => {
-    const rateLimit = request.routeOptions.config.rateLimit;
-    const target = rateLimit ? rateLimit.target : undefined;
-    const key = target?.key(request);
-    if (!target || key === undefined) return;
-    const decision = await options.rateLimiter.consume(`${target.budget}:${digest(key)}`, target.budget);
+    const target = targetOf(request);
+    if (!target) return;
+    const decision = await options.rateLimiter.peek(target.key, target.budget);
     if (decision.allowed) return;
     // The refusal describes the budget that refused, not the caller's per-address one.
     reply.header('x-ratelimit-limit', decision.limit);
@@ -136,10 +136,19 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     reply.header('x-ratelimit-reset', decision.resetAt);
     throw new RateLimitedError(decision.retryAfterSeconds);
   });
+  app.addHook('onSend', async (request, reply) => {
+    const target = reply.statusCode < 300 ? targetOf(request) : undefined;
+    if (target) await options.rateLimiter.consume(target.key, target.budget);
+  });
 }
 
-function digest(key: string): string {
-  return createHash('sha256').update(key).digest('base64url');
+/** The target budget a validated request spends, keyed by a digest: the counter store never sees the address itself. */
+function targetOf(request: FastifyRequest): { key: string; budget: TargetBudget } | undefined {
+  const rateLimit = request.routeOptions.config.rateLimit;
+  const target = rateLimit ? rateLimit.target : undefined;
+  const key = target?.key(request);
+  if (!target || key === undefined) return undefined;
+  return { key: `${target.budget}:${createHash('sha256').update(key).digest('base64url')}`, budget: target.budget };
 }
 
 export default fp(authPlugin, { name: 'carbon-atlas-auth' });
