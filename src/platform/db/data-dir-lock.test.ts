@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cp, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sql from 'sql-template-tag';
@@ -108,5 +108,15 @@ describe('the data directory lock', () => {
     await expect(lockDataDirectory(await lockNaming(foreign, 2))).rejects.toBeInstanceOf(DataDirectoryBusyError);
     const release = await lockDataDirectory(await lockNaming(foreign, 60));
     await release();
+  });
+
+  it("respects an older release's lock directory while it is refreshed, and takes it over once it is not", async () => {
+    const dataDir = await tempDir();
+    const lockPath = path.join(dataDir, LOCK_FILE);
+    await mkdir(lockPath);
+    await expect(lockDataDirectory(dataDir)).rejects.toBeInstanceOf(DataDirectoryBusyError);
+    const then = new Date(Date.now() - 60_000);
+    await utimes(lockPath, then, then);
+    await (await lockDataDirectory(dataDir))();
   });
 });

@@ -30,10 +30,14 @@ function parseOwner(text: string | null): ProcessIdentity | null {
   }
 }
 
+/** The lock as it is now; undefined when there is none. */
 async function readLock(lockPath: string): Promise<SeenLock | undefined> {
   try {
     const { mtimeMs } = await stat(lockPath);
-    const text = await readFile(lockPath, 'utf8').catch(() => null);
+    const text = await readFile(lockPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EISDIR') return null;
+      throw error;
+    });
     return { text, owner: parseOwner(text), ageMs: Date.now() - mtimeMs };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
