@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Uuid, Timestamp } from '../../platform/http/common-schemas.js';
+import { JsonObject, Uuid, Timestamp } from '../../platform/http/common-schemas.js';
 
 export const INDUSTRIES = ['academic', 'nonprofit', 'government', 'media', 'finance', 'business', 'other'] as const;
 export const USAGES = ['personal-research', 'work-related-research', 'developer', 'other'] as const;
@@ -126,7 +126,8 @@ export const UserPage = Type.Object({ items: Type.Array(User), count: Type.Integ
 export const SearchRequestBody = Type.Object({
   aoi_id: Type.Optional(Type.Union([Uuid, Type.Null()])),
   name: Type.Optional(Type.String({ maxLength: 200 })),
-  query: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Any JSON object; {} when created without one.' })),
+  // Saved queries may carry an AOI polygon: room for one, not for anything.
+  query: Type.Optional(JsonObject({ description: 'Any JSON object; {} when created without one.', maxBytes: 262_144 })),
   change_detection_enabled: Type.Optional(Type.Boolean()),
   change_detection_schedule: Type.Optional(Type.Union([Type.Enum([...SCHEDULES]), Type.Null()])),
 });

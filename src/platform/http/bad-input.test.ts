@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
+import { asUser, signedInUser } from '../../../test/support/accounts.js';
 
 let ctx: TestContext;
 let key: string;
@@ -33,6 +34,10 @@ describe('deeply nested JSON', () => {
     const large = await ctx.request({ method: 'POST', url: '/v2/emissions', key, headers: json, payload: emission(`"metadata":{"a":"${'x'.repeat(20_000)}"}`) });
     expect(large.statusCode).toBe(400);
     expect(large.json().details[0]).toMatchObject({ field: 'metadata', message: 'must not be larger than 16384 bytes as JSON' });
+    const user = await signedInUser(ctx, 'nesting@example.test');
+    const saved = await ctx.request({ method: 'POST', url: '/api/v1/account/search-request', headers: { ...asUser(user.access), ...json }, payload: `{"name":"deep","query":{"a":${nested(20)}}}` });
+    expect(saved.statusCode).toBe(422);
+    expect(saved.json().detail[0]).toMatchObject({ loc: ['body', 'query'], msg: 'must not be nested more than 16 levels deep' });
     const fine = await ctx.request({ method: 'POST', url: '/v2/emissions', key, headers: json, payload: emission(`"metadata":{"a":${nested(10)}}`) });
     expect(fine.statusCode).toBe(201);
     expect(fine.json().metadata).toEqual({ a: JSON.parse(nested(10)) });

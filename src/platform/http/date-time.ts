@@ -5,10 +5,11 @@ import { BadRequestError } from '../errors.js';
  * parameters and CSV/NDJSON rows all go through `parseInstant`, so a string that validates is
  * always one a Date (and PostgreSQL) can hold.
  *
+ * Strict RFC 3339: the zone is required, as `Z` or `±hh:mm` (forms `new Date` reads alike).
  * Leap seconds (`23:59:60`) are refused rather than normalised: JavaScript dates cannot represent
  * them, and silently moving a reading to the next minute would change which day or month it counts in.
  */
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function daysIn(year: number, month: number): number {
