@@ -17,3 +17,13 @@ FROM (
 ) named
 WHERE named.key IS NOT NULL
 ORDER BY named.key, named.created_at, named.id;
+
+-- Colloquial plume names (<scene>-<letter>) are unique among published plumes and within each
+-- owner, not across owners' unpublished plumes: an organization's letters are counted among the
+-- plumes it may see, so they never reveal another organization's unpublished ones, and an import
+-- of a name another organization keeps unpublished creates the importer's own plume. A name
+-- already published elsewhere is given the next free letter when its plume is published.
+ALTER TABLE plumes DROP CONSTRAINT plumes_plume_id_key;
+CREATE UNIQUE INDEX plumes_owner_name_key ON plumes (organization_id, plume_id) NULLS NOT DISTINCT;
+CREATE UNIQUE INDEX plumes_published_name_key ON plumes (plume_id) WHERE status = 'published';
+CREATE INDEX plumes_name_idx ON plumes (plume_id);

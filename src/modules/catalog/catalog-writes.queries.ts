@@ -24,9 +24,11 @@ export async function upsertScene(db: Queryable, scene: SceneFields) {
   return row!.id;
 }
 
-export async function selectSceneById(db: Queryable, id: string) {
+/** A live scene the organization may see (published, or its own), to draw a plume in. */
+export async function selectSceneById(db: Queryable, id: string, organizationId: string) {
   const [row] = await db.query<{ id: string; name: string; instrument: string; platform: string | null; provider: string | null; mission_phase: string | null; timestamp: Date }>(
-    sql`SELECT id, name, instrument, platform, provider, mission_phase, "timestamp" FROM scenes WHERE id = ${id}`,
+    sql`SELECT id, name, instrument, platform, provider, mission_phase, "timestamp" FROM scenes
+        WHERE id = ${id} AND status <> 'deleted' AND (status = 'published' OR organization_id = ${organizationId}::uuid)`,
   );
   return row;
 }
@@ -79,46 +81,58 @@ const envelope = (b: [number, number, number, number] | null) => (b ? sql`ST_Mak
 export interface UpsertOutcome {
   created: number;
   updated: number;
-  /** plume_ids held by another owner: neither inserted nor updated. */
+  /** plume_ids neither created nor updated: published by another owner. */
   refused: string[];
 }
 
+const PLUME_COLUMNS = raw(`id, plume_id, scene_id, scene_name, instrument, platform, provider, mission_phase, "datetime", organization_id, gas, geometry, bounds,
+  sector, emission_auto, emission_uncertainty_auto, emission_cmf_type, emission_version, processing_software, gsd, sensitivity_mode, off_nadir,
+  wind_speed_avg_auto, wind_speed_std_auto, wind_direction_avg_auto, wind_direction_std_auto, wind_source_auto, quality, status,
+  plume_tif, plume_png, con_tif, rgb_tif, rgb_png, published_at, modified`);
+
+const valuesOf = (plumes: PlumeValues[]) =>
+  join(
+    plumes.map(
+      (v) => sql`(COALESCE(${v.id ?? null}::uuid, gen_random_uuid()), ${v.plume_id}::text, ${v.scene_id}::uuid, ${v.scene_name}::text, ${v.instrument}::text, ${v.platform}::text, ${v.provider}::text, ${v.mission_phase}::text, ${v.datetime}::timestamptz,
+      ${v.organization_id}::uuid, ${v.gas}::text, ${point(v)}, ${envelope(v.bounds)}, ${v.sector}::text, ${v.emission_auto}::float8, ${v.emission_uncertainty_auto}::float8,
+      ${v.emission_cmf_type}::text, ${v.emission_version}::text, ${v.processing_software}::text, ${v.gsd}::float8, ${v.sensitivity_mode}::text, ${v.off_nadir}::float8,
+      ${v.wind_speed_avg_auto}::float8, ${v.wind_speed_std_auto}::float8, ${v.wind_direction_avg_auto}::float8, ${v.wind_direction_std_auto}::float8,
+      ${v.wind_source_auto}::text, ${v.quality}::text, ${v.status}::text, ${v.plume_tif}::text, ${v.plume_png}::text, ${v.con_tif}::text, ${v.rgb_tif}::text, ${v.rgb_png}::text,
+      ${v.published_at}::timestamptz, COALESCE(${v.modified}::timestamptz, now()))`,
+    ),
+    ', ',
+  );
+
 /**
- * Inserts plumes, or replaces the imported fields of those already known by plume_id when they
- * belong to the same owner (organization, or none for the platform's own). A plume_id held by
- * another owner is left untouched and comes back in `refused`: the check is the upsert's own
- * WHERE, so no concurrent writer can slip between a check and the write.
+ * Inserts plumes, or replaces the imported fields of the owner's own plumes of those names
+ * (owner: the organization, or none for the platform's own). Names are unique per owner and among
+ * published plumes (migration 0014), so a name another organization keeps unpublished is simply
+ * a new plume of this owner, and only a name already published by another owner is refused.
+ * Ownership is part of each statement (the unique indexes, the UPDATE's WHERE), not a check made
+ * before it, so no concurrent writer can slip in between.
  */
 export async function upsertPlumes(db: Queryable, plumes: PlumeValues[]): Promise<UpsertOutcome> {
   if (plumes.length === 0) return { created: 0, updated: 0, refused: [] };
-  const rows = plumes.map(
-    (v) => sql`(COALESCE(${v.id ?? null}::uuid, gen_random_uuid()), ${v.plume_id}, ${v.scene_id}::uuid, ${v.scene_name}, ${v.instrument}, ${v.platform}, ${v.provider}, ${v.mission_phase}, ${v.datetime}::timestamptz,
-      ${v.organization_id}::uuid, ${v.gas}, ${point(v)}, ${envelope(v.bounds)}, ${v.sector}, ${v.emission_auto}::float8, ${v.emission_uncertainty_auto}::float8,
-      ${v.emission_cmf_type}, ${v.emission_version}, ${v.processing_software}, ${v.gsd}::float8, ${v.sensitivity_mode}, ${v.off_nadir}::float8,
-      ${v.wind_speed_avg_auto}::float8, ${v.wind_speed_std_auto}::float8, ${v.wind_direction_avg_auto}::float8, ${v.wind_direction_std_auto}::float8,
-      ${v.wind_source_auto}, ${v.quality}, ${v.status}, ${v.plume_tif}, ${v.plume_png}, ${v.con_tif}, ${v.rgb_tif}, ${v.rgb_png},
-      ${v.published_at}::timestamptz, COALESCE(${v.modified}::timestamptz, now()))`,
-  );
-  const inserted = await db.query<{ plume_id: string; created: boolean }>(sql`
-    INSERT INTO plumes (id, plume_id, scene_id, scene_name, instrument, platform, provider, mission_phase, "datetime", organization_id, gas, geometry, bounds,
-      sector, emission_auto, emission_uncertainty_auto, emission_cmf_type, emission_version, processing_software, gsd, sensitivity_mode, off_nadir,
-      wind_speed_avg_auto, wind_speed_std_auto, wind_direction_avg_auto, wind_direction_std_auto, wind_source_auto, quality, status,
-      plume_tif, plume_png, con_tif, rgb_tif, rgb_png, published_at, modified)
-    VALUES ${join(rows, ', ')}
-    ON CONFLICT (plume_id) DO UPDATE SET
-      geometry = EXCLUDED.geometry, bounds = EXCLUDED.bounds, sector = EXCLUDED.sector, emission_auto = EXCLUDED.emission_auto,
-      emission_uncertainty_auto = EXCLUDED.emission_uncertainty_auto, emission_cmf_type = EXCLUDED.emission_cmf_type,
-      emission_version = EXCLUDED.emission_version, processing_software = EXCLUDED.processing_software, gsd = EXCLUDED.gsd,
-      sensitivity_mode = EXCLUDED.sensitivity_mode, off_nadir = EXCLUDED.off_nadir, wind_speed_avg_auto = EXCLUDED.wind_speed_avg_auto,
-      wind_speed_std_auto = EXCLUDED.wind_speed_std_auto, wind_direction_avg_auto = EXCLUDED.wind_direction_avg_auto,
-      wind_direction_std_auto = EXCLUDED.wind_direction_std_auto, wind_source_auto = EXCLUDED.wind_source_auto,
-      plume_tif = EXCLUDED.plume_tif, plume_png = EXCLUDED.plume_png, con_tif = EXCLUDED.con_tif, rgb_tif = EXCLUDED.rgb_tif,
-      rgb_png = EXCLUDED.rgb_png, published_at = COALESCE(EXCLUDED.published_at, plumes.published_at), modified = EXCLUDED.modified
-    WHERE plumes.organization_id IS NOT DISTINCT FROM EXCLUDED.organization_id
-    RETURNING plume_id, (xmax = 0) AS created`);
-  const written = new Set(inserted.map((r) => r.plume_id));
-  const created = inserted.filter((r) => r.created).length;
-  return { created, updated: inserted.length - created, refused: plumes.map((p) => p.plume_id).filter((id) => !written.has(id)) };
+  const inserted = await db.query<{ plume_id: string }>(sql`
+    INSERT INTO plumes (${PLUME_COLUMNS}) VALUES ${valuesOf(plumes)} ON CONFLICT DO NOTHING RETURNING plume_id`);
+  const created = new Set(inserted.map((r) => r.plume_id));
+  const known = plumes.filter((p) => !created.has(p.plume_id));
+  if (known.length === 0) return { created: created.size, updated: 0, refused: [] };
+  const updated = await db.query<{ plume_id: string }>(sql`
+    UPDATE plumes SET
+      geometry = v.geometry, bounds = v.bounds, sector = v.sector, emission_auto = v.emission_auto,
+      emission_uncertainty_auto = v.emission_uncertainty_auto, emission_cmf_type = v.emission_cmf_type,
+      emission_version = v.emission_version, processing_software = v.processing_software, gsd = v.gsd,
+      sensitivity_mode = v.sensitivity_mode, off_nadir = v.off_nadir, wind_speed_avg_auto = v.wind_speed_avg_auto,
+      wind_speed_std_auto = v.wind_speed_std_auto, wind_direction_avg_auto = v.wind_direction_avg_auto,
+      wind_direction_std_auto = v.wind_direction_std_auto, wind_source_auto = v.wind_source_auto,
+      plume_tif = v.plume_tif, plume_png = v.plume_png, con_tif = v.con_tif, rgb_tif = v.rgb_tif,
+      rgb_png = v.rgb_png, published_at = COALESCE(v.published_at, plumes.published_at), modified = v.modified
+    FROM (VALUES ${valuesOf(known)}) AS v(${PLUME_COLUMNS})
+    WHERE plumes.plume_id = v.plume_id AND plumes.organization_id IS NOT DISTINCT FROM v.organization_id
+    RETURNING plumes.plume_id`);
+  const written = new Set(updated.map((r) => r.plume_id));
+  return { created: created.size, updated: written.size, refused: known.map((p) => p.plume_id).filter((id) => !written.has(id)) };
 }
 
 /** The curation fields of a plume (the page's plume form). */
@@ -160,21 +174,41 @@ export async function insertCuratedPlume(db: Queryable, values: { plume_id: stri
     INSERT INTO plumes (plume_id, scene_id, scene_name, instrument, platform, provider, mission_phase, "datetime", organization_id, gas, geometry)
     VALUES (${values.plume_id}, ${values.scene.id}, ${values.scene.name}, ${values.scene.instrument}, ${values.scene.platform}, ${values.scene.provider},
             ${values.scene.mission_phase}, ${values.scene.timestamp}, ${values.organizationId}, ${values.gas}, ${point(values)})
-    ON CONFLICT (plume_id) DO NOTHING RETURNING id`);
+    ON CONFLICT DO NOTHING RETURNING id`);
   return row?.id;
 }
 
-export async function selectPlumeNamesOfScene(db: Queryable, sceneId: string) {
-  return (await db.query<{ plume_id: string }>(sql`SELECT plume_id FROM plumes WHERE scene_id = ${sceneId}`)).map((r) => r.plume_id);
+/** The names of the scene's plumes the organization may see (published, or its own): what its letters follow. */
+export async function selectVisiblePlumeNamesOfScene(db: Queryable, sceneId: string, organizationId: string | null) {
+  const rows = await db.query<{ plume_id: string }>(sql`
+    SELECT plume_id FROM plumes WHERE scene_id = ${sceneId} AND (status = 'published' OR organization_id IS NOT DISTINCT FROM ${organizationId}::uuid)`);
+  return rows.map((row) => row.plume_id);
 }
 
-/** publish_ready plumes of the organization among those matched become published. */
-export async function publishMatching(db: Queryable, organizationId: string, where: Sql) {
+/** The organization's publish_ready plumes among those matched, locked until they are published. */
+export async function selectPublishable(db: Queryable, organizationId: string, where: Sql) {
+  const rows = await db.query<{ id: string }>(sql`
+    SELECT p.id FROM plumes p WHERE ${where} AND p.organization_id = ${organizationId} AND p.status = 'publish_ready' FOR UPDATE`);
+  return rows.map((row) => row.id);
+}
+
+export async function publishIds(db: Queryable, ids: string[]) {
   const rows = await db.query(sql`
     UPDATE plumes SET status = 'published', published_at = COALESCE(published_at, now()), modified = now()
-    WHERE id IN (SELECT p.id FROM plumes p WHERE ${where} AND p.organization_id = ${organizationId} AND p.status = 'publish_ready')
-    RETURNING id`);
+    WHERE id = ANY(${ids}::uuid[]) AND status = 'publish_ready' RETURNING id`);
   return rows.length;
+}
+
+/** Of these plumes, those whose name another, published plume already has. */
+export function selectNameClashes(db: Queryable, ids: string[]) {
+  return db.query<{ id: string; scene_id: string; scene_name: string; organization_id: string | null }>(sql`
+    SELECT p.id, p.scene_id, p.scene_name, p.organization_id FROM plumes p
+    WHERE p.id = ANY(${ids}::uuid[]) AND EXISTS (SELECT 1 FROM plumes o WHERE o.plume_id = p.plume_id AND o.status = 'published' AND o.id <> p.id)
+    ORDER BY p.plume_id`);
+}
+
+export async function renamePlume(db: Queryable, id: string, plumeId: string) {
+  await db.query(sql`UPDATE plumes SET plume_id = ${plumeId}, modified = now() WHERE id = ${id}`);
 }
 
 export interface GeneratedScene {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IntervalError, parseInterval } from './intervals.js';
-import { sceneNameOf, sceneTime } from './names.js';
+import { letterIndex, nextPlumeName, sceneNameOf, sceneTime } from './names.js';
 import { safeCell } from './plume-csv.js';
 import { canMove, plumeLetter } from './plume-filter.js';
 import { parseSector, sectorLabel } from './sectors.js';
@@ -49,6 +49,12 @@ describe('names, sectors, letters, workflow and CSV cells', () => {
 
   it('letters plumes A…Z, AA…', () => {
     expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(plumeLetter)).toEqual(['A', 'B', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA']);
+  });
+
+  it('reads letters back to their index, and names the next plume after the highest letter the organization sees', () => {
+    expect(['A', 'B', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA'].map(letterIndex)).toEqual([0, 1, 25, 26, 27, 51, 52, 701, 702]);
+    expect(nextPlumeName('GAO20240110t150000p0000', [])).toBe('GAO20240110t150000p0000-A');
+    expect(nextPlumeName('GAO20240110t150000p0000', ['GAO20240110t150000p0000-A', 'GAO20240110t150000p0000-Z'])).toBe('GAO20240110t150000p0000-AA');
   });
 
   it('moves status along the workflow only', () => {

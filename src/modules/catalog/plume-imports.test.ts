@@ -62,32 +62,28 @@ describe('an import writes only its own organization’s plumes', () => {
   };
   const emissionOf = async (name: string) => (await ctx.request({ method: 'GET', url: `/api/v1/catalog/plume/${name}`, key: analyst })).json().emission_auto;
 
-  it('when another organization imports rows naming its plumes, hidden or published, each is a row error that says the same and changes nothing', async () => {
+  it('when another organization imports rows of its plume names, nothing of its plumes changes and the counts do not tell hidden names from new ones', async () => {
     expect(await importAs(analyst, [row(HIDDEN, 50), row(PUBLISHED, 60, '2024-05-20T00:00:00Z')])).toMatchObject({ created: 2, failed: 0 });
     const rival = await (await ctx.organization('Importer B')).key(['catalog:read', 'catalog:write']);
-    const report = await importAs(rival, [row(HIDDEN, 9999), row(PUBLISHED, 9999), row(FRESH, 70)]);
-    expect(report).toMatchObject({
-      status: 'completed',
-      received: 3,
-      created: 1,
-      updated: 0,
-      failed: 2,
-      errors: [
-        { row: 2, message: 'plume_id: not available to this organization' },
-        { row: 3, message: 'plume_id: not available to this organization' },
-      ],
-    });
+    // The unpublished name is a new plume of B's own, exactly as the unknown one is; the published one is taken.
+    const report = await importAs(rival, [row(HIDDEN, 9999), row(PUBLISHED, 9999, '2024-05-21T00:00:00Z'), row(FRESH, 70)]);
+    expect(report).toMatchObject({ status: 'completed', received: 3, created: 2, updated: 0, failed: 1, errors: [{ row: 3, message: 'plume_id: not available to this organization' }] });
     expect(await emissionOf(HIDDEN)).toBe(50);
     expect(await emissionOf(PUBLISHED)).toBe(60);
+    expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/plume/${PUBLISHED}` })).json().emission_auto).toBe(60);
+    expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/plume/${HIDDEN}`, key: rival })).json().emission_auto).toBe(9999);
     expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/plume/${FRESH}`, key: rival })).json().emission_auto).toBe(70);
-    // The owner still updates its own.
+    // Each owner updates its own.
     expect(await importAs(analyst, [row(HIDDEN, 55)])).toMatchObject({ created: 0, updated: 1, failed: 0 });
+    expect(await emissionOf(HIDDEN)).toBe(55);
+    expect(await importAs(rival, [row(HIDDEN, 8888)])).toMatchObject({ created: 0, updated: 1, failed: 0 });
     expect(await emissionOf(HIDDEN)).toBe(55);
   });
 
-  it('when the CLI imports without an organization, plumes an organization owns are refused too', async () => {
-    const report = await importPlumeCsv(ctx.db, Readable.from([[FIXTURE_CSV.split('\r\n')[0], row(HIDDEN, 1)].join('\r\n')]), null);
-    expect(report).toMatchObject({ created: 0, updated: 0, failed: 1, errors: [{ row: 2, message: 'plume_id: not available to this organization' }] });
+  it('when the CLI imports without an organization, it neither updates nor reveals an organization’s plumes', async () => {
+    const report = await importPlumeCsv(ctx.db, Readable.from([[FIXTURE_CSV.split('\r\n')[0], row(HIDDEN, 1), row(PUBLISHED, 1, '2024-05-22T00:00:00Z')].join('\r\n')]), null);
+    expect(report).toMatchObject({ created: 1, updated: 0, failed: 1, errors: [{ row: 3, message: 'plume_id: not available to this organization' }] });
     expect(await emissionOf(HIDDEN)).toBe(55);
+    expect(await emissionOf(PUBLISHED)).toBe(60);
   });
 });

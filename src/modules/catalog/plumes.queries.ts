@@ -168,14 +168,24 @@ export function selectNearby(db: Queryable, ids: string[], viewer: Viewer, metre
     ORDER BY p."datetime" DESC, p.plume_id DESC LIMIT ${limit}`);
 }
 
+/**
+ * A plume by UUID or name. A name can be both the viewer's own unpublished plume and another
+ * organization's published one (names are unique per owner and among published plumes): the
+ * viewer's own comes first.
+ */
 export async function selectPlume(db: Queryable, idOrName: { id?: string; name?: string }, viewer: Viewer) {
   const key = idOrName.id ? sql`p.id = ${idOrName.id}` : sql`p.plume_id = ${idOrName.name ?? ''}`;
-  const [row] = await db.query<PlumeRow>(sql`SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p WHERE ${key} AND ${join(visibility(viewer, undefined), ' AND ')}`);
+  const [row] = await db.query<PlumeRow>(sql`
+    SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p WHERE ${key} AND ${join(visibility(viewer, undefined), ' AND ')}
+    ORDER BY p.organization_id IS NOT DISTINCT FROM ${viewer.organizationId}::uuid DESC LIMIT 1`);
   return row;
 }
 
-export async function selectPlumeForUpdate(db: Queryable, idOrName: { id?: string; name?: string }) {
+/** The plume to edit, locked; by name, the organization's own before anyone else's. */
+export async function selectPlumeForUpdate(db: Queryable, idOrName: { id?: string; name?: string }, organizationId: string) {
   const key = idOrName.id ? sql`p.id = ${idOrName.id}` : sql`p.plume_id = ${idOrName.name ?? ''}`;
-  const [row] = await db.query<PlumeRow>(sql`SELECT ${PLUME_COLUMNS} FROM plumes p WHERE ${key} FOR UPDATE`);
+  const [row] = await db.query<PlumeRow>(sql`
+    SELECT ${PLUME_COLUMNS} FROM plumes p WHERE ${key}
+    ORDER BY p.organization_id IS NOT DISTINCT FROM ${organizationId}::uuid DESC, p.status = 'published' DESC LIMIT 1 FOR UPDATE`);
   return row;
 }

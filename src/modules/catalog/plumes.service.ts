@@ -3,8 +3,9 @@ import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from 
 import { isUuid } from '../../platform/uuid.js';
 import * as writes from './catalog-writes.queries.js';
 import { intervalParam } from './intervals.js';
+import { nextPlumeName } from './names.js';
 import { bboxParam, pointParam, withoutUndefined } from './query-params.js';
-import { canMove, plumeLetter, type PlumeFilter, type PlumeSort, type Viewer } from './plume-filter.js';
+import { canMove, type PlumeFilter, type PlumeSort, type Viewer } from './plume-filter.js';
 import { plumeView } from './plume-view.js';
 import * as queries from './plumes.queries.js';
 import type { PlumeBody, PlumeFilterQuery, PlumePatchBody } from './plumes.schemas.js';
@@ -78,12 +79,10 @@ export async function createPlume(db: Database, organizationId: string, body: Pl
   const fields = curationOf(body);
   if (fields.status && !canMove('valid', fields.status)) throw new BadRequestError(`A new plume cannot start as ${fields.status}.`);
   return db.transaction(async (tx) => {
-    const scene = await writes.selectSceneById(tx, body.scene_id);
+    const scene = await writes.selectSceneById(tx, body.scene_id, organizationId);
     if (!scene) throw ValidationError.field('body', ['scene_id'], 'No such scene');
-    const taken = new Set(await writes.selectPlumeNamesOfScene(tx, scene.id));
-    let index = taken.size;
-    while (taken.has(`${scene.name}-${plumeLetter(index)}`)) index += 1;
-    const id = await writes.insertCuratedPlume(tx, { plume_id: `${scene.name}-${plumeLetter(index)}`, scene, organizationId, gas: body.gas, longitude: fields.longitude!, latitude: fields.latitude! });
+    const plumeId = nextPlumeName(scene.name, await writes.selectVisiblePlumeNamesOfScene(tx, scene.id, organizationId));
+    const id = await writes.insertCuratedPlume(tx, { plume_id: plumeId, scene, organizationId, gas: body.gas, longitude: fields.longitude!, latitude: fields.latitude! });
     if (!id) throw new BadRequestError('Another plume took that name at the same moment; send it again.');
     await writes.updateCuration(tx, id, { quality: 'good', ...fields });
     return { id };
@@ -94,20 +93,37 @@ export async function createPlume(db: Database, organizationId: string, body: Pl
 export async function updatePlume(db: Database, organizationId: string, plumeId: string, body: PlumePatchBody & { scene_id?: string }) {
   const fields = curationOf(body);
   return db.transaction(async (tx) => {
-    const row = await queries.selectPlumeForUpdate(tx, key(plumeId));
+    const row = await queries.selectPlumeForUpdate(tx, key(plumeId), organizationId);
     const visible = row && (row.status === 'published' || row.organization_id === organizationId);
     if (!row || !visible) throw new NotFoundError(`Plume ${plumeId} not found.`);
     if (row.organization_id !== organizationId) throw new ForbiddenError('Only the organization that owns a plume edits it.');
     if (body.scene_id && body.scene_id !== row.scene_id) throw ValidationError.field('body', ['scene_id'], 'A plume stays in its scene');
     if (fields.status && !canMove(row.status, fields.status)) throw new BadRequestError(`A ${row.status} plume cannot become ${fields.status}.`);
+    if (fields.status === 'published' && row.status !== 'published') await renameClashes(tx, [row.id]);
     await writes.updateCuration(tx, row.id, fields);
     return { id: row.id };
   });
 }
 
+/**
+ * Plumes about to be published whose name another organization has published meanwhile (each
+ * drew it while the other's was unpublished, so neither saw it) take the next letter free among
+ * the names their owner sees: published names stay unique, and a name is final once published.
+ */
+async function renameClashes(tx: Queryable, ids: string[]) {
+  for (const clash of await writes.selectNameClashes(tx, ids)) {
+    const names = await writes.selectVisiblePlumeNamesOfScene(tx, clash.scene_id, clash.organization_id);
+    await writes.renamePlume(tx, clash.id, nextPlumeName(clash.scene_name, names));
+  }
+}
+
 /** Publishes the organization's publish_ready plumes among those the filters match. */
-export async function publishPlumes(db: Queryable, organizationId: string, query: PlumeFilterQuery, extra: Partial<PlumeFilter> = {}) {
+export async function publishPlumes(db: Database, organizationId: string, query: PlumeFilterQuery, extra: Partial<PlumeFilter> = {}) {
   const viewer = { organizationId };
-  const published = await writes.publishMatching(db, organizationId, queries.plumeWhere({ ...toFilter(query), ...extra }, viewer));
+  const published = await db.transaction(async (tx) => {
+    const ids = await writes.selectPublishable(tx, organizationId, queries.plumeWhere({ ...toFilter(query), ...extra }, viewer));
+    await renameClashes(tx, ids);
+    return writes.publishIds(tx, ids);
+  });
   return `Published ${published} plume${published === 1 ? '' : 's'}.`;
 }
