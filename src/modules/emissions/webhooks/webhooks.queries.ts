@@ -60,6 +60,21 @@ export async function insertDelivery(db: Queryable, input: { organizationId: str
   return row!.id;
 }
 
+/**
+ * Keeps an endpoint's backlog bounded: its pending deliveries beyond the newest `keep` are marked
+ * failed with `reason` (they stay in the delivery log). Returns how many were dropped.
+ */
+export async function dropOldestPending(db: Queryable, organizationId: string, subscriptionId: string, keep: number, reason: string) {
+  const rows = await db.query(sql`
+    UPDATE webhook_deliveries SET state = 'failed', last_error = ${reason}
+    WHERE organization_id = ${organizationId} AND id IN (
+      SELECT id FROM webhook_deliveries
+      WHERE organization_id = ${organizationId} AND subscription_id = ${subscriptionId} AND state = 'pending'
+      ORDER BY created_at DESC, id DESC OFFSET ${keep})
+    RETURNING id`);
+  return rows.length;
+}
+
 export async function selectDeliveryWithTarget(db: Queryable, id: string) {
   const [row] = await db.query<DeliveryRow & { url: string; secret: string; subscription_deleted: boolean }>(sql`
     SELECT d.organization_id, d.id, d.subscription_id, d.event, d.payload, d.state, d.attempts, d.last_status_code, d.last_error, d.created_at, d.delivered_at,

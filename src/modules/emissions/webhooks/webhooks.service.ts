@@ -61,9 +61,19 @@ export async function deliveryLog(db: Queryable, organizationId: string, id: str
   };
 }
 
+/**
+ * Pending deliveries an endpoint may have. An endpoint that is down or slower than the events
+ * would otherwise gather an unbounded backlog (50 deliveries a minute drain 1,000 in 20 minutes).
+ * Beyond it the oldest pending deliveries are dropped: marked failed with DROPPED_REASON, so the
+ * delivery log shows what was lost, while the newest events — the current state — still arrive.
+ */
+export const MAX_PENDING_DELIVERIES = 1000;
+export const DROPPED_REASON = `dropped: more than ${MAX_PENDING_DELIVERIES} deliveries were waiting for this endpoint`;
+
 /** Queues one delivery per subscription to the event, in the caller's transaction. */
 export async function emit(db: Queryable, organizationId: string, event: WebhookEvent, data: Record<string, unknown>) {
   for (const subscription of await queries.selectSubscriptions(db, organizationId, event)) {
+    await queries.dropOldestPending(db, organizationId, subscription.id, MAX_PENDING_DELIVERIES - 1, DROPPED_REASON);
     const deliveryId = await queries.insertDelivery(db, { organizationId, subscriptionId: subscription.id, event, payload: data });
     await enqueueJob(db, WEBHOOK_QUEUE, { deliveryId });
   }
