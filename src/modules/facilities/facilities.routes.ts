@@ -5,6 +5,7 @@ import { principalOf } from '../../platform/auth/auth-plugin.js';
 import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
 import { RevisionedCache } from '../../platform/http/revisioned-cache.js';
+import { answerOnce, IdempotencyHeaders } from '../../platform/idempotency/idempotent-route.js';
 import { FreshReadCoalescer } from '../../platform/db/fresh-read-coalescer.js';
 import * as facilities from './facilities.service.js';
 import { CreateFacilityBody, Facility, FacilityPage, FacilityParams, ListFacilitiesQuery, UpdateFacilityBody } from './facilities.schemas.js';
@@ -59,9 +60,12 @@ async function facilityRoutes(instance: FastifyInstance) {
     '/',
     {
       config: { scopes: ['facilities:write'] },
-      schema: { operationId: 'createFacility', tags: TAGS, summary: 'Create a facility', body: CreateFacilityBody, response: { 201: Facility, ...errors } },
+      schema: { operationId: 'createFacility', tags: TAGS, summary: 'Create a facility', headers: IdempotencyHeaders, body: CreateFacilityBody, response: { 201: Facility, 409: ErrorSchemas.facilities, ...errors } },
     },
-    async (request, reply) => reply.status(201).send(await facilities.createFacility(app.db, principalOf(request).organizationId, request.body)),
+    (request, reply) => {
+      const organizationId = principalOf(request).organizationId;
+      return answerOnce(app.db, request, reply, organizationId, 201, () => facilities.createFacility(app.db, organizationId, request.body));
+    },
   );
 
   for (const method of ['PATCH', 'PUT'] as const) {

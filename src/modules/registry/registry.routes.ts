@@ -5,6 +5,7 @@ import { BadRequestError } from '../../platform/errors.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
 import { platformErrorResponses } from '../../platform/http/common-schemas.js';
 import { startWorker } from '../../platform/jobs/jobs.js';
+import { answerOnce, IdempotencyHeaders } from '../../platform/idempotency/idempotent-route.js';
 import { logBackgroundFailure } from '../../platform/db/database-errors.js';
 import * as registry from './registry.service.js';
 import {
@@ -70,8 +71,8 @@ export default async function registryModule(instance: FastifyInstance) {
 
   app.post(
     '/organizations/:id/addresses',
-    { config: { scopes: ['organization_inventory:read_write'] }, schema: { operationId: 'openSubaccount', tags: TAGS, summary: 'Open a subaccount (a Carbon Atlas addition)', params: OrganizationParams, body: NewAddressBody, response: { 201: Address, ...withConflict } } },
-    async (request, reply) => reply.status(201).send(await registry.openSubaccount(app.db, principalOf(request), request.params.id, request.body.name)),
+    { config: { scopes: ['organization_inventory:read_write'] }, schema: { operationId: 'openSubaccount', tags: TAGS, summary: 'Open a subaccount (a Carbon Atlas addition)', headers: IdempotencyHeaders, params: OrganizationParams, body: NewAddressBody, response: { 201: Address, ...withConflict } } },
+    (request, reply) => answerOnce(app.db, request, reply, principalOf(request).organizationId, 201, () => registry.openSubaccount(app.db, principalOf(request), request.params.id, request.body.name)),
   );
 
   app.get(
@@ -84,12 +85,12 @@ export default async function registryModule(instance: FastifyInstance) {
     '/organizations/:id/inventory/action/:action',
     {
       config: { scopes: ['organization_inventory:read_write'] },
-      schema: { operationId: 'transactCredits', tags: TAGS, summary: 'Queue a transfer, retirement or transfer_retire (reserving the tonnes), or cancel a pending one', params: ActionParams, body: ActionBody, response: { 200: Transaction, ...withConflict } },
+      schema: { operationId: 'transactCredits', tags: TAGS, summary: 'Queue a transfer, retirement or transfer_retire (reserving the tonnes), or cancel a pending one', headers: IdempotencyHeaders, params: ActionParams, body: ActionBody, response: { 200: Transaction, ...withConflict } },
     },
-    async (request) => {
-      const result = await registry.requestAction(app.db, principalOf(request), request.params.id, request.params.action, request.body, links);
+    async (request, reply) => {
+      const answered = await answerOnce(app.db, request, reply, principalOf(request).organizationId, 200, () => registry.requestAction(app.db, principalOf(request), request.params.id, request.params.action, request.body, links));
       wakeWorkers();
-      return result;
+      return answered;
     },
   );
 
@@ -119,16 +120,16 @@ export default async function registryModule(instance: FastifyInstance) {
 
   app.post(
     '/projects',
-    { config: { scopes: ['registry:write'] }, schema: { operationId: 'createProject', tags: TAGS, summary: 'Register a project (registry operators)', body: NewProjectBody, response: { 201: Project, ...errors } } },
-    async (request, reply) => reply.status(201).send(await registry.createProject(app.db, principalOf(request), request.body, links)),
+    { config: { scopes: ['registry:write'] }, schema: { operationId: 'createProject', tags: TAGS, summary: 'Register a project (registry operators)', headers: IdempotencyHeaders, body: NewProjectBody, response: { 201: Project, ...withConflict } } },
+    (request, reply) => answerOnce(app.db, request, reply, principalOf(request).organizationId, 201, () => registry.createProject(app.db, principalOf(request), request.body, links)),
   );
 
   app.post(
     '/projects/:id/issuances',
-    { config: { scopes: ['registry:write'] }, schema: { operationId: 'issueCredits', tags: TAGS, summary: "Issue a vintage's credits into an organization (registry operators)", params: ProjectParams, body: IssueBody, response: { 201: Transaction, ...errors } } },
-    async (request, reply) => {
+    { config: { scopes: ['registry:write'] }, schema: { operationId: 'issueCredits', tags: TAGS, summary: "Issue a vintage's credits into an organization (registry operators)", headers: IdempotencyHeaders, params: ProjectParams, body: IssueBody, response: { 201: Transaction, ...withConflict } } },
+    (request, reply) => {
       const { development, ...issue } = request.body;
-      return reply.status(201).send(await registry.issueCredits(app.db, principalOf(request), request.params.id, { ...issue, ledger: development ? 'sandbox' : 'live' }, links));
+      return answerOnce(app.db, request, reply, principalOf(request).organizationId, 201, () => registry.issueCredits(app.db, principalOf(request), request.params.id, { ...issue, ledger: development ? 'sandbox' : 'live' }, links));
     },
   );
 

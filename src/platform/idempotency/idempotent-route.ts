@@ -1,0 +1,25 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Queryable } from '../db/database.js';
+import { once, requestHash } from './idempotency.js';
+
+/** The optional header, for a route's `headers` schema (validated, and documented in OpenAPI). */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, description: 'Send the same key again to repeat a request left in doubt: it is carried out once and its first answer is given again (for 24 hours).' }),
+  ),
+});
+
+/**
+ * Answers a creating request with `status` and what `work` returns, once per Idempotency-Key when
+ * the client sends one: a repeat of the same request (method, URL and body) gets the first answer
+ * again, marked `Idempotent-Replayed: true`; another request with that key gets 409.
+ */
+export async function answerOnce(db: Queryable, request: FastifyRequest, reply: FastifyReply, organizationId: string, status: number, work: () => Promise<unknown>) {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string') return reply.status(status).send(await work());
+  const hash = requestHash([request.method, request.url, JSON.stringify(request.body ?? null)]);
+  const answer = await once(db, { organizationId, key, hash }, async () => ({ status, body: await work() }));
+  if (answer.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.status(answer.status).send(answer.body);
+}
