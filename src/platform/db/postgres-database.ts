@@ -77,33 +77,42 @@ function poolConfig(connectionString: string, options: PostgresOptions): pg.Pool
 }
 
 /**
- * Lends a pool client to `use`. A connection can die while we hold it (a failover, a restart,
- * pg_terminate_backend): its 'error' event must have a listener or it crashes the process, and a
- * dead or stuck client is released with the error so that the pool discards it. `onFailure` runs
- * on a client that is still usable (to roll back).
+ * Connections that died. A connection can die at any moment (a failover, a restart,
+ * pg_terminate_backend), also while checked out, or in the instant between the pool handing it
+ * over and the borrower taking it: an 'error' event without a listener crashes the process, so
+ * every client gets one listener for its whole life, attached when the pool opens it.
+ */
+const lostConnections = new WeakMap<pg.PoolClient, Error>();
+
+function watchConnection(client: pg.PoolClient) {
+  client.on('error', (error) => {
+    if (!lostConnections.has(client)) lostConnections.set(client, error);
+  });
+}
+
+/**
+ * Lends a pool client to `use`. A dead or stuck client is released with an error so that the pool
+ * discards it; `onFailure` runs on a client that is still usable (to roll back).
  */
 async function withPoolClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<T>, onFailure: (client: pg.PoolClient) => Promise<void>): Promise<T> {
   const client = await pool.connect();
-  let lost: Error | undefined;
-  const onError = (error: Error) => void (lost ??= error);
-  client.on('error', onError);
   let discard: Error | undefined;
   try {
     return await use(client);
   } catch (error) {
     // After a lost connection or a timed-out statement the session is gone or still busy: the
     // server rolls back when the connection closes, so do not wait on it to do so.
-    if (lost || isDatabaseOutage(error)) discard = lost ?? (error as Error);
+    if (lostConnections.has(client) || isDatabaseOutage(error)) discard = error as Error;
     else await onFailure(client).catch((failure: Error) => void (discard = failure));
     throw error;
   } finally {
-    client.removeListener('error', onError);
-    client.release(lost ?? discard);
+    client.release(lostConnections.get(client) ?? discard);
   }
 }
 
 export async function openPostgresDatabase(connectionString: string, options: PostgresOptions = {}): Promise<Database> {
   const pool = new pg.Pool(poolConfig(connectionString, options));
+  pool.on('connect', watchConnection);
   // An idle client that loses its connection is dropped by the pool; the error needs no handling.
   pool.on('error', () => undefined);
   const plain = asQueryable(pool);
