@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { isCredentialParameter, redactUrl, serializeRequest } from './log-redaction.js';
+import { isCredentialParameter, loggerOptions, redactUrl, serializeRequest } from './log-redaction.js';
 
 describe('URLs in request logs', () => {
   it('keep the path and ordinary parameters but hide credential-looking values', () => {
@@ -20,5 +22,22 @@ describe('URLs in request logs', () => {
     const logged = serializeRequest({ method: 'GET', url: '/r?token=secret-value', host: 'example.test', ip: '10.0.0.1', socket: { remotePort: 5000 } });
     expect(logged).toEqual({ method: 'GET', url: '/r?token=[REDACTED]', host: 'example.test', remoteAddress: '10.0.0.1', remotePort: 5000 });
     expect(JSON.stringify(logged)).not.toContain('secret-value');
+  });
+});
+
+describe("the server's logger", () => {
+  it('writes neither credential headers nor credential fields nor signed query strings', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) });
+    const app = Fastify({ logger: { ...loggerOptions('info'), stream } });
+    app.get('/r', async (request) => {
+      request.log.info({ headers: request.headers, body: { password: 'hunter2', refresh_token: 'rt' } }, 'handled');
+      return {};
+    });
+    await app.inject({ method: 'GET', url: '/r?X-Amz-Signature=sig123&page=2', headers: { authorization: 'Bearer sk_live_secret', 'x-api-key': 'key123', cookie: 'session=abc' } });
+    await app.close();
+    const log = lines.join('');
+    expect(log).toContain('/r?X-Amz-Signature=[REDACTED]&page=2');
+    for (const secret of ['sig123', 'sk_live_secret', 'key123', 'session=abc', 'hunter2', '"rt"']) expect(log).not.toContain(secret);
   });
 });

@@ -65,21 +65,11 @@ export function serializeRequest(request: LoggedRequest) {
 }
 
 /** Credential headers and fields, wherever a log line carries them (e.g. a logged request or error). */
+const CREDENTIAL_HEADERS = ['headers.authorization', 'headers.cookie', 'headers["x-api-key"]', 'headers["set-cookie"]'];
+const CREDENTIAL_FIELDS = ['password', 'api_key', 'secret', 'token', 'access_token', 'refresh_token'];
 const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  '*.headers.authorization',
-  '*.headers.cookie',
-  '*.headers["x-api-key"]',
-  '*.headers["set-cookie"]',
-  '*.password',
-  '*.api_key',
-  '*.secret',
-  '*.token',
-  '*.access_token',
-  '*.refresh_token',
+  ...CREDENTIAL_HEADERS.flatMap((header) => [header, `*.${header}`]),
+  ...CREDENTIAL_FIELDS.flatMap((field) => [field, `*.${field}`]),
 ];
 
 export function loggerOptions(level: string): NonNullable<Exclude<FastifyServerOptions['logger'], boolean>> {
