@@ -101,6 +101,14 @@ describe("Fastify's own errors", () => {
   });
 });
 
+describe('a body that does not match its Content-Length', () => {
+  it('is a 400 saying so, in the family shape', async () => {
+    const response = await ctx.request({ method: 'POST', url: '/v2/emissions', key, headers: { ...json, 'content-length': '40' }, payload: '{"scope":1}' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ code: 'INVALID_PAYLOAD', message: 'Request body is shorter or longer than its Content-Length.' });
+  });
+});
+
 describe('security headers', () => {
   it('are on every response: API answers, errors and the /docs page, with a CSP swagger-ui can run under', async () => {
     const api = await ctx.request({ method: 'GET', url: '/healthz' });

@@ -46,6 +46,11 @@ function issueFromAjv(location: IssueLocation, error: AjvError): FieldIssue {
   }
 }
 
+const BAD_BODY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty.',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Request body is shorter or longer than its Content-Length.',
+};
+
 /** Turns anything thrown while handling a request into a domain error with a safe message. */
 export function toDomainError(error: unknown, request: FastifyRequest): DomainError {
   if (error instanceof DomainError) return error;
@@ -62,9 +67,7 @@ export function toDomainError(error: unknown, request: FastifyRequest): DomainEr
   const status = fastifyError.statusCode ?? 500;
   switch (status) {
     case 400:
-      return new BadRequestError(
-        fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'Request body is empty.' : 'Request body is not valid JSON.',
-      );
+      return new BadRequestError(BAD_BODY_MESSAGES[fastifyError.code] ?? 'Request body is not valid JSON.');
     case 403:
       return new ForbiddenError('Forbidden.');
     case 404:
