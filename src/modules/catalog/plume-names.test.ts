@@ -1,3 +1,4 @@
+import sql from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
 import { insertScenes, upsertPlumes } from './catalog-writes.queries.js';
@@ -7,6 +8,7 @@ import { fixturePlume, SCENES } from './catalog.fixture.js';
 let ctx: TestContext;
 let acme: string;
 let rival: string;
+let acmeId: string;
 const S = SCENES[0]!;
 const ACME_A = '00000000-0000-4000-8000-00000000c00a';
 const ACME_B = '00000000-0000-4000-8000-00000000c00b';
@@ -27,6 +29,7 @@ const publish = async (id: string, key: string) => {
 beforeAll(async () => {
   ctx = await createTestContext();
   const acmeOrg = await ctx.organization('Acme');
+  acmeId = acmeOrg.id;
   acme = await acmeOrg.key(['catalog:read', 'catalog:write']);
   rival = await (await ctx.organization('Rival')).key(['catalog:read', 'catalog:write']);
   await insertScenes(ctx.db, [S], null);
@@ -57,5 +60,14 @@ describe('colloquial plume letters', () => {
     expect(await nameOf(ACME_B, acme)).toBe(`${S.name}-D`);
     const published = (await send('GET', `/plumes/annotated?scene_name=${S.name}&sort=asc`)).json().items.map((p: { plume_id: string; id: string }) => [p.plume_id, p.id]);
     expect(published.sort()).toEqual([[`${S.name}-A`, ACME_A], [`${S.name}-B`, rivalFirst], [`${S.name}-D`, ACME_B]]);
+  });
+
+  it('when another organization draws a plume in a scene it may not see, the scene is not found', async () => {
+    const hidden = SCENES[1]!;
+    await insertScenes(ctx.db, [hidden], acmeId);
+    await ctx.db.query(sql`UPDATE scenes SET status = 'valid' WHERE id = ${hidden.id}`);
+    const body = { geometry_json: { type: 'Point', coordinates: [-74, 40.7] }, scene_id: hidden.id, gas: 'CH4' };
+    expect((await send('POST', '/plume', rival, body)).statusCode).toBe(422);
+    expect((await send('POST', '/plume', acme, body)).statusCode).toBe(200);
   });
 });
