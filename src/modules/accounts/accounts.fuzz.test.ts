@@ -7,7 +7,7 @@ import { baseWorld, post, remember } from '../../../test/support/fuzz/world.js';
 await fuzzModule({
   name: 'accounts',
   select: MODULE_ROUTES.accounts,
-  runs: 80,
+  runs: 60,
   world: async (ctx) => {
     const { user, world } = await baseWorld(ctx);
     // A second session of the same user: refreshing (or reusing) its token must not end the fuzzer's own.

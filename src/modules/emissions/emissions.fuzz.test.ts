@@ -12,7 +12,7 @@ const COLUMNS = Object.keys(RECORD);
 await fuzzModule({
   name: 'emissions',
   select: MODULE_ROUTES.emissions,
-  runs: 100,
+  runs: 80,
   world: async (ctx) => {
     const { owner, ownerKey, rivalKey, world } = await baseWorld(ctx);
     await seedDemoFacilities(ctx.db, owner.id);

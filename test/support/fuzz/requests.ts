@@ -81,7 +81,7 @@ function queryPieces(route: FuzzRoute, world: FuzzWorld): Arbitrary<Record<strin
     // Arrays travel as repeated keys; one value alone is coerced to a list.
     return value.map((item) => (Array.isArray(item) ? item : [item]).map((part) => `${name}=${encodeText(asText(part))}`));
   };
-  return fc.subarray(optional, { maxLength: 3 }).chain((chosen) => {
+  return fc.subarray(optional, { maxLength: Math.min(3, optional.length) }).chain((chosen) => {
     const names = [...required, ...chosen];
     return fc.tuple(...names.map(piecesOf)).map((lists) => Object.fromEntries(names.map((name, i) => [name, lists[i]!])));
   });
