@@ -45,7 +45,7 @@ export const InventoryQuery = Type.Object({ development: Type.Optional(Type.Stri
 
 export const ActionBody = Type.Object({
   creditId: Type.Optional(Type.String({ maxLength: 100, examples: ['exPost-2-0x1234567890abcdef1234567890abcdef12345678'] })),
-  amount: Type.Optional(Type.Number({ examples: [100] })),
+  amount: Type.Optional(Type.Number({ maximum: 1_000_000_000, description: 'Whole tonnes; no batch holds more than 10^9.', examples: [100] })),
   toOrganizationId: Type.Optional(Uuid),
   toAddress: Type.Optional(Type.String({ pattern: '^0x[0-9a-fA-F]{40}$' })),
   transactionId: Type.Optional(Type.String({ format: 'uuid', description: 'For `cancel`: the pending transaction to cancel.' })),

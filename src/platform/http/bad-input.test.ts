@@ -57,6 +57,13 @@ describe('numbers that are not finite', () => {
     expect(facility.json().detail[0]).toMatchObject({ loc: ['body', 'logistic_factor'], type: 'finite' });
   });
 
+  it('beyond a documented bound are refused by the schema, before any work', async () => {
+    const organizationId = (await ctx.request({ method: 'GET', url: '/v1/whoami', key })).json().organization.id;
+    const transfer = await ctx.request({ method: 'POST', url: `/organizations/${organizationId}/inventory/action/transfer`, key, payload: { creditId: 'c', amount: 1e300 } });
+    expect(transfer.statusCode).toBe(422);
+    expect(transfer.json().details[0]).toMatchObject({ field: 'amount', message: 'must be <= 1000000000' });
+  });
+
   it('are refused in query strings too', async () => {
     const response = await ctx.request({ method: 'GET', url: '/v2/emission-factors?year=1e400', key });
     expect(response.statusCode).toBe(400);
