@@ -35,7 +35,7 @@ function idsOf(packed: string): string[] {
 /**
  * The matching plumes as CSV, written only as fast as the client reads. No connection or
  * transaction is held while the client reads: one query fixes the page's ids in order, then each
- * chunk of 2,000 rows is one short query made only when the client has taken the previous one.
+ * chunk of 2,000 rows is one short query, read at most one chunk ahead of what the client took.
  * So a slow or paused reader costs the database nothing between chunks (on the embedded database,
  * which has one connection, every other request gets its turn), and one that leaves stops the
  * queries. Memory stays flat: the ids (32 bytes a plume) and one chunk.
