@@ -8,7 +8,7 @@ async function openApiPlugin(app: FastifyInstance) {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'none' };
     if (route.config?.auth === 'none') return;
-    const credentials = [{ bearerAuth: [] }, { apiKeyAuth: [], organizationId: [] }, { apiKeyAuth: [] }];
+    const credentials: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyAuth: [], organizationId: [] }, { apiKeyAuth: [] }];
     // OptionalAuth: anonymous callers are answered too, which OpenAPI says with the empty requirement.
     route.schema = { ...route.schema, security: route.config?.auth === 'optional' ? [...credentials, {}] : credentials };
   });
