@@ -23,7 +23,7 @@ function frameworkDomainError(error: FastifyError): DomainError | FastifyError {
       return new BadRequestError('The URL is not valid: it has a malformed percent-encoding.');
     case 'FST_ERR_MAX_PARAM_LENGTH':
       // What a schema's maxLength would have said: no id on any route is this long.
-      return ValidationError.field('path', [], 'A path segment is longer than 200 characters.', 'string_too_long');
+      return ValidationError.field('path', [], 'A path segment is longer than any id this API uses.', 'string_too_long');
     default:
       return error;
   }
