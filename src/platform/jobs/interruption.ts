@@ -21,3 +21,13 @@ export async function betweenChunks(signal: AbortSignal | undefined) {
   await yieldToEventLoop();
   if (signal?.aborted) throw new JobInterrupted();
 }
+
+/**
+ * Thrown by a job that finds another worker has taken it over (its lease ran out while it was
+ * stalled): it stops without touching the job, whose new owner carries on.
+ */
+export class JobTakenOver extends Error {
+  constructor() {
+    super('taken over by another worker');
+  }
+}

@@ -1,9 +1,9 @@
 import type { Database, Queryable } from '../db/database.js';
-import { JobInterrupted, yieldToEventLoop } from './interruption.js';
+import { JobInterrupted, JobTakenOver, yieldToEventLoop } from './interruption.js';
 import * as queries from './jobs.queries.js';
 
 export type { JobRow } from './jobs.queries.js';
-export { JobInterrupted, betweenChunks, yieldToEventLoop } from './interruption.js';
+export { JobInterrupted, JobTakenOver, betweenChunks, yieldToEventLoop } from './interruption.js';
 
 /** Queues a job in the caller's transaction: it runs only if that transaction commits. */
 export function enqueueJob(db: Queryable, queue: string, payload: Record<string, unknown>) {
@@ -32,6 +32,7 @@ async function runJob(db: Database, job: queries.JobRow, handler: JobHandler, le
     await handler(job.payload, db, signal);
     await queries.markDone(db, job.id);
   } catch (error) {
+    if (error instanceof JobTakenOver) return; // its new owner records how it ends
     if (error instanceof JobInterrupted) await queries.handBack(db, job.id);
     else if (error instanceof DeferJob) await queries.defer(db, job.id, error.seconds);
     else await queries.markFailed(db, job.id, error instanceof Error ? error.message : String(error));

@@ -2,7 +2,7 @@ import { pipeline as pipelineCallback, Readable, Transform, Writable } from 'nod
 import { pipeline } from 'node:stream/promises';
 import { DomainError, PayloadTooLargeError } from '../errors.js';
 import type { Queryable } from '../db/database.js';
-import { JobInterrupted, yieldToEventLoop } from '../jobs/interruption.js';
+import { JobInterrupted, JobTakenOver, yieldToEventLoop } from '../jobs/interruption.js';
 import * as queries from './uploads.queries.js';
 
 export { countParts, deleteUpload } from './uploads.queries.js';
@@ -115,13 +115,13 @@ export function limited(stream: Readable, limit: number): Readable {
  * Runs a job over a stored upload and deletes the upload when the job has ended. A domain error's
  * message (written for clients) is recorded through `fail`; anything else (SQL, I/O) is recorded
  * as `fallback` and rethrown, for the server's log and the job queue. An interrupted job keeps its
- * upload: it resumes from it.
+ * upload: it resumes from it (and a job taken over leaves it to its new owner).
  */
 export async function consumeUpload(db: Queryable, uploadId: string, work: (upload: Readable) => Promise<void>, fail: (message: string) => Promise<void>, fallback: string) {
   try {
     await work(readUpload(db, uploadId));
   } catch (error) {
-    if (error instanceof JobInterrupted) throw error;
+    if (error instanceof JobInterrupted || error instanceof JobTakenOver) throw error;
     await fail(error instanceof DomainError ? error.message : fallback);
     await queries.deleteUpload(db, uploadId);
     if (!(error instanceof DomainError)) throw error;

@@ -119,6 +119,28 @@ describe('import jobs under faults', () => {
     expect(completed.map((delivery) => [delivery.event, delivery.payload.import_id, delivery.payload.created])).toEqual([['import.completed', job.id, 1200]]);
   });
 
+  it('stores nothing more from a stalled run whose import another worker took over meanwhile', async () => {
+    const job = (await start(lines('fac_stalled', 1200))).json();
+    await ctx.db.query(sql`UPDATE jobs SET state = 'running', attempts = 1, locked_until = now() - interval '1 second' WHERE payload->>'importId' = ${job.id}`);
+    await ctx.db.query(sql`UPDATE emission_imports SET status = 'running' WHERE id = ${job.id}`);
+    // Between this run's start and its first chunk, the worker that took the import over stored one.
+    let overtaken = false;
+    const stalled: typeof ctx.db = {
+      ...ctx.db,
+      async transaction(work) {
+        if (!overtaken) {
+          overtaken = true;
+          await ctx.db.query(sql`UPDATE emission_imports SET received = 500, created = 500 WHERE id = ${job.id}`);
+        }
+        return ctx.db.transaction(work);
+      },
+    };
+    await drainQueue(ctx.db, IMPORT_QUEUE, (payload) => runImport(stalled, String(payload.importId)));
+    expect(await stored('fac_stalled')).toBe(0);
+    expect(await status(job.id)).toMatchObject({ status: 'running', received: 500, failure: null });
+    expect(await jobOf(job.id)).toMatchObject({ state: 'running' }); // left to its new owner
+  });
+
   it('keeps answering /healthz and /readyz while an import runs on the embedded database', async () => {
     await start(lines('fac_busy', 30_000));
     const answered: string[] = [];

@@ -54,12 +54,16 @@ export async function transition(db: Queryable, id: string, from: ImportStatus, 
   return rows.length === 1;
 }
 
-/** In the transaction of a stored chunk: exactly what is stored so far, to resume from. */
-export async function saveCheckpoint(db: Queryable, id: string, report: IngestReport, monthly: MonthlyKg[]) {
-  await db.query(sql`
+/**
+ * In the transaction of a stored chunk: exactly what is stored so far, to resume from. False when
+ * the import is no longer where this run left it (another worker took it over): nothing is saved.
+ */
+export async function saveCheckpoint(db: Queryable, id: string, report: IngestReport, monthly: MonthlyKg[], previousReceived: number) {
+  const rows = await db.query(sql`
     UPDATE emission_imports SET received = ${report.received}, created = ${report.created}, duplicates = ${report.duplicates}, failed = ${report.failed},
       errors = ${JSON.stringify(report.errors)}::jsonb, monthly_kg = ${JSON.stringify(monthly)}::jsonb
-    WHERE id = ${id}`);
+    WHERE id = ${id} AND status = 'running' AND received = ${previousReceived} RETURNING id`);
+  return rows.length === 1;
 }
 
 export async function selectMonthlyKg(db: Queryable, id: string) {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Database, Queryable } from '../../../platform/db/database.js';
 import { NotFoundError } from '../../../platform/errors.js';
-import { betweenChunks, enqueueJob, JobInterrupted } from '../../../platform/jobs/jobs.js';
+import { betweenChunks, enqueueJob, JobInterrupted, JobTakenOver } from '../../../platform/jobs/jobs.js';
 import * as uploads from '../../../platform/uploads/uploads.js';
 import { randomId } from '../quantities.js';
 import * as queries from './imports.queries.js';
@@ -62,13 +62,15 @@ async function resumePoint(db: Queryable, row: queries.ImportRow) {
 /**
  * The import job. Each chunk is stored with its progress in one transaction, so an import that
  * was interrupted — handed back by a stopping worker ('queued'), or found 'running' because its
- * worker died — resumes after the last stored record: nothing is stored twice or skipped.
+ * worker died — resumes after the last stored record: nothing is stored twice or skipped. A
+ * stalled run whose import was taken over meanwhile stores nothing more (JobTakenOver).
  */
 export async function runImport(db: Database, importId: string, signal?: AbortSignal) {
   const row = await queries.selectImportById(db, importId);
   if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
   if (row.status === 'queued' && !(await queries.transition(db, importId, 'queued', 'running'))) return;
   const resumeFrom = await resumePoint(db, row);
+  let saved = row.received;
   try {
     await uploads.consumeUpload(
       db,
@@ -81,7 +83,11 @@ export async function runImport(db: Database, importId: string, signal?: AbortSi
           checkpoint: {
             resumeFrom,
             transaction: (work) => db.transaction(work),
-            save: (tx, progress, monthly) => queries.saveCheckpoint(tx, importId, progress, monthly),
+            save: async (tx, progress, monthly) => {
+              // Rolls the chunk back if a worker that took the import over has moved it on.
+              if (!(await queries.saveCheckpoint(tx, importId, progress, monthly, saved))) throw new JobTakenOver();
+              saved = progress.received;
+            },
             complete: (tx, report) => queries.finish(tx, importId, { report }),
           },
         });
