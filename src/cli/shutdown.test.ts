@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import sql from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/support/test-app.js';
@@ -7,6 +8,7 @@ import { openDatabase } from '../platform/db/open-database.js';
 import type { Database } from '../platform/db/database.js';
 import * as identity from '../platform/identity/identity.service.js';
 import * as webhookQueries from '../modules/emissions/webhooks/webhooks.queries.js';
+import { startImport } from '../modules/emissions/ingest/imports.service.js';
 
 let env: Record<string, string>;
 let drop: () => Promise<void>;
@@ -92,5 +94,32 @@ describe('carbon-atlas serve under SIGTERM', { timeout: 300_000 }, () => {
       const deliveries = await webhookQueries.selectDeliveries(db, organizationId, subscriptionId, 10);
       expect(deliveries.map((delivery) => [delivery.event, delivery.payload.created])).toEqual([['import.completed', RECORDS]]);
     });
+  });
+
+  it('lets `carbon-atlas worker` be stopped with SIGTERM again and again (exit 0 each time) and still finish an import exactly', async () => {
+    const records = 15_000;
+    const body = Array.from({ length: records }, (_, i) => JSON.stringify({ facility_id: 'fac_worker', scope: 2, category: 'electricity', value: 1, unit: 'kgCO2e', timestamp: '2024-06-06T00:00:00Z', metadata: { n: i } })).join('\n');
+    const { organizationId, id } = await withDatabase(async (db) => {
+      const organization = await identity.createOrganization(db, { name: 'Worker', tier: 'standard' });
+      const job = await startImport(db, organization.id, 'ndjson', Readable.from([Buffer.from(body)]));
+      return { organizationId: organization.id, id: job.id };
+    });
+    const progress = () => withDatabase(async (db) => (await db.query<{ status: string; received: number; created: number }>(sql`SELECT status, received, created FROM emission_imports WHERE id = ${id}`))[0]!);
+    let seen = await progress();
+    for (let run = 0; run < 10 && seen.status !== 'completed'; run += 1) {
+      const child = spawnCli(['worker'], { ...env, LOG_LEVEL: 'warn' });
+      let stdout = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await new Promise<void>((resolve) => child.stdout.on('data', () => stdout.includes('SIGTERM to stop') && resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      seen = await progress();
+      expect(seen.created).toBe(seen.received); // what it recorded is what it stored
+    }
+    expect(seen).toEqual({ status: 'completed', received: records, created: records });
+    const [stored] = await withDatabase((db) => db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM emissions WHERE organization_id = ${organizationId}`));
+    expect(stored!.n).toBe(records);
   });
 });
