@@ -2,6 +2,7 @@ import { hkdfSync, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/database.js';
+import { logBackgroundFailure } from './platform/db/database-errors.js';
 import authPlugin from './platform/auth/auth-plugin.js';
 import { createCredentialResolver, type CredentialResolver } from './platform/auth/credentials.js';
 import { createTokenSigner, type TokenSigner } from './platform/auth/tokens.js';
@@ -93,7 +94,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('sessions', sessions);
   app.decorate('deriveKey', (purpose: string) => new Uint8Array(hkdfSync('sha256', deps.jwtSecret, new Uint8Array(0), `carbon-atlas:${purpose}`, 32)));
   if (config.SMTP_URL) {
-    const stopMail = startMailDelivery(db, smtpTransport(config.SMTP_URL), config.MAIL_FROM, (error) => app.log.error({ err: error }, 'mail delivery failed'));
+    const stopMail = startMailDelivery(db, smtpTransport(config.SMTP_URL), config.MAIL_FROM, (error) => logBackgroundFailure(app.log, 'mail delivery', error));
     app.addHook('onClose', stopMail);
   }
   app.addHook('onClose', async () => {

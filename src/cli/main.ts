@@ -11,6 +11,7 @@ import { startServer } from '../server.js';
 import { deliverDueMail, listMail, smtpTransport } from '../platform/mail/outbox.js';
 import { startWorker } from '../platform/jobs/jobs.js';
 import { startSweeper } from '../platform/jobs/sweeper.js';
+import { describeDatabaseError, isTransientDatabaseError } from '../platform/db/database-errors.js';
 import * as registry from '../modules/registry/registry.service.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -210,6 +211,14 @@ mail
     }),
   );
 
+/** A background failure on stderr: an outage as one line (it repeats at every poll), anything else with its stack. */
+function consoleFailure(what: string) {
+  return (error: unknown) => {
+    if (isTransientDatabaseError(error)) console.error(`${what}: database unavailable, retrying (${describeDatabaseError(error)})`);
+    else console.error(`${what} failed:`, error);
+  };
+}
+
 program
   .command('worker')
   .description('Process queued registry transactions, emission imports and plume imports without serving HTTP (run several against one PostgreSQL)')
@@ -218,11 +227,11 @@ program
     const db = await openDatabase(config());
     await migrate(db);
     const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => [
-      startWorker(db, registry.TRANSACTIONS_QUEUE, (payload, jobDb) => registry.processTransaction(jobDb, String(payload.transactionId)), (error) => console.error(error), 50),
-      startWorker(db, imports.IMPORT_QUEUE, (payload, jobDb, signal) => imports.runImport(jobDb, String(payload.importId), signal), (error) => console.error(error), 250),
-      startWorker(db, plumeImports.PLUME_IMPORT_QUEUE, (payload, jobDb, signal) => plumeImports.runPlumeImport(jobDb, String(payload.importId), signal), (error) => console.error(error), 250),
+      startWorker(db, registry.TRANSACTIONS_QUEUE, (payload, jobDb) => registry.processTransaction(jobDb, String(payload.transactionId)), consoleFailure('registry worker'), 50),
+      startWorker(db, imports.IMPORT_QUEUE, (payload, jobDb, signal) => imports.runImport(jobDb, String(payload.importId), signal), consoleFailure('import worker'), 250),
+      startWorker(db, plumeImports.PLUME_IMPORT_QUEUE, (payload, jobDb, signal) => plumeImports.runPlumeImport(jobDb, String(payload.importId), signal), consoleFailure('plume import worker'), 250),
     ]).flat();
-    const sweepers = [startSweeper(() => imports.sweepAbandoned(db), (error) => console.error(error)), startSweeper(() => plumeImports.sweepAbandoned(db), (error) => console.error(error))];
+    const sweepers = [startSweeper(() => imports.sweepAbandoned(db), consoleFailure('import sweep')), startSweeper(() => plumeImports.sweepAbandoned(db), consoleFailure('plume import sweep'))];
     console.log(`Processing ${registry.TRANSACTIONS_QUEUE}, ${plumeImports.PLUME_IMPORT_QUEUE} and ${imports.IMPORT_QUEUE} with ${Math.max(1, options.concurrency)} worker(s) each (database: ${db.kind}); SIGTERM to stop.`);
     // At SIGTERM no further job is taken; a running import stops after its current chunk and goes
     // back to the queue with its progress, to be resumed by the next worker.

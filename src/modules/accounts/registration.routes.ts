@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { userOf } from '../../platform/auth/auth-plugin.js';
 import { startWorker } from '../../platform/jobs/jobs.js';
+import { logBackgroundFailure } from '../../platform/db/database-errors.js';
 import * as registration from './registration.service.js';
 import { ChangePasswordBody, OneTimeLinkBody, PasswordResetRequestBody, RegisterBody, ResetPasswordBody, User } from './accounts.schemas.js';
 import { formErrors, NoContent, plumeErrors } from './responses.js';
@@ -16,7 +17,7 @@ export default async function registrationRoutes(instance: FastifyInstance) {
     app.db,
     registration.PASSWORD_RESET_QUEUE,
     (payload, db) => registration.mailPasswordReset(db, String(payload.email), app.config.publicUrl),
-    (error) => app.log.error({ err: error }, 'password reset mailer failed'),
+    (error) => logBackgroundFailure(app.log, 'password reset mailer', error),
     5_000,
   );
   app.addHook('preClose', () => resetMailer.stop());

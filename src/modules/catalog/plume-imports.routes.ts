@@ -8,6 +8,7 @@ import { ErrorSchemas } from '../../platform/http/error-families.js';
 import { Nullable, Timestamp } from '../../platform/http/common-schemas.js';
 import { startWorker } from '../../platform/jobs/jobs.js';
 import { startSweeper } from '../../platform/jobs/sweeper.js';
+import { logBackgroundFailure } from '../../platform/db/database-errors.js';
 import { limited } from '../../platform/uploads/uploads.js';
 import * as imports from './plume-imports.service.js';
 
@@ -34,9 +35,9 @@ export default async function plumeImportRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   const workers = Array.from({ length: app.config.IMPORT_WORKERS }, () =>
-    startWorker(app.db, imports.PLUME_IMPORT_QUEUE, (payload, db, signal) => imports.runPlumeImport(db, String(payload.importId), signal), (error) => app.log.error({ err: error }, 'plume import worker failed')),
+    startWorker(app.db, imports.PLUME_IMPORT_QUEUE, (payload, db, signal) => imports.runPlumeImport(db, String(payload.importId), signal), (error) => logBackgroundFailure(app.log, 'plume import worker', error)),
   );
-  const sweeper = startSweeper(() => imports.sweepAbandoned(app.db), (error) => app.log.error({ err: error }, 'plume import sweep failed'));
+  const sweeper = startSweeper(() => imports.sweepAbandoned(app.db), (error) => logBackgroundFailure(app.log, 'plume import sweep', error));
   app.addHook('preClose', async () => {
     await Promise.all([...workers, sweeper].map((worker) => worker.stop()));
   });

@@ -4,6 +4,8 @@ import { DomainError, PayloadTooLargeError } from '../errors.js';
 import type { Queryable } from '../db/database.js';
 import { JobInterrupted, JobTakenOver, yieldToEventLoop } from '../jobs/interruption.js';
 import * as queries from './uploads.queries.js';
+import { DeferJob } from '../jobs/jobs.js';
+import { isTransientDatabaseError } from '../db/database-errors.js';
 
 export { countParts, deleteUpload } from './uploads.queries.js';
 
@@ -117,11 +119,15 @@ export function limited(stream: Readable, limit: number): Readable {
  * as `fallback` and rethrown, for the server's log and the job queue. An interrupted job keeps its
  * upload: it resumes from it (and a job taken over leaves it to its new owner).
  */
+const TRANSIENT_RETRY_SECONDS = 5;
+
 export async function consumeUpload(db: Queryable, uploadId: string, work: (upload: Readable) => Promise<void>, fail: (message: string) => Promise<void>, fallback: string) {
   try {
     await work(readUpload(db, uploadId));
   } catch (error) {
     if (error instanceof JobInterrupted || error instanceof JobTakenOver) throw error;
+    // A passing outage must not fail an accepted import: the job runs again and resumes.
+    if (isTransientDatabaseError(error)) throw new DeferJob(TRANSIENT_RETRY_SECONDS);
     await fail(error instanceof DomainError ? error.message : fallback);
     await queries.deleteUpload(db, uploadId);
     if (!(error instanceof DomainError)) throw error;

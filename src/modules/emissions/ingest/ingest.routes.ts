@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { startWorker } from '../../../platform/jobs/jobs.js';
 import { startSweeper } from '../../../platform/jobs/sweeper.js';
+import { logBackgroundFailure } from '../../../platform/db/database-errors.js';
 import { principalOf } from '../../../platform/auth/auth-plugin.js';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../../platform/errors.js';
 import { limited } from '../../../platform/uploads/uploads.js';
@@ -65,10 +66,10 @@ export default async function ingestRoutes(instance: FastifyInstance) {
   // Uploads reach the handler as streams: neither buffered nor size-checked by the JSON parser.
   app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
   const workers = Array.from({ length: app.config.IMPORT_WORKERS }, () =>
-    startWorker(app.db, imports.IMPORT_QUEUE, (payload, db, signal) => imports.runImport(db, String(payload.importId), signal), (error) => app.log.error({ err: error }, 'import worker failed')),
+    startWorker(app.db, imports.IMPORT_QUEUE, (payload, db, signal) => imports.runImport(db, String(payload.importId), signal), (error) => logBackgroundFailure(app.log, 'import worker', error)),
   );
   // Uploads whose request died (a killed process) are cleaned by whichever process sweeps first.
-  const sweeper = startSweeper(() => imports.sweepAbandoned(app.db), (error) => app.log.error({ err: error }, 'import sweep failed'));
+  const sweeper = startSweeper(() => imports.sweepAbandoned(app.db), (error) => logBackgroundFailure(app.log, 'import sweep', error));
   app.addHook('preClose', async () => {
     await Promise.all([...workers, sweeper].map((worker) => worker.stop()));
   });

@@ -5,6 +5,7 @@ import { principalOf } from '../../../platform/auth/auth-plugin.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import { createCounterStore } from '../../../platform/counters.js';
 import { startWorker } from '../../../platform/jobs/jobs.js';
+import { logBackgroundFailure } from '../../../platform/db/database-errors.js';
 import { Uuid } from '../../../platform/http/common-schemas.js';
 import * as webhooks from './webhooks.service.js';
 
@@ -34,7 +35,7 @@ export default async function webhookRoutes(instance: FastifyInstance) {
   const perEndpoint = counters.window('webhooks', webhooks.DELIVERIES_PER_MINUTE, 60);
   const outbound = { allowPrivateTargets: app.config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
   const workers = Array.from({ length: app.config.WEBHOOK_WORKERS }, () =>
-    startWorker(app.db, webhooks.WEBHOOK_QUEUE, (payload, db) => webhooks.deliver(db, perEndpoint, String(payload.deliveryId), outbound), (error) => app.log.error({ err: error }, 'webhook worker failed')),
+    startWorker(app.db, webhooks.WEBHOOK_QUEUE, (payload, db) => webhooks.deliver(db, perEndpoint, String(payload.deliveryId), outbound), (error) => logBackgroundFailure(app.log, 'webhook worker', error)),
   );
   app.addHook('preClose', async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
