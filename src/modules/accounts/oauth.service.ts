@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Database } from '../../platform/db/database.js';
-import { ForbiddenError } from '../../platform/errors.js';
+import { ForbiddenError, ServiceUnavailableError } from '../../platform/errors.js';
 import * as identity from '../../platform/identity/identity.service.js';
 import { outboundFetch } from '../../platform/http/outbound.js';
 import * as queries from './oauth.queries.js';
@@ -47,9 +47,11 @@ export class OidcVerifier {
   }
 
   async verify(idToken: string): Promise<JWTPayload> {
+    // A provider that cannot be reached (down, refused address, redirect) is an outage to the
+    // caller, not a refusal of their token: 503, and the next sign-in tries again.
     this.keySet ??= this.discoverKeySet().catch((error: unknown) => {
       this.keySet = undefined;
-      throw error;
+      throw new ServiceUnavailableError(30, `The identity provider could not be reached (${error instanceof Error ? error.name : 'error'}); try again later.`);
     });
     const { payload } = await jwtVerify(idToken, await this.keySet, {
       issuer: this.settings.issuer,

@@ -6,6 +6,7 @@ import sql from 'sql-template-tag';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
 import { asUser, pair, signedInUser } from '../../../test/support/accounts.js';
 import { OidcVerifier } from './oauth.service.js';
+import { ServiceUnavailableError } from '../../platform/errors.js';
 
 const CLIENT_ID = 'carbon-atlas-web';
 let ctx: TestContext;
@@ -146,10 +147,24 @@ describe('an identity provider on a private address', () => {
   it('is never contacted unless OIDC_ALLOW_PRIVATE_TARGETS allows it', async () => {
     const before = discoveryRequests;
     const verifier = new OidcVerifier({ issuer, clientId: CLIENT_ID });
-    await expect(verifier.verify(await idToken({ nonce: 'n' }))).rejects.toThrow('127.0.0.1 is a loopback address; only public addresses are allowed.');
+    await expect(verifier.verify(await idToken({ nonce: 'n' }))).rejects.toBeInstanceOf(ServiceUnavailableError);
     const withKeys = new OidcVerifier({ issuer, clientId: CLIENT_ID, jwksUri: `${issuer}/jwks` });
     await expect(withKeys.verify(await idToken({ nonce: 'n' }))).rejects.toThrow('127.0.0.1 is a loopback address');
     expect(discoveryRequests).toBe(before);
+  });
+
+  it('answers sign-in with 503 in the plume body, not 500, when the provider cannot be reached', async () => {
+    const refused = await createTestContext({ OIDC_ISSUER: issuer, OIDC_CLIENT_ID: CLIENT_ID });
+    try {
+      const { state, nonce } = (await refused.request({ method: 'GET', url: '/api/v1/account/oauth/state' })).json();
+      const response = await refused.request({ method: 'POST', url: '/api/v1/account/oauth', payload: { session_state: 'opaque-session', id_token: await idToken({ nonce }), state } });
+      expect(response.statusCode, response.body).toBe(503);
+      expect(response.headers['retry-after']).toBe('30');
+      expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: expect.stringMatching(/identity provider could not be reached/) });
+      expect(response.body).not.toContain('127.0.0.1');
+    } finally {
+      await refused.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../platform/errors.js';
+import { parseDate, parseInstant } from '../../platform/http/date-time.js';
 
 /**
  * STAC-style datetime filters (RFC 3339): an instant, a date (that whole UTC day), or an interval
@@ -11,35 +12,34 @@ export interface Interval {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
 
 export class IntervalError extends Error {}
 
-function parseInstant(text: string, side: 'start' | 'end' | 'instant'): { start: Date; end: Date } {
+/** One end of an interval, read with the server's one date-time parser (leap seconds and impossible days refused). */
+function parseEnd(text: string, side: 'start' | 'end' | 'instant'): { start: Date; end: Date } {
   if (DATE.test(text)) {
-    const day = new Date(`${text}T00:00:00Z`);
-    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) throw new IntervalError(`${text} is not a date`);
+    const day = parseDate(text);
+    if (!day) throw new IntervalError(`${text} is not a date`);
     return { start: day, end: new Date(day.getTime() + DAY_MS) };
   }
-  if (!DATE_TIME.test(text)) throw new IntervalError(`${text} is not an RFC 3339 date-time`);
-  const at = new Date(text.replace(' ', 'T'));
-  if (Number.isNaN(at.getTime())) throw new IntervalError(`${text} is not an RFC 3339 date-time`);
+  const at = parseInstant(text);
+  if (!at) throw new IntervalError(`${text} is not an RFC 3339 date-time`);
   // An instant matches itself: a range one millisecond wide (timestamps are stored to the microsecond, read to the millisecond).
   return { start: at, end: new Date(at.getTime() + (side === 'end' ? 0 : 1)) };
 }
 
 export function parseInterval(text: string): Interval {
   const value = text.trim();
-  if (!value.includes('/')) return parseInstant(value, 'instant');
+  if (!value.includes('/')) return parseEnd(value, 'instant');
   const parts = value.split('/');
   if (parts.length !== 2) throw new IntervalError(`${text} has more than one "/"`);
   const [from, to] = parts.map((p) => p.trim()) as [string, string];
   const open = (p: string) => p === '' || p === '..';
   if (open(from) && open(to)) throw new IntervalError('An interval needs at least one end');
-  const start = open(from) ? null : parseInstant(from, 'start').start;
+  const start = open(from) ? null : parseEnd(from, 'start').start;
   // A closed end includes itself: a date its whole day, a date-time its own instant.
-  const end = open(to) ? null : DATE.test(to) ? parseInstant(to, 'end').end : new Date(parseInstant(to, 'end').start.getTime() + 1);
+  const end = open(to) ? null : DATE.test(to) ? parseEnd(to, 'end').end : new Date(parseEnd(to, 'end').start.getTime() + 1);
   if (start && end && start >= end) throw new IntervalError(`${text} ends before it starts`);
   return { start, end };
 }

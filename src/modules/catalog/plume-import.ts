@@ -7,6 +7,7 @@ import { sceneNameOf, sceneTime } from './names.js';
 import { GASES, INSTRUMENTS } from './plume-filter.js';
 import { parseSector } from './sectors.js';
 import { storeChunk, type PendingPlume } from './plume-import-store.js';
+import { parseInstant } from '../../platform/http/date-time.js';
 
 const CHUNK = 500;
 const MAX_REPORTED_ERRORS = 1000;
@@ -40,8 +41,9 @@ function numberOf(record: Record<string, string>, column: string, required = fal
 function dateOf(record: Record<string, string>, column: string): Date | null {
   const cell = cellOf(record, column);
   if (cell === null) return null;
-  const value = new Date(cell.replace(' ', 'T'));
-  if (Number.isNaN(value.getTime())) throw new RowError(`${column}: not a date-time`);
+  // The public CSV writes UTC times with or without the zone; read both with the server's one parser.
+  const value = parseInstant(cell) ?? parseInstant(`${cell}Z`);
+  if (!value) throw new RowError(`${column}: not an RFC 3339 date-time`);
   return value;
 }
 

@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline';
 import { pipeline, type Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
-import { CsvError } from 'csv-parse';
+import { CsvError, parse as parseCsv } from 'csv-parse';
 import type { Queryable } from '../../../platform/db/database.js';
 import { BadRequestError } from '../../../platform/errors.js';
 import { compileBodyCheck } from '../../../platform/http/validators.js';
