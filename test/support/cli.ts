@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { BUILT_CLI } from './built-cli.js';
 
 export interface CliResult {
   code: number | null;
@@ -7,13 +8,13 @@ export interface CliResult {
 }
 
 /**
- * Starts the CLI from source in a child process with `env` on top of this process's environment.
+ * Starts the built CLI (global setup builds it when a source is newer) in a child process with `env` on top of this process's environment.
  * DATABASE_URL is inherited only when `env` sets it, so PGlite tests stay on PGlite.
  */
 export function spawnCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', ...env };
   if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: childEnv });
+  return spawn(process.execPath, [BUILT_CLI, ...args], { env: childEnv });
 }
 
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {

@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/platform/db/open-database.js';
 import { migrate } from '../../src/platform/db/migrate.js';
 import { databaseUrlFor } from './database-url.js';
+import { ensureBuiltCli } from './built-cli.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +18,7 @@ declare module 'vitest' {
 
 /** Migrates once per run; every test file then starts from a copy of the result. */
 export default async function setup(project: TestProject) {
+  ensureBuiltCli();
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     const name = `carbon_atlas_template_${process.pid}_${Date.now()}`;
