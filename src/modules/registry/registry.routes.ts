@@ -85,9 +85,12 @@ export default async function registryModule(instance: FastifyInstance) {
     '/organizations/:id/inventory/action/:action',
     {
       config: { scopes: ['organization_inventory:read_write'] },
+      // A cancel sent with the page's sample body (no transactionId) hears what to send, not its other fields' faults.
+      attachValidation: true,
       schema: { operationId: 'transactCredits', tags: TAGS, summary: 'Queue a transfer, retirement or transfer_retire (reserving the tonnes), or cancel a pending one', headers: IdempotencyHeaders, params: ActionParams, body: ActionBody, response: { 200: Transaction, ...withConflict } },
     },
     async (request, reply) => {
+      if (request.validationError) throw registry.cancelWithoutTransaction(request.params, request.body) ?? request.validationError;
       const answered = await answerOnce(app.db, request, reply, principalOf(request).organizationId, 200, () => registry.requestAction(app.db, principalOf(request), request.params.id, request.params.action, request.body, links));
       wakeWorkers();
       return answered;

@@ -47,7 +47,13 @@ export const ActionBody = Type.Object({
   creditId: Type.Optional(Type.String({ maxLength: 100, examples: ['exPost-2-0x1234567890abcdef1234567890abcdef12345678'] })),
   amount: Type.Optional(Type.Number({ maximum: 1_000_000_000, description: 'Whole tonnes; no batch holds more than 10^9.', examples: [100] })),
   toOrganizationId: Type.Optional(Uuid),
-  toAddress: Type.Optional(Type.String({ pattern: '^0x[0-9a-fA-F]{40}$' })),
+  toAddress: Type.Optional(
+    Type.String({
+      pattern: '^0x[0-9a-fA-F]{40}$',
+      // The page's own sample (0x1234567890abcdef) is 16 hex digits: say what a real address is.
+      'x-error-message': 'must be an inventory account address: 0x followed by 40 hex digits, as GET /organizations/{id}/addresses lists them; or leave toAddress out and send toOrganizationId alone',
+    }),
+  ),
   transactionId: Type.Optional(Type.String({ format: 'uuid', description: 'For `cancel`: the pending transaction to cancel.' })),
   retirementData: Type.Optional(
     Type.Object({

@@ -285,8 +285,20 @@ export async function requestAction(db: Database, caller: TenantPrincipal, id: s
   return transactionView(result.transaction, result.batch, links);
 }
 
+/**
+ * The page lists cancel among the actions but its body has no field naming what to cancel: such a
+ * request hears exactly what to send. Also used before schema errors, which would name other fields.
+ */
+export function cancelWithoutTransaction(params: unknown, body: unknown): ValidationError | undefined {
+  const action = (params as { action?: unknown } | undefined)?.action;
+  const transactionId = (body as { transactionId?: unknown } | null | undefined)?.transactionId;
+  if (action !== 'cancel' || transactionId !== undefined) return undefined;
+  return ValidationError.field('body', ['transactionId'], 'Required to cancel: send {"transactionId": "<id>"} with the id of the pending transfer, retire or transfer_retire to cancel, as its response gave it; no other field is read');
+}
+
 async function cancelTransaction(db: Database, caller: TenantPrincipal, transactionId: string | undefined, links: Links) {
-  if (!transactionId) throw ValidationError.field('body', ['transactionId'], 'Required to cancel');
+  const missing = cancelWithoutTransaction({ action: 'cancel' }, { transactionId });
+  if (missing || !transactionId) throw missing;
   return db.transaction(async (tx) => {
     const row = await ledger.lockTransaction(tx, transactionId);
     if (!row || row.organization_id !== caller.organizationId) throw new NotFoundError(`Transaction ${transactionId} not found.`);

@@ -3,11 +3,24 @@ import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { isDate, isInstant } from './date-time.js';
 import { findJsonProblem } from './json-guard.js';
+import { booleanNormaliser } from './query-booleans.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
-const COMMON: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
+// verbose: errors carry their schema, so a field can state in `x-error-message` exactly what to send.
+const COMMON: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false, verbose: true };
+
+/**
+ * A field's own message (`x-error-message` in its schema) replaces ajv's generic one. The verbose
+ * parts (the schema, the value sent) are dropped so that no input travels on in an error (or a log).
+ */
+function withFieldMessages(errors: ValidateFunction['errors']): ValidateFunction['errors'] {
+  return errors?.map(({ data: _data, schema: _schema, parentSchema, ...error }) => {
+    const message = (parentSchema as { 'x-error-message'?: unknown } | undefined)?.['x-error-message'];
+    return typeof message === 'string' ? { ...error, message } : error;
+  }) ?? errors;
+}
 
 /** Serialized size of a value once it is known to be shallow enough to serialize. */
 function jsonBytes(value: unknown): number {
@@ -57,7 +70,7 @@ function guarded(validate: ValidateFunction): ValidateFunction {
       return false;
     }
     const valid = validate(data);
-    check.errors = validate.errors;
+    check.errors = withFieldMessages(validate.errors);
     return valid;
   }) as ValidateFunction;
   check.errors = null;
@@ -72,7 +85,23 @@ function guarded(validate: ValidateFunction): ValidateFunction {
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const lenient = createAjv('array');
   const strict = createAjv(false);
-  return ({ schema, httpPart }) => guarded((httpPart === 'body' ? strict : lenient).compile(schema as object));
+  return ({ schema, httpPart }) => {
+    const validate = guarded((httpPart === 'body' ? strict : lenient).compile(schema as object));
+    const normalise = httpPart === 'querystring' || httpPart === 'params' ? booleanNormaliser(schema) : undefined;
+    return normalise ? withBooleanSpellings(validate, normalise) : validate;
+  };
+}
+
+/** Booleans in text (query, path) are read as clients spell them (see query-booleans.ts) before validation. */
+function withBooleanSpellings(validate: ValidateFunction, normalise: (data: unknown) => void): ValidateFunction {
+  const check = ((data: unknown) => {
+    normalise(data);
+    const valid = validate(data);
+    check.errors = validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  check.errors = null;
+  return check;
 }
 
 /**
