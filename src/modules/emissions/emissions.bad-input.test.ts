@@ -65,7 +65,7 @@ describe('quantities and their sums', () => {
 
   it('adds records at the bound in insights without overflowing', async () => {
     const at = (day: string) => record({ facility_id: 'fac_big', value: 1e12, unit: 'tCO2e', timestamp: `2023-05-${day}T00:00:00Z` });
-    for (const day of ['01', '02']) expect((await ctx.request({ method: 'POST', url: '/v2/emissions', key, payload: at(day) })).statusCode).toBe(201);
+    for (const day of ['01', '02']) expect((await ctx.request({ method: 'POST', url: '/v2/emissions', key, payload: at(day) })).statusCode).toBe(200);
     const insights = await ctx.request({ method: 'GET', url: '/v2/emissions/insights?year=2023&facility_id=fac_big', key });
     expect(insights.statusCode).toBe(200);
     expect(insights.json().total_kg).toBe(2e15);

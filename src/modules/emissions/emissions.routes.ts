@@ -40,11 +40,13 @@ async function emissionRoutes(instance: FastifyInstance) {
     '/',
     {
       config: { scopes: ['emissions:write'] },
-      schema: { operationId: 'submitEmission', tags: TAGS, summary: 'Submit an emission record (kgCO2e, tCO2e or gCO2e; stored in kgCO2e)', body: NewEmissionBody, response: { 200: Emission, 201: Emission, ...errors } },
+      schema: { operationId: 'submitEmission', tags: TAGS, summary: 'Submit an emission record (kgCO2e, tCO2e or gCO2e; stored in kgCO2e)', body: NewEmissionBody, response: { 200: Emission, ...errors } },
     },
     async (request, reply) => {
       const { emission, created } = await emissions.recordEmission(app.db, principalOf(request).organizationId, request.body);
-      return reply.status(created ? 201 : 200).send(emission);
+      // 200 as the page says for every success; a repeated external_id is told apart by the replay header.
+      if (!created) reply.header('idempotent-replayed', 'true');
+      return reply.status(200).send(emission);
     },
   );
 

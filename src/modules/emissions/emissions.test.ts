@@ -32,7 +32,8 @@ const list = (key: string, query: string) => ctx.request({ method: 'GET', url: `
 describe('POST and GET /v2/emissions', () => {
   it("accepts the page's example verbatim and returns it in the page's shape", async () => {
     const created = await submit(acmeKey, PAGE_EXAMPLE);
-    expect(created.statusCode).toBe(201);
+    expect(created.statusCode).toBe(200);
+    expect(created.headers['idempotent-replayed']).toBeUndefined();
     const record = created.json();
     expect(record).toMatchObject({ ...PAGE_EXAMPLE, source: 'api', voided: false, reported: { value: 1450.5, unit: 'kgCO2e' } });
     expect(record.id).toMatch(/^em_[0-9a-z]{16}$/);
@@ -78,8 +79,9 @@ describe('POST and GET /v2/emissions', () => {
   it('creates nothing twice for a repeated external_id', async () => {
     const first = await submit(globexKey, { ...PAGE_EXAMPLE, external_id: 'meter-42-2024-11' });
     const again = await submit(globexKey, { ...PAGE_EXAMPLE, value: 9999, external_id: 'meter-42-2024-11' });
-    expect(first.statusCode).toBe(201);
+    expect(first.statusCode).toBe(200);
     expect(again.statusCode).toBe(200);
+    expect([first.headers['idempotent-replayed'], again.headers['idempotent-replayed']]).toEqual([undefined, 'true']);
     expect(again.json()).toEqual(first.json());
   });
 });

@@ -39,7 +39,7 @@ describe('deeply nested JSON', () => {
     expect(saved.statusCode).toBe(422);
     expect(saved.json().detail[0]).toMatchObject({ loc: ['body', 'query'], msg: 'must not be nested more than 16 levels deep' });
     const fine = await ctx.request({ method: 'POST', url: '/v2/emissions', key, headers: json, payload: emission(`"metadata":{"a":${nested(10)}}`) });
-    expect(fine.statusCode).toBe(201);
+    expect(fine.statusCode).toBe(200);
     expect(fine.json().metadata).toEqual({ a: JSON.parse(nested(10)) });
   });
 });
@@ -83,7 +83,7 @@ describe('leap-second timestamps', () => {
 
   it('leave ordinary date-times with offsets and fractions accepted', async () => {
     const response = await ctx.request({ method: 'POST', url: '/v2/emissions', key, headers: json, payload: `{"facility_id":"f","scope":1,"value":1,"timestamp":"2016-12-31T23:59:59.5-01:00"}` });
-    expect(response.statusCode).toBe(201);
+    expect(response.statusCode).toBe(200);
     expect(response.json().timestamp).toBe('2017-01-01T00:59:59.500Z');
   });
 });
