@@ -5,6 +5,7 @@ import plumeImportRoutes from './plume-imports.routes.js';
 import sourceRoutes from './sources/sources.routes.js';
 import sceneRoutes from './scenes/scenes.routes.js';
 import assetRoutes from './assets.routes.js';
+import { refuseAreaFilters } from './query-params.js';
 
 /** The plume data platform's Catalog pages under /api/v1/catalog, answering errors in that platform's format. */
 export default async function catalogModule(app: FastifyInstance) {
@@ -12,6 +13,8 @@ export default async function catalogModule(app: FastifyInstance) {
     async (catalog) => {
       catalog.setErrorHandler(errorHandlerFor('plume'));
       catalog.setNotFoundHandler(notFoundHandlerFor('plume'));
+      // Every catalog route, whatever its own filters: area filters are never silently ignored.
+      catalog.addHook('preValidation', async (request) => refuseAreaFilters(request.query));
       await catalog.register(plumeRoutes);
       await catalog.register(plumeImportRoutes);
       await catalog.register(sourceRoutes);
