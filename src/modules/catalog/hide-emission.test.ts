@@ -67,29 +67,34 @@ describe('hide_emission withholds a plume’s emission from everyone but its own
     for (const key of outsiders()) {
       const [feature] = (await json('/sources.geojson', key)).features;
       expect(feature.properties).toMatchObject({ source_name: SOURCE, plume_count: 2, detection_date_count: 2, persistence: 1, emission_auto: 100, emission_uncertainty_auto: 10 });
-      expect((await json('/sources/aggregate', key)).items).toEqual([{ sector: '6A', source_count: 1, plume_count: 2, emission_auto: 100 }]);
+      expect(await json('/sources/aggregate', key)).toEqual([
+        { sector: '6A', plume_count: 2, single_plume_count: 0, persistence_avg: 1, emission_sum: 100, emission_avg: 100, emission_std: 0, emission_uncertainty_sum: 10, emission_uncertainty_avg: 10, emission_uncertainty_std: 0 },
+      ]);
       const csv = (await get('/sources-csv', key)).body.trim().split('\r\n');
       expect(csv[1]).toBe(`${SOURCE},45.00000,-100.00000,CH4,2,2,1,100,10,6A`);
-      expect((await json(`/source/${SOURCE}`, key)).properties.emission_auto).toBe(100);
+      const source = await json(`/source/${SOURCE}`, key);
+      expect(source.source.emission_auto).toBe(100);
+      expect(source.plumes.map((p: { id: string; emission_auto: number | null }) => [p.id, p.emission_auto])).toEqual([[H, null], [V, 100]]);
     }
     expect((await json('/sources.geojson', owner)).features[0].properties.emission_auto).toBe(550);
-    expect((await json('/sources/aggregate', owner)).items[0].emission_auto).toBe(550);
+    expect((await json('/sources/aggregate', owner))[0].emission_sum).toBe(550);
   });
 
   it('when a non-owner asks a source to explain itself, the hidden plume’s emission is null in the daily breakdown', async () => {
     for (const key of outsiders()) {
       for (const url of [`/source/${SOURCE}?explain=true`, `/source/plume/${H}?explain=true`, '/source/plume/name/GAO20240110t150000p0000-A?explain=true']) {
         const answer = await json(url, key);
-        expect(answer.explain.daily.map((d: { plumes: unknown[] }) => d.plumes)).toEqual([
+        expect(answer.explanation.daily_breakdown.map((d: { plumes: unknown[] }) => d.plumes)).toEqual([
           [{ plume_id: 'GAO20240110t150000p0000-A', emission_auto: null, emission_uncertainty_auto: null }],
           [{ plume_id: 'GAO20240201t150000p0000-A', emission_auto: 100, emission_uncertainty_auto: 10 }],
         ]);
-        expect(answer.explain.summary.mean_detected_rate).toBe(100);
+        expect(answer.explanation.summary.mean_detected_rate).toBe(100);
       }
     }
     const mine = await json(`/source/${SOURCE}?explain=true`, owner);
-    expect(mine.explain.daily[0].plumes[0].emission_auto).toBe(1000);
-    expect(mine.explain.summary.mean_detected_rate).toBe(550);
+    expect(mine.explanation.daily_breakdown[0].plumes[0].emission_auto).toBe(1000);
+    expect(mine.explanation.summary.mean_detected_rate).toBe(550);
+    expect(mine.plumes[0].emission_auto).toBe(1000);
   });
 
   it('when another organization filters scenes by plume emission, the hidden emission does not make its scene match', async () => {

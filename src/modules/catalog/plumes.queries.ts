@@ -158,13 +158,18 @@ export async function countPlumes(db: Queryable, filter: PlumeFilter, viewer: Vi
   return row!;
 }
 
-/** Visible plumes within `metres` of any of the given plumes, excluding them. */
+/**
+ * Visible plumes within `metres` of any of the given plumes, excluding them. The neighbours are
+ * found from the given plumes outwards: a box in degrees wide enough at that latitude lets the
+ * geometry index pick candidates, and the exact distance on the spheroid decides.
+ */
 export function selectNearby(db: Queryable, ids: string[], viewer: Viewer, metres: number, limit: number) {
+  const degrees = sql`(${metres}::float8 / 111000.0 / GREATEST(cos(radians(ST_Y(o.geometry))), 0.01))`;
   return db.query<PlumeRow>(sql`
     SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p
     WHERE ${join(visibility(viewer, undefined), ' AND ')} AND NOT (p.id = ANY(${ids}::uuid[]))
-      AND EXISTS (SELECT 1 FROM plumes o WHERE o.id = ANY(${ids}::uuid[]) AND o.gas = p.gas
-                  AND ST_DWithin(o.geometry::geography, p.geometry::geography, ${metres}))
+      AND p.id IN (SELECT n.id FROM plumes o JOIN plumes n ON n.gas = o.gas AND n.geometry && ST_Expand(o.geometry, ${degrees})
+                   WHERE o.id = ANY(${ids}::uuid[]) AND ST_DWithin(o.geometry::geography, n.geometry::geography, ${metres}))
     ORDER BY p."datetime" DESC, p.plume_id DESC LIMIT ${limit}`);
 }
 

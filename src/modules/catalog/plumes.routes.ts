@@ -9,7 +9,7 @@ import { viewerOf } from './viewer.js';
 import { plumesOfSource } from './sources/sources.service.js';
 import * as plumes from './plumes.service.js';
 import { countPlumes } from './plumes.queries.js';
-import { Plume, PlumeBody, PlumeCreated, PlumeIdParams, PlumeListQuery, PlumePage, PlumePatchBody, plumeFilterProperties, RelatedPlumePage } from './plumes.schemas.js';
+import { Plume, PlumeBody, PlumeCreated, PlumeIdParams, PlumeListQuery, PlumePage, PlumePatchBody, plumeFilterProperties, AnnotatedPlumePage } from './plumes.schemas.js';
 
 const TAGS = ['catalog'];
 const errors = { 401: ErrorSchemas.plume, 403: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
@@ -56,18 +56,24 @@ export default async function plumeRoutes(instance: FastifyInstance) {
     '/plumes/annotated',
     {
       config: read,
-      schema: { operationId: 'listAnnotatedPlumes', tags: TAGS, summary: 'Plumes with emissions and image attributes; limit ≤ 1000, offset to page', querystring: PlumeListQuery, response: { 200: PlumePage, ...errors } },
+      schema: {
+        operationId: 'listAnnotatedPlumes',
+        tags: TAGS,
+        summary: 'Plumes with emissions and image attributes, plus nearby_items (other plumes of the same gas within 1 km); limit ≤ 1000, offset to page',
+        querystring: PlumeListQuery,
+        response: { 200: AnnotatedPlumePage, ...errors },
+      },
     },
-    async (request) => plumes.listPlumes(app.db, request.query, viewerOf(request), await plumesOfSource(app.db, request.query.source_name, viewerOf(request))),
+    async (request) => plumes.annotatedPlumes(app.db, request.query, viewerOf(request), await plumesOfSource(app.db, request.query.source_name, viewerOf(request))),
   );
 
   app.get(
     '/plumes/related',
     {
       config: { scopes: ['catalog:read' as const] },
-      schema: { operationId: 'listRelatedPlumes', tags: TAGS, summary: 'Plume List Related: the page of plumes and other plumes of the same gas within 1 km', querystring: PlumeListQuery, response: { 200: RelatedPlumePage, ...errors } },
+      schema: { operationId: 'listRelatedPlumes', tags: TAGS, summary: 'Plume List Related: the page of plumes, for signed-in callers', querystring: PlumeListQuery, response: { 200: PlumePage, ...errors } },
     },
-    async (request) => plumes.relatedPlumes(app.db, request.query, viewerOf(request), await plumesOfSource(app.db, request.query.source_name, viewerOf(request))),
+    async (request) => plumes.listPlumes(app.db, request.query, viewerOf(request), await plumesOfSource(app.db, request.query.source_name, viewerOf(request))),
   );
 
   app.get(

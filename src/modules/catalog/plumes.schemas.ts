@@ -116,7 +116,8 @@ export const PlumePage = Type.Object({
   items: Type.Array(Plume),
 });
 
-export const RelatedPlumePage = Type.Object({
+/** plumes/annotated: the page, and what a map shows around it (the page's sample carries nearby_items here). */
+export const AnnotatedPlumePage = Type.Object({
   ...PlumePage.properties,
   nearby_items: Type.Array(Plume, { description: 'Other plumes of the same gas within 1 km of a plume of the page (at most 100).' }),
 });

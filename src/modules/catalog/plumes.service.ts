@@ -47,8 +47,8 @@ export async function listPlumes(db: Queryable, query: PlumeFilterQuery & { sort
   return { bbox_count: counts.in_bbox, total_count: counts.total, limit: query.limit, offset: query.offset, items: rows.map((row) => plumeView(row, viewer)) };
 }
 
-/** The page of plumes, and other plumes of the same gas near them: what a map shows around a selection. */
-export async function relatedPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {
+/** plumes/annotated: the page of plumes, and other plumes of the same gas near them: what a map shows around a selection. */
+export async function annotatedPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {
   const page = await listPlumes(db, query, viewer, extra);
   const ids = page.items.map((item) => item.id);
   const nearby = ids.length ? await queries.selectNearby(db, ids, viewer, NEARBY_METRES, NEARBY_LIMIT) : [];

@@ -133,11 +133,14 @@ describe('GET plumes/annotated', () => {
   });
 });
 
-describe('plumes/related', () => {
-  it('adds other plumes of the same gas within 1 km, for signed-in callers', async () => {
+describe('plumes/annotated and plumes/related', () => {
+  it('annotated adds other plumes of the same gas within 1 km as nearby_items; related answers the page alone, for signed-in callers', async () => {
+    const annotated = (await get('/plumes/annotated?plume_names=GAO20230628t191011p0000-A')).json();
+    expect(annotated.items.map((p: { plume_id: string }) => p.plume_id)).toEqual(['GAO20230628t191011p0000-A']);
+    expect(annotated.nearby_items.map((p: { plume_id: string }) => p.plume_id)).toEqual(['GAO20230628t191011p0000-B']);
     const related = (await get('/plumes/related?plume_names=GAO20230628t191011p0000-A', reader)).json();
     expect(related.items.map((p: { plume_id: string }) => p.plume_id)).toEqual(['GAO20230628t191011p0000-A']);
-    expect(related.nearby_items.map((p: { plume_id: string }) => p.plume_id)).toEqual(['GAO20230628t191011p0000-B']);
+    expect(related).not.toHaveProperty('nearby_items');
     expect((await get('/plumes/related?plume_names=GAO20230628t191011p0000-A')).statusCode).toBe(401);
   });
 });

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import { viewerOf } from '../viewer.js';
-import { AnnotatedScenesQuery, DownloadQuery, Scene, ScenePage, SceneFilterQuery, ScenesQuery } from './scenes.schemas.js';
+import { AnnotatedScenesQuery, DownloadQuery, Scene, SceneCollection, ScenePage, SceneFilterQuery, ScenesQuery } from './scenes.schemas.js';
 import * as scenes from './scenes.service.js';
 
 const TAGS = ['catalog'];
@@ -67,7 +67,17 @@ export default async function sceneRoutes(instance: FastifyInstance) {
 
   app.get(
     '/download-scenes',
-    { config: { ...scoped, download: true }, schema: { operationId: 'downloadScenes', tags: TAGS, summary: 'Scenes as CSV (formula-safe)', querystring: DownloadQuery, response: { 200: file('text/csv'), ...errors } } },
+    {
+      config: { ...scoped, download: true },
+      schema: { operationId: 'downloadScenes', tags: TAGS, summary: 'Scenes Download Internal: the filtered scenes as a GeoJSON FeatureCollection with its bbox', querystring: DownloadQuery, response: { 200: SceneCollection, ...errors } },
+    },
+    async (request) => scenes.scenesGeojson(await download(request.query, request)),
+  );
+
+  // Our addition: the page offers no scene CSV; the CSV that download-scenes used to answer lives here, beside the other scene files.
+  app.get(
+    '/download/scenes.csv',
+    { config: { ...scoped, download: true }, schema: { operationId: 'downloadScenesCsv', tags: TAGS, summary: 'Scenes as CSV (formula-safe)', querystring: DownloadQuery, response: { 200: file('text/csv'), ...errors } } },
     async (request, reply) =>
       reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="scenes.csv"').send(scenes.scenesCsv(await download(request.query, request)) as never),
   );

@@ -99,3 +99,13 @@ export const Scene = Type.Object({
   modified: Timestamp,
 });
 export const ScenePage = Type.Object({ items: Type.Array(Scene), count: Type.Integer() });
+
+const { geometry_json: _geometry, usersceneassignmentstatus_set: _set, ...sceneProperties } = Scene.properties;
+/** download-scenes: the page's {bbox, type, features}; bbox is left out when no scene has a footprint. */
+export const SceneCollection = Type.Object({
+  bbox: Type.Optional(Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'The union of the footprints [west, south, east, north].' })),
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(
+    Type.Object({ type: Type.Literal('Feature'), id: Uuid, geometry: Scene.properties.geometry_json, properties: Type.Object(sceneProperties) }),
+  ),
+});

@@ -142,8 +142,18 @@ export function scenesCsv(scenes: ReturnType<typeof sceneView>[]) {
   return stringify([CSV_COLUMNS, ...rows], { record_delimiter: '\r\n' });
 }
 
+/** The union of the scenes' footprint bounds, or undefined when none has a footprint (GeoJSON then leaves bbox out). */
+function extent(scenes: ReturnType<typeof sceneView>[]): [number, number, number, number] | undefined {
+  const boxes = scenes.map((s) => s.bounds).filter((b) => b.length === 4);
+  if (!boxes.length) return undefined;
+  return [Math.min(...boxes.map((b) => b[0]!)), Math.min(...boxes.map((b) => b[1]!)), Math.max(...boxes.map((b) => b[2]!)), Math.max(...boxes.map((b) => b[3]!))];
+}
+
+/** The scenes as a FeatureCollection with its bbox: download-scenes and download/scenes.geojson. */
 export function scenesGeojson(scenes: ReturnType<typeof sceneView>[]) {
+  const bbox = extent(scenes);
   return {
+    ...(bbox ? { bbox } : {}),
     type: 'FeatureCollection' as const,
     features: scenes.map(({ geometry_json: geometry, usersceneassignmentstatus_set: _set, ...properties }) => ({ type: 'Feature' as const, id: properties.id, geometry, properties })),
   };

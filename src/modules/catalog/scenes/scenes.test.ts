@@ -108,7 +108,7 @@ describe('scenes', () => {
   });
 
   it('downloads scenes as CSV, GeoJSON, GML and a GeoPackage that GDAL opens', async () => {
-    const csv = (await get('/download-scenes?sort=asc', reader)).body.split('\r\n');
+    const csv = (await get('/download/scenes.csv?sort=asc', reader)).body.split('\r\n');
     expect(csv[0]).toBe('id,name,timestamp,instrument,platform,mission_phase,cloud_cover_pct,assessed,plume_count,published_plume_count,west,south,east,north');
     expect(csv[1]).toBe(`${A},GAO20240110t150000p0000,2024-01-10T15:00:00.000Z,GAO,GAO,phase3,5,true,3,3,-74.1,40.6,-73.9,40.8`);
     const geojson = (await get('/download/scenes.geojson', reader)).json();

@@ -106,12 +106,3 @@ export function selectClusters(db: Queryable, filter: PlumeFilter, viewer: Viewe
          FROM scenes sc WHERE ST_Intersects(sc.footprint, s.centre) AND ${sceneConditions(filter, viewer)}) AS scene_dates
     FROM sources s`);
 }
-
-/** For `explain`: the scenes covering a point, by UTC date. */
-export function selectCoveringScenes(db: Queryable, longitude: number, latitude: number, filter: PlumeFilter, viewer: Viewer) {
-  return db.query<{ date: string; name: string }>(sql`
-    SELECT to_char((sc."timestamp" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS date, sc.name FROM scenes sc
-    WHERE ST_Intersects(sc.footprint, ST_SetSRID(ST_MakePoint(${longitude}, ${latitude}), 4326)) AND ${sceneConditions(filter, viewer)}
-    ORDER BY sc."timestamp", sc.name`);
-}
-

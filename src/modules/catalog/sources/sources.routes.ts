@@ -2,53 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
 import { Type } from 'typebox';
-import { Nullable, Timestamp } from '../../../platform/http/common-schemas.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import { CSV_COLUMNS, plumeCsvStream, safeCell } from '../plume-csv.js';
-import { STATUSES } from '../plume-filter.js';
 import { viewerOf } from '../viewer.js';
-import { plumeFilterProperties } from '../plumes.schemas.js';
 import { toFilter } from '../plumes.service.js';
+import { sourceObject } from './source-object.js';
+import { NameParams, OneSourceQuery, SectorAggregate, SourceCollection, SourceObject, SourcePlumesQuery, SourcesQuery } from './sources.schemas.js';
 import * as sources from './sources.service.js';
 
 const TAGS = ['catalog'];
 const errors = { 401: ErrorSchemas.plume, 403: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
 const withNotFound = { 404: ErrorSchemas.plume, ...errors };
 const read = { auth: 'optional' as const };
-
-const { status: _status, ...filterProperties } = plumeFilterProperties;
-const SourceOptions = {
-  status: Type.Enum(['not_deleted', ...STATUSES, 'all'], { default: 'not_deleted' }),
-  eps: Type.Integer({ minimum: 1, maximum: 2000, default: 100, description: 'DBSCAN eps in metres (≤ 2 km, so border plumes stay within 2 km of a core plume).' }),
-  minpoints: Type.Integer({ minimum: 1, maximum: 1000, default: 1 }),
-};
-const SourcesQuery = Type.Object({ ...filterProperties, ...SourceOptions });
-const OneSourceQuery = Type.Object({ ...filterProperties, ...SourceOptions, explain: Type.Boolean({ default: false }) });
-
-const SourceProperties = Type.Object({
-  source_name: Type.String(),
-  gas: Type.String(),
-  sector: Type.String({ description: 'IPCC sector code; NULL for plumes without one.' }),
-  plume_count: Type.Integer(),
-  plume_ids: Type.Array(Type.String()),
-  emission_auto: Nullable(Type.Number({ description: 'kg/h: mean detected rate × persistence' })),
-  emission_uncertainty_auto: Nullable(Type.Number()),
-  timestamp_min: Timestamp,
-  timestamp_max: Timestamp,
-  published_at_min: Nullable(Timestamp),
-  published_at_max: Nullable(Timestamp),
-  detection_date_count: Type.Integer(),
-  observation_date_count: Type.Integer(),
-  persistence: Type.Number(),
-});
-const SourceFeature = Type.Object({
-  type: Type.Literal('Feature'),
-  geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
-  properties: SourceProperties,
-  distance_m: Type.Optional(Type.Number({ description: 'search/source: from the name’s coordinates to the source found.' })),
-  explain: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-});
-const NameParams = Type.Object({ source_name: Type.String({ maxLength: 80, description: '<gas>_<sector>_<eps>m_<longitude>_<latitude>' }) });
 
 const SOURCE_CSV_COLUMNS = ['source_name', 'source_latitude', 'source_longitude', 'gas', 'observation_date_count', 'detection_date_count', 'source_persistence', 'source_emission', 'source_emission_uncertainty', 'ipcc_sector'];
 
@@ -57,7 +22,7 @@ export default async function sourceRoutes(instance: FastifyInstance) {
 
   app.get(
     '/sources.geojson',
-    { config: read, schema: { operationId: 'sourcesGeojson', tags: TAGS, summary: 'Sources: DBSCAN clusters of plumes of one gas and sector, as GeoJSON', querystring: SourcesQuery, response: { 200: Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(SourceFeature) }), ...errors } } },
+    { config: read, schema: { operationId: 'sourcesGeojson', tags: TAGS, summary: 'Sources: DBSCAN clusters of plumes of one gas and sector, as GeoJSON', querystring: SourcesQuery, response: { 200: SourceCollection, ...errors } } },
     async (request, reply) => reply.type('application/geo+json').send(await sources.sourcesGeojson(app.db, request.query, viewerOf(request))),
   );
 
@@ -68,9 +33,9 @@ export default async function sourceRoutes(instance: FastifyInstance) {
       schema: {
         operationId: 'sourcesAggregate',
         tags: TAGS,
-        summary: 'Sources by sector: count, plumes, summed source emission',
+        summary: 'Sources by sector: mean persistence, sum, mean and spread of the source emissions, plumes, single-plume sources',
         querystring: SourcesQuery,
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ sector: Type.String(), source_count: Type.Integer(), plume_count: Type.Integer(), emission_auto: Type.Number() })), count: Type.Integer() }), ...errors },
+        response: { 200: Type.Array(SectorAggregate), ...errors },
       },
     },
     (request) => sources.aggregateBySector(app.db, request.query, viewerOf(request)),
@@ -83,42 +48,50 @@ export default async function sourceRoutes(instance: FastifyInstance) {
   ] as const) {
     app.get(
       param === 'plume_uuid' ? '/source/plume/:plume_uuid' : '/source/plume/name/:plume_id',
-      { config: read, schema: { operationId, tags: TAGS, summary, params: Type.Object({ [param]: schema }), querystring: OneSourceQuery, response: { 200: SourceFeature, ...withNotFound } } },
+      { config: read, schema: { operationId, tags: TAGS, summary, params: Type.Object({ [param]: schema }), querystring: OneSourceQuery, response: { 200: SourceObject, ...withNotFound } } },
       async (request) => {
         const viewer = viewerOf(request);
         const plume = (request.params as Record<string, string>)[param]!;
-        return sources.sourceAnswer(app.db, await sources.sourceOfPlume(app.db, plume, request.query, viewer), request.query, viewer, request.query.explain);
+        return sourceObject(app.db, await sources.sourceOfPlume(app.db, plume, request.query, viewer), request.query, viewer);
       },
     );
   }
 
   app.get(
     '/source/:source_name',
-    { config: read, schema: { operationId: 'getSource', tags: TAGS, summary: 'A source by name; explain=true adds a summary and a daily breakdown', params: NameParams, querystring: OneSourceQuery, response: { 200: SourceFeature, ...withNotFound } } },
+    { config: read, schema: { operationId: 'getSource', tags: TAGS, summary: 'A source by name; explain=true adds a summary and a daily breakdown', params: NameParams, querystring: OneSourceQuery, response: { 200: SourceObject, ...withNotFound } } },
     async (request) => {
       const viewer = viewerOf(request);
-      return sources.sourceAnswer(app.db, await sources.findSource(app.db, request.params.source_name, request.query, viewer), request.query, viewer, request.query.explain);
+      return sourceObject(app.db, await sources.findSource(app.db, request.params.source_name, request.query, viewer), request.query, viewer);
     },
   );
 
   app.get(
     '/search/source/:source_name',
-    { config: read, schema: { operationId: 'searchSource', tags: TAGS, summary: 'The source of that gas and sector nearest the name’s coordinates', params: NameParams, querystring: SourcesQuery, response: { 200: SourceFeature, ...withNotFound } } },
-    (request) => sources.searchSource(app.db, request.params.source_name, request.query, viewerOf(request)),
+    { config: read, schema: { operationId: 'searchSource', tags: TAGS, summary: 'The source of that gas and sector nearest the name’s coordinates (source.distance_m: how far)', params: NameParams, querystring: OneSourceQuery, response: { 200: SourceObject, ...withNotFound } } },
+    async (request) => {
+      const viewer = viewerOf(request);
+      const { source, distanceMetres } = await sources.searchSource(app.db, request.params.source_name, request.query, viewer);
+      return sourceObject(app.db, source, request.query, viewer, { distance_m: distanceMetres });
+    },
   );
 
   app.get(
     '/source-plumes-csv/:source_name',
-    { config: { ...read, download: true }, schema: { operationId: 'sourcePlumesCsv', tags: TAGS, summary: 'The plumes of a source as CSV (the plume-csv columns)', params: NameParams, querystring: SourcesQuery, response: { 200: { description: 'text/csv', content: { 'text/csv': { schema: Type.String() } } }, ...withNotFound } } },
+    { config: { ...read, download: true }, schema: { operationId: 'sourcePlumesCsv', tags: TAGS, summary: 'The plumes of a source as CSV (the plume-csv columns), paged with sort, offset and limit', params: NameParams, querystring: SourcePlumesQuery, response: { 200: { description: 'text/csv', content: { 'text/csv': { schema: Type.String() } } }, ...withNotFound } } },
     async (request, reply) => {
       const viewer = viewerOf(request);
-      const source = await sources.findSource(app.db, request.params.source_name, request.query, viewer);
+      const { sort, offset, limit, ...query } = request.query;
+      const source = await sources.findSource(app.db, request.params.source_name, query, viewer);
       const filter = { ...toFilter({}), plumeIdsOfSource: source.row.plume_uuids };
+      const rows = limit ?? source.row.plume_count;
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${source.name}.csv"`)
         .header('pagination-count', source.row.plume_count)
-        .send(plumeCsvStream(app.db, filter, viewer, { sort: 'asc', limit: source.row.plume_count, offset: 0 }, CSV_COLUMNS) as never);
+        .header('pagination-limit', rows)
+        .header('pagination-offset', offset)
+        .send(plumeCsvStream(app.db, filter, viewer, { sort, limit: rows, offset }, CSV_COLUMNS) as never);
     },
   );
 

@@ -6,6 +6,7 @@ import type { PlumeFilter, PlumeStatus, Viewer } from '../plume-filter.js';
 import * as plumeQueries from '../plumes.queries.js';
 import { toFilter } from '../plumes.service.js';
 import type { PlumeFilterQuery } from '../plumes.schemas.js';
+import { sectorAggregates } from './sector-aggregate.js';
 import { dailyDetections, parseSourceName, sourceFigures, sourceName, utmSrid, type SourceKey } from './source-name.js';
 import * as queries from './sources.queries.js';
 
@@ -17,7 +18,7 @@ export interface SourceOptions {
 
 export type SourceQuery = Omit<PlumeFilterQuery, 'status'> & SourceOptions;
 
-function filterOf(query: SourceQuery): PlumeFilter {
+export function filterOf(query: SourceQuery): PlumeFilter {
   const { eps: _eps, minpoints: _minpoints, status, ...rest } = query;
   const filter = toFilter(rest);
   if (status === 'all') filter.includeDeleted = true;
@@ -35,9 +36,10 @@ function describe(row: queries.ClusterRow, eps: number) {
   return { row, name, days, detectionDates, observationDates, figures };
 }
 
-type Source = ReturnType<typeof describe>;
+export type Source = ReturnType<typeof describe>;
 
-function feature(source: Source) {
+/** A source as a GeoJSON Feature: the sources.geojson item; its properties are the source object's `source`. */
+export function feature(source: Source) {
   const { row, figures } = source;
   return {
     type: 'Feature' as const,
@@ -74,21 +76,22 @@ export async function listSources(db: Queryable, query: SourceQuery, viewer: Vie
   return rows.flat().map((row) => describe(row, query.eps)).sort(byEmission);
 }
 
+/** The extent [west, south, east, north] of points, or undefined for none (GeoJSON's bbox is then left out). */
+function extent(points: number[][]): [number, number, number, number] | undefined {
+  if (!points.length) return undefined;
+  const xs = points.map((p) => p[0]!);
+  const ys = points.map((p) => p[1]!);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
 export async function sourcesGeojson(db: Queryable, query: SourceQuery, viewer: Viewer) {
-  return { type: 'FeatureCollection' as const, features: (await listSources(db, query, viewer)).map(feature) };
+  const features = (await listSources(db, query, viewer)).map(feature);
+  const bbox = extent(features.map((f) => f.geometry.coordinates));
+  return { ...(bbox ? { bbox } : {}), type: 'FeatureCollection' as const, features };
 }
 
 export async function aggregateBySector(db: Queryable, query: SourceQuery, viewer: Viewer) {
-  const groups = new Map<string, { sector: string; source_count: number; plume_count: number; emission_auto: number }>();
-  for (const source of await listSources(db, query, viewer)) {
-    const group = groups.get(source.row.sector) ?? { sector: source.row.sector, source_count: 0, plume_count: 0, emission_auto: 0 };
-    group.source_count += 1;
-    group.plume_count += source.row.plume_count;
-    group.emission_auto += source.figures.emission ?? 0;
-    groups.set(source.row.sector, group);
-  }
-  const items = [...groups.values()].sort((a, b) => b.emission_auto - a.emission_auto);
-  return { items, count: items.length };
+  return sectorAggregates(await listSources(db, query, viewer));
 }
 
 /** The sources of one gas, sector and UTM zone: clustering that partition alone gives the same clusters as clustering everything. */
@@ -121,7 +124,7 @@ export async function searchSource(db: Queryable, name: string, options: SourceQ
   const distance = (s: Source) => Math.hypot((s.row.longitude - key.longitude) * Math.cos((key.latitude * Math.PI) / 180), s.row.latitude - key.latitude) * 111_195;
   const nearest = sources.sort((a, b) => distance(a) - distance(b))[0];
   if (!nearest) throw new NotFoundError(`No ${key.gas} ${key.sector} source near ${key.longitude}, ${key.latitude}.`);
-  return { ...feature(nearest), distance_m: Math.round(distance(nearest)) };
+  return { source: nearest, distanceMetres: Math.round(distance(nearest)) };
 }
 
 /** The source a plume belongs to. */
@@ -132,45 +135,6 @@ export async function sourceOfPlume(db: Queryable, plumeId: string, options: Sou
   const source = sources.find((s) => s.row.plume_uuids.includes(plume.id));
   if (!source) throw new NotFoundError(`Plume ${plumeId} is in no source with eps ${options.eps} m and minpoints ${options.minpoints}.`);
   return source;
-}
-
-/** A source as a Feature; with `explain`, the figures' derivation and a daily breakdown to check by hand. */
-export async function sourceAnswer(db: Queryable, source: Source, options: SourceQuery, viewer: Viewer, explain: boolean) {
-  const answer = feature(source);
-  if (!explain) return answer;
-  const filter = { ...filterOf(options), plumeIdsOfSource: source.row.plume_uuids };
-  const plumes = await plumeQueries.selectPlumes(db, filter, viewer, { sort: 'asc', limit: source.row.plume_count, offset: 0 });
-  const scenes = await queries.selectCoveringScenes(db, source.row.longitude, source.row.latitude, filterOf(options), viewer);
-  const daily = source.observationDates.map((date) => {
-    const detected = plumes.filter((p) => p.datetime.toISOString().slice(0, 10) === date);
-    const day = source.days.find((d) => d.date === date);
-    return {
-      date,
-      observed_by: scenes.filter((s) => s.date === date).map((s) => s.name),
-      plumes: detected.map((p) => ({ plume_id: p.plume_id, emission_auto: p.emission_auto, emission_uncertainty_auto: p.emission_uncertainty_auto })),
-      mean_emission: day?.mean_emission ?? null,
-    };
-  });
-  const { figures } = source;
-  return {
-    ...answer,
-    explain: {
-      summary: {
-        eps_m: options.eps,
-        minpoints: options.minpoints,
-        utm_epsg: source.row.srid,
-        centre: 'centroid of the plumes',
-        detection_dates: source.detectionDates.length,
-        observation_dates: source.observationDates.length,
-        persistence: `${source.detectionDates.length} / ${source.observationDates.length} = ${figures.persistence}`,
-        mean_detected_rate: figures.mean_detected_rate,
-        emission: figures.mean_detected_rate === null ? null : `${figures.mean_detected_rate} × ${figures.persistence} = ${figures.emission}`,
-        rules:
-          'Observation dates: UTC dates of visible scenes whose footprint covers the centre, and of every detection. Mean detected rate: mean over detection dates of that date’s mean emission_auto. Emission: mean detected rate × persistence.',
-      },
-      daily,
-    },
-  };
 }
 
 /** The `source_name` filter of the plume endpoints: the plumes of that source, or none. */

@@ -84,10 +84,12 @@ describe('sources', () => {
   it('explains a source by name with a daily breakdown', async () => {
     const response = await get(`/source/${S1}?explain=true`);
     expect(response.statusCode, response.body).toBe(200);
-    const { explain, properties } = response.json();
-    expect(properties.source_name).toBe(S1);
-    expect(explain.summary).toMatchObject({ eps_m: 100, minpoints: 1, utm_epsg: 32618, detection_dates: 2, observation_dates: 4, persistence: '2 / 4 = 0.5', mean_detected_rate: 175, emission: '175 × 0.5 = 87.5' });
-    expect(explain.daily).toEqual([
+    const { explanation, source_name } = response.json();
+    expect(source_name).toBe(S1);
+    expect(explanation).toMatchObject({ source_name: S1, gas: 'CH4', sector: '6A', detection_dates: ['2024-01-10', '2024-01-20'] });
+    expect(explanation.summary).toMatchObject({ plume_count: 3, detection_date_count: 2, observation_date_count: 4, persistence: 0.5, mean_detected_rate: 175, emission_auto: 87.5 });
+    expect(explanation.calculation_details).toMatchObject({ eps_m: 100, minpoints: 1, utm_epsg: 32618, persistence: '2 / 4 = 0.5', emission: '175 × 0.5 = 87.5' });
+    expect(explanation.daily_breakdown).toEqual([
       { date: '2024-01-10', observed_by: ['GAO20240110t150000p0000'], plumes: [{ plume_id: 'GAO20240110t150000p0000-A', emission_auto: 100, emission_uncertainty_auto: 10 }], mean_emission: 100 },
       {
         date: '2024-01-20',
@@ -104,12 +106,12 @@ describe('sources', () => {
   });
 
   it('finds the source of a plume, by UUID or name, and the nearest source to a stale name', async () => {
-    expect((await get(`/source/plume/${P2}`)).json().properties.source_name).toBe(S1);
-    expect((await get('/source/plume/name/GAO20240110t150000p0000-B')).json().properties.source_name).toBe(S2);
+    expect((await get(`/source/plume/${P2}`)).json().source_name).toBe(S1);
+    expect((await get('/source/plume/name/GAO20240110t150000p0000-B')).json().source_name).toBe(S2);
     expect((await get('/source/plume/name/GAO20240201t150000p0000-A')).statusCode).toBe(404);
     const near = (await get('/search/source/CH4_6A_100m_-74.00040_40.70020')).json();
-    expect(near.properties.source_name).toBe(S1);
-    expect(near.distance_m).toBe(13);
+    expect(near.source_name).toBe(S1);
+    expect(near.source.distance_m).toBe(13);
     expect((await get('/source/CH4_6A_100m_-74.00040_40.70020')).statusCode).toBe(404);
     const malformed = await get('/source/methane_somewhere');
     expect(malformed.statusCode).toBe(422);
@@ -117,13 +119,25 @@ describe('sources', () => {
   });
 
   it('aggregates by sector, filters plumes by source and exports CSV', async () => {
-    expect((await get('/sources/aggregate')).json()).toEqual({
-      items: [
-        { sector: '1A1', source_count: 1, plume_count: 1, emission_auto: 2500 },
-        { sector: '6A', source_count: 2, plume_count: 4, emission_auto: 112.5 },
-      ],
-      count: 2,
+    const [co2, ch4] = (await get('/sources/aggregate')).json();
+    expect(co2).toEqual({
+      persistence_avg: 0.25,
+      emission_sum: 2500,
+      emission_uncertainty_sum: 250,
+      emission_avg: 2500,
+      emission_uncertainty_avg: 250,
+      emission_std: 0,
+      emission_uncertainty_std: 0,
+      plume_count: 1,
+      single_plume_count: 1,
+      sector: '1A1',
     });
+    // 6A: S1 (persistence 0.5, 87.5 ± √725/4) and S2 (0.5, 25 ± 2.5); spreads are population standard deviations.
+    const s1Uncertainty = Math.sqrt(725) / 4;
+    expect(ch4).toMatchObject({ sector: '6A', persistence_avg: 0.5, emission_sum: 112.5, emission_avg: 56.25, emission_std: 31.25, plume_count: 4, single_plume_count: 1 });
+    expect(ch4.emission_uncertainty_sum).toBeCloseTo(s1Uncertainty + 2.5, 10);
+    expect(ch4.emission_uncertainty_avg).toBeCloseTo((s1Uncertainty + 2.5) / 2, 10);
+    expect(ch4.emission_uncertainty_std).toBeCloseTo((s1Uncertainty - 2.5) / 2, 10);
     const plumes = (await get(`/plumes/annotated?source_name=${S1}`)).json();
     expect(plumes.items.map((p: { plume_id: string }) => p.plume_id).sort()).toEqual(['GAO20240110t150000p0000-A', 'GAO20240120t150000p0000-A', 'GAO20240120t170000p0000-A']);
     expect((await get('/plumes/annotated?source_name=CH4_6A_100m_-1.00000_1.00000')).json().total_count).toBe(0);
@@ -131,8 +145,10 @@ describe('sources', () => {
     expect(csv[0]).toBe('source_name,source_latitude,source_longitude,gas,observation_date_count,detection_date_count,source_persistence,source_emission,source_emission_uncertainty,ipcc_sector');
     expect(csv[2]).toMatch(new RegExp(`^${S1},40.70013,-74.00027,CH4,4,2,0.5,87.5,6.73`));
     const plumeCsv = (await get(`/source-plumes-csv/${S1}`)).body.split('\r\n').filter(Boolean);
-    expect(plumeCsv).toHaveLength(4);
-    expect(plumeCsv[1]).toMatch(/^GAO20240110t150000p0000-A,40.7,-74,/);
+    expect(plumeCsv.map((line) => line.split(',')[0])).toEqual(['plume_id', 'GAO20240120t170000p0000-A', 'GAO20240120t150000p0000-A', 'GAO20240110t150000p0000-A']);
+    const paged = await get(`/source-plumes-csv/${S1}?sort=asc&offset=1&limit=1`);
+    expect(paged.headers).toMatchObject({ 'pagination-count': '3', 'pagination-limit': '1', 'pagination-offset': '1' });
+    expect(paged.body.split('\r\n').filter(Boolean).map((line) => line.split(',')[0])).toEqual(['plume_id', 'GAO20240120t150000p0000-A']);
   });
 
 });
