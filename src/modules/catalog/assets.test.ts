@@ -6,6 +6,7 @@ import { localBlobStore, urlSigner } from '../../platform/storage/blob-store.js'
 import { insertScenes, upsertPlumes } from './catalog-writes.queries.js';
 import { FIXTURE_CSV, FIXTURE_HEADER, fixturePlume, SCENES } from './catalog.fixture.js';
 import { importPlumeCsv } from './plume-import.js';
+import sql from 'sql-template-tag';
 
 let ctx: TestContext;
 let acme: TestOrganization;
@@ -92,5 +93,37 @@ describe('assets and quicklooks', () => {
     expect(quicklook.json().image_url).toBeNull();
     // Acme's own published plume still serves its registered file.
     expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/asset/plumes/a.png' })).statusCode).toBe(302);
+  });
+});
+
+describe('asset keys stored under an organization id', () => {
+  it('belong to that organization: another organization naming one first claims nothing and reads nothing', async () => {
+    const owner = await ctx.organization('Keeper');
+    const squatter = await ctx.organization('Early Bird');
+    const key = `${owner.id}/plumes/ang20240512t160000p0000-A.png`;
+    await localBlobStore(path.join(ctx.config.dataDir, 'assets')).put(key, PNG);
+    const row = (name: string, published: string) =>
+      `${name},36,-110,2024-05-12T16:00:00Z,,CH4,mfa,,ang,,${published},,v1,carbon-1.0,4,,,50,10,2,0.5,0,5,hrrr,ANG,JPL,,${key},,,,US`;
+
+    const squat = await importPlumeCsv(ctx.db, Readable.from([[FIXTURE_HEADER, row('ang20240512t160000p0000-A', '2024-05-13T00:00:00Z')].join('\r\n')]), squatter.id);
+    expect(squat).toMatchObject({ created: 0, failed: 1, errors: [{ row: 2, message: 'plume_png: asset key not available to this organization' }] });
+    expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/asset/${key}` })).statusCode).toBe(404);
+
+    const own = await importPlumeCsv(ctx.db, Readable.from([[FIXTURE_HEADER, row('ang20240512t160000p0000-A', '2024-05-13T00:00:00Z')].join('\r\n')]), owner.id);
+    expect(own).toMatchObject({ created: 1, failed: 0 });
+    const redirect = await ctx.request({ method: 'GET', url: `/api/v1/catalog/asset/${key}` });
+    expect(redirect.statusCode).toBe(302);
+    expect((await ctx.request({ method: 'GET', url: redirect.headers.location as string })).rawPayload.equals(PNG)).toBe(true);
+  });
+
+  it('a refused row registers none of its keys', async () => {
+    const first = await ctx.organization('Refused Row');
+    const shared = 'shared/only-if-written.png';
+    // Published elsewhere under this name already: the row is refused by name, and its shared key stays free.
+    const taken = 'GAO20230628t191011p0000-A,35.4965,-119.0893,2023-06-28T19:10:11Z,,CH4,mfa,,GAO,,2023-07-10T00:00:00Z,,v1,carbon-1.0,3.2,,,500,100,3.1,0.4,225,10,hrrr,GAO,CarbonMapper,,' + shared + ',,,,US';
+    const report = await importPlumeCsv(ctx.db, Readable.from([[FIXTURE_HEADER, taken].join('\r\n')]), first.id);
+    expect(report).toMatchObject({ created: 0, failed: 1, errors: [{ message: 'plume_id: not available to this organization' }] });
+    const [registered] = await ctx.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM plume_assets WHERE key = ${shared}`);
+    expect(registered!.n).toBe(0);
   });
 });

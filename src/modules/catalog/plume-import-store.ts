@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db/database.js';
-import { ASSET_COLUMNS, registerAssets } from './assets.queries.js';
+import { ASSET_COLUMNS, foreignAssetKeys, registerAssets } from './assets.queries.js';
 import * as writes from './catalog-writes.queries.js';
 
 /** A parsed row awaiting its chunk's write, with its row number in the file. */
@@ -24,13 +24,13 @@ const keyNotAvailable = (column: string) => `${column}: asset key not available 
 const assetKeys = (plume: writes.PlumeValues) => ASSET_COLUMNS.map((column) => plume[column]).filter((key): key is string => key !== null);
 
 /**
- * Writes one chunk of an import for its owner: the asset keys it names are registered to the
- * owner (a row naming a key another owner registered is refused), then the plumes are created or,
- * when the owner already has them, updated; a plume_id held by another owner is refused.
+ * Writes one chunk of an import for its owner: a row naming an asset key the owner may not name
+ * is refused, then the plumes are created or, when the owner already has them, updated (a
+ * plume_id held by another owner is refused), and the keys of the plumes written are registered.
  */
 export async function storeChunk(db: Queryable, pending: PendingPlume[], organizationId: string | null): Promise<StoredChunk> {
   const rejected: StoredChunk['rejected'] = [];
-  const foreignKeys = await registerAssets(db, pending.flatMap((p) => assetKeys(p.plume)), organizationId);
+  const foreignKeys = await foreignAssetKeys(db, pending.flatMap((p) => assetKeys(p.plume)), organizationId);
   const accepted = pending.filter(({ row, plume }) => {
     const taken = ASSET_COLUMNS.find((column) => plume[column] !== null && foreignKeys.has(plume[column]!));
     if (taken) rejected.push({ row, message: keyNotAvailable(taken) });
@@ -42,6 +42,8 @@ export async function storeChunk(db: Queryable, pending: PendingPlume[], organiz
   const refused = new Set(outcome.refused);
   const refusedRows = accepted.filter((p) => refused.has(p.plume.plume_id));
   rejected.push(...refusedRows.map(({ row }) => ({ row, message: NAME_NOT_AVAILABLE })));
+  // Only plumes actually written register their keys: a refused row claims nothing.
+  await registerAssets(db, accepted.filter((p) => !refused.has(p.plume.plume_id)).flatMap((p) => assetKeys(p.plume)), organizationId);
   // Repeated rows of one plume count as updates of it, as a re-import's rows do.
   const updated = accepted.length - refusedRows.length - outcome.created;
   return { created: outcome.created, updated, rejected: rejected.sort((a, b) => a.row - b.row) };
