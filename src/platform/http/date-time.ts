@@ -30,7 +30,8 @@ export function parseInstant(text: string): Date | undefined {
   const offsetMinutes = Number(match[11] ?? 0);
   if (offsetHours > 23 || offsetMinutes > 59) return undefined;
   const sign = match[9] === '-' ? -1 : 1;
-  const fraction = match[7] ? Math.floor(Number(`0${match[7]}`) * 1000) : 0;
+  // Milliseconds are the first three digits, truncated: rounding 23:59:59.9999 up would move a reading to the next day.
+  const fraction = match[7] ? Number(match[7].slice(1, 4).padEnd(3, '0')) : 0;
   const local = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
   // Date.UTC reads years 0–99 as 1900–1999.
   const utc = new Date(local - sign * (offsetHours * 60 + offsetMinutes) * 60_000);
