@@ -13,8 +13,14 @@ export interface CounterStore {
   close(): void;
 }
 
+export const REDIS_COMMAND_TIMEOUT_MS = 250;
+
 export function createCounterStore(redisUrl: string | undefined): CounterStore {
-  const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : undefined;
+  // A Redis that hangs must not hang requests: a command unanswered within REDIS_COMMAND_TIMEOUT_MS
+  // fails, and the in-memory counters answer instead (rate limits fail open, per process).
+  const redis = redisUrl
+    ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false, connectTimeout: 2_000, commandTimeout: REDIS_COMMAND_TIMEOUT_MS })
+    : undefined;
   redis?.on('error', () => undefined);
   return {
     kind: redis ? 'redis' : 'memory',
