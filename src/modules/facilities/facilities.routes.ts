@@ -64,7 +64,7 @@ async function facilityRoutes(instance: FastifyInstance) {
     },
     (request, reply) => {
       const organizationId = principalOf(request).organizationId;
-      return answerOnce(app.db, request, reply, organizationId, 201, () => facilities.createFacility(app.db, organizationId, request.body));
+      return answerOnce(app.db, request, reply, organizationId, 201, (db) => facilities.createFacility(db, organizationId, request.body));
     },
   );
 

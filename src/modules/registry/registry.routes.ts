@@ -72,7 +72,7 @@ export default async function registryModule(instance: FastifyInstance) {
   app.post(
     '/organizations/:id/addresses',
     { config: { scopes: ['organization_inventory:read_write'] }, schema: { operationId: 'openSubaccount', tags: TAGS, summary: 'Open a subaccount (a Carbon Atlas addition)', headers: IdempotencyHeaders, params: OrganizationParams, body: NewAddressBody, response: { 201: Address, ...withConflict } } },
-    (request, reply) => answerOnce(app.db, request, reply, principalOf(request).organizationId, 201, () => registry.openSubaccount(app.db, principalOf(request), request.params.id, request.body.name)),
+    (request, reply) => answerOnce(app.db, request, reply, principalOf(request).organizationId, 201, (db) => registry.openSubaccount(db, principalOf(request), request.params.id, request.body.name)),
   );
 
   app.get(
@@ -91,7 +91,7 @@ export default async function registryModule(instance: FastifyInstance) {
     },
     async (request, reply) => {
       if (request.validationError) throw registry.cancelWithoutTransaction(request.params, request.body) ?? request.validationError;
-      const answered = await answerOnce(app.db, request, reply, principalOf(request).organizationId, 200, () => registry.requestAction(app.db, principalOf(request), request.params.id, request.params.action, request.body, links));
+      const answered = await answerOnce(app.db, request, reply, principalOf(request).organizationId, 200, (db) => registry.requestAction(db, principalOf(request), request.params.id, request.params.action, request.body, links));
       wakeWorkers();
       return answered;
     },
@@ -124,7 +124,7 @@ export default async function registryModule(instance: FastifyInstance) {
   app.post(
     '/projects',
     { config: { scopes: ['registry:write'] }, schema: { operationId: 'createProject', tags: TAGS, summary: 'Register a project (registry operators)', headers: IdempotencyHeaders, body: NewProjectBody, response: { 201: Project, ...withConflict } } },
-    (request, reply) => answerOnce(app.db, request, reply, principalOf(request).organizationId, 201, () => registry.createProject(app.db, principalOf(request), request.body, links)),
+    (request, reply) => answerOnce(app.db, request, reply, principalOf(request).organizationId, 201, (db) => registry.createProject(db, principalOf(request), request.body, links)),
   );
 
   app.post(
@@ -132,7 +132,7 @@ export default async function registryModule(instance: FastifyInstance) {
     { config: { scopes: ['registry:write'] }, schema: { operationId: 'issueCredits', tags: TAGS, summary: "Issue a vintage's credits into an organization (registry operators)", headers: IdempotencyHeaders, params: ProjectParams, body: IssueBody, response: { 201: Transaction, ...withConflict } } },
     (request, reply) => {
       const { development, ...issue } = request.body;
-      return answerOnce(app.db, request, reply, principalOf(request).organizationId, 201, () => registry.issueCredits(app.db, principalOf(request), request.params.id, { ...issue, ledger: development ? 'sandbox' : 'live' }, links));
+      return answerOnce(app.db, request, reply, principalOf(request).organizationId, 201, (db) => registry.issueCredits(db, principalOf(request), request.params.id, { ...issue, ledger: development ? 'sandbox' : 'live' }, links));
     },
   );
 
