@@ -1,6 +1,7 @@
 import sql, { join, raw, type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../platform/db/database.js';
 import type { PlumeStatus } from './plume-filter.js';
+import { visibleScenes } from './visible-scenes.queries.js';
 
 export interface SceneFields {
   name: string;
@@ -12,23 +13,52 @@ export interface SceneFields {
   organizationId: string | null;
 }
 
-/** A scene by name, created on first sight; its id either way. */
-export async function upsertScene(db: Queryable, scene: SceneFields) {
-  const [row] = await db.query<{ id: string }>(sql`
-    INSERT INTO scenes (name, instrument, platform, provider, mission_phase, "timestamp", organization_id)
-    VALUES (${scene.name}, ${scene.instrument}, ${scene.platform}, ${scene.provider}, ${scene.missionPhase}, ${scene.timestamp}, ${scene.organizationId})
-    ON CONFLICT (name) DO UPDATE SET
-      platform = COALESCE(scenes.platform, EXCLUDED.platform), provider = COALESCE(scenes.provider, EXCLUDED.provider),
-      mission_phase = COALESCE(scenes.mission_phase, EXCLUDED.mission_phase)
-    RETURNING id`);
-  return row!.id;
+/**
+ * The owner's scene of this name, created on first sight; its id either way. Only the owner's own
+ * scene is ever read or completed (fields it lacks filled in), never another owner's of the same
+ * name, so an import neither rewrites another organization's scene nor learns whether it exists.
+ * A new scene is published when the plume that makes it is and no published scene has its name
+ * (published names stay unique); otherwise it waits unpublished, visible to others once it holds
+ * a published plume (visibleScenes). A concurrent writer taking the name makes the next try find it.
+ */
+export async function sceneOfOwner(db: Queryable, scene: SceneFields, published: boolean) {
+  for (const wantPublished of [published, false, false]) {
+    const own = await completeOwnScene(db, scene);
+    if (own) return own;
+    const created = await insertOwnScene(db, scene, wantPublished);
+    if (created) return created;
+  }
+  throw new Error(`Scene ${scene.name} could be neither found nor created for its owner.`);
 }
 
-/** A live scene the organization may see (published, or its own), to draw a plume in. */
+const ownerIs = (organizationId: string | null) =>
+  organizationId ? sql`organization_id = ${organizationId}::uuid` : sql`organization_id IS NULL`;
+
+async function completeOwnScene(db: Queryable, scene: SceneFields) {
+  const [row] = await db.query<{ id: string }>(sql`
+    UPDATE scenes SET
+      platform = COALESCE(platform, ${scene.platform}), provider = COALESCE(provider, ${scene.provider}),
+      mission_phase = COALESCE(mission_phase, ${scene.missionPhase})
+    WHERE name = ${scene.name} AND ${ownerIs(scene.organizationId)}
+    RETURNING id`);
+  return row?.id;
+}
+
+async function insertOwnScene(db: Queryable, scene: SceneFields, published: boolean) {
+  const status = published
+    ? sql`CASE WHEN EXISTS (SELECT 1 FROM scenes WHERE name = ${scene.name} AND status = 'published') THEN 'valid' ELSE 'published' END`
+    : sql`'valid'`;
+  const [row] = await db.query<{ id: string }>(sql`
+    INSERT INTO scenes (name, instrument, platform, provider, mission_phase, "timestamp", status, organization_id)
+    VALUES (${scene.name}, ${scene.instrument}, ${scene.platform}, ${scene.provider}, ${scene.missionPhase}, ${scene.timestamp}, ${status}, ${scene.organizationId})
+    ON CONFLICT DO NOTHING RETURNING id`);
+  return row?.id;
+}
+
+/** A live scene the organization may see (visibleScenes), to draw a plume in. */
 export async function selectSceneById(db: Queryable, id: string, organizationId: string) {
   const [row] = await db.query<{ id: string; name: string; instrument: string; platform: string | null; provider: string | null; mission_phase: string | null; timestamp: Date }>(
-    sql`SELECT id, name, instrument, platform, provider, mission_phase, "timestamp" FROM scenes
-        WHERE id = ${id} AND status <> 'deleted' AND (status = 'published' OR organization_id = ${organizationId}::uuid)`,
+    sql`SELECT id, name, instrument, platform, provider, mission_phase, "timestamp" FROM ${visibleScenes({ organizationId })} s WHERE id = ${id}`,
   );
   return row;
 }
@@ -226,15 +256,18 @@ export interface GeneratedScene {
   assessed: boolean;
 }
 
-/** Scenes of the demo generator, footprints included; known names are left as they are. */
+/**
+ * Scenes of the demo generator, footprints included, published (the demo catalogue is public by
+ * design); names the owner already has, or that a published scene has, are left as they are.
+ */
 export async function insertScenes(db: Queryable, scenes: GeneratedScene[], organizationId: string | null) {
   if (scenes.length === 0) return;
   const rows = scenes.map(
     (s) => sql`(${s.id}::uuid, ${s.name}, ${s.instrument}, ${s.platform}, ${s.provider}, ${s.mission_phase}, ${s.timestamp}::timestamptz,
       ST_MakeEnvelope(${s.footprint[0]}, ${s.footprint[1]}, ${s.footprint[2]}, ${s.footprint[3]}, 4326), ${s.cloud_cover}::real, ${s.qa_flags}::text[],
-      ${s.assessed}, ${organizationId}::uuid)`,
+      ${s.assessed}, 'published', ${organizationId}::uuid)`,
   );
   await db.query(sql`
-    INSERT INTO scenes (id, name, instrument, platform, provider, mission_phase, "timestamp", footprint, cloud_cover, qa_flags, assessed, organization_id)
-    VALUES ${join(rows, ', ')} ON CONFLICT (name) DO NOTHING`);
+    INSERT INTO scenes (id, name, instrument, platform, provider, mission_phase, "timestamp", footprint, cloud_cover, qa_flags, assessed, status, organization_id)
+    VALUES ${join(rows, ', ')} ON CONFLICT DO NOTHING`);
 }

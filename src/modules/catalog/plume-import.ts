@@ -114,11 +114,16 @@ export function plumeFromRow(record: Record<string, string>, organizationId: str
   };
 }
 
+/** Characters one row may hold: far above any real plume row. */
+const MAX_ROW_SIZE = 1024 * 1024;
+
 /** Parsed rows; a file that is not CSV at all stops the import with the parser's reason. */
 async function* csvRecords(upload: Readable): AsyncIterable<Record<string, string>> {
   try {
     // pipeline, not pipe(): a failing source fails the parser too, instead of leaving it waiting.
-    yield* pipeline(upload, parseCsv({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }), () => undefined) as AsyncIterable<Record<string, string>>;
+    // max_record_size: one row (or a quote never closed) may not grow without bound in memory.
+    const options = { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_ROW_SIZE };
+    yield* pipeline(upload, parseCsv(options), () => undefined) as AsyncIterable<Record<string, string>>;
   } catch (error) {
     if (error instanceof CsvError) throw new BadRequestError(`Not a readable CSV file: ${error.message}`);
     throw error;
@@ -127,7 +132,7 @@ async function* csvRecords(upload: Readable): AsyncIterable<Record<string, strin
 
 /**
  * Imports the public plume CSV (extra columns such as country or state_province are ignored):
- * scenes created as first seen, plumes inserted or, by plume_id, updated; bad rows reported by
+ * the importer's own scenes created as first seen, plumes inserted or, by plume_id, updated; bad rows reported by
  * number (the header is row 1). Memory stays flat.
  */
 export async function importPlumeCsv(
@@ -164,7 +169,8 @@ export async function importPlumeCsv(
       const plume = plumeFromRow(record, organizationId);
       let sceneId = scenes.get(plume.scene_name);
       if (!sceneId) {
-        sceneId = await writes.upsertScene(db, {
+        // The importer's own scene of that name, never another organization's (see sceneOfOwner).
+        const scene = {
           name: plume.scene_name,
           instrument: plume.instrument,
           platform: plume.platform,
@@ -172,7 +178,8 @@ export async function importPlumeCsv(
           missionPhase: plume.mission_phase,
           timestamp: sceneTime(plume.scene_name) ?? plume.datetime,
           organizationId,
-        });
+        };
+        sceneId = await writes.sceneOfOwner(db, scene, plume.status === 'published');
         if (scenes.size > 10_000) scenes.clear();
         scenes.set(plume.scene_name, sceneId);
       }

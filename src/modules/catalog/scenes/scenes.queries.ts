@@ -4,6 +4,7 @@ import { containsPattern } from '../../../platform/db/like.js';
 import type { Interval } from '../intervals.js';
 import type { PlumeStatus, Viewer } from '../plume-filter.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
+import { visibleScenes } from '../visible-scenes.queries.js';
 
 /** The scene filters, parsed. Plume conditions ask for at least one plume of the scene meeting all of them. */
 export interface SceneFilter {
@@ -95,11 +96,10 @@ function plumeExists(filter: NonNullable<SceneFilter['plume']>, viewer: Viewer):
   return sql`EXISTS (SELECT 1 FROM ${visiblePlumes(viewer)} p WHERE ${join(parts, ' AND ')})`;
 }
 
+/** The filter's conditions on `s`, a scene already visible to the viewer (see visibleScenes). */
 export function sceneWhere(filter: SceneFilter, viewer: Viewer): Sql {
-  const parts: Sql[] = [
-    sql`s.status <> 'deleted'`,
-    filter.publishedOnly || !viewer.organizationId ? sql`s.status = 'published'` : sql`(s.status = 'published' OR s.organization_id = ${viewer.organizationId})`,
-  ];
+  const parts: Sql[] = [sql`true`];
+  if (filter.publishedOnly) parts.push(sql`s.status = 'published'`);
   if (filter.requiresAssignment) parts.push(sql`false`);
   if (filter.ids?.length) parts.push(sql`s.id = ANY(${filter.ids}::uuid[])`);
   if (filter.names?.length) parts.push(sql`s.name = ANY(${filter.names}::text[])`);
@@ -155,19 +155,19 @@ const COUNTS = (viewer: Viewer) => sql`
 
 export function selectScenes(db: Queryable, filter: SceneFilter, viewer: Viewer, page: { sort: SceneSort; limit: number; offset: number }) {
   return db.query<SceneRow>(sql`
-    SELECT ${COLUMNS} FROM scenes s ${COUNTS(viewer)}
+    SELECT ${COLUMNS} FROM ${visibleScenes(viewer)} s ${COUNTS(viewer)}
     WHERE ${sceneWhere(filter, viewer)} ORDER BY ${ORDER[page.sort]} LIMIT ${page.limit} OFFSET ${page.offset}`);
 }
 
 export async function countScenes(db: Queryable, filter: SceneFilter, viewer: Viewer) {
-  const [row] = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM scenes s WHERE ${sceneWhere(filter, viewer)}`);
+  const [row] = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${visibleScenes(viewer)} s WHERE ${sceneWhere(filter, viewer)}`);
   return row!.n;
 }
 
 export function selectSceneDates(db: Queryable, filter: SceneFilter, viewer: Viewer) {
   return db.query<{ date: string; scene_count: number; instruments: string[] }>(sql`
     SELECT to_char((s."timestamp" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS date, count(*)::int AS scene_count, array_agg(DISTINCT s.instrument) AS instruments
-    FROM scenes s WHERE ${sceneWhere(filter, viewer)} GROUP BY 1 ORDER BY 1 DESC`);
+    FROM ${visibleScenes(viewer)} s WHERE ${sceneWhere(filter, viewer)} GROUP BY 1 ORDER BY 1 DESC`);
 }
 
 /** Footprints as little-endian WKB with their envelopes, for the GeoPackage. */

@@ -3,6 +3,7 @@ import type { Queryable } from '../../../platform/db/database.js';
 import type { PlumeFilter, Viewer } from '../plume-filter.js';
 import { plumeWhere } from '../plumes.queries.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
+import { visibleScenes } from '../visible-scenes.queries.js';
 
 export interface ClusterRow {
   gas: string;
@@ -52,12 +53,9 @@ export function selectPartitions(db: Queryable, filter: PlumeFilter, viewer: Vie
 }
 
 /** Scenes that count as observations: visible ones, of the instruments and time asked for. */
-function sceneConditions(filter: PlumeFilter, viewer: Viewer): Sql {
-  const parts: Sql[] = [
-    sql`sc.footprint IS NOT NULL`,
-    sql`sc.status <> 'deleted'`,
-    viewer.organizationId ? sql`(sc.status = 'published' OR sc.organization_id = ${viewer.organizationId})` : sql`sc.status = 'published'`,
-  ];
+function sceneConditions(filter: PlumeFilter): Sql {
+  // Visibility is visibleScenes' (the FROM item below); these narrow it.
+  const parts: Sql[] = [sql`sc.footprint IS NOT NULL`];
   if (filter.instruments?.length) parts.push(sql`sc.instrument = ANY(${filter.instruments}::text[])`);
   if (filter.datetime?.start) parts.push(sql`sc."timestamp" >= ${filter.datetime.start}`);
   if (filter.datetime?.end) parts.push(sql`sc."timestamp" < ${filter.datetime.end}`);
@@ -103,6 +101,6 @@ export function selectClusters(db: Queryable, filter: PlumeFilter, viewer: Viewe
     SELECT s.gas, s.sector, s.srid, s.cluster, s.plume_count, s.plume_ids, s.plume_uuids, s.plume_days, s.emissions, s.uncertainties,
       ST_X(s.centre) AS longitude, ST_Y(s.centre) AS latitude, s.timestamp_min, s.timestamp_max, s.published_at_min, s.published_at_max,
       (SELECT array_agg(DISTINCT ((sc."timestamp" AT TIME ZONE 'UTC')::date)::text)
-         FROM scenes sc WHERE ST_Intersects(sc.footprint, s.centre) AND ${sceneConditions(filter, viewer)}) AS scene_dates
+         FROM ${visibleScenes(viewer)} sc WHERE ST_Intersects(sc.footprint, s.centre) AND ${sceneConditions(filter)}) AS scene_dates
     FROM sources s`);
 }
