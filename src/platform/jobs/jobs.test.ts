@@ -33,6 +33,16 @@ describe('job queue', () => {
     expect(final!.state).toBe('failed');
   });
 
+  it('runs a job that met a lost database connection again later, even on its last attempt, the attempt not counted', async () => {
+    await enqueueJob(ctx.db, 'test.outage', { n: 1 });
+    await ctx.db.query(sql`UPDATE jobs SET attempts = max_attempts - 1 WHERE queue = 'test.outage'`);
+    const lost = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    expect(await drainQueue(ctx.db, 'test.outage', async () => Promise.reject(lost))).toBe(1);
+    const [job] = await ctx.db.query<{ state: string; spare: number; later: boolean }>(sql`
+      SELECT state, max_attempts - attempts AS spare, run_after > now() AS later FROM jobs WHERE queue = 'test.outage'`);
+    expect(job).toEqual({ state: 'queued', spare: 1, later: true });
+  });
+
   it('takes back a job whose worker died (its lease ran out)', async () => {
     await enqueueJob(ctx.db, 'test.lease', { n: 7 });
     await ctx.db.query(sql`UPDATE jobs SET state = 'running', attempts = 1, locked_until = now() - interval '1 second' WHERE queue = 'test.lease'`);

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database.js';
+import { isTransientDatabaseError, OUTAGE_RETRY_AFTER_SECONDS } from '../db/database-errors.js';
 import { JobInterrupted, JobTakenOver, yieldToEventLoop } from './interruption.js';
 import * as queries from './jobs.queries.js';
 
@@ -35,6 +36,8 @@ async function runJob(db: Database, job: queries.JobRow, handler: JobHandler, le
     if (error instanceof JobTakenOver) return; // its new owner records how it ends
     if (error instanceof JobInterrupted) await queries.handBack(db, job.id);
     else if (error instanceof DeferJob) await queries.defer(db, job.id, error.seconds);
+    // A lost connection or a restarting database is passing: run the job again, do not fail it.
+    else if (isTransientDatabaseError(error)) await queries.defer(db, job.id, OUTAGE_RETRY_AFTER_SECONDS);
     else await queries.markFailed(db, job.id, error instanceof Error ? error.message : String(error));
   } finally {
     clearInterval(heartbeat);

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { pipeline, type Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
 import type { Queryable } from '../../../platform/db/database.js';
@@ -8,6 +7,7 @@ import * as queries from '../emissions.queries.js';
 import { toNewEmission } from '../emissions.service.js';
 import * as webhooks from '../webhooks/webhooks.service.js';
 import { NewEmissionBody } from '../emissions.schemas.js';
+import { lines, MAX_LINE_BYTES } from './lines.js';
 
 const CHUNK = 500;
 /** Imports at least this large refresh the table's statistics when they finish. */
@@ -148,10 +148,14 @@ export async function* fromArray(records: readonly unknown[]): AsyncIterable<Inc
   for (const [index, value] of records.entries()) yield { row: index + 1, value };
 }
 
-/** One JSON record per line; blank lines are skipped but counted in row numbers. */
+/**
+ * One JSON record per line; blank lines are skipped but counted in row numbers. A line longer than
+ * 1 MiB is refused (400, naming it). A failing stream (a dropped client, a lost database
+ * connection under a job) rejects the iteration.
+ */
 export async function* fromNdjson(stream: Readable): AsyncIterable<Incoming> {
   let row = 0;
-  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+  for await (const line of lines(stream)) {
     row += 1;
     if (!line.trim()) continue;
     try {
@@ -192,7 +196,9 @@ async function* csvRecords(parser: AsyncIterable<Record<string, string>>) {
  */
 export async function* fromCsv(stream: Readable): AsyncIterable<Incoming> {
   // pipeline, not pipe(): an aborted upload fails the parser too, instead of leaving it waiting.
-  const parser = pipeline(stream, parseCsv({ columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }), () => undefined);
+  // max_record_size: a record (or an unclosed quote) may not grow without bound in memory.
+  const options = { columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, max_record_size: MAX_LINE_BYTES };
+  const parser = pipeline(stream, parseCsv(options), () => undefined);
   let row = 1;
   for await (const record of csvRecords(parser as AsyncIterable<Record<string, string>>)) {
     row += 1;
