@@ -114,7 +114,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(openApiPlugin);
   await app.register(authPlugin, { credentials, rateLimiter });
-  await app.register(downloadsPlugin, { perClient: config.DOWNLOAD_LIMIT_PER_CLIENT, total: config.DOWNLOAD_LIMIT_TOTAL, stallSeconds: config.DOWNLOAD_STALL_SECONDS });
+  await app.register(downloadsPlugin, { perClient: config.DOWNLOAD_LIMIT_PER_CLIENT, total: config.DOWNLOAD_LIMIT_TOTAL, stallSeconds: config.DOWNLOAD_STALL_SECONDS, maxSeconds: config.DOWNLOAD_MAX_SECONDS });
   await app.register(healthRoutes);
   await app.register(identityRoutes);
   await app.register(facilitiesModule);

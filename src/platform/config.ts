@@ -38,6 +38,8 @@ const ConfigSchema = Type.Object({
   DOWNLOAD_LIMIT_TOTAL: Type.Integer({ minimum: 1, default: 8 }),
   /** A download whose client accepts no byte for this long is cut off and its slot freed. */
   DOWNLOAD_STALL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+  /** No download holds a slot longer than this, however slowly its client reads. */
+  DOWNLOAD_MAX_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 900 }),
   RESPONSE_CACHE_MB: Type.Integer({ minimum: 0, maximum: 4096, default: 32 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   /** A request (headers and body) must arrive in full within this long, or is answered 408; covers a body shorter than its Content-Length. */

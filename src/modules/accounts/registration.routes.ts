@@ -1,3 +1,4 @@
+import { clientAddressOf } from '../../platform/http/client-address.js';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { userOf } from '../../platform/auth/auth-plugin.js';
@@ -75,7 +76,7 @@ export default async function registrationRoutes(instance: FastifyInstance) {
       schema: { operationId: 'changePassword', tags: TAGS, summary: 'Change Password; other sessions and all STAC tokens end', body: ChangePasswordBody, response: { 204: NoContent, ...formErrors } },
     },
     async (request, reply) => {
-      await registration.changePassword(app.db, app.sessions.throttle, { ...userOf(request), address: request.ip }, request.body);
+      await registration.changePassword(app.db, app.sessions.throttle, { ...userOf(request), address: clientAddressOf(request) }, request.body);
       return reply.status(204).send(null);
     },
   );

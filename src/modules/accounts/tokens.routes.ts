@@ -1,3 +1,4 @@
+import { clientAddressOf } from '../../platform/http/client-address.js';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -33,7 +34,7 @@ export default async function tokenRoutes(instance: FastifyInstance) {
       schema: { operationId: 'obtainTokenPair', tags: TAGS, summary: 'Obtain Token', body: TokenPairBody, response: { 200: TokenPairResponse, ...publicErrors } },
     },
     async (request) => {
-      const { user, pair } = await signIn(app.db, app.sessions, { email: request.body.email, password: request.body.password, address: request.ip });
+      const { user, pair } = await signIn(app.db, app.sessions, { email: request.body.email, password: request.body.password, address: clientAddressOf(request) });
       return tokens.plumeTokenPair(app.db, user, pair);
     },
   );

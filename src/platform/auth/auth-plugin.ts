@@ -6,6 +6,7 @@ import type { AddressBudget, Budget, RateLimiter, TargetBudget } from '../rate-l
 import type { CredentialResolver } from './credentials.js';
 import type { Principal, TenantPrincipal, UserPrincipal } from './principal.js';
 import { grants, type Scope } from './scopes.js';
+import { clientAddressOf } from '../http/client-address.js';
 
 export type AuthMode = 'required' | 'optional' | 'none';
 
@@ -99,7 +100,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     const mode: AuthMode = config.auth ?? (request.is404 ? 'none' : 'required');
     const spendAddressBudget = async () => {
       if (config.rateLimit === false) return;
-      await spend(options.rateLimiter, reply, `address:${request.ip}`, config.rateLimit?.address ?? 'anonymous');
+      await spend(options.rateLimiter, reply, `address:${clientAddressOf(request)}`, config.rateLimit?.address ?? 'anonymous');
     };
     if (mode === 'none') return spendAddressBudget();
 
@@ -107,8 +108,9 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     try {
       principal = await options.credentials.resolve(request.headers);
     } catch (error) {
-      // Each wrong key or token costs a lookup: guesses spend the address's budget like any anonymous call.
-      if (error instanceof UnauthorizedError) await spendAddressBudget();
+      // Each refused credential (wrong key or token, a foreign or malformed x-organization-id) costs
+      // a lookup: it spends the address's budget like any anonymous call, and answers with its headers.
+      if (error instanceof UnauthorizedError || error instanceof ForbiddenError) await spendAddressBudget();
       throw error;
     }
     if (!principal) {

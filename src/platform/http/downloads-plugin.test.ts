@@ -26,7 +26,7 @@ const noAuth = fp(
 beforeAll(async () => {
   app = Fastify();
   await app.register(noAuth);
-  await app.register(downloadsPlugin, { perClient: 1, total: 1, stallSeconds: 1 });
+  await app.register(downloadsPlugin, { perClient: 1, total: 1, stallSeconds: 1, maxSeconds: 3600 });
   const megabyte = 'x'.repeat(1 << 20);
   app.get('/endless', { config: { download: true } }, (_request, reply) => reply.type('text/plain').send(pullStream(async () => megabyte)));
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -64,5 +64,28 @@ describe('downloads plugin', () => {
     expect(next.status).toBe(200);
     next.socket.destroy();
     await next.closed;
+  });
+});
+
+describe('a download read slowly but steadily', () => {
+  it('is closed at its deadline, so a trickling reader cannot keep a slot for hours', { timeout: 60_000 }, async () => {
+    const trickle = Fastify();
+    await trickle.register(noAuth);
+    await trickle.register(downloadsPlugin, { perClient: 1, total: 1, stallSeconds: 3600, maxSeconds: 1 });
+    trickle.get('/endless', { config: { download: true } }, (_request, reply) => reply.type('text/plain').send(pullStream(async () => 'x'.repeat(1024))));
+    await trickle.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const socket = net.connect((trickle.server.address() as AddressInfo).port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      let received = 0;
+      socket.on('data', (chunk: Buffer) => (received += chunk.length));
+      const closed = new Promise<void>((done) => socket.once('close', () => done()));
+      socket.write('GET /endless HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      await closed;
+      expect(received).toBeGreaterThan(0);
+      expect(trickle.downloadSlots.count()).toBe(0);
+    } finally {
+      await trickle.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { RateLimitedError } from '../errors.js';
 import { DownloadSlots, type DownloadLimits } from './download-slots.js';
+import { clientAddressOf } from './client-address.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -13,14 +14,21 @@ declare module 'fastify' {
 export interface DownloadsPluginOptions extends DownloadLimits {
   /** A download whose client takes nothing for this long is cut off, freeing its slot. */
   stallSeconds: number;
+  /** No download holds its slot longer than this, however slowly it is read. */
+  maxSeconds: number;
 }
 
 /** A client can expect one of its own downloads, or someone else's, to end within seconds. */
 const RETRY_AFTER_SECONDS = 10;
 
-/** Authenticated callers are counted per credential (as their rate limit is), anonymous ones per address. */
+/**
+ * Callers acting for an organization are counted per organization (minting more keys buys no more
+ * slots), other signed-in users per user, anonymous callers per address (an IPv6 /64).
+ */
 function clientOf(request: FastifyRequest): string {
-  return request.principal?.rateLimitKey ?? `address:${request.ip}`;
+  const principal = request.principal;
+  if (principal?.organizationId) return `organization:${principal.organizationId}`;
+  return principal?.rateLimitKey ?? `address:${clientAddressOf(request)}`;
 }
 
 /**
@@ -39,6 +47,9 @@ async function downloadsPlugin(app: FastifyInstance, options: DownloadsPluginOpt
     const release = slots.tryAcquire(clientOf(request));
     if (!release) throw new RateLimitedError(RETRY_AFTER_SECONDS);
     reply.raw.once('close', release);
+    // A reader taking a few bytes a minute resets the stall timer forever: every download also has a deadline.
+    const deadline = setTimeout(() => reply.raw.destroy(), options.maxSeconds * 1000);
+    reply.raw.once('close', () => clearTimeout(deadline));
     if (request.raw.socket && typeof request.raw.socket.setTimeout === 'function') {
       reply.raw.setTimeout(options.stallSeconds * 1000, () => reply.raw.destroy());
     }

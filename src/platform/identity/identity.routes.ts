@@ -1,3 +1,4 @@
+import { clientAddressOf } from '../http/client-address.js';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -90,7 +91,7 @@ export default async function identityRoutes(instance: FastifyInstance) {
       const { pair } = await signIn(app.db, app.sessions, {
         email: request.body.email,
         password: request.body.password,
-        address: request.ip,
+        address: clientAddressOf(request),
         organizationId: request.body.organization_id,
       });
       return pair;
