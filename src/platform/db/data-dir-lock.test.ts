@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import { cp, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sql from 'sql-template-tag';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { DataDirectoryBusyError, lockDataDirectory } from './data-dir-lock.js';
 import { openDatabase } from './open-database.js';
@@ -22,13 +23,14 @@ async function tempDir() {
 
 /** Another process that opens the embedded database in `dataDir` (a copy of the migrated template) and keeps it open. */
 async function processHoldingDatabase(dataDir: string): Promise<ChildProcess> {
+  // The built module (global setup builds it when a source is newer): no TypeScript loader to start.
   const script = `
-    import { openDatabase } from './src/platform/db/open-database.ts';
+    import { openDatabase } from ${JSON.stringify(pathToFileURL(path.resolve('dist/platform/db/open-database.js')).href)};
     const db = await openDatabase({ dataDir: process.env.HOLD_DIR });
     await db.query({ text: 'SELECT count(*) FROM schema_migrations', values: [], sql: '' });
     console.log('open');
     setInterval(() => undefined, 60_000);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, HOLD_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, HOLD_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -45,7 +47,7 @@ async function killHard(child: ChildProcess) {
   await exited;
 }
 
-afterEach(async () => {
+afterAll(async () => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) await killHard(child);
   await Promise.all(directories.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
@@ -57,9 +59,22 @@ describe.skipIf(process.env.DATABASE_URL)('the embedded database after its proce
     return dataDir;
   }
 
+  // One owner process for both tests (starting one takes seconds): refused while it runs, then killed.
+  let dataDir: string;
+  let owner: ChildProcess;
+  beforeAll(async () => {
+    dataDir = await migratedCopy();
+    owner = await processHoldingDatabase(dataDir);
+  });
+
+  it('stays refused while its owner runs in another process', async () => {
+    const refusal = await openDatabase({ dataDir }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(DataDirectoryBusyError);
+    expect((refusal as Error).message).toContain(`pid ${owner.pid}`);
+  });
+
   it('opens again at once after kill -9, with its data', async () => {
-    const dataDir = await migratedCopy();
-    await killHard(await processHoldingDatabase(dataDir));
+    await killHard(owner);
     const db = await openDatabase({ dataDir });
     try {
       const [row] = await db.query<{ count: number }>(sql`SELECT count(*)::int AS count FROM schema_migrations`);
@@ -67,14 +82,6 @@ describe.skipIf(process.env.DATABASE_URL)('the embedded database after its proce
     } finally {
       await db.close();
     }
-  });
-
-  it('stays refused while its owner runs in another process', async () => {
-    const dataDir = await migratedCopy();
-    const owner = await processHoldingDatabase(dataDir);
-    const refusal = await openDatabase({ dataDir }).catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(DataDirectoryBusyError);
-    expect((refusal as Error).message).toContain(`pid ${owner.pid}`);
   });
 });
 

@@ -44,6 +44,9 @@ function partWriter(db: Queryable, uploadId: string) {
         while (pending.length >= PART_BYTES) {
           await queries.insertPart(db, uploadId, seq++, pending.subarray(0, PART_BYTES));
           pending = pending.subarray(PART_BYTES);
+          // On the embedded database the insert resolves on the microtask queue: without a turn of
+          // the event loop, a large upload's parts are written back to back and probes go unanswered.
+          await yieldToEventLoop();
         }
         callback();
       } catch (error) {
