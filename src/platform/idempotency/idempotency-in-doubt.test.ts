@@ -1,7 +1,7 @@
 import sql from 'sql-template-tag';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
-import type { Database, Queryable } from '../db/database.js';
+import { databaseFaults } from '../../../test/support/in-doubt.js';
 import { upsertProfile } from '../../modules/registry/registry.queries.js';
 import * as queries from './idempotency.queries.js';
 
@@ -13,51 +13,11 @@ let globexKey: string;
 let creditId: string;
 
 const STORE_ANSWER = /UPDATE idempotency_keys SET status/;
-const terminated = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
-
-/** Undoes the last fault injected into the app's database. */
-let restore = () => undefined as void;
-
-/**
- * The next statement matching `pattern`, on the database or in any of its transactions, fails as
- * a connection terminated by the server would, without running.
- */
-function failStatement(db: Database, pattern: RegExp) {
-  const { query, transaction } = db;
-  let armed = true;
-  const guarded = (target: Queryable): Queryable['query'] => (statement) => {
-    if (armed && pattern.test(statement.text)) {
-      armed = false;
-      return Promise.reject(terminated());
-    }
-    return target.query(statement);
-  };
-  db.query = guarded({ query });
-  db.transaction = (work) => transaction((tx) => work({ query: guarded(tx) }));
-  restore = () => Object.assign(db, { query, transaction });
-}
-
-/**
- * The transaction that runs a statement matching `pattern` commits, but the caller hears that the
- * connection was terminated: a COMMIT whose outcome the client cannot know.
- */
-function loseCommitOf(db: Database, pattern: RegExp) {
-  const { transaction } = db;
-  let armed = true;
-  db.transaction = async (work) => {
-    let matched = false;
-    const result = await transaction((tx) => work({ query: (statement) => ((matched ||= pattern.test(statement.text)), tx.query(statement)) }));
-    if (armed && matched) {
-      armed = false;
-      throw terminated();
-    }
-    return result;
-  };
-  restore = () => Object.assign(db, { transaction });
-}
+let faults: ReturnType<typeof databaseFaults>;
 
 beforeAll(async () => {
   ctx = await createTestContext({ REGISTRY_WORKERS: '0' });
+  faults = databaseFaults(ctx.db);
   acme = await ctx.organization('Acme');
   globex = await ctx.organization('Globex');
   acmeKey = await acme.key();
@@ -69,7 +29,7 @@ beforeAll(async () => {
   await ctx.request({ method: 'POST', url: `/projects/${project.id}/issuances`, key: operatorKey, payload: { vintage: 2021, supply: 100, type: 'exPost', toOrganizationId: acme.id } });
   creditId = (await ctx.request({ method: 'GET', url: `/organizations/${acme.id}/inventory`, key: acmeKey })).json().credits[0].id;
 });
-afterEach(() => restore());
+afterEach(() => faults.restore());
 afterAll(() => ctx?.close());
 
 const createFacility = (idempotencyKey: string, name: string) =>
@@ -82,7 +42,7 @@ const heldBy = async (key: string, organizationId: string) => (await ctx.request
 
 describe('a request left in doubt, re-sent with the same Idempotency-Key', () => {
   it('creates one facility when writing the answer failed: the work rolled back with it, and the retry carries it out', async () => {
-    failStatement(ctx.db, STORE_ANSWER);
+    faults.failStatement(STORE_ANSWER);
     const first = await createFacility('doubt-1', 'Setubal Plant');
     expect(first.statusCode).toBe(503);
     expect(await facilitiesNamed('Setubal Plant')).toBe(0);
@@ -96,7 +56,7 @@ describe('a request left in doubt, re-sent with the same Idempotency-Key', () =>
   });
 
   it('creates one facility when the COMMIT was lost on the way back: the retry gets the stored answer', async () => {
-    loseCommitOf(ctx.db, STORE_ANSWER);
+    faults.loseCommitOf(STORE_ANSWER);
     const first = await createFacility('doubt-2', 'Faro Plant');
     expect(first.statusCode).toBe(503);
     const again = await createFacility('doubt-2', 'Faro Plant');
@@ -107,7 +67,7 @@ describe('a request left in doubt, re-sent with the same Idempotency-Key', () =>
   });
 
   it('reserves a transfer once when writing the answer failed, and the balances add up', async () => {
-    failStatement(ctx.db, STORE_ANSWER);
+    faults.failStatement(STORE_ANSWER);
     expect((await transfer('doubt-3', 7)).statusCode).toBe(503);
     const again = await transfer('doubt-3', 7);
     expect(again.statusCode).toBe(200);
@@ -117,7 +77,7 @@ describe('a request left in doubt, re-sent with the same Idempotency-Key', () =>
   });
 
   it('reserves a transfer once when the COMMIT was lost on the way back: the retry gets the stored answer', async () => {
-    loseCommitOf(ctx.db, STORE_ANSWER);
+    faults.loseCommitOf(STORE_ANSWER);
     expect((await transfer('doubt-4', 5)).statusCode).toBe(503);
     const again = await transfer('doubt-4', 5);
     expect(again.statusCode).toBe(200);

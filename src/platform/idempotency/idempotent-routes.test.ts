@@ -57,6 +57,29 @@ describe('Idempotency-Key on facilities and registry writes', () => {
     expect(transfers).toHaveLength(1);
   });
 
+  it('registers a project, issues credits and opens a subaccount once each when re-sent with the same key', async () => {
+    const operator = await ctx.organization('Operator 2');
+    await upsertProfile(ctx.db, operator.id, { isRegistryOperator: true, type: 'registryOperator' });
+    const operatorKey = await operator.key();
+    const twice = async (request: Parameters<TestContext['request']>[0]) => {
+      const first = await ctx.request(request);
+      const again = await ctx.request(request);
+      expect(again.json()).toEqual(first.json());
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      return first;
+    };
+    const project = await twice({ method: 'POST', url: '/projects', key: operatorKey, headers: { 'idempotency-key': 'project-1' }, payload: { fullName: 'Bog', countryCode: 'IRL' } });
+    expect(project.statusCode).toBe(201);
+    const issued = await twice({ method: 'POST', url: `/projects/${project.json().id}/issuances`, key: operatorKey, headers: { 'idempotency-key': 'issue-1' }, payload: { vintage: 2022, supply: 50, type: 'exPost', toOrganizationId: globex.id } });
+    expect(issued.statusCode).toBe(201);
+    const opened = await twice({ method: 'POST', url: `/organizations/${globex.id}/addresses`, key: await globex.key(), headers: { 'idempotency-key': 'desk-1' }, payload: { name: 'Desk' } });
+    expect(opened.statusCode).toBe(201);
+    const [counts] = await ctx.db.query<{ projects: number; batches: number }>(sql`
+      SELECT (SELECT count(*)::int FROM registry_projects WHERE full_name = 'Bog') AS projects,
+             (SELECT count(*)::int FROM credit_batches WHERE project_id = ${project.json().id}) AS batches`);
+    expect(counts).toEqual({ projects: 1, batches: 1 });
+  });
+
   it('refuses an over-long key with 422 and the family error', async () => {
     const tooLong = await ctx.request({ method: 'POST', url: '/v1/facilities', key: acmeKey, headers: { 'idempotency-key': 'x'.repeat(256) }, payload: FACILITY });
     expect(tooLong.statusCode).toBe(422);

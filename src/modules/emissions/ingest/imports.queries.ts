@@ -71,6 +71,14 @@ export async function selectMonthlyKg(db: Queryable, id: string) {
   return row?.monthly_kg ?? [];
 }
 
+/** Fails an import whose upload or queueing failed, if it is still uploading; false when it is not. */
+export async function failUploading(db: Queryable, id: string, failure: string) {
+  const rows = await db.query(sql`
+    UPDATE emission_imports SET status = 'failed', failure = ${failure}, finished_at = now()
+    WHERE id = ${id} AND status = 'uploading' RETURNING id`);
+  return rows.length === 1;
+}
+
 /** Imports still 'uploading' whose upload was swept (the request receiving it died) fail. */
 export async function failAbandoned(db: Queryable, failure: string) {
   const rows = await db.query<{ id: string }>(sql`

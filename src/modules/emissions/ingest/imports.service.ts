@@ -29,24 +29,27 @@ export function view(row: queries.ImportRow) {
 
 /**
  * Stores an upload in the database and queues it: the answer comes as soon as the bytes are safe,
- * and any server or worker sharing the database runs the import.
+ * and any server or worker sharing the database runs the import. `onQueued` runs in the transaction
+ * that queues it (an Idempotency-Key's answer naming the import is written there).
  */
-export async function startImport(db: Database, organizationId: string, format: queries.ImportRow['format'], upload: Readable) {
+export async function startImport(db: Database, organizationId: string, format: queries.ImportRow['format'], upload: Readable, onQueued?: (tx: Queryable, importId: string) => Promise<void>) {
   const id = randomId('imp');
   await uploads.beginUpload(db, id);
   await queries.insertImport(db, organizationId, id, format);
   try {
     await queries.recordBytes(db, id, await uploads.storeUpload(db, id, upload));
+    await db.transaction(async (tx) => {
+      await queries.transition(tx, id, 'uploading', 'queued');
+      await uploads.handOver(tx, id);
+      await enqueueJob(tx, IMPORT_QUEUE, { importId: id });
+      await onQueued?.(tx, id);
+    });
   } catch (error) {
-    await queries.finish(db, id, { failure: UPLOAD_FAILED });
-    await uploads.deleteUpload(db, id);
+    // Only an import still uploading is failed: if the queueing COMMIT went through although the
+    // caller heard an error, the import is queued and stays so (a retry with its key finds it).
+    if (await queries.failUploading(db, id, UPLOAD_FAILED).catch(() => false)) await uploads.deleteUpload(db, id).catch(() => undefined);
     throw error;
   }
-  await db.transaction(async (tx) => {
-    await queries.transition(tx, id, 'uploading', 'queued');
-    await uploads.handOver(tx, id);
-    await enqueueJob(tx, IMPORT_QUEUE, { importId: id });
-  });
   return getImport(db, organizationId, id);
 }
 

@@ -9,8 +9,9 @@ import { principalOf } from '../../../platform/auth/auth-plugin.js';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../../platform/errors.js';
 import { limited } from '../../../platform/uploads/uploads.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
-import { once, requestHash } from '../../../platform/idempotency/idempotency.js';
-import { fromArray, fromCsv, fromNdjson, ingest, type IngestReport } from './ingest.service.js';
+import { once, onceInSteps, requestHash } from '../../../platform/idempotency/idempotency.js';
+import type { Database, Queryable } from '../../../platform/db/database.js';
+import { fromArray, fromCsv, fromNdjson, ingest, type Incoming, type IngestReport } from './ingest.service.js';
 import * as imports from './imports.service.js';
 
 const TAGS = ['emissions'];
@@ -52,10 +53,30 @@ function uploadOf(request: FastifyRequest, limit: number) {
   return { format: type === 'text/csv' ? ('csv' as const) : ('ndjson' as const), stream: limited(body, limit) };
 }
 
-async function answer(request: FastifyRequest, organizationId: string, db: FastifyInstance['db'], fingerprint: string[], work: () => Promise<IngestReport>) {
+/** A batch, once per Idempotency-Key: its records, its events and the key's answer in one transaction. */
+async function answerBatch(request: FastifyRequest, organizationId: string, db: Database, records: readonly unknown[]) {
   const key = request.headers['idempotency-key'];
-  if (typeof key !== 'string') return work();
-  const result = await once(db, { organizationId, key, hash: requestHash(fingerprint) }, async () => ({ status: 200, body: await work() }));
+  if (typeof key !== 'string') return ingest(db, organizationId, 'batch', fromArray(records));
+  const hash = requestHash(['batch', JSON.stringify(request.body)]);
+  const result = await once(db, { organizationId, key, hash }, async (tx) => ({ status: 200, body: await ingest(tx, organizationId, 'batch', fromArray(records)) }));
+  return result.body as IngestReport;
+}
+
+/**
+ * A streamed upload cannot be one transaction (on the embedded database it would hold the only
+ * connection while the client sends): its chunks commit as they are read, and the key's answer
+ * commits with the last of them and `import.completed`. A retry after a failure before that sends
+ * the records again: those with an external_id are not stored twice.
+ */
+async function answerUpload(request: FastifyRequest, organizationId: string, db: Database, format: 'ndjson' | 'csv', records: AsyncIterable<Incoming>) {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string') return ingest(db, organizationId, format, records);
+  // An upload is named by its key alone: it cannot be hashed before it is read.
+  const hash = requestHash(['import', format]);
+  const result = await onceInSteps(db, { organizationId, key, hash }, async (recordAnswer) => {
+    const checkpoint = { transaction: <T>(work: (tx: Queryable) => Promise<T>) => db.transaction(work), save: async () => undefined, complete: (tx: Queryable, report: IngestReport) => recordAnswer(tx, { status: 200, body: report }) };
+    return { status: 200, body: await ingest(db, organizationId, format, records, { checkpoint }) };
+  });
   return result.body as IngestReport;
 }
 
@@ -90,7 +111,7 @@ export default async function ingestRoutes(instance: FastifyInstance) {
     },
     (request) => {
       const organizationId = principalOf(request).organizationId;
-      return answer(request, organizationId, app.db, ['batch', JSON.stringify(request.body)], () => ingest(app.db, organizationId, 'batch', fromArray(request.body.records)));
+      return answerBatch(request, organizationId, app.db, request.body.records);
     },
   );
 
@@ -109,9 +130,7 @@ export default async function ingestRoutes(instance: FastifyInstance) {
     (request) => {
       const organizationId = principalOf(request).organizationId;
       const { format, stream } = uploadOf(request, limit);
-      const records = format === 'csv' ? fromCsv(stream) : fromNdjson(stream);
-      // An upload is named by its key alone: it cannot be hashed before it is read.
-      return answer(request, organizationId, app.db, ['import', format], () => ingest(app.db, organizationId, format, records));
+      return answerUpload(request, organizationId, app.db, format, format === 'csv' ? fromCsv(stream) : fromNdjson(stream));
     },
   );
 
@@ -131,17 +150,21 @@ export default async function ingestRoutes(instance: FastifyInstance) {
       const organizationId = principalOf(request).organizationId;
       const { format, stream } = uploadOf(request, limit);
       const key = request.headers['idempotency-key'];
-      const start = async () => {
-        const job = await imports.startImport(app.db, organizationId, format, stream);
-        workers[0]?.wake();
-        return job;
-      };
-      let job = typeof key === 'string' ? undefined : await start();
-      if (!job) {
-        // A repeat with the same key answers with the first upload's job as it is now.
-        const stored = await once(app.db, { organizationId, key: key as string, hash: requestHash(['imports', format]) }, async () => ({ status: 202, body: await start() }));
-        job = await imports.getImport(app.db, organizationId, (stored.body as { id: string }).id);
+      let importId: string;
+      if (typeof key !== 'string') importId = (await imports.startImport(app.db, organizationId, format, stream)).id;
+      else {
+        // The key's answer names the import and is written in the transaction that queues it: a
+        // retry of a request left in doubt finds that import instead of uploading another.
+        const stored = await onceInSteps(app.db, { organizationId, key, hash: requestHash(['imports', format]) }, async (recordAnswer) => {
+          let queued = '';
+          await imports.startImport(app.db, organizationId, format, stream, (tx, id) => recordAnswer(tx, { status: 202, body: { id: (queued = id) } }));
+          return { status: 202, body: { id: queued } };
+        });
+        importId = (stored.body as { id: string }).id;
       }
+      workers[0]?.wake();
+      // A repeat with the same key answers with the first upload's job as it is now.
+      const job = await imports.getImport(app.db, organizationId, importId);
       return reply.status(202).header('location', `/v2/emissions/imports/${job.id}`).send(job);
     },
   );
