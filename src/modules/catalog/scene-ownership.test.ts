@@ -57,6 +57,10 @@ describe('scene ownership', () => {
     expect(await datesOf(outsider)).toBeUndefined();
     expect((await get('/mql-scene-count', rival)).json()).toBe(1);
     expect((await get('/mql-scene-count', outsider)).json()).toBe(0);
+    // An imported scene has no cloud cover: it is listed all the same unless a cloud bound is asked for.
+    const listed = (await get('/scenes?limit=10', acme)).json();
+    expect(listed.items.map((scene: { id: string }) => scene.id)).toContain(acmeScene);
+    expect((await get('/scenes?limit=10&cloud_cover_pct_max=50', acme)).json().items.map((scene: { id: string }) => scene.id)).not.toContain(acmeScene);
   });
 
   it('when an organization imports its scene again, its own scene is completed and no other is touched', async () => {

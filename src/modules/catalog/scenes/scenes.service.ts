@@ -12,6 +12,11 @@ import type { ScenesQuery, AnnotatedScenesQuery } from './scenes.schemas.js';
 
 
 /** The internal scene filter set (scenes, scene-count, downloads). */
+function lowestOf(...bounds: (number | undefined)[]): number | undefined {
+  const given = bounds.filter((bound): bound is number => bound !== undefined);
+  return given.length > 0 ? Math.min(...given) : undefined;
+}
+
 export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offset'>): queries.SceneFilter {
   const assigned = query.hasAssignees === true || (query.assignees?.length ?? 0) > 0 || query.assignment_status !== undefined || query.assignment_modified_datetime !== undefined;
   return withoutUndefined({
@@ -19,7 +24,8 @@ export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offse
     search: query.search,
     instruments: query.instrument ? [query.instrument] : undefined,
     cloudCoverMin: query.cloud_cover_pct_min,
-    cloudCoverMax: Math.min(query.cloud_cover_pct_max ?? 100, query.assessment_cloud_cover_pct ?? 100),
+    // Only a bound asked for filters: scenes whose cloud cover is unknown stay listed otherwise.
+    cloudCoverMax: lowestOf(query.cloud_cover_pct_max, query.assessment_cloud_cover_pct),
     assessment: query.assessment_status,
     requiresAssignment: assigned || undefined,
     intersects: query.intersects === undefined ? undefined : pointParam(query.intersects),
