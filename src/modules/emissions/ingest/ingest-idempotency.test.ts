@@ -56,6 +56,17 @@ describe('emission writes left in doubt, re-sent with the same Idempotency-Key',
     expect(await stored('fac_batch_b')).toBe(20);
   });
 
+  it('stores a streamed upload once when the COMMIT of its last chunk was lost: the retry gets the first report', async () => {
+    faults.loseCommitOf(STORE_ANSWER);
+    const send = () =>
+      ctx.request({ method: 'POST', url: '/v2/emissions/import', key, headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': 'import-commit' }, payload: records('fac_stream', 25).map((record) => JSON.stringify(record)).join('\n') });
+    expect((await send()).statusCode).toBe(503);
+    const again = await send();
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ received: 25, created: 25 });
+    expect(await stored('fac_stream')).toBe(25);
+  });
+
   it('queues an upload once when the COMMIT queueing it was lost: the retry answers with that same import', async () => {
     const before = (await importsOf()).length;
     faults.loseCommitOf(STORE_ANSWER);
