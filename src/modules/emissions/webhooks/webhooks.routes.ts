@@ -35,7 +35,7 @@ export default async function webhookRoutes(instance: FastifyInstance) {
   const perEndpoint = counters.window('webhooks', webhooks.DELIVERIES_PER_MINUTE, 60);
   const outbound = { allowPrivateTargets: app.config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
   const workers = Array.from({ length: app.config.WEBHOOK_WORKERS }, () =>
-    startWorker(app.db, webhooks.WEBHOOK_QUEUE, (payload, db) => webhooks.deliver(db, perEndpoint, String(payload.deliveryId), outbound), (error) => logBackgroundFailure(app.log, 'webhook worker', error)),
+    startWorker(app.db, webhooks.WEBHOOK_QUEUE, (payload, db, signal) => webhooks.deliver(db, perEndpoint, String(payload.deliveryId), outbound, signal), (error) => logBackgroundFailure(app.log, 'webhook worker', error)),
   );
   app.addHook('preClose', async () => {
     await Promise.all(workers.map((worker) => worker.stop()));

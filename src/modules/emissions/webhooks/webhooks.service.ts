@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../../platform/db/database.js';
 import { NotFoundError, UnprocessableInputError } from '../../../platform/errors.js';
 import { checkOutboundTarget, outboundRequest, OutboundTargetRefused, type OutboundPolicy } from '../../../platform/http/outbound.js';
-import { DeferJob, enqueueJob } from '../../../platform/jobs/jobs.js';
+import { DeferJob, enqueueJob, JobInterrupted } from '../../../platform/jobs/jobs.js';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import * as queries from './webhooks.queries.js';
 import { signatureHeader } from './signature.js';
@@ -132,9 +132,9 @@ export async function setThreshold(db: Queryable, organizationId: string, scope:
 export const listThresholds = async (db: Queryable, organizationId: string) => ({ data: await queries.selectThresholds(db, organizationId) });
 
 /** POSTs one signed delivery; any answer but a 2xx (a redirect included: never followed) is a failure, described. */
-async function post(url: string, headers: Record<string, string>, body: string, policy: OutboundPolicy) {
+async function post(url: string, headers: Record<string, string>, body: string, policy: OutboundPolicy, signal?: AbortSignal) {
   try {
-    const { status } = await outboundRequest(url, { method: 'POST', headers, body, timeoutMs: DELIVERY_TIMEOUT_MS, maxResponseBytes: 0 }, policy);
+    const { status } = await outboundRequest(url, { method: 'POST', headers, body, timeoutMs: DELIVERY_TIMEOUT_MS, maxResponseBytes: 0, signal }, policy);
     if (status >= 200 && status < 300) return { statusCode: status, error: null };
     return { statusCode: status, error: status >= 300 && status < 400 ? `HTTP ${status}: redirects are not followed` : `HTTP ${status}` };
   } catch (failure) {
@@ -147,9 +147,10 @@ async function post(url: string, headers: Record<string, string>, body: string, 
  * The delivery job: at most 50 deliveries a minute per endpoint (others wait, not counted as
  * attempts), signed, 10 s timeout, to a public address checked again as it is connected to; a
  * failure is retried by the job queue with back-off, and after the fifth attempt the delivery is
- * marked failed.
+ * marked failed. A delivery under way when the worker stops (`signal`) is abandoned at once, not
+ * counted, and handed back: shutdown never waits out an endpoint that does not answer.
  */
-export async function deliver(db: Database, perEndpoint: RateLimiterAbstract, deliveryId: string, policy: OutboundPolicy) {
+export async function deliver(db: Database, perEndpoint: RateLimiterAbstract, deliveryId: string, policy: OutboundPolicy, signal?: AbortSignal) {
   const delivery = await queries.selectDeliveryWithTarget(db, deliveryId);
   if (!delivery || delivery.state !== 'pending' || delivery.subscription_deleted) return;
   try {
@@ -165,7 +166,8 @@ export async function deliver(db: Database, perEndpoint: RateLimiterAbstract, de
     'carbon-atlas-delivery': delivery.id,
     'carbon-atlas-signature': signatureHeader(delivery.secret, body, Math.floor(Date.now() / 1000)),
   };
-  const { statusCode, error } = await post(delivery.url, headers, body, policy);
+  const { statusCode, error } = await post(delivery.url, headers, body, policy, signal);
+  if (signal?.aborted) throw new JobInterrupted(); // sent again after the restart: at least once
   const lastAttempt = delivery.attempts + 1 >= MAX_ATTEMPTS;
   await queries.recordAttempt(db, deliveryId, { state: error === null ? 'delivered' : lastAttempt ? 'failed' : 'pending', statusCode, error });
   if (error !== null && !lastAttempt) throw new Error(`delivery ${deliveryId}: ${error}`);

@@ -20,6 +20,8 @@ let receiver: Server;
 let url: string;
 const received: Received[] = [];
 let failuresToGive = 0;
+/** Hears a request to /silent, an endpoint that never answers. */
+let onSilentRequest = () => undefined as void;
 /** Requests to any path but /hooks: the redirecting one, and any that followed its redirect. */
 const redirected: string[] = [];
 
@@ -34,6 +36,7 @@ const drain = async () => {
 
 beforeAll(async () => {
   receiver = createServer((request, response) => {
+    if (request.url === '/silent') return onSilentRequest(); // never answered
     if (request.url === '/moved') {
       redirected.push(request.url);
       response.writeHead(307, { location: '/hooks/elsewhere' });
@@ -139,6 +142,21 @@ describe('webhooks', () => {
     expect(held!.wait).toBeGreaterThan(30);
     const log = (await ctx.request({ method: 'GET', url: `/v2/webhooks/${created.id}/deliveries`, key })).json().data;
     expect(log.map((d: { state: string; attempts: number }) => [d.state, d.attempts]).sort()).toEqual([['delivered', 1], ['pending', 0]]);
+  });
+
+  it('when the worker stops during a delivery to an endpoint that never answers, abandons it at once and hands it back uncounted', async () => {
+    const created = (await ctx.request({ method: 'POST', url: '/v2/webhooks', key, payload: { url: url.replace('/hooks', '/silent'), events: ['emission.created'] } })).json();
+    await ctx.request({ method: 'POST', url: '/v2/emissions', key, payload: { facility_id: 'fac_silent', scope: 2, value: 1, timestamp: '2024-10-01T00:00:00Z' } });
+    const stopping = new AbortController();
+    onSilentRequest = () => stopping.abort(); // SIGTERM while the endpoint keeps the delivery waiting
+    await ctx.db.query(sql`UPDATE jobs SET run_after = now() WHERE queue = ${WEBHOOK_QUEUE} AND state = 'queued'`);
+    await drainQueue(ctx.db, WEBHOOK_QUEUE, (payload, db, signal) => deliver(db, perEndpoint, String(payload.deliveryId), localTargets, signal), 60, stopping.signal);
+    expect(stopping.signal.aborted).toBe(true);
+    const log = (await ctx.request({ method: 'GET', url: `/v2/webhooks/${created.id}/deliveries`, key })).json().data;
+    expect(log).toEqual([expect.objectContaining({ state: 'pending', attempts: 0 })]);
+    const [job] = await ctx.db.query<{ state: string; attempts: number }>(sql`SELECT state, attempts FROM jobs WHERE payload->>'deliveryId' = ${log[0].id}`);
+    expect(job).toEqual({ state: 'queued', attempts: 0 });
+    await ctx.request({ method: 'DELETE', url: `/v2/webhooks/${created.id}`, key });
   });
 
   it('never follows a redirect: a 3xx is a failed attempt and the signature goes nowhere else', async () => {
