@@ -40,6 +40,12 @@ describe('area filters on the catalog', () => {
     expect(response.json().detail[1].msg).toContain('will not answer the unfiltered results instead');
   });
 
+  it('refuses the bracketed array form (aoi_id[]=…) that some clients send', async () => {
+    const response = await ctx.request({ method: 'GET', url: `/api/v1/catalog/plumes/annotated?aoi_id[]=${PAGE_AOI}&limit=10`, key });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().detail[0].loc).toEqual(['query', 'aoi_id']);
+  });
+
   it('refuses an empty area filter too, and still asks for credentials first', async () => {
     expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/scenes?gadm_composite_id=', key })).statusCode).toBe(422);
     expect((await ctx.request({ method: 'GET', url: `/api/v1/catalog/scenes?aoi_id=${PAGE_AOI}` })).statusCode).toBe(401);

@@ -66,7 +66,8 @@ describe('the Catalog page’s requests get the page’s response shapes', () =>
     expectSourceObject(await json(`/search/source/${LANDFILL}?explain=true`), true);
   });
 
-  it('sources.geojson is a FeatureCollection with the bbox of its sources', async () => {
+  it('sources.geojson is a FeatureCollection with the bbox of its sources, as application/json like the page', async () => {
+    expect((await get('/sources.geojson')).headers['content-type']).toMatch(/^application\/json/);
     const body = await json('/sources.geojson');
     expect(kinds(body)).toEqual({ bbox: 'array', type: 'string', features: 'array' });
     expect(body.type).toBe('FeatureCollection');

@@ -47,7 +47,9 @@ export function withoutUndefined<T extends object>(value: T): T {
 const AREA_FILTERS = ['aoi_id', 'gadm_composite_id'] as const;
 
 export function refuseAreaFilters(query: unknown): void {
-  const given = AREA_FILTERS.filter((name) => query !== null && typeof query === 'object' && Object.prototype.hasOwnProperty.call(query, name));
+  // Also the bracketed array form (`aoi_id[]=…`) some clients send.
+  const has = (name: string) => query !== null && typeof query === 'object' && Object.prototype.hasOwnProperty.call(query, name);
+  const given = AREA_FILTERS.filter((name) => has(name) || has(`${name}[]`));
   if (given.length === 0) return;
   throw new ValidationError(
     given.map((name) => ({

@@ -84,9 +84,9 @@ export default async function sceneRoutes(instance: FastifyInstance) {
 
   app.get(
     '/download/scenes.geojson',
-    { config: { ...scoped, download: true }, schema: { operationId: 'downloadScenesGeojson', tags: TAGS, summary: 'Scene footprints as GeoJSON', querystring: DownloadQuery, response: { 200: file('application/geo+json'), ...errors } } },
+    { config: { ...scoped, download: true }, schema: { operationId: 'downloadScenesGeojson', tags: TAGS, summary: 'Scene footprints as GeoJSON', querystring: DownloadQuery, response: { 200: file('application/json'), ...errors } } },
     async (request, reply) =>
-      reply.type('application/geo+json').header('content-disposition', 'attachment; filename="scenes.geojson"').send(JSON.stringify(scenes.scenesGeojson(await download(request.query, request))) as never),
+      reply.type('application/json').header('content-disposition', 'attachment; filename="scenes.geojson"').send(JSON.stringify(scenes.scenesGeojson(await download(request.query, request))) as never),
   );
 
   app.get(

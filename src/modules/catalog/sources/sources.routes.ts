@@ -23,7 +23,7 @@ export default async function sourceRoutes(instance: FastifyInstance) {
   app.get(
     '/sources.geojson',
     { config: read, schema: { operationId: 'sourcesGeojson', tags: TAGS, summary: 'Sources: DBSCAN clusters of plumes of one gas and sector, as GeoJSON', querystring: SourcesQuery, response: { 200: SourceCollection, ...errors } } },
-    async (request, reply) => reply.type('application/geo+json').send(await sources.sourcesGeojson(app.db, request.query, viewerOf(request))),
+    async (request, reply) => reply.type('application/json').send(await sources.sourcesGeojson(app.db, request.query, viewerOf(request))),
   );
 
   app.get(
