@@ -86,10 +86,7 @@ export async function runPlumeImport(db: Database, importId: string, signal?: Ab
   }
 }
 
-/** Fails imports whose upload was abandoned and deletes their bytes (see the emission imports' sweep). */
-export async function sweepAbandoned(db: Queryable) {
-  await uploads.sweepAbandonedUploads(db);
-  const failed = await queries.failAbandoned(db, `${UPLOAD_FAILED} Send it again.`);
-  for (const id of await queries.selectLeftoverUploads(db)) await uploads.deleteUpload(db, id);
-  return failed;
+/** Fails imports whose upload was abandoned (the request receiving it died) and deletes leftover bytes. */
+export function sweepAbandoned(db: Queryable) {
+  return uploads.sweepAbandonedImports(db, queries, `${UPLOAD_FAILED} Send it again.`);
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
-import type { AddressBudget, Budget, RateLimiter, TargetBudget } from '../rate-limit.js';
+import type { AddressBudget, Budget, RateLimitDecision, RateLimiter, TargetBudget } from '../rate-limit.js';
 import type { CredentialResolver } from './credentials.js';
 import type { Principal, TenantPrincipal, UserPrincipal } from './principal.js';
 import { grants, type Scope } from './scopes.js';
@@ -78,11 +78,15 @@ export function mailRecipientBudget(field: string): NonNullable<RouteRateLimit['
   };
 }
 
-async function spend(rateLimiter: RateLimiter, reply: FastifyReply, key: string, budget: Budget) {
-  const decision = await rateLimiter.consume(key, budget);
+function describeBudget(reply: FastifyReply, decision: RateLimitDecision) {
   reply.header('x-ratelimit-limit', decision.limit);
   reply.header('x-ratelimit-remaining', decision.remaining);
   reply.header('x-ratelimit-reset', decision.resetAt);
+}
+
+async function spend(rateLimiter: RateLimiter, reply: FastifyReply, key: string, budget: Budget) {
+  const decision = await rateLimiter.consume(key, budget);
+  describeBudget(reply, decision);
   if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
 }
 
@@ -133,9 +137,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     const decision = await options.rateLimiter.peek(target.key, target.budget);
     if (decision.allowed) return;
     // The refusal describes the budget that refused, not the caller's per-address one.
-    reply.header('x-ratelimit-limit', decision.limit);
-    reply.header('x-ratelimit-remaining', decision.remaining);
-    reply.header('x-ratelimit-reset', decision.resetAt);
+    describeBudget(reply, decision);
     throw new RateLimitedError(decision.retryAfterSeconds);
   });
   app.addHook('onSend', async (request, reply) => {

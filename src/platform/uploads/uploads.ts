@@ -99,6 +99,25 @@ export function sweepAbandonedUploads(db: Queryable) {
   return queries.deleteAbandoned(db);
 }
 
+/** What the sweep needs of an import table whose rows own an upload (emission and plume imports). */
+export interface UploadingImports {
+  /** Fails the imports still receiving an upload that was swept; returns their ids. */
+  failAbandoned(db: Queryable, failure: string): Promise<string[]>;
+  /** Uploads of imports that ended without deleting them (a process died in between). */
+  selectLeftoverUploads(db: Queryable): Promise<string[]>;
+}
+
+/**
+ * Deletes uploads whose request died, fails the imports that were receiving them, and deletes the
+ * bytes of imports that ended without doing so. Returns the ids of the imports failed.
+ */
+export async function sweepAbandonedImports(db: Queryable, imports: UploadingImports, failure: string) {
+  await sweepAbandonedUploads(db);
+  const failed = await imports.failAbandoned(db, failure);
+  for (const id of await imports.selectLeftoverUploads(db)) await queries.deleteUpload(db, id);
+  return failed;
+}
+
 /**
  * Refuses a stream once it has carried more than `limit` bytes (413). Joined with `pipeline`, not
  * `pipe()`: an aborted request or a failing source fails the returned stream too, instead of

@@ -105,15 +105,9 @@ export async function runImport(db: Database, importId: string, signal?: AbortSi
   }
 }
 
-/**
- * Fails imports whose upload was abandoned (the request receiving it died) and deletes their
- * bytes, and the bytes of imports that ended without deleting them.
- */
-export async function sweepAbandoned(db: Queryable) {
-  await uploads.sweepAbandonedUploads(db);
-  const failed = await queries.failAbandoned(db, `${UPLOAD_FAILED} Send it again.`);
-  for (const id of await queries.selectLeftoverUploads(db)) await uploads.deleteUpload(db, id);
-  return failed;
+/** Fails imports whose upload was abandoned (the request receiving it died) and deletes leftover bytes. */
+export function sweepAbandoned(db: Queryable) {
+  return uploads.sweepAbandonedImports(db, queries, `${UPLOAD_FAILED} Send it again.`);
 }
 
 export async function getImport(db: Queryable, organizationId: string, id: string) {
