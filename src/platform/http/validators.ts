@@ -53,11 +53,12 @@ function createAjv(coerceTypes: Options['coerceTypes']): Ajv {
 /**
  * Wraps a schema's validator with the limits every input keeps whatever its schema declares:
  * numbers are finite (query strings coerce "1e400" to Infinity too) and JSON is not nested
- * absurdly deep. They are checked first, without recursion, so the schema never sees such values.
+ * absurdly deep. They are checked first, without recursion, so the schema never sees such values
+ * (`walk` false: the value was already checked where it was parsed). Errors get their fields' messages.
  */
-function guarded(validate: ValidateFunction): ValidateFunction {
+function guarded(validate: ValidateFunction, walk = true): ValidateFunction {
   const check = ((data: unknown) => {
-    const problem = findJsonProblem(data);
+    const problem = walk ? findJsonProblem(data) : undefined;
     if (problem) {
       const error: ErrorObject = {
         instancePath: problem.path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''),
@@ -86,7 +87,9 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const lenient = createAjv('array');
   const strict = createAjv(false);
   return ({ schema, httpPart }) => {
-    const validate = guarded((httpPart === 'body' ? strict : lenient).compile(schema as object));
+    // A JSON body was already walked by the body parser (json-body-parser.ts), the only parser that
+    // yields parsed values; walking it again here would only repeat that work on every request.
+    const validate = httpPart === 'body' ? guarded(strict.compile(schema as object), false) : guarded(lenient.compile(schema as object));
     const normalise = httpPart === 'querystring' || httpPart === 'params' ? booleanNormaliser(schema) : undefined;
     return normalise ? withBooleanSpellings(validate, normalise) : validate;
   };
