@@ -24,6 +24,11 @@ import accountsModule from './modules/accounts/accounts.module.js';
 import registryModule from './modules/registry/registry.routes.js';
 import emissionsModule from './modules/emissions/emissions.routes.js';
 import catalogModule from './modules/catalog/catalog.module.js';
+import geoModule from './modules/geo/geo.module.js';
+import stacModule from './modules/stac/stac.module.js';
+import pickerModule from './modules/picker/picker.module.js';
+import taskingModule from './modules/tasking/tasking.module.js';
+import communityModule from './modules/community/community.module.js';
 import { smtpTransport, startMailDelivery } from './platform/mail/outbox.js';
 
 declare module 'fastify' {
@@ -122,5 +127,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(registryModule);
   await app.register(emissionsModule);
   await app.register(catalogModule);
+  await app.register(geoModule);
+  await app.register(stacModule);
+  await app.register(pickerModule);
+  await app.register(taskingModule);
+  await app.register(communityModule);
   return app;
 }

@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Placeholder: the areas routes land here. */
+export default async function areasRoutes(_app: FastifyInstance) {}

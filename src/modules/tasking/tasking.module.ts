@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
+
+/** The plume data platform's tasking pages under /api/v1/tasking. */
+export default async function taskingModule(app: FastifyInstance) {
+  await app.register(
+    async (scope) => {
+      scope.setErrorHandler(errorHandlerFor('plume'));
+      scope.setNotFoundHandler(notFoundHandlerFor('plume'));
+    },
+    { prefix: '/api/v1/tasking' },
+  );
+}
