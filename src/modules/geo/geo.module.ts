@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
+import { errorHandlerFor } from '../../platform/http/error-handler.js';
 import tilesRoutes from './tiles/tiles.routes.js';
 import layersRoutes from './layers/layers.routes.js';
 import areasRoutes from './areas/areas.routes.js';
@@ -10,7 +10,7 @@ export default async function geoModule(app: FastifyInstance) {
   await app.register(
     async (geo) => {
       geo.setErrorHandler(errorHandlerFor('plume'));
-      geo.setNotFoundHandler(notFoundHandlerFor('plume'));
+      // No not-found handler here: /api/v1 already has the plume family's (accounts module).
       await geo.register(tilesRoutes);
       await geo.register(layersRoutes);
       await geo.register(areasRoutes);
