@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
 
 let ctx: TestContext;
@@ -46,10 +47,33 @@ describe('OpenAPI', () => {
     }
   });
 
-  it('serves the interactive reference at /docs without credentials', async () => {
+  it('serves the interactive reference at /docs without credentials, titled as Carbon Atlas', async () => {
     const response = await ctx.request({ method: 'GET', url: '/docs/' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/html');
+    expect(response.body).toContain('<title>Carbon Atlas API</title>');
+  });
+
+  it('is a valid document that generators accept: named shared schemas, declared and grouped tags, a server', async () => {
+    const document = (await ctx.request({ method: 'GET', url: '/openapi.json' })).json();
+    await expect(SwaggerParser.validate(structuredClone(document))).resolves.toBeTruthy();
+    expect(JSON.stringify(document)).not.toMatch(/def-\d+/);
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['PlumeError']));
+    expect(document.servers).toEqual([{ url: expect.stringMatching(/^http/), description: 'This server' }]);
+    const declared = new Set(document.tags.map((tag: { name: string }) => tag.name));
+    const grouped = new Set(document['x-tagGroups'].flatMap((group: { tags: string[] }) => group.tags));
+    const used = Object.values(document.paths).flatMap((item) => Object.values(item as Record<string, { tags?: string[] }>).flatMap((operation) => operation.tags ?? []));
+    for (const tag of used) {
+      expect(declared.has(tag), `tag ${tag} is declared`).toBe(true);
+      expect(grouped.has(tag), `tag ${tag} is in a group`).toBe(true);
+    }
+  });
+
+  it('serves the same document as YAML', async () => {
+    const response = await ctx.request({ method: 'GET', url: '/openapi.yaml' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('application/yaml');
+    expect(response.body).toMatch(/^openapi: 3\.1\.0/);
   });
 });
 

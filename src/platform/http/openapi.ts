@@ -3,6 +3,27 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 
+const TAG_GROUPS = ['Facilities API', 'Emissions API', 'Credit registry API', 'Plume data platform API', 'Platform'] as const;
+
+/** Every tag a route uses, in the group of the public API it belongs to. */
+const TAGS: { name: string; description: string; group: (typeof TAG_GROUPS)[number] }[] = [
+  { name: 'facilities', description: 'Sites, their consumption categories, CUPS codes and CO2e', group: 'Facilities API' },
+  { name: 'emissions', description: 'Emission records, totals and insights', group: 'Emissions API' },
+  { name: 'emission factors', description: 'Factor libraries and organization factors', group: 'Emissions API' },
+  { name: 'webhooks', description: 'Signed notifications of emission events', group: 'Emissions API' },
+  { name: 'registry', description: 'Projects, credit batches, transfers and retirements', group: 'Credit registry API' },
+  { name: 'account', description: 'Plume-platform accounts, tokens and saved searches', group: 'Plume data platform API' },
+  { name: 'catalog', description: 'Plumes, scenes, sources and their downloads', group: 'Plume data platform API' },
+  { name: 'geospatial', description: 'Vector and raster tiles, uploaded layers, areas of interest', group: 'Plume data platform API' },
+  { name: 'common', description: 'Administrative areas', group: 'Plume data platform API' },
+  { name: 'stac', description: 'STAC API over plumes and scenes', group: 'Plume data platform API' },
+  { name: 'picker', description: 'Scene assignments and assessments before publication', group: 'Plume data platform API' },
+  { name: 'tasking', description: 'Target decks, target specs and task captures', group: 'Plume data platform API' },
+  { name: 'community', description: 'Operator reports and notifications', group: 'Plume data platform API' },
+  { name: 'identity', description: 'Who am I, sign-in, tokens and API keys', group: 'Platform' },
+  { name: 'operations', description: 'Health and readiness', group: 'Platform' },
+];
+
 /** OpenAPI 3.1 generated from the route schemas at /openapi.json, with an interactive reference at /docs. */
 async function openApiPlugin(app: FastifyInstance) {
   app.addHook('onRoute', (route) => {
@@ -30,17 +51,28 @@ async function openApiPlugin(app: FastifyInstance) {
           organizationId: { type: 'apiKey', in: 'header', name: 'x-organization-id', description: 'Your organization UUID; must match the credential.' },
         },
       },
-      tags: [
-        { name: 'facilities', description: 'Sites, their consumption categories, CUPS codes and CO2e' },
-        { name: 'identity', description: 'Who am I, sign-in, tokens and API keys' },
-        { name: 'operations', description: 'Health and readiness' },
-      ],
+      servers: [{ url: app.config.publicUrl, description: 'This server' }],
+      tags: TAGS.map(({ name, description }) => ({ name, description })),
     },
+    // Redoc and most portals group tags by the API they belong to (a vendor extension the typings lack).
+    transformObject: (document) => ({
+      ...('openapiObject' in document ? document.openapiObject : document.swaggerObject),
+      'x-tagGroups': TAG_GROUPS.map((group) => ({ name: group, tags: TAGS.filter((tag) => tag.group === group).map((tag) => tag.name) })),
+    }),
+    // Shared schemas are named by their title (PlumeError…), not def-0, so generated clients get real type names.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.title ?? json.$id ?? `Schema${index}`) },
   });
 
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.yaml', { config: { auth: 'none' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })),
+  );
 
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { url: '/openapi.json', deepLinking: true } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { url: '/openapi.json', deepLinking: true },
+    theme: { title: 'Carbon Atlas API' },
+  });
 }
 
 export default fp(openApiPlugin, { name: 'carbon-atlas-openapi' });
