@@ -11,6 +11,7 @@ import type { SessionSettings } from './platform/auth/sessions.js';
 import { createRateLimiter, type RateLimiter } from './platform/rate-limit.js';
 import { errorHandlerFor, notFoundHandlerFor } from './platform/http/error-handler.js';
 import openApiPlugin from './platform/http/openapi.js';
+import { registerCorsAndCompression } from './platform/http/cors-and-compression.js';
 import downloadsPlugin from './platform/http/downloads-plugin.js';
 import { createValidatorCompiler } from './platform/http/validators.js';
 import { guardJsonBodies } from './platform/http/json-body-parser.js';
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.setErrorHandler(errorHandlerFor('platform'));
   app.setNotFoundHandler(notFoundHandlerFor('platform'));
 
+  await registerCorsAndCompression(app);
   await app.register(openApiPlugin);
   await app.register(authPlugin, { credentials, rateLimiter });
   await app.register(downloadsPlugin, { perClient: config.DOWNLOAD_LIMIT_PER_CLIENT, total: config.DOWNLOAD_LIMIT_TOTAL, stallSeconds: config.DOWNLOAD_STALL_SECONDS, maxSeconds: config.DOWNLOAD_MAX_SECONDS });

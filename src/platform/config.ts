@@ -58,6 +58,8 @@ const ConfigSchema = Type.Object({
   TRUST_PROXY: Type.Boolean({ default: false }),
   /** Where links in e-mails point; defaults to http://HOST:PORT. */
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Origins whose browser pages may call the API, comma-separated, or * for any; unset: none. */
+  CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1 })),
   /** Outgoing mail, e.g. smtp://user:pass@mail.example.com:587; without it mail waits in the outbox. */
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Carbon Atlas <no-reply@localhost>' }),

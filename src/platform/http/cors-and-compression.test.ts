@@ -1,0 +1,70 @@
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
+import { loadDemoCatalog } from '../../modules/catalog/demo/demo.service.js';
+import { allowedOrigins } from './cors-and-compression.js';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext({ CORS_ORIGINS: 'https://dashboard.example, https://notebook.example' });
+  const org = await ctx.organization('Compression Org');
+  await loadDemoCatalog(ctx.db, { plumes: 300, seed: 7, organizationId: org.id });
+});
+afterAll(() => ctx?.close());
+
+describe('CORS_ORIGINS', () => {
+  it('reads a comma-separated list, * for any, and nothing when unset', () => {
+    expect(allowedOrigins(undefined)).toBe(false);
+    expect(allowedOrigins('https://a.example, https://b.example')).toEqual(['https://a.example', 'https://b.example']);
+    expect(allowedOrigins('*')).toBe(true);
+  });
+
+  it('answers a preflight from a listed origin with the methods and credential headers a client needs', async () => {
+    const response = await ctx.request({
+      method: 'OPTIONS',
+      url: '/v1/facilities',
+      headers: { origin: 'https://dashboard.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('https://dashboard.example');
+    expect(String(response.headers['access-control-allow-methods'])).toContain('POST');
+    expect(String(response.headers['access-control-allow-headers'])).toContain('authorization');
+  });
+
+  it('gives an unlisted origin no CORS headers, so its pages cannot read answers', async () => {
+    const response = await ctx.request({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('exposes the request id and rate-limit headers to a listed origin', async () => {
+    const response = await ctx.request({ method: 'GET', url: '/healthz', headers: { origin: 'https://notebook.example' } });
+    expect(response.headers['access-control-allow-origin']).toBe('https://notebook.example');
+    expect(String(response.headers['access-control-expose-headers'])).toContain('x-request-id');
+  });
+});
+
+describe('response compression', () => {
+  it('gzips JSON when the client accepts it, to the same document', async () => {
+    const plain = await ctx.request({ method: 'GET', url: '/openapi.json' });
+    const zipped = await ctx.request({ method: 'GET', url: '/openapi.json', headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    const body = gunzipSync(zipped.rawPayload).toString('utf8');
+    expect(JSON.parse(body)).toEqual(plain.json());
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 4);
+  });
+
+  it('prefers brotli for a streamed CSV export and keeps every row', async () => {
+    const plain = await ctx.request({ method: 'GET', url: '/api/v1/catalog/plume-csv?limit=1000' });
+    const compressed = await ctx.request({ method: 'GET', url: '/api/v1/catalog/plume-csv?limit=1000', headers: { 'accept-encoding': 'br, gzip' } });
+    expect(compressed.statusCode).toBe(200);
+    expect(compressed.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(compressed.rawPayload).toString('utf8')).toBe(plain.body);
+    expect(plain.body.trim().split('\n').length).toBeGreaterThan(100);
+  });
+
+  it('leaves small answers and clients that ask for nothing uncompressed', async () => {
+    expect((await ctx.request({ method: 'GET', url: '/healthz', headers: { 'accept-encoding': 'gzip' } })).headers['content-encoding']).toBeUndefined();
+    expect((await ctx.request({ method: 'GET', url: '/openapi.json' })).headers['content-encoding']).toBeUndefined();
+  });
+});

@@ -1,0 +1,33 @@
+import { constants as zlib } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import compress from '@fastify/compress';
+
+/**
+ * Browsers on other origins (a team's own dashboard, a notebook) may call the API only from the
+ * origins the operator lists in CORS_ORIGINS ("*" for any): credentials travel in headers, never
+ * cookies, so no origin is trusted with ambient authority either way.
+ */
+export function allowedOrigins(setting: string | undefined): boolean | string[] {
+  if (!setting) return false;
+  const origins = setting.split(',').map((origin) => origin.trim()).filter(Boolean);
+  return origins.includes('*') ? true : origins;
+}
+
+export async function registerCorsAndCompression(app: FastifyInstance) {
+  await app.register(cors, {
+    origin: allowedOrigins(app.config.CORS_ORIGINS),
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-organization-id', 'idempotency-key', 'if-none-match', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'etag', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'location'],
+    maxAge: 600,
+  });
+  // Brotli at a low quality: large CSV and GeoJSON exports stream through it, and the top qualities
+  // cost far more CPU than the bytes they save.
+  await app.register(compress, {
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    customTypes: /^(application\/(json|geo\+json|vnd\.oai\.openapi\+json|schema\+json|yaml|xml|gml\+xml)|text\/)/,
+  });
+}
