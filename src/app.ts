@@ -11,6 +11,7 @@ import type { SessionSettings } from './platform/auth/sessions.js';
 import { createRateLimiter, type RateLimiter } from './platform/rate-limit.js';
 import { errorHandlerFor, notFoundHandlerFor } from './platform/http/error-handler.js';
 import openApiPlugin from './platform/http/openapi.js';
+import metricsPlugin from './platform/http/metrics.js';
 import { registerCorsAndCompression } from './platform/http/cors-and-compression.js';
 import downloadsPlugin from './platform/http/downloads-plugin.js';
 import { createValidatorCompiler } from './platform/http/validators.js';
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await registerCorsAndCompression(app);
   await app.register(openApiPlugin);
+  await app.register(metricsPlugin);
   await app.register(authPlugin, { credentials, rateLimiter });
   await app.register(downloadsPlugin, { perClient: config.DOWNLOAD_LIMIT_PER_CLIENT, total: config.DOWNLOAD_LIMIT_TOTAL, stallSeconds: config.DOWNLOAD_STALL_SECONDS, maxSeconds: config.DOWNLOAD_MAX_SECONDS });
   await app.register(healthRoutes);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { deliveriesByState } from './webhooks/webhooks.queries.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../platform/auth/auth-plugin.js';
 import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
@@ -62,6 +63,7 @@ async function emissionRoutes(instance: FastifyInstance) {
 
 /** The emissions tracking API under /v2/emissions, and its factor library under /v2/emission-factors. */
 export default async function emissionsModule(app: FastifyInstance) {
+  app.metrics.databaseGauge({ name: 'carbon_atlas_webhook_deliveries', help: 'Webhook deliveries by state', label: 'state', query: deliveriesByState });
   await app.register(
     async (api) => {
       api.setErrorHandler(errorHandlerFor('emissions'));

@@ -16,6 +16,8 @@ export interface Database extends Queryable {
    */
   withAdvisoryLock<T>(lockKey: string, work: (session: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Connections open, idle and requests waiting for one (the embedded database has one connection). */
+  poolStats?(): { total: number; idle: number; waiting: number };
 }
 
 export interface Session extends Queryable {

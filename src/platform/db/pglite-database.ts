@@ -20,14 +20,25 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
   const pglite = new PGlite(dataDir ?? 'memory://', { extensions: { postgis } });
   await pglite.waitReady;
   const plain = asQueryable(pglite);
+  // PGlite queues callers on its one connection: how many are in flight tells how many wait.
+  let inFlight = 0;
+  const counted = async <T>(run: () => Promise<T>): Promise<T> => {
+    inFlight++;
+    try {
+      return await run();
+    } finally {
+      inFlight--;
+    }
+  };
   return {
     kind: 'pglite',
-    query: plain.query,
-    transaction: (work) => pglite.transaction((tx) => work(asQueryable(tx))),
+    query: (statement) => counted(() => plain.query(statement)),
+    transaction: (work) => counted(() => pglite.transaction((tx) => work(asQueryable(tx)))),
     async withAdvisoryLock(_lockKey, work) {
       // One process owns the data directory (see data-dir-lock.ts), so there is nobody to wait for.
       return work({ ...plain, exec: async (script) => void (await pglite.exec(script)) });
     },
     close: () => pglite.close(),
+    poolStats: () => ({ total: 1, idle: inFlight === 0 ? 1 : 0, waiting: Math.max(0, inFlight - 1) }),
   };
 }

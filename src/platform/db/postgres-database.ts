@@ -155,5 +155,6 @@ export async function openPostgresDatabase(connectionString: string, options: Po
       }
     },
     close: () => pool.end(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }

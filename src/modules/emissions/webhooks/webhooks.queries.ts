@@ -116,3 +116,6 @@ export async function monthTotal(db: Queryable, organizationId: string, scope: n
       AND occurred_at < (date_trunc('month', ${at}::timestamptz AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC'`);
   return row!.kg;
 }
+
+/** Webhook deliveries by state, for the metrics endpoint. */
+export const deliveriesByState = sql`SELECT state AS label, count(*)::int AS value FROM webhook_deliveries GROUP BY state`;

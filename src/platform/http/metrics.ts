@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import sql, { type Sql } from 'sql-template-tag';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Metrics;
+  }
+}
+
+export interface Metrics {
+  registry: Registry;
+  /**
+   * A gauge read from the database at scrape time, for counts a module owns (webhook deliveries by
+   * state…): the module gives the query, the platform never reads a module's tables itself.
+   */
+  databaseGauge(options: { name: string; help: string; label: string; query: Sql }): void;
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Prometheus metrics at /metrics: request rate and latency by route and status, rate-limit
+ * refusals, the database pool, job queue depths and whatever gauges modules add. One registry per
+ * app, so several apps in one process (tests) never share counters.
+ */
+async function metricsPlugin(app: FastifyInstance) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'carbon_atlas_' });
+  const labelNames = ['method', 'route', 'status'] as const;
+  const requests = new Counter({ name: 'carbon_atlas_http_requests_total', help: 'HTTP requests answered', labelNames, registers: [registry] });
+  const latency = new Histogram({ name: 'carbon_atlas_http_request_duration_seconds', help: 'Time to answer, by route and status', labelNames, buckets: LATENCY_BUCKETS, registers: [registry] });
+  const refusals = new Counter({ name: 'carbon_atlas_rate_limit_refusals_total', help: 'Requests refused with 429 because a rate budget was spent', labelNames: ['route'], registers: [registry] });
+
+  new Gauge({
+    name: 'carbon_atlas_db_pool_connections',
+    help: 'Database connections by state (the embedded database has one)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const stats = app.db.poolStats?.();
+      if (!stats) return;
+      this.set({ state: 'total' }, stats.total);
+      this.set({ state: 'idle' }, stats.idle);
+      this.set({ state: 'waiting' }, stats.waiting);
+    },
+  });
+
+  const databaseGauge: Metrics['databaseGauge'] = ({ name, help, label, query }) => {
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const rows = await app.db.query<{ label: string; value: number }>(query);
+        for (const row of rows) this.set({ [label]: row.label }, Number(row.value));
+      },
+    });
+  };
+  databaseGauge({
+    name: 'carbon_atlas_job_queue_depth',
+    help: 'Background jobs waiting or running, by queue',
+    label: 'queue',
+    query: sql`SELECT queue AS label, count(*)::int AS value FROM jobs WHERE state IN ('queued', 'running') GROUP BY queue`,
+  });
+  app.decorate('metrics', { registry, databaseGauge });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const labels = { method: request.method, route, status: String(reply.statusCode) };
+    requests.inc(labels);
+    latency.observe(labels, reply.elapsedTime / 1000);
+    if (reply.statusCode === 429) refusals.inc({ route });
+  });
+
+  app.get(
+    '/metrics',
+    { config: { auth: 'none' }, schema: { tags: ['operations'], operationId: 'metrics', summary: 'Prometheus metrics', hide: true } },
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+  );
+}
+
+export default fp(metricsPlugin, { name: 'carbon-atlas-metrics' });
