@@ -1,5 +1,5 @@
 import { hkdfSync, randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/database.js';
 import { logBackgroundFailure } from './platform/db/database-errors.js';
@@ -18,7 +18,7 @@ import { createValidatorCompiler } from './platform/http/validators.js';
 import { guardJsonBodies } from './platform/http/json-body-parser.js';
 import { addSecurityHeaders } from './platform/http/security-headers.js';
 import { httpServerOptions } from './platform/http/server-options.js';
-import { loggerOptions } from './platform/http/log-redaction.js';
+import { loggerOptions, requestLine, usesPrettyLogs } from './platform/http/log-redaction.js';
 import healthRoutes from './platform/http/health.routes.js';
 import identityRoutes from './platform/identity/identity.routes.js';
 import facilitiesModule from './modules/facilities/facilities.routes.js';
@@ -59,8 +59,11 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config, db } = deps;
+  const pretty = deps.logger !== false && usesPrettyLogs(config.LOG_FORMAT);
   const app = Fastify({
-    logger: deps.logger === false ? false : loggerOptions(config.LOG_LEVEL),
+    logger: deps.logger === false ? false : loggerOptions(config.LOG_LEVEL, pretty),
+    // On a terminal one line per request (below) replaces Fastify's two objects.
+    ...(pretty ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     ...httpServerOptions(config),
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: false,
@@ -112,6 +115,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  if (pretty) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(requestLine(request.method, request.url, reply.statusCode, reply.elapsedTime));
+    });
+  }
 
   addSecurityHeaders(app);
   guardJsonBodies(app);

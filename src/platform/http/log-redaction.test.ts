@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { isCredentialParameter, loggerOptions, redactUrl, serializeRequest } from './log-redaction.js';
+import { isCredentialParameter, loggerOptions, redactUrl, requestLine, serializeRequest, usesPrettyLogs } from './log-redaction.js';
 
 describe('URLs in request logs', () => {
   it('keep the path and ordinary parameters but hide credential-looking values', () => {
@@ -39,5 +39,18 @@ describe("the server's logger", () => {
     const log = lines.join('');
     expect(log).toContain('/r?X-Amz-Signature=[REDACTED]&page=2');
     for (const secret of ['sig123', 'sk_live_secret', 'key123', 'session=abc', 'hunter2', '"rt"']) expect(log).not.toContain(secret);
+  });
+});
+
+describe('terminal log format', () => {
+  it('is pretty on a terminal or when asked, JSON otherwise', () => {
+    expect(usesPrettyLogs('auto', true)).toBe(true);
+    expect(usesPrettyLogs('auto', false)).toBe(false);
+    expect(usesPrettyLogs('json', true)).toBe(false);
+    expect(usesPrettyLogs('pretty', false)).toBe(true);
+  });
+
+  it('writes one line per request with the credential in the URL redacted', () => {
+    expect(requestLine('GET', '/api/v1/catalog/plumes?token=abc&limit=5', 200, 3.14159)).toBe('GET /api/v1/catalog/plumes?token=[REDACTED]&limit=5 200 3.1 ms');
   });
 });

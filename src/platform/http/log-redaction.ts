@@ -72,10 +72,21 @@ const REDACT_PATHS = [
   ...CREDENTIAL_FIELDS.flatMap((field) => [field, `*.${field}`]),
 ];
 
-export function loggerOptions(level: string): NonNullable<Exclude<FastifyServerOptions['logger'], boolean>> {
+/** JSON lines for machines; on a terminal (or LOG_FORMAT=pretty), one readable line per request. */
+export function usesPrettyLogs(format: 'auto' | 'json' | 'pretty', isTerminal = Boolean(process.stdout.isTTY)): boolean {
+  return format === 'pretty' || (format === 'auto' && isTerminal);
+}
+
+export function loggerOptions(level: string, pretty = false): NonNullable<Exclude<FastifyServerOptions['logger'], boolean>> {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     serializers: { req: serializeRequest as never },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,reqId' } } } : {}),
   };
+}
+
+/** The one line a terminal shows per request: `GET /v1/facilities 200 3.1 ms`, credentials redacted. */
+export function requestLine(method: string, url: string, status: number, milliseconds: number): string {
+  return `${method} ${redactUrl(url)} ${status} ${milliseconds.toFixed(1)} ms`;
 }
