@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
 import { loadDemoCatalog } from '../../modules/catalog/demo/demo.service.js';
 import { allowedOrigins } from './cors-and-compression.js';
+import { matchesEntityTag } from './conditional-get.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -66,5 +67,46 @@ describe('response compression', () => {
   it('leaves small answers and clients that ask for nothing uncompressed', async () => {
     expect((await ctx.request({ method: 'GET', url: '/healthz', headers: { 'accept-encoding': 'gzip' } })).headers['content-encoding']).toBeUndefined();
     expect((await ctx.request({ method: 'GET', url: '/openapi.json' })).headers['content-encoding']).toBeUndefined();
+  });
+});
+
+describe('conditional GET', () => {
+  it('tags a JSON answer and answers 304 without a body to a client that holds it, also compressed', async () => {
+    const org = await ctx.organization('ETag Org');
+    const key = await org.key();
+    const first = await ctx.request({ method: 'GET', url: '/v1/facilities', key });
+    const etag = String(first.headers.etag);
+    expect(etag).toMatch(/^W\/".+"$/);
+    const again = await ctx.request({ method: 'GET', url: '/v1/facilities', key, headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    const zipped = await ctx.request({ method: 'GET', url: '/openapi.json', headers: { 'accept-encoding': 'gzip' } });
+    const zippedAgain = await ctx.request({ method: 'GET', url: '/openapi.json', headers: { 'accept-encoding': 'gzip', 'if-none-match': String(zipped.headers.etag) } });
+    expect(zippedAgain.statusCode).toBe(304);
+  });
+
+  it('answers in full when the data changed, and never 304s a write', async () => {
+    const org = await ctx.organization('ETag Writer');
+    const key = await org.key();
+    const before = await ctx.request({ method: 'GET', url: '/v1/facilities', key });
+    const created = await ctx.request({
+      method: 'POST',
+      url: '/v1/facilities',
+      key,
+      headers: { 'if-none-match': String(before.headers.etag) },
+      payload: { name: 'Tagged', type: 'warehouse', country: 'ES', categories: ['electricity'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const after = await ctx.request({ method: 'GET', url: '/v1/facilities', key, headers: { 'if-none-match': String(before.headers.etag) } });
+    expect(after.statusCode).toBe(200);
+    expect(after.json().total).toBe(1);
+  });
+
+  it('compares weak and strong forms and lists, as RFC 9110 asks', () => {
+    expect(matchesEntityTag('"abc"', 'W/"abc"')).toBe(true);
+    expect(matchesEntityTag('W/"x", W/"abc"', 'W/"abc"')).toBe(true);
+    expect(matchesEntityTag('*', 'W/"abc"')).toBe(true);
+    expect(matchesEntityTag('"abd"', 'W/"abc"')).toBe(false);
+    expect(matchesEntityTag(undefined, 'W/"abc"')).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { constants as zlib } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import compress from '@fastify/compress';
+import { addConditionalGet } from './conditional-get.js';
 
 /**
  * Browsers on other origins (a team's own dashboard, a notebook) may call the API only from the
@@ -19,9 +20,10 @@ export async function registerCorsAndCompression(app: FastifyInstance) {
     origin: allowedOrigins(app.config.CORS_ORIGINS),
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-organization-id', 'idempotency-key', 'if-none-match', 'x-request-id'],
-    exposedHeaders: ['x-request-id', 'etag', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'location'],
+    exposedHeaders: ['x-request-id', 'etag', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'location'],
     maxAge: 600,
   });
+  addConditionalGet(app);
   // Brotli at a low quality: large CSV and GeoJSON exports stream through it, and the top qualities
   // cost far more CPU than the bytes they save.
   await app.register(compress, {

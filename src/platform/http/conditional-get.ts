@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+
+/** Whether an If-None-Match header names this entity tag (weak comparison, as RFC 9110 asks for GET). */
+export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((candidate) => opaque(candidate) === opaque(etag));
+}
+
+/**
+ * Every successful GET answered in one piece carries an ETag of its bytes, and a client that already
+ * holds them gets 304 with no body. Routes that know a cheaper tag (a revision) set their own first;
+ * streamed answers (CSV exports) are left alone, since their bytes are not known in advance.
+ * Registered before compression, so the tag names the representation, not its encoding.
+ */
+export function addConditionalGet(app: FastifyInstance) {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
+    let etag = reply.getHeader('etag');
+    if (etag === undefined) {
+      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+      etag = `W/"${createHash('sha256').update(payload).digest('base64url').slice(0, 27)}"`;
+      reply.header('etag', etag);
+    }
+    if (!matchesEntityTag(request.headers['if-none-match'], String(etag))) return payload;
+    reply.code(304);
+    reply.removeHeader('content-length');
+    return '';
+  });
+}
