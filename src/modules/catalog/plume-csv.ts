@@ -16,15 +16,7 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 /** Rows read per query: about 1 MB of CSV, a few milliseconds of the database's time. */
 const CHUNK_ROWS = 2000;
 const ID_DIGITS = 32;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/**
- * A cell a spreadsheet will not run: text starting with = + - @ or a control character gets a
- * leading apostrophe (OWASP), unless it is a plain number such as a western longitude.
- */
-export function safeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) && !NUMBER.test(value) ? `'${value}` : value;
-}
+export { safeCell } from '../../platform/http/csv.js';
 
 function idsOf(packed: string): string[] {
   const ids: string[] = [];

@@ -11,7 +11,8 @@ import ingestRoutes from './ingest/ingest.routes.js';
 import insightsRoutes from './insights/insights.routes.js';
 import webhookRoutes from './webhooks/webhooks.routes.js';
 import * as emissions from './emissions.service.js';
-import { Emission, EmissionPage, EmissionParams, ListEmissionsQuery, NewEmissionBody, VoidBody } from './emissions.schemas.js';
+import { Type } from 'typebox';
+import { Emission, EmissionPage, EmissionParams, ExportEmissionsQuery, ListEmissionsQuery, NewEmissionBody, VoidBody } from './emissions.schemas.js';
 
 const TAGS = ['emissions'];
 // The page's errors: {code, message}; invalid input is 400 INVALID_PAYLOAD.
@@ -29,6 +30,25 @@ async function emissionRoutes(instance: FastifyInstance) {
       schema: { operationId: 'listEmissions', tags: TAGS, summary: 'Emission records in insertion order, with cursor pagination', querystring: ListEmissionsQuery, response: { 200: EmissionPage, ...errors } },
     },
     (request) => emissions.listEmissions(app.db, cursors, principalOf(request).organizationId, request.query),
+  );
+
+  app.get(
+    '/export.csv',
+    {
+      config: { scopes: ['emissions:read'], download: true },
+      schema: {
+        operationId: 'exportEmissions',
+        tags: TAGS,
+        summary: "Every record matching the list's filters as CSV, in insertion order (streamed; cells safe against spreadsheet formulas)",
+        querystring: ExportEmissionsQuery,
+        response: { 200: { description: 'text/csv', content: { 'text/csv': { schema: Type.String() } } }, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="emissions.csv"')
+        .send(emissions.emissionsCsv(app.db, principalOf(request).organizationId, request.query) as never),
   );
 
   app.get(

@@ -57,6 +57,9 @@ export const ListEmissionsQuery = Type.Object({
 });
 export type ListEmissionsQuery = Static<typeof ListEmissionsQuery>;
 
+/** The list's filters without its paging: an export has every matching record. */
+export const ExportEmissionsQuery = Type.Omit(ListEmissionsQuery, ['limit', 'cursor']);
+
 export const EmissionPage = Type.Object({
   data: Type.Array(Emission),
   pagination: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]), has_more: Type.Boolean() }),

@@ -1,3 +1,6 @@
+import type { Readable } from 'node:stream';
+import { csvRecord } from '../../platform/http/csv.js';
+import { pullStream } from '../../platform/http/streaming.js';
 import type { Database, Queryable } from '../../platform/db/database.js';
 import * as webhooks from './webhooks/webhooks.service.js';
 import { randomId, toGram } from './quantities.js';
@@ -93,8 +96,9 @@ function instant(text: string, endOfDay: boolean, field: string): Date {
 }
 
 /** Pages in insertion order; the cursor is bound to the organization and the filters it was made for. */
-export async function listEmissions(db: Queryable, codec: CursorCodec, organizationId: string, query: ListEmissionsQuery) {
-  const filter: queries.EmissionFilter = {
+/** The list's filters, shared by the list and its CSV export. */
+function emissionFilter(query: Omit<ListEmissionsQuery, 'limit' | 'cursor'>): queries.EmissionFilter {
+  return {
     from: query.start_date ? instant(query.start_date, false, 'start_date') : undefined,
     // A date-only end_date includes that whole day; a date-time is exclusive.
     until: query.end_date ? instant(query.end_date, true, 'end_date') : undefined,
@@ -103,6 +107,10 @@ export async function listEmissions(db: Queryable, codec: CursorCodec, organizat
     category: query.category,
     includeVoided: query.include_voided ?? false,
   };
+}
+
+export async function listEmissions(db: Queryable, codec: CursorCodec, organizationId: string, query: ListEmissionsQuery) {
+  const filter = emissionFilter(query);
   const context = `${organizationId}|${JSON.stringify({ ...filter, limit: undefined })}`;
   const after = query.cursor === undefined ? 0 : codec.decode(query.cursor, context);
   if (after === undefined) throw new BadRequestError('cursor is invalid, or was made for other filters.');
@@ -121,4 +129,38 @@ export async function voidEmission(db: Queryable, organizationId: string, id: st
   if (!existing) throw new NotFoundError(`Emission ${id} not found.`);
   if (existing.source === 'calculated') throw new ConflictError('Calculated emissions change with their consumption data, not through this API.');
   return view((await queries.voidEmission(db, organizationId, id, reason))!);
+}
+
+export const EMISSION_CSV_COLUMNS = [
+  'id', 'facility_id', 'scope', 'category', 'value', 'unit', 'timestamp', 'reported_value', 'reported_unit', 'source', 'external_id',
+  'voided', 'voided_at', 'void_reason', 'created_at', 'co2e_biomass', 'consumption_id', 'factor_id', 'factor_version', 'metadata',
+] as const;
+const EXPORT_CHUNK = 2000;
+
+function csvValues(record: ReturnType<typeof view>): unknown[] {
+  const { reported, factor, ...rest } = record;
+  const flat: Record<string, unknown> = { ...rest, reported_value: reported.value, reported_unit: reported.unit, factor_id: factor?.id, factor_version: factor?.version };
+  return EMISSION_CSV_COLUMNS.map((column) => flat[column]);
+}
+
+/**
+ * Every record matching the list's filters as CSV in insertion order, a chunk at a time as the client
+ * reads (keyset on the insertion sequence: records added meanwhile land after, never in between).
+ */
+export function emissionsCsv(db: Queryable, organizationId: string, query: Omit<ListEmissionsQuery, 'limit' | 'cursor'>): Readable {
+  const filter = emissionFilter(query);
+  let afterSeq: number | undefined;
+  let done = false;
+  return pullStream(async () => {
+    if (afterSeq === undefined) {
+      afterSeq = 0;
+      return csvRecord(EMISSION_CSV_COLUMNS);
+    }
+    if (done) return null;
+    const rows = await queries.selectEmissionPage(db, organizationId, filter, afterSeq, EXPORT_CHUNK);
+    const page = rows.slice(0, EXPORT_CHUNK);
+    done = rows.length <= EXPORT_CHUNK;
+    afterSeq = page.length > 0 ? Number(page.at(-1)!.seq) : afterSeq;
+    return page.map((row) => csvRecord(csvValues(view(row)))).join('');
+  });
 }

@@ -188,3 +188,20 @@ export async function updateEmissionTotals(db: Queryable, organizationId: string
     UPDATE facilities SET co2e = ${totals.co2e}, co2e_biomass = ${totals.co2eBiomass}
     WHERE organization_id = ${organizationId} AND id = ${id} AND (co2e, co2e_biomass) IS DISTINCT FROM (${totals.co2e}::float8, ${totals.co2eBiomass}::float8)`);
 }
+
+/** The next chunk of an export, newest first, after the last facility of the previous chunk (keyset). */
+export async function selectFacilityExportChunk(
+  db: Queryable,
+  organizationId: string,
+  filter: FacilityFilter,
+  after: { createdKey: string; id: string } | null,
+  limit: number,
+): Promise<(FacilityRow & { created_key: string })[]> {
+  // The key is created_at as text: exact to the microsecond, where epoch milliseconds would round.
+  const position = after ? sql`(f.created_at, f.id) < (${after.createdKey}::timestamptz, ${after.id}::uuid)` : sql`true`;
+  return db.query<FacilityRow & { created_key: string }>(sql`
+    SELECT ${COLUMNS}, f.created_at::text AS created_key FROM facilities f
+    WHERE ${scopeAndFilters(organizationId, filter)} AND ${statusCondition(filter.statuses)} AND ${position}
+    ORDER BY f.created_at DESC, f.id DESC
+    LIMIT ${limit}`);
+}

@@ -8,7 +8,7 @@ import { RevisionedCache } from '../../platform/http/revisioned-cache.js';
 import { answerOnce, IdempotencyHeaders } from '../../platform/idempotency/idempotent-route.js';
 import { FreshReadCoalescer } from '../../platform/db/fresh-read-coalescer.js';
 import * as facilities from './facilities.service.js';
-import { CreateFacilityBody, Facility, FacilityPage, FacilityParams, ListFacilitiesQuery, UpdateFacilityBody } from './facilities.schemas.js';
+import { CreateFacilityBody, ExportFacilitiesQuery, Facility, FacilityPage, FacilityParams, ListFacilitiesQuery, UpdateFacilityBody } from './facilities.schemas.js';
 
 const errors = {
   400: ErrorSchemas.facilities,
@@ -44,6 +44,27 @@ async function facilityRoutes(instance: FastifyInstance) {
         listCache.set(key, revision, body);
       }
       return reply.type('application/json; charset=utf-8').send(body as never);
+    },
+  );
+
+  app.get(
+    '/export.csv',
+    {
+      config: { scopes: ['facilities:read'], download: true },
+      schema: {
+        operationId: 'exportFacilities',
+        tags: TAGS,
+        summary: "Every facility matching the list's filters as CSV (streamed; cells safe against spreadsheet formulas)",
+        querystring: ExportFacilitiesQuery,
+        response: { 200: { description: 'text/csv', content: { 'text/csv': { schema: Type.String() } } }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { filter } = facilities.normalizeListQuery(request.query);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="facilities.csv"')
+        .send(facilities.facilitiesCsv(app.db, principalOf(request).organizationId, filter) as never);
     },
   );
 

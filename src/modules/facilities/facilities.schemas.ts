@@ -98,6 +98,9 @@ export const ListFacilitiesQuery = Type.Object(
 );
 export type ListFacilitiesQuery = Static<typeof ListFacilitiesQuery>;
 
+/** The list's filters, without its paging: an export has every matching facility. */
+export const ExportFacilitiesQuery = Type.Omit(ListFacilitiesQuery, ['page', 'size'], { additionalProperties: false });
+
 export const FacilityPage = Type.Object({
   items: Type.Array(Facility),
   total: Type.Integer({ description: 'Facilities matching every filter' }),

@@ -1,4 +1,7 @@
+import type { Readable } from 'node:stream';
 import type { Database, Queryable } from '../../platform/db/database.js';
+import { csvRecord } from '../../platform/http/csv.js';
+import { pullStream } from '../../platform/http/streaming.js';
 import { type FieldIssue, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { checkCups, supplyPointOf } from './cups.js';
 import { isIsoCountry } from './countries.js';
@@ -133,3 +136,31 @@ export async function deleteFacility(db: Queryable, organizationId: string, id: 
 
 /** For the emissions module: the facility's co2e and co2e_biomass after its consumption changed. */
 export const setEmissionTotals = queries.updateEmissionTotals;
+
+/** The export's columns: the list's fields, with the array fields joined by semicolons. */
+export const FACILITY_CSV_COLUMNS = ['id', 'name', 'type', 'country', 'address', 'status', 'co2e', 'co2e_biomass', 'logistic_factor', 'categories', 'cups_list', 'facility_purpose_type', 'created_at', 'updated_at'] as const;
+const EXPORT_CHUNK = 1000;
+
+/**
+ * Every facility matching the list's filters as CSV, newest first, read a chunk at a time as the
+ * client takes it (keyset, so a facility created meanwhile never shifts or repeats a row).
+ */
+export function facilitiesCsv(db: Queryable, organizationId: string, filter: FacilityFilter): Readable {
+  let after: { createdKey: string; id: string } | null | undefined;
+  return pullStream(async () => {
+    if (after === undefined) {
+      after = null;
+      return csvRecord(FACILITY_CSV_COLUMNS);
+    }
+    if (after !== null && after.id === '') return null;
+    const rows = await queries.selectFacilityExportChunk(db, organizationId, filter, after, EXPORT_CHUNK);
+    const last = rows.at(-1);
+    after = rows.length < EXPORT_CHUNK || !last ? { createdKey: '', id: '' } : { createdKey: last.created_key, id: last.id };
+    return rows
+      .map((row) => {
+        const facility = queries.toFacility(row);
+        return csvRecord([...FACILITY_CSV_COLUMNS].map((column) => (Array.isArray(facility[column]) ? (facility[column] as string[]).join(';') : facility[column])));
+      })
+      .join('');
+  });
+}
