@@ -12,6 +12,7 @@ import { createRateLimiter, type RateLimiter } from './platform/rate-limit.js';
 import { errorHandlerFor, notFoundHandlerFor } from './platform/http/error-handler.js';
 import openApiPlugin from './platform/http/openapi.js';
 import metricsPlugin from './platform/http/metrics.js';
+import { startTracing, tracedDatabase } from './platform/http/tracing.js';
 import { registerCorsAndCompression } from './platform/http/cors-and-compression.js';
 import downloadsPlugin from './platform/http/downloads-plugin.js';
 import { createValidatorCompiler } from './platform/http/validators.js';
@@ -58,7 +59,9 @@ export interface AppDependencies {
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
-  const { config, db } = deps;
+  const { config } = deps;
+  const tracing = startTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const db = tracing ? tracedDatabase(deps.db, tracing.tracer) : deps.db;
   const pretty = deps.logger !== false && usesPrettyLogs(config.LOG_FORMAT);
   const app = Fastify({
     logger: deps.logger === false ? false : loggerOptions(config.LOG_LEVEL, pretty),
@@ -108,6 +111,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     app.addHook('onClose', stopMail);
   }
   app.addHook('onClose', async () => {
+    await tracing?.shutdown();
     await rateLimiter.close();
     await loginThrottle.close();
     await db.close();
@@ -121,6 +125,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     });
   }
 
+  if (tracing) await tracing.instrument(app);
   addSecurityHeaders(app);
   guardJsonBodies(app);
   app.setValidatorCompiler(createValidatorCompiler());

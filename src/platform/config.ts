@@ -25,6 +25,8 @@ const ConfigSchema = Type.Object({
   BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 32, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  /** An OpenTelemetry collector (OTLP/HTTP, e.g. http://collector:4318): traces of requests and statements are sent there; unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** json: one JSON object per event; pretty: one readable line per request; auto: pretty on a terminal. */
   LOG_FORMAT: Type.Enum(['auto', 'json', 'pretty'], { default: 'auto' }),
   RATE_LIMIT_STANDARD: Type.Integer({ minimum: 1, default: 100 }),
