@@ -21,8 +21,8 @@ export function platformView(row: queries.PlatformRow) {
     tle_line2: row.tle_line2,
     epoch: epochOf(satrec).toISOString(),
     inclination_deg: Number(((satrec.inclo * 180) / Math.PI).toFixed(4)),
-    // satrec.no is radians per minute.
-    mean_motion_rev_per_day: Number(((satrec.no * 1440) / (2 * Math.PI)).toFixed(8)),
+    // As the element set states it (columns 53–63 of line 2); satrec.no is SGP4's un-Kozai'd value.
+    mean_motion_rev_per_day: Number(row.tle_line2.slice(52, 63)),
     created: row.created_at.toISOString(),
     modified: row.modified.toISOString(),
   };
