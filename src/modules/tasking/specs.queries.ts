@@ -86,7 +86,7 @@ export async function replaceAreas(db: Queryable, organizationId: string, specId
   if (areas.length === 0) return [];
   const rows = await db.query<{ ordinal: number; valid: boolean }>(sql`
     INSERT INTO target_spec_areas (organization_id, target_spec_id, ordinal, name, geom)
-    SELECT ${organizationId}, ${specId}::uuid, a.ordinal, a.name, ST_SetSRID(ST_GeomFromGeoJSON(a.geometry), 4326)
+    SELECT ${organizationId}, ${specId}::uuid, a.ordinal, a.name, ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(a.geometry)), 4326)
     FROM unnest(${areas.map((_, i) => i)}::int[], ${areas.map((a) => a.name)}::text[], ${areas.map((a) => a.geometry)}::text[]) AS a (ordinal, name, geometry)
     RETURNING ordinal, ST_IsValid(geom) AS valid`);
   return rows.filter((row) => !row.valid).map((row) => row.ordinal);

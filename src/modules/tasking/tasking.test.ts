@@ -1,7 +1,7 @@
 import sql from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
-import { DEMO_TLE } from './tasking.seed.js';
+import { DEMO_DECK_NAME, DEMO_TLE, seedDemoTasking } from './tasking.seed.js';
 import { bruteForcePasses } from './tasking.fixture.js';
 import { withChecksum } from './tle.js';
 
@@ -272,5 +272,43 @@ describe('capture opportunities', () => {
     expect((await call('GET', `/target_spec/${spec.id}/opportunities?start_time=yesterday`, writer)).statusCode).toBe(422);
     expect((await call('GET', `/target_spec/${spec.id}/opportunities?platform_id=${platform.id}`, rival)).statusCode).toBe(404);
     expect((await call('GET', `/target_spec/${spec.id}/opportunities?platform_id=${platform.id}`)).statusCode).toBe(401);
+  });
+});
+
+describe('demo data and OpenAPI', () => {
+  it('seeds the demo deck, spec and platform once, and its opportunities can be listed', async () => {
+    const demo = await ctx.organization('Demo Tasking');
+    const key = await demo.key(['tasking:read']);
+    await seedDemoTasking(ctx.db, demo.id);
+    await seedDemoTasking(ctx.db, demo.id);
+    const decks = await ok('GET', '/target_decks', key);
+    expect(decks.items.map((d: { name: string; target_spec_count: number }) => [d.name, d.target_spec_count])).toEqual([[DEMO_DECK_NAME, 1]]);
+    const deck = await ok('GET', `/target_deck/${decks.items[0].id}`, key);
+    const spec = deck.target_specs[0];
+    expect(spec).toMatchObject({ off_nadir_angle_max: 30, satellite_elevation_angle_min: 55, solar_zenith_angle_max: 70, recurrence_frequency: 'WEEKLY' });
+    expect(spec.areas.features).toHaveLength(2);
+    const passes = await ok('GET', `/target_spec/${spec.id}/opportunities`, key);
+    // The spec's window is three months: the list covers its first 31 days.
+    expect(passes.window).toEqual({ start_time: '2026-12-01T00:00:00.000Z', end_time: '2027-01-01T00:00:00.000Z' });
+    expect(passes.count).toBeGreaterThan(0);
+    for (const o of passes.opportunities) {
+      expect(o.off_nadir_angle).toBeLessThanOrEqual(30);
+      expect(o.satellite_elevation_angle).toBeGreaterThanOrEqual(55);
+      expect(o.solar_zenith_angle).toBeLessThanOrEqual(70);
+    }
+  });
+
+  it('stores 3-D positions in two dimensions', async () => {
+    const deck = await ok('POST', '/target_deck', writer, { name: 'three-d' });
+    const spec = await ok('POST', `/target_deck/${deck.id}/target_spec`, writer, { areas: areas({ type: 'Point', coordinates: [-103, 32, 850] }) });
+    expect(spec.areas.features[0].geometry).toEqual({ type: 'Point', coordinates: [-103, 32] });
+  });
+
+  it('documents every tasking route in /openapi.json', async () => {
+    const document = (await ctx.request({ method: 'GET', url: '/openapi.json' })).json();
+    const paths = Object.keys(document.paths).filter((p) => p.startsWith('/api/v1/tasking'));
+    expect(paths).toEqual(expect.arrayContaining(['/api/v1/tasking/task_capture/{task_capture_id}/rejection', '/api/v1/tasking/target_deck/{target_deck_id}', '/api/v1/tasking/target_spec/{target_spec_id}']));
+    expect(document.paths['/api/v1/tasking/target_deck/{target_deck_id}'].patch.operationId).toBe('patchTargetDeck');
+    expect(document.paths['/api/v1/tasking/target_spec/{target_spec_id}/opportunities'].get.operationId).toBe('listCaptureOpportunities');
   });
 });
