@@ -87,7 +87,7 @@ export async function listOpportunities(db: Queryable, owner: Owner, specId: str
     count: found.length,
     opportunities: found.map((o) => ({
       time: o.time.toISOString(),
-      area: byKey.get(o.targetKey)!,
+      area: { ...byKey.get(o.targetKey)!, longitude: round(byKey.get(o.targetKey)!.longitude, 6), latitude: round(byKey.get(o.targetKey)!.latitude, 6) },
       off_nadir_angle: round(o.offNadir, 3),
       satellite_elevation_angle: round(o.elevation, 3),
       satellite_azimuth_angle: round(o.azimuth, 3),
