@@ -4,6 +4,7 @@ import type { Queryable } from '../../platform/db/database.js';
 import { ValidationError } from '../../platform/errors.js';
 import { layerFeatureCentroids } from '../geo/layers/layer-areas.service.js';
 import { findOpportunities, type Target } from './opportunities.js';
+import { epochOf } from './tle.js';
 import { layerViewerOf, type Owner } from './owner.js';
 import * as platforms from './platforms.queries.js';
 import { platformRow } from './platforms.service.js';
@@ -61,6 +62,16 @@ async function targetsOf(db: Queryable, owner: Owner, spec: { id: string; input_
   return targets;
 }
 
+/** SGP4 is meaningless far from the element set's epoch (its error grows by kilometres a day). */
+export const MAX_DAYS_FROM_EPOCH = 365;
+
+function checkEpoch(platform: string, epoch: Date, window: { start: Date; end: Date }) {
+  const distance = Math.max(Math.abs(window.start.getTime() - epoch.getTime()), Math.abs(window.end.getTime() - epoch.getTime()));
+  if (distance > MAX_DAYS_FROM_EPOCH * DAY) {
+    throw queryIssue('start_time', `The TLE of ${platform} has its epoch on ${epoch.toISOString()}; a window more than ${MAX_DAYS_FROM_EPOCH} days from it cannot be predicted: give the platform a fresh TLE.`);
+  }
+}
+
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 export async function listOpportunities(db: Queryable, owner: Owner, specId: string, query: Static<typeof OpportunitiesQuery>, now = new Date()) {
@@ -69,6 +80,7 @@ export async function listOpportunities(db: Queryable, owner: Owner, specId: str
   const platform = await choosePlatform(db, owner, query.platform_id);
   const targets = await targetsOf(db, owner, spec);
   const satrec = twoline2satrec(platform.tle_line1, platform.tle_line2);
+  checkEpoch(platform.name, epochOf(satrec), window);
   const limits = {
     offNadirMin: spec.off_nadir_angle_min,
     offNadirMax: spec.off_nadir_angle_max,

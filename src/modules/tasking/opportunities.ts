@@ -55,6 +55,9 @@ const CANDIDATE_FLOOR = Math.sin(-10 / DEG);
 function ecfAt(satrec: SatRec, time: Date): { ecf: EcfVec3<number>; gmst: number; eci: { x: number; y: number; z: number } } | null {
   const state = propagate(satrec, time);
   if (!state || !Number.isFinite(state.position.x)) return null;
+  // Below the surface or beyond the Moon: SGP4 far from its epoch or after decay, not an orbit.
+  const radius = Math.hypot(state.position.x, state.position.y, state.position.z);
+  if (!(radius > 6300 && radius < 400_000)) return null;
   const gmst = gstime(time);
   return { ecf: eciToEcf(state.position, gmst), gmst, eci: state.position };
 }

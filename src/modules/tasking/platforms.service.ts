@@ -22,7 +22,7 @@ export function platformView(row: queries.PlatformRow) {
     epoch: epochOf(satrec).toISOString(),
     inclination_deg: Number(((satrec.inclo * 180) / Math.PI).toFixed(4)),
     // As the element set states it (columns 53–63 of line 2); satrec.no is SGP4's un-Kozai'd value.
-    mean_motion_rev_per_day: Number(row.tle_line2.slice(52, 63)),
+    mean_motion_rev_per_day: Number.parseFloat(row.tle_line2.slice(52, 63)),
     created: row.created_at.toISOString(),
     modified: row.modified.toISOString(),
   };

@@ -43,6 +43,8 @@ beforeAll(async () => {
   const other = await ctx.organization('Rival Tasking');
   rival = await other.key(['tasking:write']);
   wellsLayerId = await layer(acme.id, 'permian_wells', [[-103.5, 31.9], [-102.0, 31.8]]);
+  // A feature without a position is no target (its centroid would otherwise read as 0°, 0°).
+  await ctx.db.query(sql`INSERT INTO layer_features (layer_id, geom, properties) VALUES (${wellsLayerId}, ST_GeomFromText('POINT EMPTY', 4326), '{"name": "empty"}'::jsonb)`);
   await layer(other.id, 'rival_wells', [[-100, 30]]);
 });
 afterAll(() => ctx?.close());
@@ -265,11 +267,14 @@ describe('capture opportunities', () => {
     const result = await ok('GET', `/target_spec/${spec.id}/opportunities?platform_id=${platform.id}&${window}`, writer);
     expect(result.count).toBeGreaterThan(0);
     expect(new Set(result.opportunities.map((o: { area: { layer: string; source: string } }) => `${o.area.source}:${o.area.layer}`))).toEqual(new Set(['layer:permian_wells']));
-    expect(result.opportunities.map((o: { area: { name: string } }) => o.area.name).sort()[0]).toBe('well 1');
+    expect(new Set(result.opportunities.map((o: { area: { name: string } }) => o.area.name))).toEqual(new Set(['well 1', 'well 2']));
     const tooLong = await call('GET', `/target_spec/${spec.id}/opportunities?platform_id=${platform.id}&start_time=2026-12-02T00:00:00Z&end_time=2027-02-02T00:00:00Z`, writer);
     expect(tooLong.statusCode).toBe(422);
     expect(tooLong.json().detail[0].msg).toContain('31 days');
     expect((await call('GET', `/target_spec/${spec.id}/opportunities?start_time=yesterday`, writer)).statusCode).toBe(422);
+    const stale = await call('GET', `/target_spec/${spec.id}/opportunities?platform_id=${platform.id}&start_time=2028-06-01T00:00:00Z`, writer);
+    expect(stale.statusCode).toBe(422);
+    expect(stale.json().detail[0].msg).toContain('fresh TLE');
     expect((await call('GET', `/target_spec/${spec.id}/opportunities?platform_id=${platform.id}`, rival)).statusCode).toBe(404);
     expect((await call('GET', `/target_spec/${spec.id}/opportunities?platform_id=${platform.id}`)).statusCode).toBe(401);
   });

@@ -30,6 +30,6 @@ export function selectLayerFeatureCentroids(db: Queryable, viewer: LayerViewer, 
     SELECT l.name AS layer_name, f.id::text AS feature_id, f.properties->>'name' AS label,
            ST_X(ST_Centroid(f.geom)) AS longitude, ST_Y(ST_Centroid(f.geom)) AS latitude
     FROM ${visibleLayers(viewer)} l JOIN layer_features f ON f.layer_id = l.id
-    WHERE lower(l.name) = ANY(${names.map((n) => n.toLowerCase())}::text[]) AND l.status = 0
+    WHERE lower(l.name) = ANY(${names.map((n) => n.toLowerCase())}::text[]) AND l.status = 0 AND NOT ST_IsEmpty(f.geom)
     ORDER BY l.name, f.id LIMIT ${limit}`);
 }
