@@ -4,6 +4,7 @@ import * as identity from './identity/identity.service.js';
 import { seedDemoFacilities } from '../modules/facilities/facilities.seed.js';
 import { seedDemoRegistry } from '../modules/registry/registry.seed.js';
 import { seedDemoCatalog } from '../modules/catalog/catalog.seed.js';
+import { seedDemoTasking } from '../modules/tasking/tasking.seed.js';
 
 export interface SeedResult {
   organizationId: string;
@@ -32,5 +33,6 @@ export async function seedDemoData(db: Database, bootstrapApiKey: string | undef
   const facilities = await seedDemoFacilities(db, organizationId);
   await seedDemoRegistry(db, organizationId);
   const catalog = await seedDemoCatalog(db, organizationId);
+  await seedDemoTasking(db, organizationId);
   return { organizationId, apiKey, facilities, plumes: catalog.plumes };
 }

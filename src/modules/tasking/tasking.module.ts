@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
+import deckRoutes from './decks.routes.js';
+import captureRoutes from './captures.routes.js';
+import platformRoutes from './platforms.routes.js';
 
 /** The plume data platform's tasking pages under /api/v1/tasking. */
 export default async function taskingModule(app: FastifyInstance) {
@@ -7,6 +10,9 @@ export default async function taskingModule(app: FastifyInstance) {
     async (scope) => {
       scope.setErrorHandler(errorHandlerFor('plume'));
       scope.setNotFoundHandler(notFoundHandlerFor('plume'));
+      await scope.register(deckRoutes);
+      await scope.register(captureRoutes);
+      await scope.register(platformRoutes);
     },
     { prefix: '/api/v1/tasking' },
   );

@@ -11,5 +11,6 @@ export const MODULE_ROUTES = {
   registry: (route: FuzzRoute) => route.tags.includes('registry'),
   accounts: (route: FuzzRoute) => route.tags.includes('account'),
   catalog: (route: FuzzRoute) => route.tags.includes('catalog'),
+  tasking: (route: FuzzRoute) => route.tags.includes('tasking'),
   identity: (route: FuzzRoute) => route.tags.includes('identity') || route.tags.includes('operations'),
 } satisfies Record<string, (route: FuzzRoute) => boolean>;
