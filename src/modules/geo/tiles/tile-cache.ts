@@ -35,6 +35,7 @@ const REDIS_TIMEOUT_MS = 250;
 export class TileCache {
   private readonly local: LRUCache<string, TileBody> | undefined;
   private readonly redis: Redis | undefined;
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(options: { maxBytes: number; redisUrl?: string | undefined }) {
     this.local =
@@ -58,8 +59,21 @@ export class TileCache {
     if (found) return found;
     const body = await tileBody(await make());
     this.local?.set(key, body);
-    void this.toRedis(key, body);
+    const write = this.toRedis(key, body).finally(() => this.writes.delete(write));
+    this.writes.add(write);
     return body;
+  }
+
+  /** Resolves once Redis is connected (at once without it); until then tiles are only made and kept here. */
+  async ready(): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === 'ready') return;
+    await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  }
+
+  /** Resolves when the tiles handed to Redis so far are stored (or given up). */
+  async flushed(): Promise<void> {
+    await Promise.all([...this.writes]);
   }
 
   private redisKey(key: string) {

@@ -309,6 +309,19 @@ describe('TileJSON and style', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the tile routes with the page’s paths, their binary answers and the filter parameters', async () => {
+    const document = (await ctx.request({ method: 'GET', url: '/openapi.json' })).json();
+    const plumes = document.paths['/api/v1/layers/plumes/{z}/{x}/{y}.mvt'].get;
+    expect(plumes.operationId).toBe('plumeTile');
+    expect(plumes.responses['200'].content).toHaveProperty('application/vnd.mapbox-vector-tile');
+    expect(plumes.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['z', 'x', 'y', 'plume_gas', 'emission_min', 'bbox']));
+    for (const path of ['/api/v1/layers/plumes/uncached/{z}/{x}/{y}.mvt', '/api/v1/layers/scenes/{z}/{x}/{y}.mvt', '/api/v1/layers/scenes/uncached/{z}/{x}/{y}.mvt', '/api/v1/layers/{name}/{z}/{x}/{y}.mvt']) {
+      expect(document.paths, path).toHaveProperty([path]);
+    }
+  });
+});
+
 describe('encoders', () => {
   it('the JavaScript encoder answers the tiles checked above on either database', async () => {
     const bytes = await catalogTiles.plumeTile(ctx.db, {}, ANONYMOUS, { z: 2, x: 3, y: 1 }, { encoder: 'js', limit: 100 });
