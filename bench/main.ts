@@ -180,7 +180,7 @@ async function main() {
   }
   console.log(
     `BENCH_JSON ${JSON.stringify({
-      plume_tiles: tileRuns.flatMap((r) => r.tiles.map((t) => ({ plumes: r.plumes, tile: t.tile, features: t.plumesInTile, uncached_ratio: Number(t.uncached.ratio.toFixed(2)), uncached_median_ms: Number(t.uncached.httpMedianMs.toFixed(2)), sql_median_ms: Number(t.uncached.sqlMedianMs.toFixed(2)), cached_ratio: Number(t.cached.ratio.toFixed(2)), cached_rps: Math.round(t.cached.appRps) }))),
+      plume_tiles: tileRuns.flatMap((r) => r.tiles.map((t) => ({ plumes: r.plumes, tile: t.tile, features: t.plumesInTile, uncached_ratio: Number(t.uncached.identityRatio.toFixed(2)), uncached_gzip_ratio: Number(t.uncached.ratio.toFixed(2)), uncached_median_ms: Number(t.uncached.identityMedianMs.toFixed(2)), sql_median_ms: Number(t.uncached.sqlMedianMs.toFixed(2)), cached_ratio: Number(t.cached.ratio.toFixed(2)), cached_rps: Math.round(t.cached.appRps) }))),
       catalog: catalogs.map((c) => ({ plumes: c.plumes, annotated_ratio: Number(c.annotated.ratio.toFixed(2)), csv_ratio: Number(c.csv.ratio.toFixed(2)), csv_peak_rss_mb: Math.round(c.csv.peakRssMb), sources_ratio: Number(c.sources.ratio.toFixed(2)) })),
       emissions_ingest: ingests.map((r) => ({ records: r.count, copy_rps: Math.round(r.copyRps), api_rps: Math.round(r.apiRps), ratio: Number(r.ingestRatio.toFixed(3)), api_median_ms: Number(r.apiMedianMs.toFixed(2)), sql_median_ms: Number(r.sqlMedianMs.toFixed(2)), latency_ratio: Number(r.latencyRatio.toFixed(2)) })),
       registry_transactions: ledgers.map((r) => ({ backend: r.backend, transactions: r.transactions, workers: r.workers, baseline_tps: Math.round(r.baselineTps), api_tps: Math.round(r.apiTps), ratio: Number(r.ratio.toFixed(3)) })),

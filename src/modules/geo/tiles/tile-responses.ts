@@ -7,7 +7,7 @@ export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 
 /** OpenAPI for a tile answer: bytes, nothing (no feature there), or not modified. */
 export const TILE_RESPONSES = {
-  200: { description: 'A Mapbox Vector Tile 2.1 (gzip-encoded when the client accepts it)', content: { [MVT_TYPE]: { schema: Type.String({ format: 'binary' }) } } },
+  200: { description: 'A Mapbox Vector Tile 2.1 (gzip-encoded, fastest level, when the client accepts it)', content: { [MVT_TYPE]: { schema: Type.String({ format: 'binary' }) } } },
   204: { description: 'No feature in this tile: an empty tile (MapLibre draws nothing).', type: 'null' },
   304: { description: 'Not modified: the tile named by If-None-Match is still current.', type: 'null' },
 };
