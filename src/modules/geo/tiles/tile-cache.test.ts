@@ -29,6 +29,22 @@ describe('tile cache', () => {
     expect(second.gzipped).toBe(first.gzipped);
   });
 
+  it('when many ask for a tile not yet made, it is made once and all get it', async () => {
+    const tiles = cache({ maxBytes: 1024 * 1024 });
+    const { calls, make } = maker([4, 2]);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => tiles.get('burst', make)));
+    expect(calls.count).toBe(1);
+    expect(answers.every((a) => a.raw.equals(Buffer.from([4, 2])))).toBe(true);
+  });
+
+  it('when making a tile fails, the failure is not kept: the next request makes it again', async () => {
+    const tiles = cache({ maxBytes: 1024 * 1024 });
+    await expect(tiles.get('flaky', async () => Promise.reject(new Error('database away')))).rejects.toThrow('database away');
+    const { calls, make } = maker([1]);
+    expect([...(await tiles.get('flaky', make)).raw]).toEqual([1]);
+    expect(calls.count).toBe(1);
+  });
+
   it('when it is disabled (0 MiB), it keeps nothing', async () => {
     const tiles = cache({ maxBytes: 0 });
     expect(tiles.enabled).toBe(false);

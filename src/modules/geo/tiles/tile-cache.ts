@@ -40,6 +40,8 @@ export class TileCache {
   private readonly local: LRUCache<string, TileBody> | undefined;
   private readonly redis: Redis | undefined;
   private readonly writes = new Set<Promise<void>>();
+  /** Tiles being made: concurrent misses of one key (a map's burst, many viewers after a change) share one query. */
+  private readonly making = new Map<string, Promise<TileBody>>();
 
   constructor(options: { maxBytes: number; redisUrl?: string | undefined }) {
     this.local =
@@ -59,8 +61,18 @@ export class TileCache {
 
   /** The tile under `key`, computed by `make` (and kept) when neither this process nor Redis has it. */
   async get(key: string, make: () => Promise<Uint8Array>): Promise<TileBody> {
-    const found = this.local?.get(key) ?? (await this.fromRedis(key));
+    const found = this.local?.get(key);
     if (found) return found;
+    const pending = this.making.get(key);
+    if (pending) return pending;
+    const made = this.fetchOrMake(key, make).finally(() => this.making.delete(key));
+    this.making.set(key, made);
+    return made;
+  }
+
+  private async fetchOrMake(key: string, make: () => Promise<Uint8Array>): Promise<TileBody> {
+    const shared = await this.fromRedis(key);
+    if (shared) return shared;
     const body = await tileBody(await make());
     this.local?.set(key, body);
     const write = this.toRedis(key, body).finally(() => this.writes.delete(write));
