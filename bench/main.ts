@@ -12,9 +12,11 @@ import { benchLoginGuessing, printLoginGuessing } from './login.js';
 import { benchRegistry, printRegistry } from './registry.js';
 import { benchEmissions, printEmissions } from './emissions.js';
 import { benchCatalog, printCatalog } from './catalog.js';
+import { benchTiles, printTiles } from './tiles.js';
 
 const EMISSION_RECORDS = Number(process.env.BENCH_EMISSION_RECORDS ?? 1_000_000);
 const CATALOG_PLUMES = Number(process.env.BENCH_PLUMES ?? 1_000_000);
+const TILE_PLUMES = Number(process.env.BENCH_TILE_PLUMES ?? CATALOG_PLUMES);
 
 const REGISTRY_TRANSACTIONS = Number(process.env.BENCH_REGISTRY_TRANSACTIONS ?? 2000);
 
@@ -81,7 +83,16 @@ function row(label: string, result: LoadResult) {
 }
 
 async function main() {
-  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only'].includes(arg));
+  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--tiles-only'].includes(arg));
+  if (only === '--tiles-only') {
+    const backend = await postgresBackend(ADMIN_URL);
+    try {
+      printTiles(await benchTiles(backend, TILE_PLUMES));
+    } finally {
+      await backend.dispose();
+    }
+    return;
+  }
   if (only === '--catalog-only') {
     const backend = await postgresBackend(ADMIN_URL);
     try {
@@ -129,6 +140,7 @@ async function main() {
   const ledgers = [];
   const ingests = [];
   const catalogs = [];
+  const tileRuns = [];
   for (const open of backends) {
     const backend = await open();
     try {
@@ -146,6 +158,9 @@ async function main() {
         const catalogResult = await benchCatalog(backend, CATALOG_PLUMES);
         printCatalog(catalogResult);
         catalogs.push(catalogResult);
+        const tileResult = await benchTiles(backend, TILE_PLUMES);
+        printTiles(tileResult);
+        tileRuns.push(tileResult);
       }
       const cached = await benchFacilitiesList(backend, 32);
       const uncached = await benchFacilitiesList(backend, 0, cached.fixture);
@@ -165,6 +180,7 @@ async function main() {
   }
   console.log(
     `BENCH_JSON ${JSON.stringify({
+      plume_tiles: tileRuns.flatMap((r) => r.tiles.map((t) => ({ plumes: r.plumes, tile: t.tile, features: t.plumesInTile, uncached_ratio: Number(t.uncached.identityRatio.toFixed(2)), uncached_gzip_ratio: Number(t.uncached.ratio.toFixed(2)), uncached_median_ms: Number(t.uncached.identityMedianMs.toFixed(2)), sql_median_ms: Number(t.uncached.sqlMedianMs.toFixed(2)), cached_ratio: Number(t.cached.ratio.toFixed(2)), cached_rps: Math.round(t.cached.appRps) }))),
       catalog: catalogs.map((c) => ({ plumes: c.plumes, annotated_ratio: Number(c.annotated.ratio.toFixed(2)), csv_ratio: Number(c.csv.ratio.toFixed(2)), csv_peak_rss_mb: Math.round(c.csv.peakRssMb), sources_ratio: Number(c.sources.ratio.toFixed(2)) })),
       emissions_ingest: ingests.map((r) => ({ records: r.count, copy_rps: Math.round(r.copyRps), api_rps: Math.round(r.apiRps), ratio: Number(r.ingestRatio.toFixed(3)), api_median_ms: Number(r.apiMedianMs.toFixed(2)), sql_median_ms: Number(r.sqlMedianMs.toFixed(2)), latency_ratio: Number(r.latencyRatio.toFixed(2)) })),
       registry_transactions: ledgers.map((r) => ({ backend: r.backend, transactions: r.transactions, workers: r.workers, baseline_tps: Math.round(r.baselineTps), api_tps: Math.round(r.apiTps), ratio: Number(r.ratio.toFixed(3)) })),

@@ -87,6 +87,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         anonymous: config.RATE_LIMIT_ANONYMOUS,
         credentials: config.RATE_LIMIT_CREDENTIALS,
         mail_recipient: config.RATE_LIMIT_MAIL_PER_RECIPIENT,
+        tiles: config.RATE_LIMIT_TILES,
       },
       redisUrl: config.REDIS_URL,
     });

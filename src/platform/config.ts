@@ -32,6 +32,10 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_STANDARD: Type.Integer({ minimum: 1, default: 100 }),
   RATE_LIMIT_ENTERPRISE: Type.Integer({ minimum: 1, default: 1000 }),
   RATE_LIMIT_ANONYMOUS: Type.Integer({ minimum: 1, default: 60 }),
+  /** Map tile requests per minute per credential, or per client address without one (a map view asks for dozens at once). */
+  RATE_LIMIT_TILES: Type.Integer({ minimum: 1, default: 1200 }),
+  /** In-process cache of vector tiles (MiB; 0 disables it); shared through Redis too when REDIS_URL is set. */
+  TILE_CACHE_MB: Type.Integer({ minimum: 0, maximum: 4096, default: 64 }),
   /** Requests per minute per client address to routes that take a password, token or e-mailed link. */
   RATE_LIMIT_CREDENTIALS: Type.Integer({ minimum: 1, default: 20 }),
   /** E-mails (verification, password reset) per recipient address per hour, whoever asks. */

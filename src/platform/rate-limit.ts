@@ -16,12 +16,17 @@ export interface RateLimitDecision {
  * - a credential's tier, per API key or user;
  * - `anonymous`: calls made without credentials (public reads, routes that take none), per client address;
  * - `credentials`: the stricter budget of routes that take a password, token or e-mailed link, per client address;
- * - `mail_recipient`: e-mails a route may send to one address, per recipient, whoever asks.
+ * - `mail_recipient`: e-mails a route may send to one address, per recipient, whoever asks;
+ * - `tiles`: map tiles, which a map requests in bursts of dozens; per credential or else per address,
+ *   instead of the tier's or the anonymous budget (see RouteRateLimit.credential).
  */
-export type Budget = Tier | 'anonymous' | 'credentials' | 'mail_recipient';
+export type Budget = Tier | 'anonymous' | 'credentials' | 'mail_recipient' | 'tiles';
 
 /** Budgets counted per client address, for requests that present no credential. */
-export type AddressBudget = 'anonymous' | 'credentials';
+export type AddressBudget = 'anonymous' | 'credentials' | 'tiles';
+
+/** Budgets a route may have credentialed calls spend instead of their tier's. */
+export type CredentialBudget = 'tiles';
 
 /** Budgets counted per target of a request rather than per caller. */
 export type TargetBudget = 'mail_recipient';
@@ -33,6 +38,7 @@ export const WINDOW_SECONDS: Record<Budget, number> = {
   anonymous: 60,
   credentials: 60,
   mail_recipient: 3600,
+  tiles: 60,
 };
 
 export interface RateLimiter {
@@ -44,8 +50,8 @@ export interface RateLimiter {
 }
 
 export interface RateLimitOptions {
-  /** Points per window of each budget (see WINDOW_SECONDS). */
-  limits: Record<Budget, number>;
+  /** Points per window of each budget (see WINDOW_SECONDS); `tiles` defaults to the anonymous budget. */
+  limits: Record<Exclude<Budget, 'tiles'>, number> & { tiles?: number };
   redisUrl?: string | undefined;
 }
 
@@ -57,8 +63,9 @@ export interface RateLimitOptions {
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const store = createCounterStore(options.redisUrl);
   const limiters = new Map<Budget, RateLimiterAbstract>();
-  for (const budget of Object.keys(options.limits) as Budget[]) {
-    limiters.set(budget, store.window(`rl:${budget}`, options.limits[budget], WINDOW_SECONDS[budget]));
+  const limits: Record<Budget, number> = { ...options.limits, tiles: options.limits.tiles ?? options.limits.anonymous };
+  for (const budget of Object.keys(limits) as Budget[]) {
+    limiters.set(budget, store.window(`rl:${budget}`, limits[budget], WINDOW_SECONDS[budget]));
   }
 
   function decision(points: number, result: RateLimiterRes, allowed: boolean): RateLimitDecision {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
-import type { AddressBudget, Budget, RateLimitDecision, RateLimiter, TargetBudget } from '../rate-limit.js';
+import type { AddressBudget, Budget, CredentialBudget, RateLimitDecision, RateLimiter, TargetBudget } from '../rate-limit.js';
 import type { CredentialResolver } from './credentials.js';
 import type { Principal, TenantPrincipal, UserPrincipal } from './principal.js';
 import { grants, type Scope } from './scopes.js';
@@ -14,6 +14,8 @@ export type AuthMode = 'required' | 'optional' | 'none';
 export interface RouteRateLimit {
   /** The per-address budget spent by calls without credentials: `anonymous` unless the route says otherwise. */
   address?: AddressBudget;
+  /** The budget credentialed calls spend instead of their tier's (per credential): `tiles` for map tiles, requested in bursts. */
+  credential?: CredentialBudget;
   /**
    * A second budget per target of the request (e.g. the mailbox a message goes to), spent once the
    * request is validated, whoever asks. Only a digest of the key is kept in the counter store.
@@ -123,7 +125,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       return;
     }
     request.principal = principal;
-    await spend(options.rateLimiter, reply, principal.rateLimitKey, principal.tier);
+    await spend(options.rateLimiter, reply, principal.rateLimitKey, (config.rateLimit && config.rateLimit.credential) || principal.tier);
 
     const missing = (config.scopes ?? []).filter((scope) => !grants(principal.scopes, scope));
     if (missing.length > 0) throw new ForbiddenError(`This credential lacks the scope ${missing.join(', ')}.`);

@@ -1,4 +1,211 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { FreshReadCoalescer } from '../../../platform/db/fresh-read-coalescer.js';
+import { ErrorSchemas } from '../../../platform/http/error-families.js';
+import { checkedTile, MAX_ZOOM, type Tile } from '../../../platform/tiles/tile-math.js';
+import * as catalogTiles from '../../catalog/tiles.service.js';
+import { viewerOf } from '../../catalog/viewer.js';
+import { layerTile, findReadyLayer, layerRevision, viewerOfLayers } from './layer-tiles.service.js';
+import { TileCache, tileBody, type TileBody } from './tile-cache.js';
+import { notModified, originOf, queryStringOf, sendTile, TILE_RESPONSES, tileEtag } from './tile-responses.js';
+import { fieldsOfSchema, mapStyle, Style, TileJson, tileJson } from './tilejson.js';
 
-/** Placeholder: the tiles routes land here. */
-export default async function tilesRoutes(_app: FastifyInstance) {}
+const TAGS = ['geo'];
+const errors = { 400: ErrorSchemas.plume, 401: ErrorSchemas.plume, 403: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
+
+/**
+ * Map tiles come in bursts (a view asks for dozens at once, each pan for more): they spend their
+ * own per-minute budget (RATE_LIMIT_TILES, per credential or else per address) rather than the
+ * tier's 100 requests a minute, which one map would use up in seconds.
+ */
+const TILE_BUDGET = { rateLimit: { address: 'tiles' as const, credential: 'tiles' as const } };
+const CACHED = { auth: 'optional' as const, ...TILE_BUDGET };
+const UNCACHED = { scopes: ['catalog:read' as const], ...TILE_BUDGET };
+const LAYER = { scopes: ['geo:read' as const], ...TILE_BUDGET };
+
+/** Most features one tile carries, largest emissions first (plumes), newest first (scenes), by id (layers). */
+export const TILE_FEATURE_LIMIT = { plumes: 20_000, scenes: 5_000, layers: 20_000 };
+
+const TileParams = Type.Object({
+  z: Type.Integer({ minimum: 0, description: `Zoom, 0 to ${MAX_ZOOM} (400 beyond)` }),
+  x: Type.Integer({ minimum: 0, description: 'Column, 0 to 2^z - 1 from the antimeridian eastwards (400 beyond)' }),
+  y: Type.Integer({ minimum: 0, description: 'Row, 0 to 2^z - 1 from the north (400 beyond)' }),
+});
+const LayerName = Type.String({ pattern: '^[a-zA-Z0-9-_]+$', maxLength: 512 });
+const refuseAreaFilters = async (request: FastifyRequest) => catalogTiles.refuseUnsupportedTileFilters(request.query);
+
+export default async function tilesRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const cache = new TileCache({ maxBytes: app.config.TILE_CACHE_MB * 1024 * 1024, redisUrl: app.config.REDIS_URL });
+  app.addHook('onClose', async () => cache.close());
+  const revisions = new FreshReadCoalescer<number>();
+  const encoder = catalogTiles.defaultEncoder(app.db);
+  const catalogRevision = () => revisions.read('catalog', () => catalogTiles.catalogRevision(app.db));
+
+  /** A cached tile: 304 if the client holds it, else from the cache or made (and kept). */
+  async function cachedTile(request: FastifyRequest, reply: FastifyReply, key: string, revision: number, make: () => Promise<Uint8Array>) {
+    if (notModified(request, reply, tileEtag(key, revision))) return reply;
+    const body: TileBody = cache.enabled ? await cache.get(key, make) : await tileBody(await make());
+    return sendTile(request, reply, body, true);
+  }
+
+  const viewerClass = (request: FastifyRequest) => viewerOf(request).organizationId ?? 'anonymous';
+  const tileOf = (params: { z: number; x: number; y: number }): Tile => checkedTile(params.z, params.x, params.y);
+  const plumeTile = (request: FastifyRequest, query: catalogTiles.PlumeTileQuery, tile: Tile) =>
+    catalogTiles.plumeTile(app.db, query, viewerOf(request), tile, { encoder, limit: TILE_FEATURE_LIMIT.plumes });
+  const sceneTile = (request: FastifyRequest, query: catalogTiles.SceneTileQuery, tile: Tile) =>
+    catalogTiles.sceneTile(app.db, query, viewerOf(request), tile, { encoder, limit: TILE_FEATURE_LIMIT.scenes });
+
+  app.get(
+    '/layers/plumes/:z/:x/:y.mvt',
+    {
+      config: CACHED,
+      preValidation: refuseAreaFilters,
+      schema: {
+        operationId: 'plumeTile',
+        tags: TAGS,
+        summary: 'Plumes as a Mapbox Vector Tile (layer "plumes"), filtered like plumes/annotated; anonymous callers see published plumes',
+        params: TileParams,
+        querystring: catalogTiles.PlumeTileQuery,
+        response: { ...TILE_RESPONSES, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tile = tileOf(request.params);
+      const filterKey = catalogTiles.plumeTileKey(request.query);
+      const revision = await catalogRevision();
+      const key = `plumes|${revision}|${viewerClass(request)}|${filterKey}|${tile.z}/${tile.x}/${tile.y}`;
+      return cachedTile(request, reply, key, revision, () => plumeTile(request, request.query, tile));
+    },
+  );
+
+  app.get(
+    '/layers/plumes/uncached/:z/:x/:y.mvt',
+    {
+      config: UNCACHED,
+      preValidation: refuseAreaFilters,
+      schema: { operationId: 'plumeTileUncached', tags: TAGS, summary: 'Plumes Tile Uncached: the same tile, always computed afresh', params: TileParams, querystring: catalogTiles.PlumeTileQuery, response: { ...TILE_RESPONSES, ...errors } },
+    },
+    async (request, reply) => {
+      const tile = tileOf(request.params);
+      catalogTiles.plumeTileKey(request.query);
+      return sendTile(request, reply, await tileBody(await plumeTile(request, request.query, tile)), false);
+    },
+  );
+
+  app.get(
+    '/layers/scenes/:z/:x/:y.mvt',
+    {
+      config: CACHED,
+      preValidation: refuseAreaFilters,
+      schema: {
+        operationId: 'sceneTile',
+        tags: TAGS,
+        summary: 'Scene footprints as a Mapbox Vector Tile (layer "scenes"), filtered like /scenes; anonymous callers see public scenes',
+        params: TileParams,
+        querystring: catalogTiles.SceneTileQuery,
+        response: { ...TILE_RESPONSES, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tile = tileOf(request.params);
+      const filterKey = catalogTiles.sceneTileKey(request.query);
+      const revision = await catalogRevision();
+      const key = `scenes|${revision}|${viewerClass(request)}|${filterKey}|${tile.z}/${tile.x}/${tile.y}`;
+      return cachedTile(request, reply, key, revision, () => sceneTile(request, request.query, tile));
+    },
+  );
+
+  app.get(
+    '/layers/scenes/uncached/:z/:x/:y.mvt',
+    {
+      config: UNCACHED,
+      preValidation: refuseAreaFilters,
+      schema: { operationId: 'sceneTileUncached', tags: TAGS, summary: 'Scenes Tile Uncached: the same tile, always computed afresh', params: TileParams, querystring: catalogTiles.SceneTileQuery, response: { ...TILE_RESPONSES, ...errors } },
+    },
+    async (request, reply) => {
+      const tile = tileOf(request.params);
+      catalogTiles.sceneTileKey(request.query);
+      return sendTile(request, reply, await tileBody(await sceneTile(request, request.query, tile)), false);
+    },
+  );
+
+  app.get(
+    '/layers/plumes/tilejson.json',
+    {
+      config: CACHED,
+      preValidation: refuseAreaFilters,
+      schema: { operationId: 'plumeTileJson', tags: TAGS, summary: 'TileJSON 3.0.0 of the plume tiles; the filters given here are carried into the tile URLs', querystring: catalogTiles.PlumeTileQuery, response: { 200: TileJson, ...errors } },
+    },
+    async (request, reply) => {
+      catalogTiles.plumeTileKey(request.query);
+      const url = `${originOf(request, app.config.publicUrl)}/api/v1/layers/plumes/{z}/{x}/{y}.mvt${queryStringOf(request)}`;
+      reply.header('cache-control', 'no-cache');
+      return tileJson('plumes', url, catalogTiles.PLUME_TILE_FIELDS, { description: 'Plumes: points with emission rates (kg/h), colloquial names and status.' });
+    },
+  );
+
+  app.get(
+    '/layers/scenes/tilejson.json',
+    {
+      config: CACHED,
+      preValidation: refuseAreaFilters,
+      schema: { operationId: 'sceneTileJson', tags: TAGS, summary: 'TileJSON 3.0.0 of the scene tiles; the filters given here are carried into the tile URLs', querystring: catalogTiles.SceneTileQuery, response: { 200: TileJson, ...errors } },
+    },
+    async (request, reply) => {
+      catalogTiles.sceneTileKey(request.query);
+      const url = `${originOf(request, app.config.publicUrl)}/api/v1/layers/scenes/{z}/{x}/{y}.mvt${queryStringOf(request)}`;
+      reply.header('cache-control', 'no-cache');
+      return tileJson('scenes', url, catalogTiles.SCENE_TILE_FIELDS, { description: 'Scene footprints with instrument, time, cloud cover and QA.' });
+    },
+  );
+
+  app.get(
+    '/layers/style.json',
+    { config: CACHED, schema: { operationId: 'mapStyle', tags: TAGS, summary: 'A MapLibre style drawing plumes (coloured by emission) over scene footprints, from the TileJSON above', response: { 200: Style, ...errors } } },
+    async (request, reply) => {
+      const origin = originOf(request, app.config.publicUrl);
+      reply.header('cache-control', 'no-cache');
+      return mapStyle(`${origin}/api/v1/layers/plumes/tilejson.json`, `${origin}/api/v1/layers/scenes/tilejson.json`);
+    },
+  );
+
+  app.get(
+    '/layers/:name/tilejson.json',
+    {
+      config: LAYER,
+      schema: { operationId: 'layerTileJson', tags: TAGS, summary: 'TileJSON 3.0.0 of an uploaded layer’s tiles', params: Type.Object({ name: LayerName }), response: { 200: TileJson, 404: ErrorSchemas.plume, ...errors } },
+    },
+    async (request, reply) => {
+      const layer = await findReadyLayer(app.db, request.params.name, viewerOfLayers(request));
+      const url = `${originOf(request, app.config.publicUrl)}/api/v1/layers/${encodeURIComponent(layer.name)}/{z}/{x}/{y}.mvt`;
+      reply.header('cache-control', 'private, no-cache');
+      return tileJson(layer.name, url, fieldsOfSchema(layer.schema), { description: layer.description ?? layer.verbose_name ?? undefined, bounds: layer.bounds });
+    },
+  );
+
+  app.get(
+    '/layers/:name/:z/:x/:y.mvt',
+    {
+      config: LAYER,
+      schema: {
+        operationId: 'layerTile',
+        tags: TAGS,
+        summary: 'Layer Tile: an uploaded layer (ready) as a Mapbox Vector Tile, one MVT layer named after it; 404 when not yours or not ready',
+        params: Type.Object({ name: LayerName, ...TileParams.properties }),
+        response: { ...TILE_RESPONSES, 404: ErrorSchemas.plume, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tile = tileOf(request.params);
+      // Visibility first, on every request: the cache never answers for a layer the caller may not read.
+      const layer = await findReadyLayer(app.db, request.params.name, viewerOfLayers(request));
+      const revision = await revisions.read('layers', () => layerRevision(app.db));
+      const key = `layer|${revision}|${layer.id}|${tile.z}/${tile.x}/${tile.y}`;
+      return cachedTile(request, reply, key, revision, () => layerTile(app.db, layer, tile, { encoder, limit: TILE_FEATURE_LIMIT.layers }));
+    },
+  );
+}
+
+

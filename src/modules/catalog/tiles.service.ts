@@ -1,0 +1,78 @@
+import { Type, type Static } from 'typebox';
+import type { Database, Queryable } from '../../platform/db/database.js';
+import { encodeLayer } from '../../platform/tiles/mvt-encode.js';
+import type { Tile } from '../../platform/tiles/tile-math.js';
+import type { Viewer } from './plume-filter.js';
+import { plumeFilterProperties } from './plumes.schemas.js';
+import { toFilter } from './plumes.service.js';
+import { refuseAreaFilters } from './query-params.js';
+import { SceneFilterQuery } from './scenes/scenes.schemas.js';
+import { toSceneFilter } from './scenes/scenes.service.js';
+import { plumesOfSource } from './sources/sources.service.js';
+import * as queries from './tiles.queries.js';
+
+/**
+ * What the vector tiles (geo module) read from the catalog: plumes and scenes of one tile with the
+ * catalog's own filter parsers and its one visibility rule (visiblePlumes / visibleScenes), and the
+ * catalog's revision, which a tile cache keys on.
+ */
+
+/** The plume tiles' query: the plume filter set of plumes/annotated, parsed by the same code. */
+export const PlumeTileQuery = Type.Object(plumeFilterProperties);
+export type PlumeTileQuery = Static<typeof PlumeTileQuery>;
+/** The scene tiles' query: the scene filter set of /scenes, parsed by the same code. */
+export const SceneTileQuery = SceneFilterQuery;
+export type SceneTileQuery = Static<typeof SceneTileQuery>;
+
+/** Field names and types of the MVT layers, for TileJSON's vector_layers. */
+export const PLUME_TILE_FIELDS = {
+  id: 'String', plume_id: 'String', gas: 'String', sector: 'String', emission_auto: 'Number', emission_uncertainty_auto: 'Number',
+  datetime: 'String', instrument: 'String', status: 'String',
+} as const;
+export const SCENE_TILE_FIELDS = {
+  id: 'String', name: 'String', instrument: 'String', timestamp: 'String', cloud_cover_pct: 'Number', qa_flags: 'String', assessed: 'Boolean', status: 'String',
+} as const;
+
+/** Who encodes: PostgreSQL's ST_AsMVT, or PostGIS-clipped geometry encoded in JavaScript (the embedded database has no ST_AsMVT). */
+export type TileEncoder = 'postgis' | 'js';
+
+export function defaultEncoder(db: Database): TileEncoder {
+  return db.kind === 'postgres' ? 'postgis' : 'js';
+}
+
+/** The catalog refuses filters it cannot apply yet (areas) rather than answer unfiltered; tiles do the same. */
+export function refuseUnsupportedTileFilters(query: unknown): void {
+  refuseAreaFilters(query);
+}
+
+const sortedJson = (value: object) => JSON.stringify(value, Object.keys(value).sort());
+
+/** Checks the plume query (422 as the list would answer) and returns it normalised, for cache keys. */
+export function plumeTileKey(query: PlumeTileQuery): string {
+  toFilter(query);
+  return sortedJson(query);
+}
+
+export function sceneTileKey(query: SceneTileQuery): string {
+  toSceneFilter(query);
+  return sortedJson(query);
+}
+
+/** One tile's "plumes" layer as MVT bytes (empty when no visible plume matches there). */
+export async function plumeTile(db: Queryable, query: PlumeTileQuery, viewer: Viewer, tile: Tile, options: { encoder: TileEncoder; limit: number }) {
+  const filter = { ...toFilter(query), ...(await plumesOfSource(db, query.source_name, viewer)) };
+  if (options.encoder === 'postgis') return queries.plumeTileMvt(db, filter, viewer, tile, options.limit);
+  return encodeLayer('plumes', await queries.plumeTileRows(db, filter, viewer, tile, options.limit));
+}
+
+/** One tile's "scenes" layer as MVT bytes. */
+export async function sceneTile(db: Queryable, query: SceneTileQuery, viewer: Viewer, tile: Tile, options: { encoder: TileEncoder; limit: number }) {
+  const filter = toSceneFilter(query);
+  if (options.encoder === 'postgis') return queries.sceneTileMvt(db, filter, viewer, tile, options.limit);
+  return encodeLayer('scenes', await queries.sceneTileRows(db, filter, viewer, tile, options.limit));
+}
+
+/** Changes with every committed plume or scene write; a tile computed at revision N is exact while N is current. */
+export function catalogRevision(db: Queryable): Promise<number> {
+  return queries.selectCatalogRevision(db);
+}
