@@ -106,8 +106,18 @@ function checkOrganization(principal: Principal, organization: string | undefine
   }
 }
 
+/** A multipart file part (not a text field, nor JSON naming a file). */
+function uploadedFile(file: unknown): UploadedFile {
+  const part = file as Partial<UploadedFile> | null;
+  if (!part || typeof part !== 'object' || !Buffer.isBuffer(part.bytes) || typeof part.filename !== 'string') {
+    throw ValidationError.field('body', ['file'], 'Send the file as a multipart/form-data file part (with a file name).');
+  }
+  return part as UploadedFile;
+}
+
 /** Stores the original upload and queues its import, in the caller's transaction. */
-async function addFile(tx: Queryable, store: BlobStore, owner: LayerViewer, layerId: number, file: UploadedFile) {
+async function addFile(tx: Queryable, store: BlobStore, owner: LayerViewer, layerId: number, upload: unknown) {
+  const file = uploadedFile(upload);
   const fileName = (file.filename.split(/[\\/]/).pop() || 'upload').slice(0, 255);
   const format = detectVectorFormat({ name: fileName, bytes: file.bytes });
   let key = '';
@@ -119,6 +129,7 @@ async function addFile(tx: Queryable, store: BlobStore, owner: LayerViewer, laye
 
 export async function createLayer(db: Database, store: BlobStore, principal: Principal, body: CreateLayerBody) {
   checkOrganization(principal, body.organization);
+  uploadedFile(body.file);
   const owner = layerViewer(principal);
   const metadata = jsonObjectParam(body.metadata, 'body', 'metadata') ?? {};
   const id = await db.transaction(async (tx) => {
@@ -135,6 +146,7 @@ export async function createLayer(db: Database, store: BlobStore, principal: Pri
 
 export async function updateLayer(db: Database, store: BlobStore, principal: Principal, id: number, body: UpdateLayerBody) {
   checkOrganization(principal, body.organization);
+  if (body.file !== undefined) uploadedFile(body.file);
   const viewer = layerViewer(principal);
   const metadata = jsonObjectParam(body.metadata, 'body', 'metadata');
   await db.transaction(async (tx) => {

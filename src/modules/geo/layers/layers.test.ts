@@ -327,3 +327,24 @@ describe('security', () => {
     expect((await ctx.request({ method: 'DELETE', url: `/api/v1/layers/layer/${id}`, key })).statusCode).toBe(404);
   });
 });
+
+describe('the form', () => {
+  it('refuses a file given as a text field or in JSON (422 naming file)', async () => {
+    const text = await ctx.request({ method: 'POST', url: '/api/v1/layers/layer/form', key, ...form({ name: 'text_file_layer', file: 'not a file' }) });
+    expect(text.statusCode).toBe(422);
+    expect(text.json().detail[0]).toMatchObject({ loc: ['body', 'file'] });
+    const json = await ctx.request({ method: 'POST', url: '/api/v1/layers/layer/form', key, payload: { name: 'json_file_layer', file: { filename: 'a.geojson', bytes: 'x' } } });
+    expect(json.statusCode).toBe(422);
+    const missing = await ctx.request({ method: 'POST', url: '/api/v1/layers/layer/form', key, ...form({ name: 'no_file_layer' }) });
+    expect(missing.statusCode).toBe(422);
+    expect(missing.json().detail[0]).toMatchObject({ loc: ['body', 'file'] });
+  });
+
+  it('is described in the OpenAPI document as multipart/form-data', async () => {
+    const spec = (await ctx.request({ method: 'GET', url: '/openapi.json' })).json();
+    const create = spec.paths['/api/v1/layers/layer/form'].post;
+    expect(Object.keys(create.requestBody.content)).toContain('multipart/form-data');
+    expect(create.operationId).toBe('createLayer');
+    expect(spec.paths['/api/v1/layers/layer/{layer_id}/features'].get.operationId).toBe('layerFeatures');
+  });
+});

@@ -2,7 +2,7 @@ import { unzipSync, type Unzipped } from 'fflate';
 import { VectorUploadError } from './vector-upload-error.js';
 
 /** Zips inflate: what one archive may hold in all, however small it is (a zip bomb is refused). */
-export const MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024;
+export const MAX_UNZIPPED_BYTES = 256 * 1024 * 1024;
 
 export function isZip(bytes: Uint8Array) {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
