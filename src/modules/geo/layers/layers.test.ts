@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import { createTestContext, type TestContext } from '../../../../test/support/test-app.js';
-import { convertFixture, fixtureBytes, ogrFeatureCount, shapefileZip } from './fixtures/fixtures.js';
+import { convertFixture, fixtureBytes, ogrSummary, shapefileZip } from './fixtures/fixtures.js';
 
 /** A multipart/form-data body as Python requests sends `data=…, files={"file": …}`. */
 function form(fields: Record<string, string>, file?: { name: string; bytes: Uint8Array }) {
@@ -62,7 +62,7 @@ describe('uploads in every format round-trip', () => {
     ['csv', () => ({ name: 'sites.csv', bytes: strToU8('name,lon,lat\nwell A,-103.5,31.9\nwell B,-103.4,32.0\n') }), 2],
   ];
 
-  it.each(formats)('%s: upload → ready → features → every download opens in GDAL with the same count', async (format, file, count) => {
+  it.each(formats)('%s: upload → ready → features → every download opens in GDAL with the same count and place', async (format, file, count) => {
     const response = await upload(`roundtrip_${format}`, file(), { verbose_name: `Round trip ${format}`, description: 'sites' });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toMatchObject({ status: 1, feature_count: 0, name: `roundtrip_${format}`, organization: { name: orgName, verbose_name: orgName }, user: null });
@@ -78,7 +78,11 @@ describe('uploads in every format round-trip', () => {
       const got = await ctx.request({ method: 'GET', url: `/api/v1/layers/layer/${layer.id}/download?format=${download}`, key });
       expect(got.statusCode, `${download}: ${got.body.slice(0, 200)}`).toBe(200);
       expect(got.headers['content-disposition']).toBe(`attachment; filename="roundtrip_${format}.${extension}"`);
-      expect(ogrFeatureCount(got.rawPayload, extension), download).toBe(count);
+      const summary = ogrSummary(got.rawPayload, extension);
+      expect(summary.count, download).toBe(count);
+      // Longitude first as GDAL reports it: the file's axis order (GML's lat/lon in EPSG:4326) is read right.
+      expect(summary.west, download).toBeCloseTo(-103.5, 4);
+      expect(summary.south, download).toBeCloseTo(layer.bounds[1], 4);
     }
   });
 });
