@@ -9,6 +9,8 @@ export interface LayerFileRow {
   format: string;
   blob_key: string;
   status: 'processing' | 'ready' | 'failed';
+  status_detail: string | null;
+  feature_count: number;
   created_at: Date;
   updated_at: Date;
   layer_name: string;
@@ -17,7 +19,7 @@ export interface LayerFileRow {
 }
 
 const SELECT_FILE = sql`
-  SELECT f.id::text, f.layer_id::text, f.file_name, f.format, f.blob_key, f.status, f.created_at, f.updated_at,
+  SELECT f.id::text, f.layer_id::text, f.file_name, f.format, f.blob_key, f.status, f.status_detail, f.feature_count, f.created_at, f.updated_at,
     l.name AS layer_name, l.verbose_name AS layer_verbose_name, l.bounds AS layer_bounds
   FROM layer_files f`;
 

@@ -35,6 +35,8 @@ export default async function layerFileRoutes(instance: FastifyInstance, options
       file_url: url,
       id: Number(row.id),
       status: row.status,
+      status_detail: row.status_detail,
+      feature_count: row.feature_count,
       created: row.created_at.toISOString(),
       modified: row.updated_at.toISOString(),
     };

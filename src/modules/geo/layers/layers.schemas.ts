@@ -108,6 +108,8 @@ export const LayerFile = Type.Object({
   file_url: Type.String({ description: 'A signed URL of the original upload, valid ASSET_URL_TTL seconds.' }),
   id: Type.Integer(),
   status: Type.Enum(['processing', 'ready', 'failed']),
+  status_detail: Nullable(Type.String({ description: 'Our addition: why the import failed, or which invalid geometries were repaired.' })),
+  feature_count: Type.Integer({ description: 'Our addition: features imported from this file.' }),
   created: Timestamp,
   modified: Timestamp,
 });

@@ -140,6 +140,8 @@ describe('bad uploads', () => {
     expect(layer).toMatchObject({ status: 0, feature_count: 1, bounds: [0, 0, 1, 1] });
     const features = (await ctx.request({ method: 'GET', url: `/api/v1/layers/layer/${layer.id}/features`, key })).json();
     expect(features.items[0].geometry.type).toBe('MultiPolygon');
+    const files = (await ctx.request({ method: 'GET', url: `/api/v1/layers/layer/${layer.id}/files`, key })).json();
+    expect(files.items[0]).toMatchObject({ status: 'ready', feature_count: 1, status_detail: '1 invalid geometry repaired with ST_MakeValid (feature 1).' });
   });
 });
 
