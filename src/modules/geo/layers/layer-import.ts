@@ -2,6 +2,10 @@ import { buffer } from 'node:stream/consumers';
 import type { Database } from '../../../platform/db/database.js';
 import { isTransientDatabaseError } from '../../../platform/db/database-errors.js';
 import type { BlobStore } from '../../../platform/storage/blob-store.js';
+import type { Config } from '../../../platform/config.js';
+import { startWorker } from '../../../platform/jobs/jobs.js';
+import { layerFileStore } from './layer-store.js';
+import { LAYER_IMPORT_QUEUE } from './layers.service.js';
 import { deriveSchema, parseVectorUpload, VectorUploadError, type VectorFormat } from './parse/parse-vector-upload.js';
 import * as files from './layer-files.queries.js';
 import * as queries from './layers.queries.js';
@@ -51,4 +55,13 @@ export async function runLayerImport(db: Database, store: BlobStore, fileId: num
     });
     if (!(error instanceof VectorUploadError)) throw error; // for the server's log and the job's record
   }
+}
+
+/**
+ * A worker of the layer import queue (the server runs IMPORT_WORKERS of them; `carbon-atlas worker`
+ * runs them too). It must see the same asset store as the server that received the uploads.
+ */
+export function startLayerImportWorker(db: Database, config: Config, onError: (error: unknown) => void, pollMs = 250) {
+  const store = layerFileStore(config);
+  return startWorker(db, LAYER_IMPORT_QUEUE, (payload, jobDb) => runLayerImport(jobDb, store, Number(payload.fileId)), onError, pollMs);
 }

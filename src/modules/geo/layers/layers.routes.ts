@@ -6,11 +6,10 @@ import { callerOf } from '../../../platform/auth/auth-plugin.js';
 import { logBackgroundFailure } from '../../../platform/db/database-errors.js';
 import { PayloadTooLargeError } from '../../../platform/errors.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
-import { startWorker } from '../../../platform/jobs/jobs.js';
 import { layerDownload, DOWNLOAD_TYPES } from './layer-download.js';
 import fileRoutes from './layer-files.routes.js';
 import { createGridLayer } from './layer-grid.js';
-import { runLayerImport } from './layer-import.js';
+import { startLayerImportWorker } from './layer-import.js';
 import { layerFileStore } from './layer-store.js';
 import { CreateLayerForm, DownloadQuery, FeaturePage, FeaturesQuery, GridBody, Layer, LayerId, LayersQuery, UpdateLayerForm, type UploadedFile } from './layers.schemas.js';
 import * as layers from './layers.service.js';
@@ -44,9 +43,7 @@ export default async function layersRoutes(instance: FastifyInstance) {
     },
   });
 
-  const workers = Array.from({ length: app.config.IMPORT_WORKERS }, () =>
-    startWorker(app.db, layers.LAYER_IMPORT_QUEUE, (payload, db) => runLayerImport(db, store, Number(payload.fileId)), (error) => logBackgroundFailure(app.log, 'layer import worker', error)),
-  );
+  const workers = Array.from({ length: app.config.IMPORT_WORKERS }, () => startLayerImportWorker(app.db, app.config, (error) => logBackgroundFailure(app.log, 'layer import worker', error)));
   app.addHook('preClose', async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
   });
