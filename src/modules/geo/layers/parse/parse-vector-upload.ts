@@ -91,6 +91,8 @@ export async function parseVectorUpload(upload: VectorUpload, format = detectVec
   for (const source of sources) {
     for (const raw of source.features) {
       const index = features.length;
+      // A large file is checked in slices: other requests are answered in between.
+      if (index % 2000 === 1999) await new Promise((resolve) => setImmediate(resolve));
       const geometry = normalizeGeometry(raw.geometry, index, source.toWgs84);
       const properties = plainProperties(raw.properties);
       if (JSON.stringify(properties).length > MAX_PROPERTIES_BYTES) throw featureError(index, `its properties exceed ${MAX_PROPERTIES_BYTES} bytes as JSON.`);
