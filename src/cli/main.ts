@@ -18,6 +18,7 @@ import { stat } from 'node:fs/promises';
 import { fromCsv, fromNdjson, ingest } from '../modules/emissions/ingest/ingest.service.js';
 import * as imports from '../modules/emissions/ingest/imports.service.js';
 import * as plumeImports from '../modules/catalog/plume-imports.service.js';
+import { startLayerImportWorker } from '../modules/geo/layers/layer-import.js';
 import { importPlumeCsv } from '../modules/catalog/plume-import.js';
 import { loadDemoCatalog } from '../modules/catalog/demo/demo.service.js';
 import { recalculateForLibraryRelease } from '../modules/emissions/consumption/consumption.service.js';
@@ -230,6 +231,7 @@ program
       startWorker(db, registry.TRANSACTIONS_QUEUE, (payload, jobDb) => registry.processTransaction(jobDb, String(payload.transactionId)), consoleFailure('registry worker'), 50),
       startWorker(db, imports.IMPORT_QUEUE, (payload, jobDb, signal) => imports.runImport(jobDb, String(payload.importId), signal), consoleFailure('import worker'), 250),
       startWorker(db, plumeImports.PLUME_IMPORT_QUEUE, (payload, jobDb, signal) => plumeImports.runPlumeImport(jobDb, String(payload.importId), signal), consoleFailure('plume import worker'), 250),
+      startLayerImportWorker(db, config(), consoleFailure('layer import worker')),
     ]).flat();
     const sweepers = [startSweeper(() => imports.sweepAbandoned(db), consoleFailure('import sweep')), startSweeper(() => plumeImports.sweepAbandoned(db), consoleFailure('plume import sweep'))];
     console.log(`Processing ${registry.TRANSACTIONS_QUEUE}, ${plumeImports.PLUME_IMPORT_QUEUE} and ${imports.IMPORT_QUEUE} with ${Math.max(1, options.concurrency)} worker(s) each (database: ${db.kind}); SIGTERM to stop.`);

@@ -60,6 +60,8 @@ const ConfigSchema = Type.Object({
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 72_000 }),
   /** Largest NDJSON/CSV upload to /v2/emissions/import. */
   IMPORT_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_073_741_824 }),
+  /** Largest file uploaded into a layer (/api/v1/layers/layer/form); it is read into memory to be parsed. */
+  LAYER_UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 104_857_600 }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 2_592_000 }),
   /** Behind a reverse proxy, take the client address from X-Forwarded-For (for login throttling). */
