@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
 import { callerOf } from '../../../platform/auth/auth-plugin.js';
 import type { AreaCaller } from '../../../platform/areas.js';
+import { UnsupportedMediaTypeError } from '../../../platform/errors.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import * as aois from './aois.service.js';
 import { Aoi, AoiBody, AoiCreated, AoiForm, AoiListQuery, AoiPage, AoiParams, AOI_UPLOAD_BYTES, MultiPolygon, type UploadedFile } from './areas.schemas.js';
@@ -54,7 +55,10 @@ export default async function aoiRoutes(instance: FastifyInstance) {
         response: { 200: AoiCreated, 413: ErrorSchemas.plume, 415: ErrorSchemas.plume, ...errors },
       },
     },
-    (request) => aois.createAoiFromFile(app.db, areaCallerOf(request), request.body),
+    (request) => {
+      if (!request.isMultipart()) throw new UnsupportedMediaTypeError('Send the file as multipart/form-data (fields file, name, description).');
+      return aois.createAoiFromFile(app.db, areaCallerOf(request), request.body);
+    },
   );
 
   app.get(

@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/uuid.js';
 import { AreaFileError, parseAreaUpload } from './area-upload.js';
 import * as queries from './aois.queries.js';
-import { AOI_MAX_VERTICES, type AoiBody, type AoiForm } from './areas.schemas.js';
+import { AOI_MAX_VERTICES, type AoiBody, type AoiForm, type UploadedFile } from './areas.schemas.js';
 import { PolygonError, toMultiPolygon } from './polygons.js';
 
 /** The owner of a new AOI: the organization acted for and the signed-in user (an API key has no user). */
@@ -32,10 +32,11 @@ export function createAoi(db: Queryable, owner: AoiOwner, body: AoiBody) {
 
 /** layers/aoi/form: the polygons of an uploaded file, unioned into one area. */
 export function createAoiFromFile(db: Queryable, owner: AoiOwner, form: AoiForm) {
-  if (!form.file?.bytes) throw ValidationError.field('body', ['file'], 'A file is required.');
+  const file = form.file as Partial<UploadedFile> | undefined;
+  if (!file || !Buffer.isBuffer(file.bytes) || typeof file.filename !== 'string') throw ValidationError.field('body', ['file'], 'A file is required.');
   let geometries: unknown[];
   try {
-    geometries = parseAreaUpload(form.file.filename, form.file.bytes);
+    geometries = parseAreaUpload(file.filename, file.bytes);
   } catch (error) {
     if (error instanceof AreaFileError) throw ValidationError.field('body', ['file'], error.message);
     throw error;

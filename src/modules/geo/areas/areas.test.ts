@@ -210,3 +210,10 @@ describe('common/administrative-areas', () => {
     expect(times).toHaveLength(100);
   });
 });
+
+describe('layers/aoi/form content types', () => {
+  it('answers 415 to a JSON body', async () => {
+    const response = await api('POST', '/layers/aoi/form', writer, { file: { filename: 'a.geojson', bytes: 5 } });
+    expect(response.statusCode).toBe(415);
+  });
+});
