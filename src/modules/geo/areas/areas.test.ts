@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -187,6 +188,26 @@ describe('common/administrative-areas', () => {
     expect(await importAdministrativeAreas(ctx.db, file)).toEqual({ stored: 2, skipped: 0, levels: [1] });
     expect(await search('sao paulo')).toEqual([{ gadm_composite_id: 'BRA.25_1', name: 'São Paulo, Brazil', bbox: [-47, -24, -46, -23] }]);
     expect((await search('paulo'))[0]!.gadm_composite_id).toBe('BRA.25_1');
+  });
+
+  const hasOgr = (() => {
+    try {
+      execFileSync('ogr2ogr', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasOgr)('imports a geoBoundaries GeoPackage through ogr2ogr', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-gb-'));
+    const source = path.join(dir, 'gb.geojson');
+    const properties = { shapeGroup: 'PRT', shapeType: 'ADM1', shapeName: 'Évora', shapeISO: 'PT-07', shapeID: 'PRT-ADM1-1' };
+    await writeFile(source, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [[[-8, 38], [-7, 38], [-7, 39], [-8, 39], [-8, 38]]] } }] }));
+    const gpkg = path.join(dir, 'geoBoundaries-PRT-ADM1.gpkg');
+    execFileSync('ogr2ogr', ['-f', 'GPKG', gpkg, source]);
+    expect(await importAdministrativeAreas(ctx.db, gpkg)).toEqual({ stored: 1, skipped: 0, levels: [1] });
+    expect(await search('evora')).toEqual([{ gadm_composite_id: 'PT-07', name: 'Évora, Portugal', bbox: [-8, 38, -7, 39] }]);
   });
 
   it('answers an area’s MultiPolygon with its bbox, and 404 for an unknown id', async () => {
