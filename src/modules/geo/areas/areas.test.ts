@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../../test/support/test-app.js';
 import { importAdministrativeAreas } from './area-file-import.js';
+import { searchAdministrativeAreas } from './administrative-areas.service.js';
 
 let ctx: TestContext;
 let acme: TestOrganization;
@@ -226,8 +227,14 @@ describe('common/administrative-areas', () => {
       await api('GET', `/common/administrative-areas?search=${encodeURIComponent(terms[i % terms.length]!)}`);
       times.push(performance.now() - start);
     }
-    times.sort((a, b) => a - b);
-    console.info(`administrative-areas search over HTTP (${ctx.db.kind}): median ${times[50]!.toFixed(2)} ms, p90 ${times[90]!.toFixed(2)} ms`);
+    const queryTimes: number[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      const start = performance.now();
+      await searchAdministrativeAreas(ctx.db, terms[i % terms.length]!);
+      queryTimes.push(performance.now() - start);
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[50]!.toFixed(2);
+    console.info(`administrative-areas search (${ctx.db.kind}): median ${median(times)} ms over HTTP in-process, ${median(queryTimes)} ms for the query alone`);
     expect(times).toHaveLength(100);
   });
 });
