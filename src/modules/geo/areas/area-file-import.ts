@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import countries from 'i18n-iso-countries';
@@ -86,12 +86,16 @@ async function ogr(args: string[]): Promise<string> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new AreaImportError(`${args[0]} was not found: install GDAL (Debian: apt-get install gdal-bin) to import this file, or convert it to GeoJSON first.`);
     }
-    throw new AreaImportError(`${args[0]} could not read the file: ${((error as { stderr?: string }).stderr ?? (error as Error).message).trim()}`);
+    const detail = ((error as { stderr?: string }).stderr ?? '').trim() || (error as Error).message;
+    throw new AreaImportError(`${args[0]} could not read the file: ${detail}`);
   }
 }
 
 /** Every feature of the file, as GeoJSON in WGS 84. */
 export async function readBoundaryFile(file: string): Promise<Feature[]> {
+  await access(file).catch(() => {
+    throw new AreaImportError(`Cannot read ${file}: no such file, or not readable.`);
+  });
   const extension = path.extname(file).toLowerCase();
   if (extension === '.geojson' || extension === '.json') {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as { type?: string; features?: Feature[] };

@@ -107,3 +107,10 @@ describe('boundary files', () => {
     expect(areas.map((a) => [a.id, JSON.parse(a.geojson).coordinates.length])).toEqual([['FJI', 2]]);
   });
 });
+
+describe('readBoundaryFile', () => {
+  it('says so when the file does not exist', async () => {
+    const { readBoundaryFile } = await import('./area-file-import.js');
+    await expect(readBoundaryFile('/nonexistent/gadm.gpkg')).rejects.toThrow('Cannot read /nonexistent/gadm.gpkg: no such file, or not readable.');
+  });
+});
