@@ -15,6 +15,7 @@ import metricsPlugin from './platform/http/metrics.js';
 import { startTracing, tracedDatabase } from './platform/http/tracing.js';
 import { registerCorsAndCompression } from './platform/http/cors-and-compression.js';
 import downloadsPlugin from './platform/http/downloads-plugin.js';
+import areasPlugin from './platform/areas.js';
 import { createValidatorCompiler } from './platform/http/validators.js';
 import { guardJsonBodies } from './platform/http/json-body-parser.js';
 import { addSecurityHeaders } from './platform/http/security-headers.js';
@@ -138,6 +139,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(metricsPlugin);
   await app.register(authPlugin, { credentials, rateLimiter });
   await app.register(downloadsPlugin, { perClient: config.DOWNLOAD_LIMIT_PER_CLIENT, total: config.DOWNLOAD_LIMIT_TOTAL, stallSeconds: config.DOWNLOAD_STALL_SECONDS, maxSeconds: config.DOWNLOAD_MAX_SECONDS });
+  // Before the modules: the catalog filters by areas that the geo module provides.
+  await app.register(areasPlugin);
   await app.register(healthRoutes);
   await app.register(identityRoutes);
   await app.register(facilitiesModule);

@@ -7,6 +7,7 @@ import { resolveJwtSecret } from './platform/auth/jwt-secret.js';
 import * as identity from './platform/identity/identity.service.js';
 import { seedDemoData, type SeedResult } from './platform/seed.js';
 import { recalculateForLibraryRelease } from './modules/emissions/consumption/consumption.service.js';
+import { loadBundledAdministrativeAreas } from './modules/geo/areas/bundled-areas.js';
 
 export interface StartOptions {
   seed?: boolean;
@@ -18,6 +19,8 @@ export async function prepareServer(config: Config, options: StartOptions = {}):
   const db = await openDatabase(config);
   try {
     await migrate(db);
+    // The shipped boundaries, once per database and data version (a no-op on later starts).
+    await loadBundledAdministrativeAreas(db);
     if (options.seed) options.onSeeded?.(await seedDemoData(db, config.BOOTSTRAP_API_KEY));
     else if (config.BOOTSTRAP_API_KEY) await identity.ensureBootstrapApiKey(db, config.BOOTSTRAP_API_KEY);
     // A new release of the shipped factor library recalculates what its changed factors produced.

@@ -22,6 +22,8 @@ import { startLayerImportWorker } from '../modules/geo/layers/layer-import.js';
 import { importPlumeCsv } from '../modules/catalog/plume-import.js';
 import { loadDemoCatalog } from '../modules/catalog/demo/demo.service.js';
 import { recalculateForLibraryRelease } from '../modules/emissions/consumption/consumption.service.js';
+import { loadBundledAdministrativeAreas } from '../modules/geo/areas/bundled-areas.js';
+import { AreaImportError, importAdministrativeAreas } from '../modules/geo/areas/area-file-import.js';
 
 function config(): Config {
   return loadConfig(process.env);
@@ -76,6 +78,8 @@ program
       // withDatabase already migrated; report what is applied now.
       const applied = await migrate(db);
       console.log(applied.length ? `Applied ${applied.length} migration(s)` : 'Database schema is up to date');
+      const areas = await loadBundledAdministrativeAreas(db);
+      console.log(areas.loaded ? `Loaded ${areas.loaded} administrative areas (${areas.version})` : `Administrative areas are up to date (${areas.version})`);
     }),
   );
 
@@ -247,6 +251,24 @@ program
     process.once('SIGTERM', () => void stop());
     process.once('SIGINT', () => void stop());
   });
+
+program
+  .command('admin-areas')
+  .description('Administrative areas (countries, US states and counties ship with the server)')
+  .command('import')
+  .argument('<file>', 'GADM or geoBoundaries boundaries: GeoJSON, or GeoPackage/Shapefile/zip with gdal-bin installed')
+  .description('Load your own GADM or geoBoundaries file; its areas replace areas of the same GADM id')
+  .action((file: string) =>
+    withDatabase(async (db) => {
+      try {
+        const result = await importAdministrativeAreas(db, file, (message) => console.error(message));
+        console.log(`Imported ${result.stored} administrative areas (levels ${result.levels.join(', ')}) from ${file}${result.skipped ? `; skipped ${result.skipped}` : ''}`);
+      } catch (error) {
+        if (error instanceof AreaImportError) throw new InvalidArgumentError(error.message);
+        throw error;
+      }
+    }),
+  );
 
 const importCommand = program.command('import').description('Bulk data');
 

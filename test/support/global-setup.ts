@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/platform/db/open-database.js';
 import { migrate } from '../../src/platform/db/migrate.js';
+import { loadBundledAdministrativeAreas } from '../../src/modules/geo/areas/bundled-areas.js';
 import { databaseUrlFor } from './database-url.js';
 import { ensureBuiltCli } from './built-cli.js';
 
@@ -27,6 +28,7 @@ export default async function setup(project: TestProject) {
     await admin.query(`CREATE DATABASE ${name}`);
     const db = await openDatabase({ DATABASE_URL: databaseUrlFor(databaseUrl, name), dataDir: os.tmpdir() });
     await migrate(db);
+    await loadBundledAdministrativeAreas(db);
     await db.close();
     project.provide('templateDatabase', name);
     project.provide('templateDataDir', '');
@@ -38,6 +40,7 @@ export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-template-'));
   const db = await openDatabase({ dataDir });
   await migrate(db);
+  await loadBundledAdministrativeAreas(db);
   await db.close();
   project.provide('templateDataDir', dataDir);
   project.provide('templateDatabase', '');

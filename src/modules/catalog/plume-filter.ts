@@ -36,6 +36,8 @@ export interface PlumeFilter {
   plumeIdsOfSource?: string[];
   /** [west, south, east, north]: plumes whose point lies inside. */
   bbox?: [number, number, number, number];
+  /** Areas (hex EWKB, from aoi_id and gadm_composite_id): plumes whose point lies in any of them. */
+  areas?: string[];
 }
 
 /**

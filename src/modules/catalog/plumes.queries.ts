@@ -4,6 +4,7 @@ import { containsPattern } from '../../platform/db/like.js';
 import type { Interval } from './intervals.js';
 import type { PlumeFilter, PlumeSort, PlumeStatus, Viewer } from './plume-filter.js';
 import { visiblePlumes } from './visible-plumes.queries.js';
+import { intersectsAnyArea } from './area-filter.queries.js';
 
 export interface PlumeRow {
   id: string;
@@ -112,6 +113,7 @@ export function plumeConditions(filter: PlumeFilter, viewer: Viewer): Sql[] {
     const point = sql`ST_SetSRID(ST_MakePoint(${filter.intersects[0]}, ${filter.intersects[1]}), 4326)`;
     parts.push(sql`ST_Intersects(COALESCE(p.bounds, p.geometry), ${point})`);
   }
+  if (filter.areas) parts.push(intersectsAnyArea(sql`p.geometry`, filter.areas));
   if (filter.datetime) parts.push(...within(sql`p."datetime"`, filter.datetime));
   if (filter.publishedAt) parts.push(...within(sql`p.published_at`, filter.publishedAt));
   if (filter.modifiedAt) parts.push(...within(sql`p.modified`, filter.modifiedAt));

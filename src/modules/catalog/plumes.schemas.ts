@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../../platform/http/common-schemas.js';
 import { GASES, INSTRUMENTS, QUALITIES, SORTS, STATUSES } from './plume-filter.js';
 import { SECTORS } from './sectors.js';
+import { areaFilterProperties } from './area-filters.js';
 
 const Interval = (name: string) =>
   Type.Optional(
@@ -37,6 +38,7 @@ export const plumeFilterProperties = {
   status: Type.Optional(Type.Enum([...STATUSES])),
   source_name: Type.Optional(Type.String({ maxLength: 80, description: 'Plumes of this source, e.g. CH4_6A_100m_-74.00656_40.71283 (clustered with the eps of the name, minpoints 1).' })),
   bbox: Type.Optional(Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'west, south, east, north, as four repeated keys.' })),
+  ...areaFilterProperties,
 };
 
 export const PlumeListQuery = Type.Object({

@@ -5,6 +5,7 @@ import * as writes from './catalog-writes.queries.js';
 import { intervalParam } from './intervals.js';
 import { nextPlumeName } from './names.js';
 import { bboxParam, pointParam, withoutUndefined } from './query-params.js';
+import { areasOf } from './area-filters.js';
 import { canMove, type PlumeFilter, type PlumeSort, type Viewer } from './plume-filter.js';
 import { plumeView } from './plume-view.js';
 import * as queries from './plumes.queries.js';
@@ -37,6 +38,7 @@ export function toFilter(query: PlumeFilterQuery): PlumeFilter {
     modifiedAt: intervalParam('modified_at', query.modified_at),
     status: query.status,
     bbox: bboxParam(query.bbox),
+    areas: areasOf(query),
   };
   return withoutUndefined(filter);
 }

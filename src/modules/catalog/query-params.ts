@@ -38,25 +38,3 @@ export function bboxParam(values: number[] | undefined): [number, number, number
 export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
-
-/**
- * The page filters by area of interest (`aoi_id`) and administrative area (`gadm_composite_id`),
- * but this server has no areas yet. A filter left out would answer everything unfiltered, which a
- * client cannot tell from a real answer: a request naming either is refused instead.
- */
-const AREA_FILTERS = ['aoi_id', 'gadm_composite_id'] as const;
-
-export function refuseAreaFilters(query: unknown): void {
-  // Also the bracketed array form (`aoi_id[]=…`) some clients send.
-  const has = (name: string) => query !== null && typeof query === 'object' && Object.prototype.hasOwnProperty.call(query, name);
-  const given = AREA_FILTERS.filter((name) => has(name) || has(`${name}[]`));
-  if (given.length === 0) return;
-  throw new ValidationError(
-    given.map((name) => ({
-      location: 'query',
-      path: [name],
-      message: `${name} is not supported yet: this server has no areas of interest or administrative areas, and will not answer the unfiltered results instead. Leave ${name} out (and filter with bbox or intersects where the route offers them).`,
-      type: 'value_error',
-    })),
-  );
-}

@@ -13,4 +13,6 @@ export const MODULE_ROUTES = {
   catalog: (route: FuzzRoute) => route.tags.includes('catalog'),
   tasking: (route: FuzzRoute) => route.tags.includes('tasking'),
   identity: (route: FuzzRoute) => route.tags.includes('identity') || route.tags.includes('operations'),
+  // AOIs and administrative areas (geo module, areas part).
+  areas: (route: FuzzRoute) => route.path.startsWith('/api/v1/layers/aoi') || route.path.startsWith('/api/v1/common/'),
 } satisfies Record<string, (route: FuzzRoute) => boolean>;

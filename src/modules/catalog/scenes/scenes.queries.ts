@@ -5,6 +5,7 @@ import type { Interval } from '../intervals.js';
 import type { PlumeStatus, Viewer } from '../plume-filter.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
 import { visibleScenes } from '../visible-scenes.queries.js';
+import { intersectsAnyArea } from '../area-filter.queries.js';
 
 /** The scene filters, parsed. Plume conditions ask for at least one plume of the scene meeting all of them. */
 export interface SceneFilter {
@@ -19,6 +20,8 @@ export interface SceneFilter {
   requiresAssignment?: boolean;
   intersects?: [number, number];
   bbox?: [number, number, number, number];
+  /** Areas (hex EWKB, from aoi_id and gadm_composite_id): scenes whose footprint intersects any of them. */
+  areas?: string[];
   datetime?: Interval;
   createdAt?: Interval;
   modifiedAt?: Interval;
@@ -123,6 +126,7 @@ export function sceneWhere(filter: SceneFilter, viewer: Viewer): Sql {
   }
   if (filter.intersects) parts.push(sql`ST_Intersects(s.footprint, ST_SetSRID(ST_MakePoint(${filter.intersects[0]}, ${filter.intersects[1]}), 4326))`);
   if (filter.bbox) parts.push(sql`s.footprint && ST_MakeEnvelope(${filter.bbox[0]}, ${filter.bbox[1]}, ${filter.bbox[2]}, ${filter.bbox[3]}, 4326)`);
+  if (filter.areas) parts.push(intersectsAnyArea(sql`s.footprint`, filter.areas));
   parts.push(...within(sql`s."timestamp"`, filter.datetime), ...within(sql`s.created_at`, filter.createdAt), ...within(sql`s.modified`, filter.modifiedAt));
   if (filter.plume && Object.values(filter.plume).some((v) => v !== undefined)) parts.push(plumeExists(filter.plume, viewer));
   const published = sql`(SELECT count(*) FROM plumes p WHERE p.scene_id = s.id AND p.status = 'published')`;

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../../../platform/http/common-schemas.js';
 import { GASES, INSTRUMENTS, QUALITIES, STATUSES } from '../plume-filter.js';
 import { SECTORS } from '../sectors.js';
+import { areaFilterProperties } from '../area-filters.js';
 
 const Interval = Type.Optional(Type.String({ maxLength: 100, description: 'RFC 3339 instant, date, or interval start/end (.. for open).' }));
 const Bbox = Type.Optional(Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: 'west, south, east, north (four repeated keys)' }));
@@ -35,6 +36,7 @@ const sceneFilterProperties = {
   published_at: Interval,
   created_at: Interval,
   modified_at: Interval,
+  ...areaFilterProperties,
 };
 
 export const ScenesQuery = Type.Object({

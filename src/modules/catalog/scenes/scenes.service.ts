@@ -6,6 +6,7 @@ import { intervalParam } from '../intervals.js';
 import type { Viewer } from '../plume-filter.js';
 import { safeCell } from '../plume-csv.js';
 import { bboxParam, pointParam, withoutUndefined } from '../query-params.js';
+import { areasOf } from '../area-filters.js';
 import { buildGeoPackage } from './geopackage.js';
 import * as queries from './scenes.queries.js';
 import type { ScenesQuery, AnnotatedScenesQuery } from './scenes.schemas.js';
@@ -30,6 +31,7 @@ export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offse
     requiresAssignment: assigned || undefined,
     intersects: query.intersects === undefined ? undefined : pointParam(query.intersects),
     bbox: bboxParam(query.bbox),
+    areas: areasOf(query),
     datetime: intervalParam('datetime', query.datetime),
     createdAt: intervalParam('created_at', query.created_at),
     modifiedAt: intervalParam('modified_at', query.modified_at),
@@ -62,6 +64,7 @@ export function toAnnotatedFilter(query: AnnotatedScenesQuery): queries.SceneFil
     publishedPlumeCountMax: query.published_plume_count_max,
     intersects: query.intersects === undefined ? undefined : pointParam(query.intersects),
     bbox: bboxParam(query.bbox),
+    areas: areasOf(query),
     datetime: intervalParam('datetime', query.datetime),
     createdAt: intervalParam('created_at', query.created_at),
     modifiedAt: intervalParam('modified_at', query.modified_at),
