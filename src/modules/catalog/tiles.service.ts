@@ -5,7 +5,7 @@ import type { Tile } from '../../platform/tiles/tile-math.js';
 import type { Viewer } from './plume-filter.js';
 import { plumeFilterProperties } from './plumes.schemas.js';
 import { toFilter } from './plumes.service.js';
-import { refuseAreaFilters } from './query-params.js';
+import { prepareAreaFilters, resolveAreaFilters } from './area-filters.js';
 import { SceneFilterQuery } from './scenes/scenes.schemas.js';
 import { toSceneFilter } from './scenes/scenes.service.js';
 import { plumesOfSource } from './sources/sources.service.js';
@@ -40,10 +40,12 @@ export function defaultEncoder(db: Database): TileEncoder {
   return db.kind === 'postgres' ? 'postgis' : 'js';
 }
 
-/** The catalog refuses filters it cannot apply yet (areas) rather than answer unfiltered; tiles do the same. */
-export function refuseUnsupportedTileFilters(query: unknown): void {
-  refuseAreaFilters(query);
-}
+/**
+ * The catalog's area filters (aoi_id, gadm_composite_id) on tiles, as on its lists: read before
+ * validation (the bracketed form too), resolved to the caller's visible areas before the handler.
+ */
+export const prepareTileAreaFilters = prepareAreaFilters;
+export const resolveTileAreaFilters = resolveAreaFilters;
 
 const sortedJson = (value: object) => JSON.stringify(value, Object.keys(value).sort());
 

@@ -18,6 +18,8 @@ export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string):
 export function addConditionalGet(app: FastifyInstance) {
   app.addHook('onSend', async (request, reply, payload) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
+    // An answer marked no-store is never kept by the client, so a tag would never be sent back.
+    if (/no-store/i.test(String(reply.getHeader('cache-control') ?? ''))) return payload;
     let etag = reply.getHeader('etag');
     if (etag === undefined) {
       if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;

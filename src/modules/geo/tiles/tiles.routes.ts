@@ -33,7 +33,10 @@ const TileParams = Type.Object({
   y: Type.Integer({ minimum: 0, description: 'Row, 0 to 2^z - 1 from the north (400 beyond)' }),
 });
 const LayerName = Type.String({ pattern: '^[a-zA-Z0-9-_]+$', maxLength: 512 });
-const refuseAreaFilters = async (request: FastifyRequest) => catalogTiles.refuseUnsupportedTileFilters(request.query);
+const areaFilterHooks = {
+  preValidation: async (request: FastifyRequest) => catalogTiles.prepareTileAreaFilters(request),
+  preHandler: async (request: FastifyRequest) => catalogTiles.resolveTileAreaFilters(request),
+};
 
 export default async function tilesRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -61,7 +64,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/plumes/:z/:x/:y.mvt',
     {
       config: CACHED,
-      preValidation: refuseAreaFilters,
+      ...areaFilterHooks,
       schema: {
         operationId: 'plumeTile',
         tags: TAGS,
@@ -84,7 +87,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/plumes/uncached/:z/:x/:y.mvt',
     {
       config: UNCACHED,
-      preValidation: refuseAreaFilters,
+      ...areaFilterHooks,
       schema: { operationId: 'plumeTileUncached', tags: TAGS, summary: 'Plumes Tile Uncached: the same tile, always computed afresh', params: TileParams, querystring: catalogTiles.PlumeTileQuery, response: { ...TILE_RESPONSES, ...errors } },
     },
     async (request, reply) => {
@@ -98,7 +101,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/scenes/:z/:x/:y.mvt',
     {
       config: CACHED,
-      preValidation: refuseAreaFilters,
+      ...areaFilterHooks,
       schema: {
         operationId: 'sceneTile',
         tags: TAGS,
@@ -121,7 +124,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/scenes/uncached/:z/:x/:y.mvt',
     {
       config: UNCACHED,
-      preValidation: refuseAreaFilters,
+      ...areaFilterHooks,
       schema: { operationId: 'sceneTileUncached', tags: TAGS, summary: 'Scenes Tile Uncached: the same tile, always computed afresh', params: TileParams, querystring: catalogTiles.SceneTileQuery, response: { ...TILE_RESPONSES, ...errors } },
     },
     async (request, reply) => {
@@ -135,7 +138,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/plumes/tilejson.json',
     {
       config: CACHED,
-      preValidation: refuseAreaFilters,
+      ...areaFilterHooks,
       schema: { operationId: 'plumeTileJson', tags: TAGS, summary: 'TileJSON 3.0.0 of the plume tiles; the filters given here are carried into the tile URLs', querystring: catalogTiles.PlumeTileQuery, response: { 200: TileJson, ...errors } },
     },
     async (request, reply) => {
@@ -150,7 +153,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/scenes/tilejson.json',
     {
       config: CACHED,
-      preValidation: refuseAreaFilters,
+      ...areaFilterHooks,
       schema: { operationId: 'sceneTileJson', tags: TAGS, summary: 'TileJSON 3.0.0 of the scene tiles; the filters given here are carried into the tile URLs', querystring: catalogTiles.SceneTileQuery, response: { 200: TileJson, ...errors } },
     },
     async (request, reply) => {

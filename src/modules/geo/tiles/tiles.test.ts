@@ -138,6 +138,22 @@ describe('plume tiles', () => {
     expect((await tile(`${TILE}/plumes/2/3/1.mvt?has_phme=True`)).response.statusCode).toBe(204);
   });
 
+  it("filters by the caller's area of interest by true intersection, and refuses another organization's area", async () => {
+    const created = await ctx.request({
+      method: 'POST',
+      url: '/api/v1/layers/aoi',
+      key: owner,
+      payload: { name: 'Draft site', geometry_json: { type: 'Polygon', coordinates: [[[44, 9], [46, 9], [46, 11], [44, 11], [44, 9]]] } },
+    });
+    expect(created.statusCode).toBe(200);
+    const aoi = created.json().id as string;
+    const everything = await tile(`${TILE}/plumes/2/2/1.mvt`, owner);
+    expect(ids(everything.layers, 'plumes')).toEqual([PUB1, DRAFT].sort());
+    const inArea = await tile(`${TILE}/plumes/2/2/1.mvt?aoi_id=${aoi}`, owner);
+    expect(ids(inArea.layers, 'plumes')).toEqual([DRAFT]);
+    expect((await ctx.request({ method: 'GET', url: `${TILE}/plumes/2/2/1.mvt?aoi_id=${aoi}`, key: other })).statusCode).toBe(422);
+  });
+
   it('when a filter is invalid or unsupported, the tile is refused with 422 in the plume family body', async () => {
     const bad = await ctx.request({ method: 'GET', url: `${TILE}/plumes/2/3/1.mvt?emission_min=lots` });
     expect(bad.statusCode).toBe(422);
