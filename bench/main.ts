@@ -12,6 +12,7 @@ import { benchLoginGuessing, printLoginGuessing } from './login.js';
 import { benchRegistry, printRegistry } from './registry.js';
 import { benchEmissions, printEmissions } from './emissions.js';
 import { benchCatalog, printCatalog } from './catalog.js';
+import { benchStac, printStac } from './stac.js';
 
 const EMISSION_RECORDS = Number(process.env.BENCH_EMISSION_RECORDS ?? 1_000_000);
 const CATALOG_PLUMES = Number(process.env.BENCH_PLUMES ?? 1_000_000);
@@ -81,11 +82,20 @@ function row(label: string, result: LoadResult) {
 }
 
 async function main() {
-  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only'].includes(arg));
+  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--stac-only'].includes(arg));
   if (only === '--catalog-only') {
     const backend = await postgresBackend(ADMIN_URL);
     try {
       printCatalog(await benchCatalog(backend, CATALOG_PLUMES));
+    } finally {
+      await backend.dispose();
+    }
+    return;
+  }
+  if (only === '--stac-only') {
+    const backend = await postgresBackend(ADMIN_URL);
+    try {
+      printStac(await benchStac(backend, Number(process.env.BENCH_STAC_PLUMES ?? CATALOG_PLUMES)));
     } finally {
       await backend.dispose();
     }
@@ -129,6 +139,7 @@ async function main() {
   const ledgers = [];
   const ingests = [];
   const catalogs = [];
+  const stacs = [];
   for (const open of backends) {
     const backend = await open();
     try {
@@ -146,6 +157,9 @@ async function main() {
         const catalogResult = await benchCatalog(backend, CATALOG_PLUMES);
         printCatalog(catalogResult);
         catalogs.push(catalogResult);
+        const stacResult = await benchStac(backend, Number(process.env.BENCH_STAC_PLUMES ?? CATALOG_PLUMES));
+        printStac(stacResult);
+        stacs.push(stacResult);
       }
       const cached = await benchFacilitiesList(backend, 32);
       const uncached = await benchFacilitiesList(backend, 0, cached.fixture);
@@ -166,6 +180,7 @@ async function main() {
   console.log(
     `BENCH_JSON ${JSON.stringify({
       catalog: catalogs.map((c) => ({ plumes: c.plumes, annotated_ratio: Number(c.annotated.ratio.toFixed(2)), csv_ratio: Number(c.csv.ratio.toFixed(2)), csv_peak_rss_mb: Math.round(c.csv.peakRssMb), sources_ratio: Number(c.sources.ratio.toFixed(2)) })),
+      stac_search: stacs.map((s) => ({ plumes: s.plumes, searches: s.searches.map((x) => ({ limit: x.limit, matched: x.matched, api_median_ms: Number(x.apiMedianMs.toFixed(2)), sql_median_ms: Number(x.sqlMedianMs.toFixed(2)), ratio: Number(x.ratio.toFixed(2)) })) })),
       emissions_ingest: ingests.map((r) => ({ records: r.count, copy_rps: Math.round(r.copyRps), api_rps: Math.round(r.apiRps), ratio: Number(r.ingestRatio.toFixed(3)), api_median_ms: Number(r.apiMedianMs.toFixed(2)), sql_median_ms: Number(r.sqlMedianMs.toFixed(2)), latency_ratio: Number(r.latencyRatio.toFixed(2)) })),
       registry_transactions: ledgers.map((r) => ({ backend: r.backend, transactions: r.transactions, workers: r.workers, baseline_tps: Math.round(r.baselineTps), api_tps: Math.round(r.apiTps), ratio: Number(r.ratio.toFixed(3)) })),
       login_guessing: logins.map((l) => ({ backend: l.backend, seconds: l.seconds, checked_unthrottled: l.baseline.evaluated, checked_throttled: l.throttled.evaluated, refused: l.throttled.refused, spraying_checked: l.spraying.evaluated, ratio: Number(l.ratio.toFixed(4)) })),

@@ -33,7 +33,8 @@ export const ItemCollection = Open(
   },
   'StacItemCollection',
 );
-export const JsonSchemaDocument = Open({ $id: Type.String(), type: Type.String(), properties: Type.Record(Type.String(), Type.Unknown()) }, 'StacQueryables');
+// `$id` and `$schema` pass through undeclared: as property names they would read as schema keywords to the OpenAPI generator.
+export const JsonSchemaDocument = Open({ type: Type.String(), properties: Type.Record(Type.String(), Type.Unknown()) }, 'StacQueryables');
 
 const common = {
   limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 10, description: 'Items wanted (≤ 10,000); pages hold at most 1,000, with a next link for the rest.' }),

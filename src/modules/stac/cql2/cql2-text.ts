@@ -55,8 +55,8 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     const number = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(i));
-    // A minus sign starts a number only where a value is expected (not after a value: `a -1` is not CQL2 basic).
-    if (number && (char !== '-' || !isValueEnd(tokens[tokens.length - 1]))) {
+    // A minus sign before a digit is a sign (CQL2 arithmetic is not supported, so `a -1` means nothing else).
+    if (number) {
       tokens.push({ kind: 'number', value: Number(number[0]), pos: start });
       i += number[0].length;
       continue;
@@ -74,13 +74,6 @@ export function tokenize(text: string): Token[] {
   }
   tokens.push({ kind: 'end', pos: text.length });
   return tokens;
-}
-
-function isValueEnd(token: Token | undefined): boolean {
-  if (!token) return false;
-  if (token.kind === 'number' || token.kind === 'string') return true;
-  if (token.kind === 'op') return token.value === ')';
-  return token.kind === 'ident' && !KEYWORDS.has(token.value.toUpperCase());
 }
 
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'LIKE', 'BETWEEN', 'IN', 'IS', 'NULL', 'TRUE', 'FALSE']);
@@ -168,12 +161,28 @@ class Parser {
     if (this.isOp('(')) {
       const saved = this.index;
       this.next();
-      const inner = this.or();
-      if (this.isOp(')')) {
-        this.next();
-        if (!this.startsComparison()) return inner;
+      // Read as a parenthesised condition first; should that fail, as a parenthesised value being
+      // compared — and if that fails too, the first reading's error is the one that explains.
+      let problem: CqlError;
+      try {
+        const inner = this.or();
+        if (this.isOp(')')) {
+          this.next();
+          if (!this.startsComparison()) return inner;
+        }
+        const token = this.peek();
+        problem = new CqlError(`expected ")" but found ${describe(token)}`, token.pos);
+      } catch (error) {
+        if (!(error instanceof CqlError)) throw error;
+        problem = error;
       }
       this.index = saved;
+      try {
+        return this.comparisonAfter(this.scalar(), start);
+      } catch (error) {
+        if (error instanceof CqlError) throw problem;
+        throw error;
+      }
     }
     if (start.kind === 'ident') {
       const name = start.value.toLowerCase();
