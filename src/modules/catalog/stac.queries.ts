@@ -273,11 +273,13 @@ const TEMPORAL: Record<string, (a: Span, b: Span) => Sql> = {
 };
 
 const MAX_FILTER_NODES = 10_000;
+const MAX_FILTER_DEPTH = 64;
 
 /** A CQL2 JSON expression as a boolean SQL condition over one kind of item. */
-export function compileFilter(expr: CqlExpr, kind: Kind, budget = { nodes: 0 }): Sql {
+export function compileFilter(expr: CqlExpr, kind: Kind, budget = { nodes: 0 }, depth = 0): Sql {
   budget.nodes += 1;
   if (budget.nodes > MAX_FILTER_NODES) fail(`more than ${MAX_FILTER_NODES} operations`);
+  if (depth > MAX_FILTER_DEPTH) fail(`nested more than ${MAX_FILTER_DEPTH} levels deep`);
   if (typeof expr === 'boolean') return expr ? raw('TRUE') : raw('FALSE');
   if (!isObject(expr)) return fail(`expected a boolean expression, found ${JSON.stringify(expr).slice(0, 80)}`);
   if ('property' in expr) {
@@ -295,10 +297,10 @@ export function compileFilter(expr: CqlExpr, kind: Kind, budget = { nodes: 0 }):
     case 'and':
     case 'or':
       if (args.length < 2) fail(`"${op}" takes at least two arguments`);
-      return sql`(${join(args.map((arg) => compileFilter(arg, kind, budget)), op === 'and' ? ' AND ' : ' OR ')})`;
+      return sql`(${join(args.map((arg) => compileFilter(arg, kind, budget, depth + 1)), op === 'and' ? ' AND ' : ' OR ')})`;
     case 'not':
       arity(1);
-      return sql`(NOT ${compileFilter(args[0]!, kind, budget)})`;
+      return sql`(NOT ${compileFilter(args[0]!, kind, budget, depth + 1)})`;
     case '=':
     case '<>':
     case '<':

@@ -30,6 +30,7 @@ export const CONFORMANCE = [
   'https://api.stacspec.org/v1.0.0/item-search#sort',
   'https://api.stacspec.org/v1.0.0/item-search#query',
   'https://api.stacspec.org/v1.0.0/item-search#filter',
+  'https://api.stacspec.org/v1.0.0-rc.2/item-search#filter',
   'https://api.stacspec.org/v1.0.0-rc.1/item-search#free-text',
   'https://api.stacspec.org/v1.0.0-rc.1/collection-search',
   'https://api.stacspec.org/v1.0.0-rc.1/collection-search#free-text',

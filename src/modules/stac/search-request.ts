@@ -1,5 +1,6 @@
 import { BadRequestError } from '../../platform/errors.js';
 import { parseInstant } from '../../platform/http/date-time.js';
+import { findJsonProblem } from '../../platform/http/json-guard.js';
 import { checkGeometry, SORT_FIELDS, type CqlExpr, type CqlGeometry, type SortField, type SortKey, type StacSearch, type TimeRange } from '../catalog/stac.service.js';
 import { CqlError } from './cql2/cql2-error.js';
 import { parseCql2Text } from './cql2/cql2-text.js';
@@ -130,14 +131,7 @@ export function parseFilter(filter: unknown, lang: string | undefined, crs: stri
       return parseCql2Text(filter);
     }
     if (language === 'cql2-json') {
-      if (typeof filter === 'string') {
-        try {
-          return JSON.parse(filter) as CqlExpr;
-        } catch (error) {
-          return bad(`filter is not valid JSON for cql2-json: ${(error as Error).message}`);
-        }
-      }
-      return filter as CqlExpr;
+      return (typeof filter === 'string' ? jsonParam(filter, 'filter (cql2-json)') : filter) as CqlExpr;
     }
   } catch (error) {
     if (error instanceof CqlError) bad(`Invalid CQL2 filter: ${error.message}`);
@@ -188,10 +182,15 @@ export function bboxFromText(text: string): number[] {
   return numbers;
 }
 
+/** JSON sent as a query parameter, held to the limits of a JSON body (depth, finite numbers). */
 export function jsonParam(text: string, name: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return bad(`${name} is not valid JSON.`);
   }
+  const problem = findJsonProblem(value);
+  if (problem) bad(`${name}: ${problem.message}`);
+  return value;
 }

@@ -352,6 +352,11 @@ describe('CQL2 filter', () => {
     expectStacError(await get('/search?filter-lang=cql2-json&filter=%7Bnope'), 400, /filter/);
     expectStacError(await get('/search?filter-lang=ecql&filter=a%3D1'), 400, /filter-lang/);
     expectStacError(await post('/search', { filter: "T_INTERSECTS(datetime, INTERVAL('nope', '..'))" }), 400, /RFC 3339/);
+    // Hostile nesting is refused, not a stack overflow.
+    expectStacError(await post('/search', { filter: `${'('.repeat(5000)}cm:emission > 1${')'.repeat(5000)}` }), 400, /nested more than 64/);
+    let deep: object = { op: '=', args: [{ property: 'cm:gas' }, 'CH4'] };
+    for (let i = 0; i < 5000; i += 1) deep = { op: 'not', args: [deep] };
+    expectStacError(await get(`/search?filter-lang=cql2-json&filter=${encodeURIComponent(JSON.stringify(deep))}`), 400, /nested more than/);
   });
 });
 

@@ -85,8 +85,12 @@ export const TEMPORAL_FUNCTIONS = [
 ];
 export const ARRAY_FUNCTIONS = ['a_equals', 'a_contains', 'a_containedby', 'a_overlaps'];
 
+/** Nesting deeper than any real filter; it keeps a hostile one from exhausting the stack. */
+export const MAX_NESTING = 64;
+
 class Parser {
   private index = 0;
+  private depth = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly text: string,
@@ -147,12 +151,22 @@ class Parser {
     return args.length === 1 ? args[0]! : { op: 'and', args };
   }
 
+  private nested<T>(read: () => T): T {
+    this.depth += 1;
+    if (this.depth > MAX_NESTING) throw new CqlError(`nested more than ${MAX_NESTING} levels deep`, this.peek().pos);
+    try {
+      return read();
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
   private not(): CqlExpr {
     if (this.isKeyword('NOT')) {
       this.next();
-      return { op: 'not', args: [this.not()] };
+      return { op: 'not', args: [this.nested(() => this.not())] };
     }
-    return this.predicate();
+    return this.nested(() => this.predicate());
   }
 
   private predicate(): CqlExpr {
@@ -270,7 +284,7 @@ class Parser {
         throw new CqlError('unexpected end of the filter', token.pos);
       case 'op':
         if (token.value === '(') {
-          const inner = this.scalar();
+          const inner = this.nested(() => this.scalar());
           this.expectOp(')');
           return inner;
         }
