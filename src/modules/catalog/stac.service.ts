@@ -1,5 +1,6 @@
 import type { Config } from '../../platform/config.js';
-import type { Queryable } from '../../platform/db/database.js';
+import sql, { type Sql } from 'sql-template-tag';
+import type { Database, Queryable } from '../../platform/db/database.js';
 import { urlSigner } from '../../platform/storage/blob-store.js';
 import { assetStore } from './assets.routes.js';
 import { mayName } from './asset-keys.js';
@@ -77,19 +78,33 @@ export const SORT_FIELDS = queries.SORT_FIELDS;
 export type { ItemRow, SortField } from './stac.queries.js';
 export { checkGeometry, MAX_POSITIONS } from './stac-geometry.js';
 
+/**
+ * Runs a search statement with PostgreSQL's JIT off. The scene branch's visibility rule makes the
+ * planner's cost estimate of every search large (though it reads a few index pages), and past
+ * jit_above_cost PostgreSQL spends ~400 ms compiling a plan that then runs in a few ms.
+ * (PGlite has no JIT; the setting is accepted and changes nothing.)
+ */
+function withoutJit<Row>(db: Database, statement: Sql): Promise<Row[]> {
+  if (db.kind !== 'postgres') return db.query<Row>(statement);
+  return db.transaction(async (tx) => {
+    await tx.query(sql`SET LOCAL jit = off`);
+    return tx.query<Row>(statement);
+  });
+}
+
 /** Rows of one page, in order, plus one more when another page follows. */
-export async function searchItems(db: Queryable, viewer: Viewer, search: StacSearch) {
-  const rows = await db.query<queries.ItemRow>(queries.searchSql(viewer, search));
+export async function searchItems(db: Database, viewer: Viewer, search: StacSearch) {
+  const rows = await withoutJit<queries.ItemRow>(db, queries.searchSql(viewer, search));
   return rows.map((row) => ({ ...row, assets: ownedAssets(row) }));
 }
 
 /** Items matched, counted exactly up to `cap` (then `cap + 1` means "more than cap"). */
-export async function countItems(db: Queryable, viewer: Viewer, search: StacSearch, cap: number): Promise<number> {
-  const [row] = await db.query<{ n: string | number }>(queries.countSql(viewer, search, cap));
+export async function countItems(db: Database, viewer: Viewer, search: StacSearch, cap: number): Promise<number> {
+  const [row] = await withoutJit<{ n: string | number }>(db, queries.countSql(viewer, search, cap));
   return Number(row?.n ?? 0);
 }
 
-export async function getItem(db: Queryable, viewer: Viewer, collection: string, id: string) {
+export async function getItem(db: Database, viewer: Viewer, collection: string, id: string) {
   const rows = await searchItems(db, viewer, { collections: [collection], ids: [id], sortby: [], limit: 1 });
   return rows[0];
 }

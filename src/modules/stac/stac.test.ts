@@ -179,7 +179,7 @@ describe('items', () => {
     expect(href).toMatch(/^\/api\/v1\/catalog\/asset\/plumes\/a\.tif\?expires=\d+&signature=[\w-]+$/);
     // The signature is the catalog's: accepted (the demo store holds no file, so 404), and refused when altered.
     expect((await ctx.request({ method: 'GET', url: href })).statusCode).toBe(404);
-    expect((await ctx.request({ method: 'GET', url: href.replace(/signature=./, 'signature=x') })).statusCode).toBe(403);
+    expect((await ctx.request({ method: 'GET', url: href.replace(/signature=[\w-]+/, 'signature=tampered') })).statusCode).toBe(403);
     // By UUID too.
     expect((await get(`/collections/l3a-ch4-mfa-v1/items/${item.properties['cm:plume_uuid']}`)).json().id).toBe(A);
   });
@@ -355,7 +355,7 @@ describe('CQL2 filter', () => {
     // Hostile nesting is refused, not a stack overflow.
     expectStacError(await post('/search', { filter: `${'('.repeat(5000)}cm:emission > 1${')'.repeat(5000)}` }), 400, /nested more than 64/);
     let deep: object = { op: '=', args: [{ property: 'cm:gas' }, 'CH4'] };
-    for (let i = 0; i < 5000; i += 1) deep = { op: 'not', args: [deep] };
+    for (let i = 0; i < 200; i += 1) deep = { op: 'not', args: [deep] };
     expectStacError(await get(`/search?filter-lang=cql2-json&filter=${encodeURIComponent(JSON.stringify(deep))}`), 400, /nested more than/);
   });
 });
