@@ -8,7 +8,7 @@ import { openDatabase } from '../src/platform/db/open-database.js';
 import { loadDemoCatalog } from '../src/modules/catalog/demo/demo.service.js';
 import { ANONYMOUS } from '../src/modules/catalog/plume-filter.js';
 import { countItems, searchItems } from '../src/modules/catalog/stac.service.js';
-import { EXACT_COUNT_LIMIT } from '../src/modules/stac/stac.routes.js';
+import { EXACT_COUNT_LIMIT } from '../src/modules/stac/search-page.js';
 import { toSearch } from '../src/modules/stac/search-request.js';
 import { benchEnv, type Backend } from './backends.js';
 

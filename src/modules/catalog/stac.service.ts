@@ -1,6 +1,6 @@
 import type { Config } from '../../platform/config.js';
 import sql, { type Sql } from 'sql-template-tag';
-import type { Database, Queryable } from '../../platform/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import { urlSigner } from '../../platform/storage/blob-store.js';
 import { assetStore } from './assets.routes.js';
 import { mayName } from './asset-keys.js';
@@ -110,8 +110,8 @@ export async function getItem(db: Database, viewer: Viewer, collection: string, 
 }
 
 /** The plume collections holding at least one item the viewer may see, with their time extent; the scene collection always. */
-export async function listCollections(db: Queryable, viewer: Viewer) {
-  return db.query<{ id: string; kind: 'plume' | 'scene'; first: Date | null; last: Date | null }>(queries.collectionsSql(viewer));
+export async function listCollections(db: Database, viewer: Viewer) {
+  return withoutJit<{ id: string; kind: 'plume' | 'scene'; first: Date | null; last: Date | null }>(db, queries.collectionsSql(viewer));
 }
 
 /**
