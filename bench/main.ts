@@ -13,6 +13,7 @@ import { benchRegistry, printRegistry } from './registry.js';
 import { benchEmissions, printEmissions } from './emissions.js';
 import { benchCatalog, printCatalog } from './catalog.js';
 import { benchTiles, printTiles } from './tiles.js';
+import { benchStac, printStac } from './stac.js';
 
 const EMISSION_RECORDS = Number(process.env.BENCH_EMISSION_RECORDS ?? 1_000_000);
 const CATALOG_PLUMES = Number(process.env.BENCH_PLUMES ?? 1_000_000);
@@ -83,7 +84,7 @@ function row(label: string, result: LoadResult) {
 }
 
 async function main() {
-  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--tiles-only'].includes(arg));
+  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--tiles-only', '--stac-only'].includes(arg));
   if (only === '--tiles-only') {
     const backend = await postgresBackend(ADMIN_URL);
     try {
@@ -97,6 +98,15 @@ async function main() {
     const backend = await postgresBackend(ADMIN_URL);
     try {
       printCatalog(await benchCatalog(backend, CATALOG_PLUMES));
+    } finally {
+      await backend.dispose();
+    }
+    return;
+  }
+  if (only === '--stac-only') {
+    const backend = await postgresBackend(ADMIN_URL);
+    try {
+      printStac(await benchStac(backend, Number(process.env.BENCH_STAC_PLUMES ?? CATALOG_PLUMES)));
     } finally {
       await backend.dispose();
     }
@@ -141,6 +151,7 @@ async function main() {
   const ingests = [];
   const catalogs = [];
   const tileRuns = [];
+  const stacs = [];
   for (const open of backends) {
     const backend = await open();
     try {
@@ -161,6 +172,9 @@ async function main() {
         const tileResult = await benchTiles(backend, TILE_PLUMES);
         printTiles(tileResult);
         tileRuns.push(tileResult);
+        const stacResult = await benchStac(backend, Number(process.env.BENCH_STAC_PLUMES ?? CATALOG_PLUMES));
+        printStac(stacResult);
+        stacs.push(stacResult);
       }
       const cached = await benchFacilitiesList(backend, 32);
       const uncached = await benchFacilitiesList(backend, 0, cached.fixture);
@@ -182,6 +196,7 @@ async function main() {
     `BENCH_JSON ${JSON.stringify({
       plume_tiles: tileRuns.flatMap((r) => r.tiles.map((t) => ({ plumes: r.plumes, tile: t.tile, features: t.plumesInTile, uncached_ratio: Number(t.uncached.identityRatio.toFixed(2)), uncached_gzip_ratio: Number(t.uncached.ratio.toFixed(2)), uncached_median_ms: Number(t.uncached.identityMedianMs.toFixed(2)), sql_median_ms: Number(t.uncached.sqlMedianMs.toFixed(2)), cached_ratio: Number(t.cached.ratio.toFixed(2)), cached_rps: Math.round(t.cached.appRps) }))),
       catalog: catalogs.map((c) => ({ plumes: c.plumes, annotated_ratio: Number(c.annotated.ratio.toFixed(2)), csv_ratio: Number(c.csv.ratio.toFixed(2)), csv_peak_rss_mb: Math.round(c.csv.peakRssMb), sources_ratio: Number(c.sources.ratio.toFixed(2)) })),
+      stac_search: stacs.map((s) => ({ plumes: s.plumes, searches: s.searches.map((x) => ({ limit: x.limit, matched: x.matched, api_median_ms: Number(x.apiMedianMs.toFixed(2)), sql_median_ms: Number(x.sqlMedianMs.toFixed(2)), ratio: Number(x.ratio.toFixed(2)) })) })),
       emissions_ingest: ingests.map((r) => ({ records: r.count, copy_rps: Math.round(r.copyRps), api_rps: Math.round(r.apiRps), ratio: Number(r.ingestRatio.toFixed(3)), api_median_ms: Number(r.apiMedianMs.toFixed(2)), sql_median_ms: Number(r.sqlMedianMs.toFixed(2)), latency_ratio: Number(r.latencyRatio.toFixed(2)) })),
       registry_transactions: ledgers.map((r) => ({ backend: r.backend, transactions: r.transactions, workers: r.workers, baseline_tps: Math.round(r.baselineTps), api_tps: Math.round(r.apiTps), ratio: Number(r.ratio.toFixed(3)) })),
       login_guessing: logins.map((l) => ({ backend: l.backend, seconds: l.seconds, checked_unthrottled: l.baseline.evaluated, checked_throttled: l.throttled.evaluated, refused: l.throttled.refused, spraying_checked: l.spraying.evaluated, ratio: Number(l.ratio.toFixed(4)) })),

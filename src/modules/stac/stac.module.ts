@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { errorHandlerFor, notFoundHandlerFor } from '../../platform/http/error-handler.js';
+import stacRoutes from './stac.routes.js';
 
-/** The plume data platform's stac pages under /api/v1/stac. */
+/** The plume data platform's STAC API under /api/v1/stac, answering errors as STAC APIs do ({code, description}). */
 export default async function stacModule(app: FastifyInstance) {
   await app.register(
     async (scope) => {
-      scope.setErrorHandler(errorHandlerFor('plume'));
-      scope.setNotFoundHandler(notFoundHandlerFor('plume'));
+      scope.setErrorHandler(errorHandlerFor('stac'));
+      scope.setNotFoundHandler(notFoundHandlerFor('stac'));
+      await scope.register(stacRoutes);
     },
     { prefix: '/api/v1/stac' },
   );

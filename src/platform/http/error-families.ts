@@ -5,7 +5,7 @@ import { FormRejectedError, issuePath, type DomainError, ValidationError } from 
  * Each compatible API answers errors in its own page's format. This is the one place that knows
  * those formats; routes only throw domain errors.
  */
-export type ErrorFamily = 'platform' | 'facilities' | 'emissions' | 'plume';
+export type ErrorFamily = 'platform' | 'facilities' | 'emissions' | 'plume' | 'stac';
 
 export interface ErrorResponse {
   status: number;
@@ -69,7 +69,28 @@ const plume: Formatter = (error) => {
   return { status: error.status, body: { detail: error.message, code: error.code } };
 };
 
-const FORMATTERS: Record<ErrorFamily, Formatter> = { platform, facilities, emissions, plume };
+/**
+ * STAC API (as stac-fastapi and the STAC API spec's OpenAPI answer): `{code, description}`, with
+ * every invalid input (Fastify's own validation included) a 400, never a 422.
+ */
+const STAC_CODES: Partial<Record<DomainError['code'], string>> = {
+  INVALID_PAYLOAD: 'InvalidParameterValue',
+  VALIDATION_ERROR: 'InvalidParameterValue',
+  NOT_FOUND: 'NotFoundError',
+  UNAUTHORIZED: 'Unauthorized',
+  FORBIDDEN: 'Forbidden',
+  RATE_LIMITED: 'TooManyRequests',
+  PAYLOAD_TOO_LARGE: 'PayloadTooLarge',
+  UNSUPPORTED_MEDIA_TYPE: 'UnsupportedMediaType',
+  SERVICE_UNAVAILABLE: 'ServiceUnavailable',
+  INTERNAL_ERROR: 'InternalServerError',
+};
+const stac: Formatter = (error) => {
+  const status = error instanceof ValidationError || error.status === 422 ? 400 : error.status;
+  return { status, body: { code: STAC_CODES[error.code] ?? error.code, description: error.message } };
+};
+
+const FORMATTERS: Record<ErrorFamily, Formatter> = { platform, facilities, emissions, plume, stac };
 
 export function formatError(family: ErrorFamily, error: DomainError): ErrorResponse {
   return FORMATTERS[family](error);
@@ -100,6 +121,10 @@ export const ErrorSchemas = {
   plumeForm: Type.Object(
     { errors: Type.Record(Type.String(), Type.Array(Type.String()), { examples: [{ password1: ['This password is too common.'] }] }) },
     { $id: 'PlumeFormError', title: 'PlumeFormError' },
+  ),
+  stac: Type.Object(
+    { code: Type.String({ examples: ['InvalidParameterValue'] }), description: Type.String() },
+    { $id: 'StacError', title: 'StacError' },
   ),
   platform: Type.Object(
     {

@@ -12,6 +12,7 @@ const SHAPES: Record<ErrorFamily, { describe: string; matches: (body: Record<str
   facilities: { describe: '{code, detail}', matches: (body) => isString(body.code) && (isString(body.detail) || isFieldList(body.detail)) },
   emissions: { describe: '{code, message}', matches: (body) => isString(body.code) && isString(body.message) },
   platform: { describe: '{code, message}', matches: (body) => isString(body.code) && isString(body.message) },
+  stac: { describe: '{code, description}', matches: (body) => isString(body.code) && isString(body.description) },
   plume: {
     describe: '{detail} or {errors}',
     matches: (body) => isString(body.detail) || isFieldList(body.detail) || (isRecord(body.errors) && Object.values(body.errors).every((list) => Array.isArray(list) && list.every(isString))),

@@ -1,0 +1,142 @@
+import type { Config } from '../../platform/config.js';
+import sql, { type Sql } from 'sql-template-tag';
+import type { Database } from '../../platform/db/database.js';
+import { urlSigner } from '../../platform/storage/blob-store.js';
+import { assetStore } from './assets.routes.js';
+import { mayName } from './asset-keys.js';
+import type { Viewer } from './plume-filter.js';
+import * as queries from './stac.queries.js';
+
+/**
+ * The catalog as STAC items, read live (no copy): plumes and scenes the viewer may see, through
+ * the catalog's one visibility rule (visiblePlumes/visibleScenes). The STAC module parses requests
+ * into a StacSearch; this side turns it into parameterised SQL over whitelisted columns only.
+ */
+
+export type CqlGeometry = { type: string; coordinates?: unknown; geometries?: CqlGeometry[] };
+/** A CQL2 expression in its JSON encoding (cql2-json), which CQL2 text is parsed into. */
+export type CqlExpr =
+  | string
+  | number
+  | boolean
+  | null
+  | CqlExpr[]
+  | { property: string }
+  | { op: string; args: CqlExpr[] }
+  | { timestamp: string }
+  | { date: string }
+  | { interval: CqlExpr[] }
+  | { bbox: number[] }
+  | CqlGeometry;
+
+export interface TimeRange {
+  start: Date | null;
+  /** Inclusive. */
+  end: Date | null;
+}
+
+export type SortDirection = 'asc' | 'desc';
+export interface SortKey {
+  field: queries.SortField;
+  direction: SortDirection;
+}
+
+/** Where a page starts: the sort values of the item before it (after) or after it (before). */
+export interface Keyset {
+  values: (string | number)[];
+  kind: 'plume' | 'scene';
+  uid: string;
+  direction: 'next' | 'prev';
+}
+
+export interface StacSearch {
+  collections?: string[];
+  ids?: string[];
+  /** One or two boxes [west, south, east, north] (two when the box crosses the antimeridian). */
+  bboxes?: [number, number, number, number][];
+  intersects?: CqlGeometry;
+  datetime?: TimeRange;
+  created?: TimeRange;
+  cmf?: string;
+  gas?: string;
+  instruments?: string[];
+  sector?: string;
+  versions?: string[];
+  versionIncludeNulls?: boolean;
+  filter?: CqlExpr;
+  q?: string[];
+  sortby: SortKey[];
+  limit: number;
+  keyset?: Keyset;
+  offset?: number;
+}
+
+export const SCENE_COLLECTION = queries.SCENE_COLLECTION;
+export const PLUME_COLLECTION = queries.PLUME_COLLECTION;
+export const QUERYABLES = queries.QUERYABLES;
+export const SORT_FIELDS = queries.SORT_FIELDS;
+export type { ItemRow, SortField } from './stac.queries.js';
+export { checkGeometry, MAX_POSITIONS } from './stac-geometry.js';
+
+/**
+ * Runs a search statement with PostgreSQL's JIT off. The scene branch's visibility rule makes the
+ * planner's cost estimate of every search large (though it reads a few index pages), and past
+ * jit_above_cost PostgreSQL spends ~400 ms compiling a plan that then runs in a few ms.
+ * (PGlite has no JIT; the setting is accepted and changes nothing.)
+ */
+function withoutJit<Row>(db: Database, statement: Sql): Promise<Row[]> {
+  if (db.kind !== 'postgres') return db.query<Row>(statement);
+  return db.transaction(async (tx) => {
+    await tx.query(sql`SET LOCAL jit = off`);
+    return tx.query<Row>(statement);
+  });
+}
+
+/** Rows of one page, in order, plus one more when another page follows. */
+export async function searchItems(db: Database, viewer: Viewer, search: StacSearch) {
+  const rows = await withoutJit<queries.ItemRow>(db, queries.searchSql(viewer, search));
+  return rows.map((row) => ({ ...row, assets: ownedAssets(row) }));
+}
+
+/** Items matched, counted exactly up to `cap` (then `cap + 1` means "more than cap"). */
+export async function countItems(db: Database, viewer: Viewer, search: StacSearch, cap: number): Promise<number> {
+  const [row] = await withoutJit<{ n: string | number }>(db, queries.countSql(viewer, search, cap));
+  return Number(row?.n ?? 0);
+}
+
+export async function getItem(db: Database, viewer: Viewer, collection: string, id: string) {
+  const rows = await searchItems(db, viewer, { collections: [collection], ids: [id], sortby: [], limit: 1 });
+  return rows[0];
+}
+
+/** The plume collections holding at least one item the viewer may see, with their time extent; the scene collection always. */
+export async function listCollections(db: Database, viewer: Viewer) {
+  return withoutJit<{ id: string; kind: 'plume' | 'scene'; first: Date | null; last: Date | null }>(db, queries.collectionsSql(viewer));
+}
+
+/**
+ * An asset is offered only when the key is registered to the plume's owner (and may be named by
+ * it), as the catalog's asset route serves it; a plume naming another owner's file shows no link.
+ */
+function ownedAssets(row: queries.ItemRow): Record<string, string> {
+  const assets: Record<string, string> = {};
+  for (const [column, key] of Object.entries(row.asset_keys ?? {})) {
+    if (typeof key === 'string' && row.owned_keys?.includes(key) && mayName(key, row.organization_id)) assets[column] = key;
+  }
+  return assets;
+}
+
+/**
+ * Signs asset keys as the catalog's asset route does (same key, same URL form), so STAC asset
+ * hrefs open the file without credentials until ASSET_URL_TTL passes: the store's own signed URL
+ * (S3) or `/api/v1/catalog/asset/<key>?expires=…&signature=…` (relative to the server).
+ */
+export function assetHrefSigner(config: Config, deriveKey: (purpose: string) => Uint8Array) {
+  const store = assetStore(config);
+  const signer = urlSigner(deriveKey('catalog-assets'));
+  return async (key: string): Promise<{ href: string; relative: boolean }> => {
+    if (store.signedUrl) return { href: await store.signedUrl(key, config.ASSET_URL_TTL), relative: false };
+    const { expires, signature } = signer.sign(key, config.ASSET_URL_TTL);
+    return { href: `/api/v1/catalog/asset/${key}?expires=${expires}&signature=${signature}`, relative: true };
+  };
+}

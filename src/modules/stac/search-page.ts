@@ -1,0 +1,147 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import { viewerOf } from '../catalog/viewer.js';
+import * as catalog from '../catalog/stac.service.js';
+import { applyFields } from './fields.js';
+import { pagingTokens, searchScope } from './paging.js';
+import { itemDocument, MEDIA, type Link } from './documents.js';
+import { bboxFromText, fieldsFromText, jsonParam, sortbyFromText, toSearch, type SearchInput } from './search-request.js';
+import type { SearchBody, SearchQuery } from './stac.schemas.js';
+
+/** numberMatched is exact up to this many items; beyond, it says "more than this" (numberMatchedExact: false). */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+export const baseOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+type GetQuery = Static<typeof SearchQuery>;
+type PostBody = Static<typeof SearchBody>;
+
+/** The GET parameters as one SearchInput (bbox, intersects, query, sortby, fields and q parsed from their text forms). */
+export function fromQuery(query: GetQuery): SearchInput {
+  const filterLang = query['filter-lang'] ?? 'cql2-text';
+  return {
+    collections: query.collections,
+    ids: query.ids,
+    bbox: query.bbox !== undefined ? bboxFromText(query.bbox) : undefined,
+    intersects: query.intersects !== undefined ? jsonParam(query.intersects, 'intersects') : undefined,
+    datetime: query.datetime,
+    created_daterange: query.created_daterange,
+    cmf: query.cmf,
+    gas: query.gas,
+    instruments: query.instruments,
+    sector: query.sector,
+    version: query.version,
+    version_include_nulls: query.version_include_nulls,
+    query: query.query !== undefined ? jsonParam(query.query, 'query') : undefined,
+    filter: query.filter !== undefined ? (filterLang === 'cql2-json' ? jsonParam(query.filter, 'filter') : query.filter) : undefined,
+    'filter-lang': query.filter !== undefined ? filterLang : undefined,
+    'filter-crs': query['filter-crs'],
+    sortby: query.sortby !== undefined ? sortbyFromText(query.sortby) : undefined,
+    fields: query.fields !== undefined ? fieldsFromText(query.fields) : undefined,
+    q: query.q !== undefined ? [query.q] : undefined,
+    limit: query.limit,
+    token: query.token,
+    offset: query.offset || undefined,
+  };
+}
+
+export function fromBody(body: PostBody, offset: number): SearchInput {
+  const entries = Object.entries(body).filter(([, value]) => value !== null && value !== undefined);
+  const input = Object.fromEntries(entries) as SearchInput & { q?: string | string[] };
+  return { ...input, q: typeof input.q === 'string' ? [input.q] : input.q, offset: offset || undefined };
+}
+
+/** Item search pages (GET and POST /search, a collection's /items) and item documents with signed asset links. */
+export function itemSearch(app: FastifyInstance) {
+  const tokens = pagingTokens(app.deriveKey('stac-paging'));
+  const signAsset = catalog.assetHrefSigner(app.config, (purpose) => app.deriveKey(purpose));
+
+  async function toItems(request: FastifyRequest, rows: Awaited<ReturnType<typeof catalog.searchItems>>) {
+    const base = baseOf(request);
+    return Promise.all(
+      rows.map(async (row) => {
+        const hrefs: Record<string, string> = {};
+        for (const [name, key] of Object.entries(row.assets)) {
+          const signed = await signAsset(key);
+          hrefs[name] = signed.relative ? `${base}${signed.href}` : signed.href;
+        }
+        return itemDocument(base, row, hrefs);
+      }),
+    );
+  }
+
+  /** One page of a search (GET or POST, /search or a collection's /items), with paging links. */
+  async function search(request: FastifyRequest, reply: FastifyReply, input: SearchInput, collection?: string) {
+    const base = baseOf(request);
+    const path = request.url.split('?')[0]!;
+    const parsed = toSearch(input);
+    if (collection) parsed.collections = [collection];
+    const scope = searchScope(`${request.method} ${path}`, { ...input, collections: collection ? [collection] : input.collections });
+    if (input.token) {
+      parsed.keyset = tokens.verify(input.token, scope);
+      parsed.offset = undefined;
+    }
+    const viewer = viewerOf(request);
+    const [rows, matched] = await Promise.all([catalog.searchItems(app.db, viewer, parsed), catalog.countItems(app.db, viewer, parsed, EXACT_COUNT_LIMIT)]);
+    const prev = parsed.keyset?.direction === 'prev';
+    const more = rows.length > parsed.limit;
+    const page = rows.slice(0, parsed.limit);
+    if (prev) page.reverse();
+
+    const links: Link[] = [];
+    const self = `${base}${request.url}`;
+    const root = `${base}/api/v1/stac`;
+    links.push({ rel: 'root', href: `${root}/`, type: MEDIA.json });
+    if (collection) {
+      links.push({ rel: 'self', href: self, type: MEDIA.geojson });
+      links.push({ rel: 'parent', href: `${root}/collections/${collection}`, type: MEDIA.json });
+      links.push({ rel: 'collection', href: `${root}/collections/${collection}`, type: MEDIA.json });
+    } else if (request.method === 'GET') {
+      links.push({ rel: 'self', href: self, type: MEDIA.geojson });
+    } else {
+      links.push({ rel: 'self', href: `${base}${path}`, type: MEDIA.geojson, method: 'POST', body: request.body });
+    }
+    const first = page[0];
+    const last = page[page.length - 1];
+    const tokenOf = (row: typeof first, direction: 'next' | 'prev') => tokens.sign({ values: row!.keys, kind: row!.kind, uid: row!.uid, direction }, scope);
+    const linkTo = (rel: 'next' | 'prev', change: { token?: string; offset?: number }): Link => {
+      if (request.method === 'POST') {
+        const body: Record<string, unknown> = { ...(request.body as object) };
+        delete body.token;
+        if (change.token) body.token = change.token;
+        const url = new URL(`${base}${path}`);
+        if (change.offset) url.searchParams.set('offset', String(change.offset));
+        return { rel, href: url.toString(), type: MEDIA.geojson, method: 'POST', body, merge: false };
+      }
+      const url = new URL(self);
+      url.searchParams.delete('token');
+      url.searchParams.delete('offset');
+      if (change.token) url.searchParams.set('token', change.token);
+      if (change.offset) url.searchParams.set('offset', String(change.offset));
+      return { rel, href: url.toString(), type: MEDIA.geojson, method: 'GET' };
+    };
+    if (parsed.offset !== undefined && !parsed.keyset) {
+      // The page's own offset paging: kept to offsets when asked for by offset.
+      if (more) links.push(linkTo('next', { offset: parsed.offset + parsed.limit }));
+      if (parsed.offset > 0) links.push(linkTo('prev', { offset: Math.max(0, parsed.offset - parsed.limit) }));
+    } else {
+      if (last && (prev || more)) links.push(linkTo('next', { token: tokenOf(last, 'next') }));
+      if (first && parsed.keyset && (!prev || more)) links.push(linkTo('prev', { token: tokenOf(first, 'prev') }));
+    }
+
+    const features = (await toItems(request, page)).map((item) => applyFields(item as Record<string, unknown>, input.fields));
+    const exact = matched <= EXACT_COUNT_LIMIT;
+    reply.type(MEDIA.geojson);
+    return {
+      type: 'FeatureCollection' as const,
+      features,
+      links,
+      numberMatched: exact ? matched : EXACT_COUNT_LIMIT,
+      numberReturned: features.length,
+      numberMatchedExact: exact,
+      context: { returned: features.length, limit: parsed.limit, matched: exact ? matched : EXACT_COUNT_LIMIT },
+    };
+  }
+
+  return { search, toItems };
+}
