@@ -18,6 +18,7 @@ import { addSecurityHeaders } from './platform/http/security-headers.js';
 import { httpServerOptions } from './platform/http/server-options.js';
 import { loggerOptions } from './platform/http/log-redaction.js';
 import healthRoutes from './platform/http/health.routes.js';
+import rootRoutes from './platform/http/root.routes.js';
 import identityRoutes from './platform/identity/identity.routes.js';
 import facilitiesModule from './modules/facilities/facilities.routes.js';
 import accountsModule from './modules/accounts/accounts.module.js';
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(authPlugin, { credentials, rateLimiter });
   await app.register(downloadsPlugin, { perClient: config.DOWNLOAD_LIMIT_PER_CLIENT, total: config.DOWNLOAD_LIMIT_TOTAL, stallSeconds: config.DOWNLOAD_STALL_SECONDS, maxSeconds: config.DOWNLOAD_MAX_SECONDS });
   await app.register(healthRoutes);
+  await app.register(rootRoutes);
   await app.register(identityRoutes);
   await app.register(facilitiesModule);
   await app.register(accountsModule);
