@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import type { ControlHandler } from '../platform/control/control-server.js';
 import { MAX_STDIN_BYTES, type CliContext, type Registration, type Terminal } from './context.js';
@@ -36,7 +36,8 @@ export function serverCommandHandler(app: FastifyInstance, registrations: readon
     try {
       await program.parseAsync(request.argv, { from: 'user' });
     } catch (error) {
-      if (error instanceof CommanderError) return error.exitCode;
+      // Commander has written its own refusals (unknown option, bad choice); an action's error it has not.
+      if (error instanceof CommanderError && !(error instanceof InvalidArgumentError)) return error.exitCode;
       terminal.err(describeFailure(error, app.config));
       return 1;
     }

@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from 'commander';
 import { deliverDueMail, listMail, smtpTransport } from '../../platform/mail/outbox.js';
 import type { Registration } from '../context.js';
 import { parseInteger } from '../options.js';
@@ -29,7 +28,7 @@ export const registerMail: Registration = (program, { terminal, withDatabase, co
     .action(() =>
       withDatabase(async (db) => {
         const settings = config();
-        if (!settings.SMTP_URL) throw new InvalidArgumentError('Set SMTP_URL to send mail (e.g. smtp://user:pass@mail.example.com:587).');
+        if (!settings.SMTP_URL) throw new Error('Set SMTP_URL to send mail (e.g. smtp://user:pass@mail.example.com:587).');
         const transport = smtpTransport(settings.SMTP_URL);
         try {
           const { sent, failed } = await deliverDueMail(db, transport, settings.MAIL_FROM);

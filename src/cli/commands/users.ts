@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { ROLES, type Role } from '../../platform/auth/scopes.js';
 import * as identity from '../../platform/identity/identity.service.js';
 import type { Registration } from '../context.js';
@@ -18,7 +18,7 @@ export const registerUsers: Registration = (program, { terminal, withDatabase })
       withDatabase(async (db) => {
         await identity.getOrganization(db, options.org);
         const password = terminal.env('CARBON_ATLAS_PASSWORD') ?? (await terminal.readStdin()).trim();
-        if (password.length < 8) throw new InvalidArgumentError('Password must have at least 8 characters (set CARBON_ATLAS_PASSWORD or pipe it on standard input).');
+        if (password.length < 8) throw new Error('Password must have at least 8 characters (set CARBON_ATLAS_PASSWORD or pipe it on standard input).');
         await db.transaction(async (tx) => {
           const created = await identity.createUser(tx, { email: options.email, password, ...identity.splitFullName(options.name), isStaff: options.staff ?? false });
           await identity.addMember(tx, options.org, created.id, options.role);
