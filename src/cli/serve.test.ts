@@ -40,7 +40,9 @@ describe('carbon-atlas serve --seed', { timeout: 240_000 }, () => {
       expect(list.status).toBe(200);
       expect(list.headers.get('x-ratelimit-limit')).toBe('1000');
       const madrid = ((await list.json()) as { items: unknown[] }).items[0];
-      expect(madrid).toMatchObject({ name: 'Madrid Office', country: 'ES', cups_list: ['ES0021000000000001RK'], co2e: 0 });
+      // A year of demo consumption (2024) is calculated into CO2e.
+      expect(madrid).toMatchObject({ name: 'Madrid Office', country: 'ES', cups_list: ['ES0021000000000001RK'] });
+      expect((madrid as { co2e: number }).co2e).toBeGreaterThan(10_000);
     } finally {
       child.kill('SIGTERM');
     }
