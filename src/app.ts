@@ -22,6 +22,7 @@ import { addSecurityHeaders } from './platform/http/security-headers.js';
 import { httpServerOptions } from './platform/http/server-options.js';
 import { loggerOptions, requestLine, usesPrettyLogs } from './platform/http/log-redaction.js';
 import healthRoutes from './platform/http/health.routes.js';
+import rootRoutes from './platform/http/root.routes.js';
 import identityRoutes from './platform/identity/identity.routes.js';
 import facilitiesModule from './modules/facilities/facilities.routes.js';
 import accountsModule from './modules/accounts/accounts.module.js';
@@ -142,6 +143,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // Before the modules: the catalog filters by areas that the geo module provides.
   await app.register(areasPlugin);
   await app.register(healthRoutes);
+  await app.register(rootRoutes);
   await app.register(identityRoutes);
   await app.register(facilitiesModule);
   await app.register(accountsModule);

@@ -12,6 +12,8 @@ import { loadBundledAdministrativeAreas } from './modules/geo/areas/bundled-area
 export interface StartOptions {
   seed?: boolean;
   onSeeded?: (result: SeedResult) => void;
+  /** Called once the app is built, before it listens (e.g. to open the CLI's control socket). */
+  beforeListen?: (app: FastifyInstance) => Promise<void>;
 }
 
 /** Opens the database, applies migrations, bootstraps, optionally seeds, and builds the app (not listening yet). */
@@ -38,6 +40,7 @@ export async function prepareServer(config: Config, options: StartOptions = {}):
 /** Listens and closes gracefully on SIGINT/SIGTERM: in-flight requests finish, then the database closes. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<FastifyInstance> {
   const app = await prepareServer(config, options);
+  await options.beforeListen?.(app);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -55,6 +58,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-  await app.listen({ port: config.PORT, host: config.HOST });
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    // A port in use: release the database (and the data directory) before the process reports it.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }

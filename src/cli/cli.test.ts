@@ -50,7 +50,8 @@ describe('carbon-atlas CLI', { timeout: 240_000 }, () => {
     const second = await cli('seed');
     expect(first.code).toBe(0);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain('Demo organization: 00000000-0000-4000-8000-000000000001 (5 facilities, 3000 plumes)');
+    expect(second.stdout).toContain('Demo organization: 00000000-0000-4000-8000-000000000001 (5 facilities, 218 emission records, 3000 plumes)');
+    expect(second.stdout).toMatch(/Demo user: demo@carbon-atlas.test \/ demo-\S{16}/);
     const listed = JSON.parse((await cli('org', 'list', '--json')).stdout);
     expect(listed.filter((o: { name: string }) => o.name === 'Carbon Atlas Demo')).toHaveLength(1);
     const keys = JSON.parse((await cli('api-key', 'list', '--org', '00000000-0000-4000-8000-000000000001', '--json')).stdout);

@@ -97,6 +97,14 @@ export class ConfigError extends Error {
 
 const KNOWN_KEYS = Object.keys(ConfigSchema.properties);
 
+/** The variables loadConfig reads, with their defaults and descriptions (for `serve --help`). */
+export function environmentVariables(): { name: string; defaultValue: unknown; description: string | undefined }[] {
+  return Object.entries(ConfigSchema.properties).map(([name, schema]) => {
+    const { default: defaultValue, description } = schema as { default?: unknown; description?: string };
+    return { name, defaultValue, description };
+  });
+}
+
 /** Reads configuration from an environment object, applying defaults; throws a readable error on invalid values. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const raw: Record<string, unknown> = {};

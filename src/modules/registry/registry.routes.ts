@@ -8,6 +8,7 @@ import { startWorker } from '../../platform/jobs/jobs.js';
 import { answerOnce, IdempotencyHeaders } from '../../platform/idempotency/idempotent-route.js';
 import { logBackgroundFailure } from '../../platform/db/database-errors.js';
 import * as registry from './registry.service.js';
+import exploreRoutes from './explore.routes.js';
 import {
   ActionBody,
   ActionParams,
@@ -48,6 +49,7 @@ export default async function registryModule(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const links = { base: app.config.publicUrl };
   app.addHook('onRequest', async (request) => requireKnownVersion(request));
+  await app.register(exploreRoutes);
 
   const workers = Array.from({ length: app.config.REGISTRY_WORKERS }, () =>
     startWorker(app.db, registry.TRANSACTIONS_QUEUE, (payload, db) => registry.processTransaction(db, String(payload.transactionId)), (error) => logBackgroundFailure(app.log, 'registry worker', error)),

@@ -1,28 +1,68 @@
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../../../platform/db/database.js';
 import * as writes from '../catalog-writes.queries.js';
 import { generateCatalog } from './generator.js';
+import { selectOwnScenes } from './demo.queries.js';
 
 const PLUME_CHUNK = 500;
 const SCENE_CHUNK = 200;
 
-/** Writes the demo catalog (idempotent: names already present are kept); returns what it wrote. */
-export async function loadDemoCatalog(db: Queryable, options: { plumes: number; seed?: number; organizationId?: string | null; onProgress?: (done: { scenes: number; plumes: number }) => void }) {
+/**
+ * An id that follows from the owner and the name, so that a scene or plume is the same row
+ * whichever run (seed, count) generated it: two demo catalogs in one database — the demo
+ * organization's and `demo-plumes`' — never collide on a primary key, and re-running either one
+ * finds its own rows again.
+ */
+export function demoId(organizationId: string | null, name: string): string {
+  const hex = createHash('sha256').update(`carbon-atlas-demo:${organizationId ?? 'public'}:${name}`).digest('hex').slice(0, 32).split('');
+  hex[12] = '5';
+  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export interface DemoCatalogTotals {
+  scenes: number;
+  plumes: number;
+  /** Plumes not written: their name is another owner's published plume or scene. */
+  skipped: number;
+}
+
+/**
+ * Writes the demo catalog (idempotent: rows already present are kept, their fields refreshed);
+ * returns what the catalog holds of it. A scene whose published name another owner already has
+ * is left out with its plumes.
+ */
+export async function loadDemoCatalog(
+  db: Queryable,
+  options: { plumes: number; seed?: number; organizationId?: string | null; onProgress?: (done: { scenes: number; plumes: number }) => void },
+): Promise<DemoCatalogTotals> {
   const organizationId = options.organizationId ?? null;
   let scenes: writes.GeneratedScene[] = [];
   let plumes: writes.PlumeValues[] = [];
-  const totals = { scenes: 0, plumes: 0 };
+  const totals = { scenes: 0, plumes: 0, skipped: 0 };
+  let generated = 0;
   const flush = async () => {
     await writes.insertScenes(db, scenes, organizationId);
-    for (let i = 0; i < plumes.length; i += PLUME_CHUNK) await writes.upsertPlumes(db, plumes.slice(i, i + PLUME_CHUNK));
-    totals.scenes += scenes.length;
-    totals.plumes += plumes.length;
+    // By name: a scene stored by an earlier release has another id, and its plumes still belong to it.
+    const own = await selectOwnScenes(db, scenes.map((scene) => scene.name), organizationId);
+    const writable = plumes.filter((plume) => own.has(plume.scene_name)).map((plume) => ({ ...plume, scene_id: own.get(plume.scene_name)! }));
+    for (let i = 0; i < writable.length; i += PLUME_CHUNK) {
+      const outcome = await writes.upsertPlumes(db, writable.slice(i, i + PLUME_CHUNK));
+      totals.plumes += outcome.created + outcome.updated;
+      totals.skipped += outcome.refused.length;
+    }
+    totals.skipped += plumes.length - writable.length;
+    totals.scenes += own.size;
+    generated += plumes.length;
     scenes = [];
     plumes = [];
-    options.onProgress?.(totals);
+    options.onProgress?.({ scenes: totals.scenes, plumes: generated });
   };
   for (const batch of generateCatalog(options.plumes, options.seed)) {
-    scenes.push(batch.scene);
-    plumes.push(...batch.plumes.map((plume) => ({ ...plume, organization_id: organizationId })));
+    const sceneId = demoId(organizationId, batch.scene.name);
+    scenes.push({ ...batch.scene, id: sceneId });
+    plumes.push(...batch.plumes.map((plume) => ({ ...plume, id: demoId(organizationId, plume.plume_id), scene_id: sceneId, organization_id: organizationId })));
     if (scenes.length >= SCENE_CHUNK || plumes.length >= PLUME_CHUNK * 4) await flush();
   }
   await flush();
