@@ -18,7 +18,12 @@ function lowestOf(...bounds: (number | undefined)[]): number | undefined {
 }
 
 export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offset'>): queries.SceneFilter {
-  const assigned = query.hasAssignees === true || (query.assignees?.length ?? 0) > 0 || query.assignment_status !== undefined || query.assignment_modified_datetime !== undefined;
+  const assignment = withoutUndefined({
+    hasAssignees: query.hasAssignees,
+    assignees: query.assignees?.length ? query.assignees : undefined,
+    status: query.assignment_status,
+    modified: intervalParam('assignment_modified_datetime', query.assignment_modified_datetime),
+  });
   return withoutUndefined({
     ids: query.ids,
     search: query.search,
@@ -27,7 +32,7 @@ export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offse
     // Only a bound asked for filters: scenes whose cloud cover is unknown stay listed otherwise.
     cloudCoverMax: lowestOf(query.cloud_cover_pct_max, query.assessment_cloud_cover_pct),
     assessment: query.assessment_status,
-    requiresAssignment: assigned || undefined,
+    assignment: Object.keys(assignment).length > 0 ? assignment : undefined,
     intersects: query.intersects === undefined ? undefined : pointParam(query.intersects),
     bbox: bboxParam(query.bbox),
     datetime: intervalParam('datetime', query.datetime),
@@ -119,9 +124,10 @@ export async function getScene(db: Queryable, id: string, viewer: Viewer) {
   return sceneView(await sceneRow(db, id, viewer));
 }
 
-/** A scene can be marked complete once none of its plumes awaits review (status valid). */
+/** A scene can be marked complete once none of its plumes awaits review (status valid) and it is assessed (flagged so, or reviewed in the picker). */
 export async function canCompleteScene(db: Queryable, id: string, viewer: Viewer) {
-  return (await sceneRow(db, id, viewer)).unreviewed_plume_count === 0;
+  const row = await sceneRow(db, id, viewer);
+  return row.unreviewed_plume_count === 0 && row.assessed;
 }
 
 export function countMatching(db: Queryable, filter: queries.SceneFilter, viewer: Viewer) {
