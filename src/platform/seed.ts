@@ -4,6 +4,8 @@ import * as identity from './identity/identity.service.js';
 import { seedDemoFacilities } from '../modules/facilities/facilities.seed.js';
 import { seedDemoRegistry } from '../modules/registry/registry.seed.js';
 import { seedDemoCatalog } from '../modules/catalog/catalog.seed.js';
+import { seedDemoPicker } from '../modules/picker/picker.seed.js';
+import { seedDemoCommunity } from '../modules/community/community.seed.js';
 
 export interface SeedResult {
   organizationId: string;
@@ -32,5 +34,6 @@ export async function seedDemoData(db: Database, bootstrapApiKey: string | undef
   const facilities = await seedDemoFacilities(db, organizationId);
   await seedDemoRegistry(db, organizationId);
   const catalog = await seedDemoCatalog(db, organizationId);
+  await seedDemoPicker(db, organizationId).then(() => seedDemoCommunity(db, organizationId));
   return { organizationId, apiKey, facilities, plumes: catalog.plumes };
 }

@@ -18,3 +18,9 @@ export async function searchSceneIds(db: Queryable, viewer: Viewer, search: stri
   const rows = await db.query<{ id: string }>(sql`SELECT s.id FROM ${visibleScenes(viewer)} s WHERE s.name ILIKE ${containsPattern(search)} LIMIT ${limit}`);
   return rows.map((row) => row.id);
 }
+
+/** The viewer's newest visible scenes (the demo seed assigns them). */
+export async function newestSceneIds(db: Queryable, viewer: Viewer, limit: number): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(sql`SELECT s.id FROM ${visibleScenes(viewer)} s ORDER BY s."timestamp" DESC, s.id LIMIT ${limit}`);
+  return rows.map((row) => row.id);
+}

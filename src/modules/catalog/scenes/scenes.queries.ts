@@ -66,7 +66,7 @@ export interface SceneRow {
 }
 
 /** Assessed: marked so (imports, seeds) or reviewed in the picker (the view its migration 0031 creates). */
-const ASSESSED = sql`(s.assessed OR EXISTS (SELECT 1 FROM picker_assessed_scenes pas WHERE pas.scene_id = s.id))`;
+export const ASSESSED = sql`(s.assessed OR EXISTS (SELECT 1 FROM picker_assessed_scenes pas WHERE pas.scene_id = s.id))`;
 
 function within(column: Sql, interval: Interval | undefined): Sql[] {
   if (!interval) return [];
