@@ -48,6 +48,9 @@ CREATE TABLE community_watches (
   area geometry(MultiPolygon, 4326) NOT NULL,
   threshold_kg_h double precision NOT NULL CHECK (threshold_kg_h >= 0 AND threshold_kg_h < 1e9),
   email boolean NOT NULL DEFAULT true,
+  -- Optional signed webhook (as the emissions webhooks sign theirs); the secret is shown once.
+  webhook_url text CHECK (length(webhook_url) <= 2000),
+  webhook_secret text,
   created timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX community_watches_area_idx ON community_watches USING gist (area);
@@ -64,6 +67,10 @@ CREATE TABLE community_notifications (
   emission_rate double precision,
   state text NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'reported', 'repair', 'verified')),
   report_id uuid REFERENCES operator_reports (id) ON DELETE SET NULL,
+  -- The watch's webhook for this notification: NULL when the watch has none.
+  webhook_state text CHECK (webhook_state IN ('pending', 'delivered', 'failed')),
+  webhook_attempts integer NOT NULL DEFAULT 0,
+  webhook_last_error text,
   created timestamptz NOT NULL DEFAULT now(),
   modified timestamptz NOT NULL DEFAULT now(),
   UNIQUE (watch_id, plume_uuid)

@@ -32,19 +32,20 @@ export interface RaisedRow {
   organization_id: string;
   watch_name: string;
   email: boolean;
+  webhook: boolean;
 }
 
 /** One notification per watch whose area holds the plume and whose threshold its rate reaches; only new ones are returned. */
 export function raiseNotifications(db: Queryable, plume: { id: string; plume_id: string; longitude: number; latitude: number; emission_auto: number }) {
   return db.query<RaisedRow>(sql`
     WITH raised AS (
-      INSERT INTO community_notifications (organization_id, watch_id, plume_uuid, plume_id, emission_rate)
-      SELECT w.organization_id, w.id, ${plume.id}::uuid, ${plume.plume_id}, ${plume.emission_auto}::float8
+      INSERT INTO community_notifications (organization_id, watch_id, plume_uuid, plume_id, emission_rate, webhook_state)
+      SELECT w.organization_id, w.id, ${plume.id}::uuid, ${plume.plume_id}, ${plume.emission_auto}::float8, CASE WHEN w.webhook_url IS NOT NULL THEN 'pending' END
       FROM community_watches w
       WHERE ST_Intersects(w.area, ST_SetSRID(ST_MakePoint(${plume.longitude}, ${plume.latitude}), 4326)) AND ${plume.emission_auto}::float8 >= w.threshold_kg_h
       ON CONFLICT DO NOTHING
       RETURNING id, organization_id, watch_id)
-    SELECT raised.id, raised.organization_id, w.name AS watch_name, w.email FROM raised JOIN community_watches w ON w.id = raised.watch_id`);
+    SELECT raised.id, raised.organization_id, w.name AS watch_name, w.email, w.webhook_url IS NOT NULL AS webhook FROM raised JOIN community_watches w ON w.id = raised.watch_id`);
 }
 
 /** Who hears of a notification by e-mail: the organization's owners and admins. */
@@ -79,6 +80,7 @@ export interface NotificationRow {
   emission_rate: number | null;
   state: 'open' | 'reported' | 'repair' | 'verified';
   report_id: string | null;
+  webhook_state: 'pending' | 'delivered' | 'failed' | null;
   created: Date;
   modified: Date;
   evidence: { scene_id: string; scene_name: string; timestamp: string }[];
@@ -87,7 +89,7 @@ export interface NotificationRow {
 export function selectNotifications(db: Queryable, organizationId: string, filter: { state?: string }, page: { limit: number; offset: number }) {
   const state = filter.state ? sql`AND n.state = ${filter.state}` : sql``;
   return db.query<NotificationRow>(sql`
-    SELECT n.id, n.watch_id, w.name AS watch_name, n.plume_uuid, n.plume_id, n.emission_rate, n.state, n.report_id, n.created, n.modified,
+    SELECT n.id, n.watch_id, w.name AS watch_name, n.plume_uuid, n.plume_id, n.emission_rate, n.state, n.report_id, n.webhook_state, n.created, n.modified,
       COALESCE((SELECT json_agg(json_build_object('scene_id', e.scene_id, 'scene_name', e.scene_name, 'timestamp', e.scene_timestamp) ORDER BY e.scene_timestamp)
                 FROM community_repair_evidence e WHERE e.notification_id = n.id), '[]'::json) AS evidence
     FROM community_notifications n LEFT JOIN community_watches w ON w.id = n.watch_id
@@ -99,4 +101,19 @@ export async function countNotifications(db: Queryable, organizationId: string, 
   const state = filter.state ? sql`AND n.state = ${filter.state}` : sql``;
   const [row] = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM community_notifications n WHERE n.organization_id = ${organizationId}::uuid ${state}`);
   return row!.n;
+}
+
+/** A notification with its watch's webhook target, for the delivery job. */
+export async function selectWebhookDelivery(db: Queryable, id: string) {
+  const [row] = await db.query<{ id: string; organization_id: string; watch_id: string; watch_name: string; plume_uuid: string; plume_id: string; emission_rate: number | null; state: string; created: Date; webhook_state: string | null; webhook_attempts: number; url: string | null; secret: string | null }>(sql`
+    SELECT n.id, n.organization_id, n.watch_id, w.name AS watch_name, n.plume_uuid, n.plume_id, n.emission_rate, n.state, n.created, n.webhook_state, n.webhook_attempts,
+           w.webhook_url AS url, w.webhook_secret AS secret
+    FROM community_notifications n LEFT JOIN community_watches w ON w.id = n.watch_id WHERE n.id = ${id}::uuid`);
+  return row;
+}
+
+export function recordWebhookAttempt(db: Queryable, id: string, outcome: { state: 'pending' | 'delivered' | 'failed'; error: string | null }) {
+  return db.query(sql`
+    UPDATE community_notifications SET webhook_attempts = webhook_attempts + 1, webhook_state = ${outcome.state}, webhook_last_error = ${outcome.error}
+    WHERE id = ${id}::uuid`);
 }

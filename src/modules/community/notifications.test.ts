@@ -1,9 +1,12 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
 import { signedInUser } from '../../../test/support/accounts.js';
 import { listMail } from '../../platform/mail/outbox.js';
 import { insertScenes, upsertPlumes, type GeneratedScene } from '../catalog/catalog-writes.queries.js';
 import { fixturePlume, SCENES } from '../catalog/catalog.fixture.js';
+import { verifySignature } from '../../platform/webhooks/signature.js';
 import { sweepNotifications } from './watches.service.js';
 
 let ctx: TestContext;
@@ -12,6 +15,18 @@ let globex: TestOrganization;
 let acmeKey: string;
 let globexKey: string;
 let curator: string;
+let receiver: Server;
+let hookUrl: string;
+let hookSecret: string;
+const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+
+async function until(condition: () => boolean | Promise<boolean>, what: string) {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`still waiting for ${what}`);
+}
 
 const LEAK = '00000000-0000-4000-8000-0000000000a1';
 const SMALL = '00000000-0000-4000-8000-0000000000a2';
@@ -35,7 +50,7 @@ const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, key: str
 const notifications = async (key: string, query = '') => {
   const response = await call('GET', `/api/v1/community/notifications${query}`, key);
   expect(response.statusCode, response.body).toBe(200);
-  return response.json() as { items: { id: string; plume_id: string; state: string; watch_name: string; emission_rate: number; report_id: string | null; repair_evidence: { scene_name: string }[] }[]; count: number };
+  return response.json() as { items: { id: string; plume_id: string; state: string; webhook_state: string | null; watch_name: string; emission_rate: number; report_id: string | null; repair_evidence: { scene_name: string }[] }[]; count: number };
 };
 
 async function report(parts: [string, string][]) {
@@ -54,7 +69,18 @@ async function report(parts: [string, string][]) {
 }
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  // The receiver is on loopback: allowed for this test only.
+  ctx = await createTestContext({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
   acme = await ctx.organization('Acme Operating');
   globex = await ctx.organization('Globex');
   acmeKey = await acme.key(['community:read', 'community:write']);
@@ -72,13 +98,19 @@ beforeAll(async () => {
     { ...fixturePlume(acme.id, '00000000-0000-4000-8000-0000000000a4', 0, 'A', { emission_auto: 60, longitude: -74.0003, latitude: 40.7001 }), scene_id: STILL_LEAKING.id, scene_name: STILL_LEAKING.name, plume_id: `${STILL_LEAKING.name}-A`, datetime: STILL_LEAKING.timestamp },
   ]);
 });
-afterAll(() => ctx?.close());
+afterAll(async () => {
+  await ctx?.close();
+  receiver?.close();
+});
 
 describe('community watches', () => {
   it('creates, lists and deletes your watched areas', async () => {
-    const created = await call('POST', '/api/v1/community/watches', acmeKey, { name: 'Landfill lease', area: AREA, threshold_kg_h: 100 });
+    const created = await call('POST', '/api/v1/community/watches', acmeKey, { name: 'Landfill lease', area: AREA, threshold_kg_h: 100, webhook_url: hookUrl });
     expect(created.statusCode, created.body).toBe(200);
-    expect(created.json()).toMatchObject({ name: 'Landfill lease', threshold_kg_h: 100, email: true, area: { type: 'MultiPolygon' } });
+    expect(created.json()).toMatchObject({ name: 'Landfill lease', threshold_kg_h: 100, email: true, area: { type: 'MultiPolygon' }, webhook_url: hookUrl });
+    hookSecret = created.json().webhook_secret;
+    expect(hookSecret).toMatch(/^whsec_/);
+    expect((await call('GET', '/api/v1/community/watches', acmeKey)).json()[0].webhook_secret).toBeUndefined();
     const extra = (await call('POST', '/api/v1/community/watches', acmeKey, { name: 'Temporary', area: AREA, threshold_kg_h: 1, email: false })).json();
     expect((await call('GET', '/api/v1/community/watches', acmeKey)).json().map((w: { name: string }) => w.name)).toEqual(['Landfill lease', 'Temporary']);
     expect((await call('DELETE', `/api/v1/community/watches/${extra.id}`, globexKey)).statusCode).toBe(404);
@@ -97,6 +129,7 @@ describe('community watches', () => {
       [{ name: 'x', area: { ...AREA, coordinates: [[[0, 95], [1, 95], [1, 96], [0, 95]]] }, threshold_kg_h: 1 }, ['body', 'area']],
       [{ name: 'x', area: AREA, threshold_kg_h: -1 }, ['body', 'threshold_kg_h']],
       [{ name: '', area: AREA, threshold_kg_h: 1 }, ['body', 'name']],
+      [{ name: 'x', area: AREA, threshold_kg_h: 1, webhook_url: 'ftp://example.com/hook' }, ['body', 'webhook_url']],
     ];
     for (const [payload, loc] of cases) {
       const response = await call('POST', '/api/v1/community/watches', acmeKey, payload);
@@ -128,6 +161,15 @@ describe('the notification loop: detect → notify → report → repair → ver
     await sweepNotifications(ctx.db, 'https://atlas.test');
     expect((await notifications(acmeKey)).count).toBe(1);
     expect(await listMail(ctx.db, { to: 'owner@acme.test' })).toHaveLength(1);
+
+    // And a signed webhook, once.
+    await until(() => received.length > 0, 'the webhook');
+    const [delivery] = received;
+    expect(delivery!.headers['carbon-atlas-event']).toBe('plume.notified');
+    expect(verifySignature(hookSecret, delivery!.body, String(delivery!.headers['carbon-atlas-signature']), Math.floor(Date.now() / 1000))).toBe(true);
+    expect(JSON.parse(delivery!.body)).toMatchObject({ event: 'plume.notified', id: list.items[0]!.id, data: { plume_id: LEAK_ID, watch_name: 'Landfill lease', emission_rate: 500, state: 'open' } });
+    await until(async () => (await notifications(acmeKey)).items[0]!.webhook_state === 'delivered', 'the delivery to be recorded');
+    expect(received).toHaveLength(1);
   });
 
   it('follows the operator report: reported, then repair, then verified, with later clean overpasses as evidence', async () => {

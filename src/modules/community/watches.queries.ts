@@ -7,18 +7,19 @@ export interface WatchRow {
   area: string;
   threshold_kg_h: number;
   email: boolean;
+  webhook_url: string | null;
   created: Date;
 }
 
-const COLUMNS = sql`id, name, ST_AsGeoJSON(area, 6) AS area, threshold_kg_h, email, created`;
+const COLUMNS = sql`id, name, ST_AsGeoJSON(area, 6) AS area, threshold_kg_h, email, webhook_url, created`;
 
 /** The area as stored: a valid (Multi)Polygon in WGS 84, or undefined when PostGIS finds it invalid. */
-export async function insertWatch(db: Queryable, organizationId: string, input: { name: string; area: string; thresholdKgH: number; email: boolean }) {
+export async function insertWatch(db: Queryable, organizationId: string, input: { name: string; area: string; thresholdKgH: number; email: boolean; webhookUrl: string | null; webhookSecret: string | null }) {
   const [valid] = await db.query<{ ok: boolean }>(sql`SELECT ST_IsValid(ST_GeomFromGeoJSON(${input.area})) AS ok`);
   if (!valid?.ok) return undefined;
   const [row] = await db.query<WatchRow>(sql`
-    INSERT INTO community_watches (organization_id, name, area, threshold_kg_h, email)
-    VALUES (${organizationId}::uuid, ${input.name}, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${input.area}), 4326)), ${input.thresholdKgH}, ${input.email})
+    INSERT INTO community_watches (organization_id, name, area, threshold_kg_h, email, webhook_url, webhook_secret)
+    VALUES (${organizationId}::uuid, ${input.name}, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${input.area}), 4326)), ${input.thresholdKgH}, ${input.email}, ${input.webhookUrl}, ${input.webhookSecret})
     RETURNING ${COLUMNS}`);
   return row;
 }

@@ -4,8 +4,9 @@ import { Type } from 'typebox';
 import { principalOf } from '../../platform/auth/auth-plugin.js';
 import { logBackgroundFailure } from '../../platform/db/database-errors.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
+import { startWorker } from '../../platform/jobs/jobs.js';
 import { startSweeper } from '../../platform/jobs/sweeper.js';
-import { Notification, NotificationsQuery, Watch, WatchBody } from './watches.schemas.js';
+import { Notification, NotificationsQuery, Watch, WatchBody, WatchCreated } from './watches.schemas.js';
 import * as watches from './watches.service.js';
 
 const TAGS = ['community'];
@@ -17,12 +18,16 @@ export const NOTIFICATION_SWEEP_MS = 15_000;
 export default async function watchRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const sweeper = startSweeper(() => watches.sweepNotifications(app.db, app.config.publicUrl), (error) => logBackgroundFailure(app.log, 'community notification sweep', error), NOTIFICATION_SWEEP_MS);
-  app.addHook('preClose', () => sweeper.stop());
+  const outbound = { allowPrivateTargets: app.config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
+  const worker = startWorker(app.db, watches.WEBHOOK_QUEUE, (payload, db, signal) => watches.deliverWebhook(db, String(payload.notificationId), outbound, signal), (error) => logBackgroundFailure(app.log, 'community webhook worker', error));
+  app.addHook('preClose', async () => {
+    await Promise.all([sweeper.stop(), worker.stop()]);
+  });
 
   app.post(
     '/watches',
-    { config: { scopes: ['community:write'] }, schema: { operationId: 'createWatch', tags: TAGS, summary: 'Watch an area: plumes published inside it at or above the threshold notify your organization', body: WatchBody, response: { 200: Watch, ...errors } } },
-    (request) => watches.createWatch(app.db, principalOf(request).organizationId, request.body),
+    { config: { scopes: ['community:write'] }, schema: { operationId: 'createWatch', tags: TAGS, summary: 'Watch an area: plumes published inside it at or above the threshold notify your organization', body: WatchBody, response: { 200: WatchCreated, ...errors } } },
+    (request) => watches.createWatch(app.db, principalOf(request).organizationId, request.body, outbound),
   );
 
   app.get(

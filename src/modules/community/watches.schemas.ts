@@ -17,6 +17,7 @@ export const WatchBody = Type.Object(
     area: WatchArea,
     threshold_kg_h: Type.Number({ minimum: 0, maximum: 1e8, description: 'Plumes at or above this emission rate (kg/h) notify you.' }),
     email: Type.Boolean({ default: true, description: 'Also e-mail your organization’s owners and admins.' }),
+    webhook_url: Type.Optional(Type.String({ maxLength: 2000, format: 'uri', description: 'Also POST each notification here, signed (Carbon-Atlas-Signature, as the emissions webhooks); a public http(s) address.' })),
   },
   { additionalProperties: false },
 );
@@ -28,8 +29,10 @@ export const Watch = Type.Object({
   area: Type.Record(Type.String(), Type.Unknown(), { description: 'GeoJSON MultiPolygon' }),
   threshold_kg_h: Type.Number(),
   email: Type.Boolean(),
+  webhook_url: Type.Union([Type.String(), Type.Null()]),
   created: Timestamp,
 });
+export const WatchCreated = Type.Intersect([Watch, Type.Object({ webhook_secret: Type.Union([Type.String(), Type.Null()], { description: 'Signs every delivery; shown this once.' }) })]);
 
 export const NOTIFICATION_STATES = ['open', 'reported', 'repair', 'verified'] as const;
 
@@ -42,6 +45,7 @@ export const Notification = Type.Object({
   emission_rate: Type.Union([Type.Number(), Type.Null()], { description: 'kg/h when published' }),
   state: Type.Enum([...NOTIFICATION_STATES], { description: 'open → reported → repair → verified, following your operator report on the plume' }),
   report_id: Type.Union([Uuid, Type.Null()]),
+  webhook_state: Type.Union([Type.Enum(['pending', 'delivered', 'failed']), Type.Null()]),
   repair_evidence: Type.Array(
     Type.Object({ scene_id: Uuid, scene_name: Type.String(), timestamp: Timestamp }),
     { description: 'Later assessed overpasses of the location with no plume of the source: evidence the repair held.' },

@@ -1,25 +1,50 @@
+import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../platform/db/database.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
+import { checkOutboundTarget, OutboundTargetRefused, type OutboundPolicy } from '../../platform/http/outbound.js';
+import { enqueueJob, JobInterrupted } from '../../platform/jobs/jobs.js';
 import { enqueueMail } from '../../platform/mail/outbox.js';
+import { postSignedWebhook } from '../../platform/webhooks/delivery.js';
 import { isUuid } from '../../platform/uuid.js';
 import { overpassesWithoutDetection, publishedPlumes } from '../catalog/community.service.js';
 import * as notifications from './notifications.queries.js';
 import * as queries from './watches.queries.js';
 import type { NotificationsQuery, WatchBody } from './watches.schemas.js';
 
+export const WEBHOOK_QUEUE = 'community.webhooks';
+export const WEBHOOK_EVENT = 'plume.notified';
+export const WEBHOOK_MAX_ATTEMPTS = 5;
+
 function watchView(row: queries.WatchRow) {
-  return { id: row.id, name: row.name, area: JSON.parse(row.area) as Record<string, unknown>, threshold_kg_h: row.threshold_kg_h, email: row.email, created: row.created.toISOString() };
+  return { id: row.id, name: row.name, area: JSON.parse(row.area) as Record<string, unknown>, threshold_kg_h: row.threshold_kg_h, email: row.email, webhook_url: row.webhook_url, created: row.created.toISOString() };
 }
 
 function positions(area: WatchBody['area']): number[][] {
   return area.type === 'Polygon' ? area.coordinates.flat() : area.coordinates.flat(2);
 }
 
-export async function createWatch(db: Queryable, organizationId: string, body: WatchBody) {
+export async function createWatch(db: Queryable, organizationId: string, body: WatchBody, policy: OutboundPolicy) {
   if (positions(body.area).some(([, lat]) => lat! < -90 || lat! > 90)) throw ValidationError.field('body', ['area'], 'Latitudes must lie between -90 and 90.');
-  const row = await queries.insertWatch(db, organizationId, { name: body.name, area: JSON.stringify(body.area), thresholdKgH: body.threshold_kg_h, email: body.email });
+  if (body.webhook_url) {
+    // A webhook may only target a public address: anything else would let a tenant reach this server's network (SSRF).
+    try {
+      await checkOutboundTarget(body.webhook_url, policy);
+    } catch (error) {
+      if (error instanceof OutboundTargetRefused) throw ValidationError.field('body', ['webhook_url'], `Refused: ${error.message}`);
+      throw error;
+    }
+  }
+  const webhookSecret = body.webhook_url ? `whsec_${randomBytes(24).toString('base64url')}` : null;
+  const row = await queries.insertWatch(db, organizationId, {
+    name: body.name,
+    area: JSON.stringify(body.area),
+    thresholdKgH: body.threshold_kg_h,
+    email: body.email,
+    webhookUrl: body.webhook_url ?? null,
+    webhookSecret,
+  });
   if (!row) throw ValidationError.field('body', ['area'], 'The area is not a valid polygon (rings must close and must not cross themselves).');
-  return watchView(row);
+  return { ...watchView(row), webhook_secret: webhookSecret };
 }
 
 export async function listWatches(db: Queryable, organizationId: string) {
@@ -60,6 +85,7 @@ export async function processPublishedPlumes(db: Database, publicUrl: string, ba
         raised += 1;
         // A report the organization made before the plume was published already sets the state.
         await notifications.refreshNotificationStates(tx, notification.organization_id, [plume.id]);
+        if (notification.webhook) await enqueueJob(tx, WEBHOOK_QUEUE, { notificationId: notification.id });
         if (!notification.email) continue;
         for (const to of await notifications.selectRecipients(tx, notification.organization_id)) {
           await enqueueMail(tx, {
@@ -102,4 +128,26 @@ export async function sweepNotifications(db: Database, publicUrl: string, batch 
     if (result.taken < batch) break;
   }
   return { raised, evidence: await recordRepairEvidence(db) };
+}
+
+/**
+ * The webhook job: one signed POST of the notification (event `plume.notified`) to its watch's
+ * URL through the outbound client; a failure is retried by the job queue with back-off, and after
+ * the fifth attempt the notification's webhook is marked failed. A delivery under way when the
+ * worker stops is handed back, not counted.
+ */
+export async function deliverWebhook(db: Database, notificationId: string, policy: OutboundPolicy, signal?: AbortSignal) {
+  const target = await notifications.selectWebhookDelivery(db, notificationId);
+  if (!target || !target.url || !target.secret || target.webhook_state !== 'pending') return;
+  const body = JSON.stringify({
+    id: target.id,
+    event: WEBHOOK_EVENT,
+    created_at: target.created.toISOString(),
+    data: { watch_id: target.watch_id, watch_name: target.watch_name, plume_id: target.plume_id, plume_uuid: target.plume_uuid, emission_rate: target.emission_rate, state: target.state },
+  });
+  const { error } = await postSignedWebhook({ url: target.url, secret: target.secret, event: WEBHOOK_EVENT, deliveryId: target.id, body }, policy, signal);
+  if (signal?.aborted) throw new JobInterrupted();
+  const last = target.webhook_attempts + 1 >= WEBHOOK_MAX_ATTEMPTS;
+  await notifications.recordWebhookAttempt(db, notificationId, { state: error === null ? 'delivered' : last ? 'failed' : 'pending', error });
+  if (error !== null && !last) throw new Error(`notification webhook ${notificationId}: ${error}`);
 }
