@@ -63,7 +63,9 @@ CREATE TABLE picker_scene_assessments (
 -- the picker's tables, and the picker never writes a catalog table.
 -- Each assignee's status per scene, with the organization the assignment belongs to.
 CREATE VIEW picker_scene_assignment_states AS
-SELECT st.scene_id, a.organization_id, u.number AS assignee_number, st.status, st.modified
+SELECT st.scene_id, a.organization_id, u.number AS assignee_number, st.status, st.modified,
+  st.id AS status_id, st.assignment_id, st.note, st.created, u.email AS assignee_email,
+  btrim(u.first_name || ' ' || u.last_name) AS assignee_name
 FROM picker_scene_statuses st
 JOIN picker_assignments a ON a.id = st.assignment_id
 JOIN users u ON u.id = st.user_id;

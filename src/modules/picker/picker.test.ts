@@ -195,9 +195,15 @@ describe('scene statuses and assessments', () => {
     expect(await scenes('hasAssignees=false')).not.toContain(A);
     expect(await scenes('assignment_status=In%20Progress')).toEqual([D]);
     expect(await scenes('assignment_modified_datetime=2000-01-01/..')).toEqual([A, D].sort());
+    // Scenes carry your organization's assignee statuses (the page's usersceneassignmentstatus_set).
+    const sceneD = (await call('GET', `/api/v1/catalog/scene/${D}`, acmeKey)).json();
+    const onD = sceneD.usersceneassignmentstatus_set as { pk: number; user: { id: number }; status: string; assignment: { id: number } }[];
+    expect(onD.find((s) => s.pk === statusOf(ana, D))).toMatchObject({ user: { id: ana.number }, status: 'In Progress', assignment: { id: assignment.id } });
+    expect(onD.map((s) => s.user.id)).toContain(bob.number);
     // Assignments are Acme's own: other organizations and readers without catalog:write see none.
     const globexKey = await globex.key(['catalog:read', 'catalog:write']);
     expect(await scenes('hasAssignees=true', globexKey)).toEqual([]);
+    expect((await call('GET', `/api/v1/catalog/scene/${D}`, globexKey)).json().usersceneassignmentstatus_set).toEqual([]);
     expect(await scenes(`assignees=${bob.number}`, await acme.key(['catalog:read']))).toEqual([]);
 
     const mql = async () => (await call('GET', '/api/v1/catalog/mql-scene-count', acmeKey)).json();

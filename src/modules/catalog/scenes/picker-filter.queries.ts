@@ -1,4 +1,5 @@
 import sql, { join, type Sql } from 'sql-template-tag';
+import type { Queryable } from '../../../platform/db/database.js';
 import type { Interval } from '../intervals.js';
 import type { Viewer } from '../plume-filter.js';
 
@@ -28,4 +29,27 @@ export function pickerWhere(filter: PickerFilter, viewer: Viewer): Sql {
   // hasAssignees=false alone asks for unassigned scenes; with other assignment filters it cannot match.
   if (filter.hasAssignees === false) return narrowed ? sql`false` : sql`NOT ${exists}`;
   return exists;
+}
+
+export interface AssignmentStateRow {
+  scene_id: string;
+  status_id: string;
+  assignment_id: string;
+  assignee_number: string;
+  assignee_email: string;
+  assignee_name: string;
+  status: string;
+  note: string | null;
+  created: Date;
+  modified: Date;
+}
+
+/** The viewer's organization's assignee statuses on these scenes (none for anonymous viewers), for usersceneassignmentstatus_set. */
+export function selectAssignmentStates(db: Queryable, viewer: Viewer, sceneIds: string[]) {
+  if (!viewer.organizationId || sceneIds.length === 0) return Promise.resolve([]);
+  return db.query<AssignmentStateRow>(sql`
+    SELECT pa.scene_id, pa.status_id::text, pa.assignment_id::text, pa.assignee_number::text, pa.assignee_email, pa.assignee_name, pa.status, pa.note, pa.created, pa.modified
+    FROM picker_scene_assignment_states pa
+    WHERE pa.organization_id = ${viewer.organizationId}::uuid AND pa.scene_id = ANY(${sceneIds}::uuid[])
+    ORDER BY pa.status_id`);
 }

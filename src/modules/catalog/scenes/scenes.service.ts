@@ -8,6 +8,7 @@ import { safeCell } from '../plume-csv.js';
 import { bboxParam, pointParam, withoutUndefined } from '../query-params.js';
 import { buildGeoPackage } from './geopackage.js';
 import * as queries from './scenes.queries.js';
+import { selectAssignmentStates, type AssignmentStateRow } from './picker-filter.queries.js';
 import type { ScenesQuery, AnnotatedScenesQuery } from './scenes.schemas.js';
 
 
@@ -81,7 +82,26 @@ export function toAnnotatedFilter(query: AnnotatedScenesQuery): queries.SceneFil
   });
 }
 
+/** Each assignee's status on a scene, as the picker's scene-assessment-status objects show them (without the assignment's details). */
+function assignmentStatusView(state: AssignmentStateRow) {
+  return {
+    pk: Number(state.status_id),
+    user: { label: state.assignee_name || state.assignee_email, email: state.assignee_email, id: Number(state.assignee_number) },
+    scene_id: state.scene_id,
+    assignment: { id: Number(state.assignment_id) },
+    note: state.note,
+    status: state.status,
+    created: state.created.toISOString(),
+    modified: state.modified.toISOString(),
+  };
+}
+
+/** A scene as the page shows it (sources and downloads: without assignment statuses). */
 export function sceneView(row: queries.SceneRow) {
+  return sceneViewWith(row, []);
+}
+
+function sceneViewWith(row: queries.SceneRow, states: AssignmentStateRow[]) {
   return {
     id: row.id,
     name: row.name,
@@ -97,7 +117,7 @@ export function sceneView(row: queries.SceneRow) {
     status: row.status,
     assessed: row.assessed,
     do_not_assess: row.do_not_assess,
-    usersceneassignmentstatus_set: [],
+    usersceneassignmentstatus_set: states.filter((state) => state.scene_id === row.id).map(assignmentStatusView),
     plume_count: row.plume_count,
     deleted_plume_count: row.deleted_plume_count,
     hidden_plume_count: row.hidden_plume_count,
@@ -111,7 +131,8 @@ export function sceneView(row: queries.SceneRow) {
 
 export async function listScenes(db: Queryable, filter: queries.SceneFilter, viewer: Viewer, page: { sort: queries.SceneSort; limit: number; offset: number }) {
   const [rows, count] = await Promise.all([queries.selectScenes(db, filter, viewer, page), queries.countScenes(db, filter, viewer)]);
-  return { items: rows.map(sceneView), count };
+  const states = await selectAssignmentStates(db, viewer, rows.map((row) => row.id));
+  return { items: rows.map((row) => sceneViewWith(row, states)), count };
 }
 
 async function sceneRow(db: Queryable, id: string, viewer: Viewer) {
@@ -121,7 +142,8 @@ async function sceneRow(db: Queryable, id: string, viewer: Viewer) {
 }
 
 export async function getScene(db: Queryable, id: string, viewer: Viewer) {
-  return sceneView(await sceneRow(db, id, viewer));
+  const row = await sceneRow(db, id, viewer);
+  return sceneViewWith(row, await selectAssignmentStates(db, viewer, [row.id]));
 }
 
 /** A scene can be marked complete once none of its plumes awaits review (status valid) and it is assessed (flagged so, or reviewed in the picker). */
