@@ -17,10 +17,16 @@ export const NOTIFICATION_SWEEP_MS = 15_000;
 /** Watched areas and the notifications they raise (our addition to the page: detect → notify → report → verify). */
 export default async function watchRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const sweeper = startSweeper(() => watches.sweepNotifications(app.db, app.config.publicUrl), (error) => logBackgroundFailure(app.log, 'community notification sweep', error), NOTIFICATION_SWEEP_MS);
+  const stopping = new AbortController();
+  const sweeper = startSweeper(
+    () => watches.sweepNotifications(app.db, app.config.publicUrl, 200, stopping.signal),
+    (error) => logBackgroundFailure(app.log, 'community notification sweep', error),
+    NOTIFICATION_SWEEP_MS,
+  );
   const outbound = { allowPrivateTargets: app.config.WEBHOOK_ALLOW_PRIVATE_TARGETS };
   const worker = startWorker(app.db, watches.WEBHOOK_QUEUE, (payload, db, signal) => watches.deliverWebhook(db, String(payload.notificationId), outbound, signal), (error) => logBackgroundFailure(app.log, 'community webhook worker', error));
   app.addHook('preClose', async () => {
+    stopping.abort();
     await Promise.all([sweeper.stop(), worker.stop()]);
   });
 

@@ -119,15 +119,16 @@ export async function recordRepairEvidence(db: Queryable, batch = 200): Promise<
 }
 
 /** One sweep of the notification loop: raise notifications, then look for repair evidence. */
-export async function sweepNotifications(db: Database, publicUrl: string, batch = 200) {
+export async function sweepNotifications(db: Database, publicUrl: string, batch = 200, signal?: AbortSignal) {
   let raised = 0;
-  // Batch after batch until the queue is drained (a bulk import publishes thousands at once).
-  for (let round = 0; round < 1000; round++) {
+  // Batch after batch until the queue is drained (a bulk import publishes thousands at once);
+  // a stopping server ends after the batch under way (the rest stays queued).
+  for (let round = 0; round < 1000 && !signal?.aborted; round++) {
     const result = await processPublishedPlumes(db, publicUrl, batch);
     raised += result.raised;
     if (result.taken < batch) break;
   }
-  return { raised, evidence: await recordRepairEvidence(db) };
+  return { raised, evidence: signal?.aborted ? 0 : await recordRepairEvidence(db) };
 }
 
 /**
