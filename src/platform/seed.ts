@@ -10,6 +10,8 @@ import { seedDemoEmissions } from '../modules/emissions/emissions.seed.js';
 import { seedDemoRegistry } from '../modules/registry/registry.seed.js';
 import { seedDemoCatalog } from '../modules/catalog/catalog.seed.js';
 import { seedDemoTasking } from '../modules/tasking/tasking.seed.js';
+import { seedDemoPicker } from '../modules/picker/picker.seed.js';
+import { seedDemoCommunity } from '../modules/community/community.seed.js';
 
 export const DEMO_USER_EMAIL = 'demo@carbon-atlas.test';
 
@@ -68,6 +70,8 @@ export async function seedDemoData(db: Database, bootstrapApiKey: string | undef
     await seedDemoRegistry(joined, organizationId);
     const catalog = await seedDemoCatalog(tx, organizationId);
     await seedDemoTasking(tx, organizationId);
+    await seedDemoPicker(joined, organizationId);
+    await seedDemoCommunity(joined, organizationId);
     return { organizationId, apiKey, user, facilities, emissions, plumes: catalog.plumes };
   });
 }

@@ -6,6 +6,7 @@ import type { PlumeStatus, Viewer } from '../plume-filter.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
 import { visibleScenes } from '../visible-scenes.queries.js';
 import { intersectsAnyArea } from '../area-filter.queries.js';
+import { pickerWhere, type PickerFilter } from './picker-filter.queries.js';
 
 /** The scene filters, parsed. Plume conditions ask for at least one plume of the scene meeting all of them. */
 export interface SceneFilter {
@@ -16,8 +17,8 @@ export interface SceneFilter {
   cloudCoverMin?: number;
   cloudCoverMax?: number;
   assessment?: 'assessed' | 'not-assessed' | 'do-not-assess' | 'exclude-do-not-assess';
-  /** Scenes with assignments: none exist until the picker does, so asking for them matches nothing. */
-  requiresAssignment?: boolean;
+  /** Picker assignments of the viewer's organization (see pickerWhere); anonymous viewers have none. */
+  assignment?: PickerFilter;
   intersects?: [number, number];
   bbox?: [number, number, number, number];
   /** Areas (hex EWKB, from aoi_id and gadm_composite_id): scenes whose footprint intersects any of them. */
@@ -67,6 +68,9 @@ export interface SceneRow {
   unreviewed_plume_count: number;
 }
 
+/** Assessed: marked so (imports, seeds) or reviewed in the picker (the view its migration 0031 creates). */
+export const ASSESSED = sql`(s.assessed OR EXISTS (SELECT 1 FROM picker_assessed_scenes pas WHERE pas.scene_id = s.id))`;
+
 function within(column: Sql, interval: Interval | undefined): Sql[] {
   if (!interval) return [];
   return [...(interval.start ? [sql`${column} >= ${interval.start}`] : []), ...(interval.end ? [sql`${column} < ${interval.end}`] : [])];
@@ -103,7 +107,7 @@ function plumeExists(filter: NonNullable<SceneFilter['plume']>, viewer: Viewer):
 export function sceneWhere(filter: SceneFilter, viewer: Viewer): Sql {
   const parts: Sql[] = [sql`true`];
   if (filter.publishedOnly) parts.push(sql`s.status = 'published'`);
-  if (filter.requiresAssignment) parts.push(sql`false`);
+  if (filter.assignment) parts.push(pickerWhere(filter.assignment, viewer));
   if (filter.ids?.length) parts.push(sql`s.id = ANY(${filter.ids}::uuid[])`);
   if (filter.names?.length) parts.push(sql`s.name = ANY(${filter.names}::text[])`);
   if (filter.search) parts.push(sql`s.name ILIKE ${containsPattern(filter.search)}`);
@@ -112,10 +116,10 @@ export function sceneWhere(filter: SceneFilter, viewer: Viewer): Sql {
   if (filter.cloudCoverMax !== undefined) parts.push(sql`s.cloud_cover <= ${filter.cloudCoverMax}`);
   switch (filter.assessment) {
     case 'assessed':
-      parts.push(sql`s.assessed`);
+      parts.push(ASSESSED);
       break;
     case 'not-assessed':
-      parts.push(sql`NOT s.assessed AND NOT s.do_not_assess`);
+      parts.push(sql`NOT ${ASSESSED} AND NOT s.do_not_assess`);
       break;
     case 'do-not-assess':
       parts.push(sql`s.do_not_assess`);
@@ -139,13 +143,13 @@ const ORDER: Record<SceneSort, Sql> = {
   desc: raw('s."timestamp" DESC, s.name DESC'),
   asc: raw('s."timestamp" ASC, s.name ASC'),
   // The assessment queue: unassessed scenes first, those with most plumes to review first, newest first.
-  priority: raw('s.assessed ASC, unreviewed_plume_count DESC, s."timestamp" DESC, s.name DESC'),
+  priority: raw('assessed ASC, unreviewed_plume_count DESC, s."timestamp" DESC, s.name DESC'),
 };
 
 const COLUMNS = sql`
   s.id, s.name, s.instrument, s.platform, s.provider, s.mission_phase, s."timestamp",
   CASE WHEN s.footprint IS NULL THEN NULL ELSE ARRAY[ST_XMin(s.footprint), ST_YMin(s.footprint), ST_XMax(s.footprint), ST_YMax(s.footprint)] END AS bounds,
-  ST_AsGeoJSON(s.footprint, 6) AS footprint, s.cloud_cover, s.qa_flags, s.status, s.assessed, s.do_not_assess, s.created_at, s.modified,
+  ST_AsGeoJSON(s.footprint, 6) AS footprint, s.cloud_cover, s.qa_flags, s.status, ${ASSESSED} AS assessed, s.do_not_assess, s.created_at, s.modified,
   counts.plume_count, counts.deleted_plume_count, counts.hidden_plume_count, counts.published_plume_count, counts.unreviewed_plume_count`;
 
 const COUNTS = (viewer: Viewer) => sql`

@@ -13,8 +13,8 @@ const Sort = Type.Enum(['asc', 'desc', 'priority'], { default: 'desc', descripti
 const sceneFilterProperties = {
   ids: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })),
   search: Type.Optional(Type.String({ maxLength: 100 })),
-  hasAssignees: Type.Optional(Type.Boolean({ description: 'Assignments come with the picker; until then no scene has any.' })),
-  assignees: Type.Optional(Type.Array(Type.Integer(), { maxItems: 100 })),
+  hasAssignees: Type.Optional(Type.Boolean({ description: 'Scenes with (true) or without (false) picker assignments of your organization.' })),
+  assignees: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 100, description: 'User ids: scenes assigned to any of them in your organization.' })),
   assignment_status: Type.Optional(Type.Enum(['To Do', 'In Progress', 'Done', 'Failed', 'Deleted'])),
   assessment_status: Type.Enum(['assessed', 'not-assessed', 'do-not-assess', 'exclude-do-not-assess'], { default: 'exclude-do-not-assess' }),
   assignment_modified_datetime: Interval,

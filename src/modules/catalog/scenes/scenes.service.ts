@@ -9,6 +9,7 @@ import { bboxParam, pointParam, withoutUndefined } from '../query-params.js';
 import { areasOf } from '../area-filters.js';
 import { buildGeoPackage } from './geopackage.js';
 import * as queries from './scenes.queries.js';
+import { selectAssignmentStates, type AssignmentStateRow } from './picker-filter.queries.js';
 import type { ScenesQuery, AnnotatedScenesQuery } from './scenes.schemas.js';
 
 
@@ -19,7 +20,12 @@ function lowestOf(...bounds: (number | undefined)[]): number | undefined {
 }
 
 export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offset'>): queries.SceneFilter {
-  const assigned = query.hasAssignees === true || (query.assignees?.length ?? 0) > 0 || query.assignment_status !== undefined || query.assignment_modified_datetime !== undefined;
+  const assignment = withoutUndefined({
+    hasAssignees: query.hasAssignees,
+    assignees: query.assignees?.length ? query.assignees : undefined,
+    status: query.assignment_status,
+    modified: intervalParam('assignment_modified_datetime', query.assignment_modified_datetime),
+  });
   return withoutUndefined({
     ids: query.ids,
     search: query.search,
@@ -28,7 +34,7 @@ export function toSceneFilter(query: Omit<ScenesQuery, 'sort' | 'limit' | 'offse
     // Only a bound asked for filters: scenes whose cloud cover is unknown stay listed otherwise.
     cloudCoverMax: lowestOf(query.cloud_cover_pct_max, query.assessment_cloud_cover_pct),
     assessment: query.assessment_status,
-    requiresAssignment: assigned || undefined,
+    assignment: Object.keys(assignment).length > 0 ? assignment : undefined,
     intersects: query.intersects === undefined ? undefined : pointParam(query.intersects),
     bbox: bboxParam(query.bbox),
     areas: areasOf(query),
@@ -79,7 +85,26 @@ export function toAnnotatedFilter(query: AnnotatedScenesQuery): queries.SceneFil
   });
 }
 
+/** Each assignee's status on a scene, as the picker's scene-assessment-status objects show them (without the assignment's details). */
+function assignmentStatusView(state: AssignmentStateRow) {
+  return {
+    pk: Number(state.status_id),
+    user: { label: state.assignee_name || state.assignee_email, email: state.assignee_email, id: Number(state.assignee_number) },
+    scene_id: state.scene_id,
+    assignment: { id: Number(state.assignment_id) },
+    note: state.note,
+    status: state.status,
+    created: state.created.toISOString(),
+    modified: state.modified.toISOString(),
+  };
+}
+
+/** A scene as the page shows it (sources and downloads: without assignment statuses). */
 export function sceneView(row: queries.SceneRow) {
+  return sceneViewWith(row, []);
+}
+
+function sceneViewWith(row: queries.SceneRow, states: AssignmentStateRow[]) {
   return {
     id: row.id,
     name: row.name,
@@ -95,7 +120,7 @@ export function sceneView(row: queries.SceneRow) {
     status: row.status,
     assessed: row.assessed,
     do_not_assess: row.do_not_assess,
-    usersceneassignmentstatus_set: [],
+    usersceneassignmentstatus_set: states.filter((state) => state.scene_id === row.id).map(assignmentStatusView),
     plume_count: row.plume_count,
     deleted_plume_count: row.deleted_plume_count,
     hidden_plume_count: row.hidden_plume_count,
@@ -109,7 +134,8 @@ export function sceneView(row: queries.SceneRow) {
 
 export async function listScenes(db: Queryable, filter: queries.SceneFilter, viewer: Viewer, page: { sort: queries.SceneSort; limit: number; offset: number }) {
   const [rows, count] = await Promise.all([queries.selectScenes(db, filter, viewer, page), queries.countScenes(db, filter, viewer)]);
-  return { items: rows.map(sceneView), count };
+  const states = await selectAssignmentStates(db, viewer, rows.map((row) => row.id));
+  return { items: rows.map((row) => sceneViewWith(row, states)), count };
 }
 
 async function sceneRow(db: Queryable, id: string, viewer: Viewer) {
@@ -119,12 +145,14 @@ async function sceneRow(db: Queryable, id: string, viewer: Viewer) {
 }
 
 export async function getScene(db: Queryable, id: string, viewer: Viewer) {
-  return sceneView(await sceneRow(db, id, viewer));
+  const row = await sceneRow(db, id, viewer);
+  return sceneViewWith(row, await selectAssignmentStates(db, viewer, [row.id]));
 }
 
-/** A scene can be marked complete once none of its plumes awaits review (status valid). */
+/** A scene can be marked complete once none of its plumes awaits review (status valid) and it is assessed (flagged so, or reviewed in the picker). */
 export async function canCompleteScene(db: Queryable, id: string, viewer: Viewer) {
-  return (await sceneRow(db, id, viewer)).unreviewed_plume_count === 0;
+  const row = await sceneRow(db, id, viewer);
+  return row.unreviewed_plume_count === 0 && row.assessed;
 }
 
 export function countMatching(db: Queryable, filter: queries.SceneFilter, viewer: Viewer) {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../../../platform/db/database.js';
 import { NotFoundError, UnprocessableInputError } from '../../../platform/errors.js';
-import { checkOutboundTarget, outboundRequest, OutboundTargetRefused, type OutboundPolicy } from '../../../platform/http/outbound.js';
+import { checkOutboundTarget, OutboundTargetRefused, type OutboundPolicy } from '../../../platform/http/outbound.js';
 import { DeferJob, enqueueJob, JobInterrupted } from '../../../platform/jobs/jobs.js';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import * as queries from './webhooks.queries.js';
-import { signatureHeader } from './signature.js';
+import { postSignedWebhook } from '../../../platform/webhooks/delivery.js';
 import { toGram } from '../quantities.js';
 
 export const WEBHOOK_QUEUE = 'webhooks.deliver';
@@ -13,7 +13,6 @@ export const EVENTS = ['emission.created', 'import.completed', 'threshold.exceed
 export type WebhookEvent = (typeof EVENTS)[number];
 export const MAX_ATTEMPTS = 5;
 export const DELIVERIES_PER_MINUTE = 50;
-const DELIVERY_TIMEOUT_MS = 10_000;
 
 function subscriptionView(row: queries.SubscriptionRow) {
   return { id: row.id, url: row.url, events: row.events, created_at: row.created_at.toISOString() };
@@ -131,18 +130,6 @@ export async function setThreshold(db: Queryable, organizationId: string, scope:
 
 export const listThresholds = async (db: Queryable, organizationId: string) => ({ data: await queries.selectThresholds(db, organizationId) });
 
-/** POSTs one signed delivery; any answer but a 2xx (a redirect included: never followed) is a failure, described. */
-async function post(url: string, headers: Record<string, string>, body: string, policy: OutboundPolicy, signal?: AbortSignal) {
-  try {
-    const { status } = await outboundRequest(url, { method: 'POST', headers, body, timeoutMs: DELIVERY_TIMEOUT_MS, maxResponseBytes: 0, signal }, policy);
-    if (status >= 200 && status < 300) return { statusCode: status, error: null };
-    return { statusCode: status, error: status >= 300 && status < 400 ? `HTTP ${status}: redirects are not followed` : `HTTP ${status}` };
-  } catch (failure) {
-    const error = failure instanceof OutboundTargetRefused ? `Refused: ${failure.message}` : failure instanceof Error ? failure.message : String(failure);
-    return { statusCode: null, error };
-  }
-}
-
 /**
  * The delivery job: at most 50 deliveries a minute per endpoint (others wait, not counted as
  * attempts), signed, 10 s timeout, to a public address checked again as it is connected to; a
@@ -160,13 +147,7 @@ export async function deliver(db: Database, perEndpoint: RateLimiterAbstract, de
     throw new DeferJob(Math.max(1, Math.ceil(wait / 1000)));
   }
   const body = JSON.stringify({ id: delivery.id, event: delivery.event, created_at: delivery.created_at.toISOString(), data: delivery.payload });
-  const headers = {
-    'content-type': 'application/json',
-    'carbon-atlas-event': delivery.event,
-    'carbon-atlas-delivery': delivery.id,
-    'carbon-atlas-signature': signatureHeader(delivery.secret, body, Math.floor(Date.now() / 1000)),
-  };
-  const { statusCode, error } = await post(delivery.url, headers, body, policy, signal);
+  const { statusCode, error } = await postSignedWebhook({ url: delivery.url, secret: delivery.secret, event: delivery.event, deliveryId: delivery.id, body }, policy, signal);
   if (signal?.aborted) throw new JobInterrupted(); // sent again after the restart: at least once
   const lastAttempt = delivery.attempts + 1 >= MAX_ATTEMPTS;
   await queries.recordAttempt(db, deliveryId, { state: error === null ? 'delivered' : lastAttempt ? 'failed' : 'pending', statusCode, error });

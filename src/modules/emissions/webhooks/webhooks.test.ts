@@ -6,7 +6,7 @@ import { createTestContext, type TestContext, type TestOrganization } from '../.
 import { drainQueue } from '../../../platform/jobs/jobs.js';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { deliver, WEBHOOK_QUEUE } from './webhooks.service.js';
-import { signatureHeader, verifySignature } from './signature.js';
+import { signatureHeader, verifySignature } from '../../../platform/webhooks/signature.js';
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
