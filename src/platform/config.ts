@@ -52,6 +52,10 @@ const ConfigSchema = Type.Object({
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 72_000 }),
   /** Largest NDJSON/CSV upload to /v2/emissions/import. */
   IMPORT_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_073_741_824 }),
+  /** Largest GeoTIFF upload to PUT /api/v1/layers/scene/{scene_id}/{product}. */
+  RASTER_UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 268_435_456 }),
+  /** In-process cache of rendered raster tiles (shared through Redis when REDIS_URL is set); 0 disables it. */
+  RASTER_CACHE_MB: Type.Integer({ minimum: 0, maximum: 16_384, default: 64 }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 2_592_000 }),
   /** Behind a reverse proxy, take the client address from X-Forwarded-For (for login throttling). */
