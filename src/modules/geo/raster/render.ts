@@ -62,7 +62,7 @@ function knotGrid(raster: Raster, z: number, x: number, y: number, size: number)
 }
 
 /** The coarsest level whose pixels are still no larger than the output's (GDAL's overview choice). */
-function chooseLevel(raster: Raster, sourcePerOutput: number): Level {
+export function chooseLevel(raster: Raster, sourcePerOutput: number): Level {
   let chosen = raster.levels[0]!;
   for (const level of raster.levels) if (Math.min(level.factorX, level.factorY) <= sourcePerOutput * 1.0001) chosen = level;
   return chosen;
