@@ -29,9 +29,9 @@ const XY = Type.Integer({ minimum: 0, maximum: 2 ** MAX_ZOOM - 1 });
 const Scale = Type.Integer({ description: '1, 2 or 3: tiles of 256, 512 or 768 px; anything else is refused with 400' });
 const sceneParams = { scene_id: Type.String({ maxLength: 64 }), product: Product, z: Z, x: XY, y: XY };
 const assetParams = { pk: Type.String({ minLength: 1, maxLength: 300, description: 'The asset key as the plume names it (plume_tif, con_tif, rgb_tif), URL-encoded: / as %2F' }), z: Z, x: XY, y: XY };
-const Colormap = Type.Enum([...COLORMAPS], { default: 'gray' });
 const VMax = Type.Number({ exclusiveMinimum: 0, maximum: 1e12, description: 'The value drawn with the colormap’s last colour; default: the raster’s 99th percentile' });
-const styleQuery = { colormap: Type.Optional(Colormap), v_max: Type.Optional(VMax) };
+const sceneStyle = { colormap: Type.Optional(Type.Enum([...COLORMAPS], { default: 'magma', description: 'Our addition: the page draws scenes in one fixed style' })), v_max: Type.Optional(VMax) };
+const styleQuery = { colormap: Type.Optional(Type.Enum([...COLORMAPS], { default: 'gray' })), v_max: Type.Optional(VMax) };
 
 const SceneRasterImport = Type.Object({
   scene_id: Type.String(),
@@ -99,7 +99,7 @@ export default async function rasterRoutes(instance: FastifyInstance) {
     '/layers/scene/:scene_id/:product/:z/:x/:y(^\\d+).png',
     {
       config: { auth: 'optional' },
-      schema: { operationId: 'sceneTile', tags: TAGS, summary: sceneSummary, params: Type.Object(sceneParams), querystring: Type.Object(styleQuery), response: tileResponses },
+      schema: { operationId: 'sceneTile', tags: TAGS, summary: sceneSummary, params: Type.Object(sceneParams), querystring: Type.Object(sceneStyle), response: tileResponses },
     },
     (request, reply) => sceneTile(request, reply, request.params, request.query, 1),
   );
@@ -107,7 +107,7 @@ export default async function rasterRoutes(instance: FastifyInstance) {
     '/layers/scene/:scene_id/:product/:z/:x/:y(^\\d+)@:scale(^\\d+)x.png',
     {
       config: { auth: 'optional' },
-      schema: { operationId: 'sceneTileScale', tags: TAGS, summary: `${sceneSummary}, at 2× or 3×`, params: Type.Object({ ...sceneParams, scale: Scale }), querystring: Type.Object(styleQuery), response: tileResponses },
+      schema: { operationId: 'sceneTileScale', tags: TAGS, summary: `${sceneSummary}, at 2× or 3×`, params: Type.Object({ ...sceneParams, scale: Scale }), querystring: Type.Object(sceneStyle), response: tileResponses },
     },
     (request, reply) => sceneTile(request, reply, request.params, request.query, request.params.scale),
   );
