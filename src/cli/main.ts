@@ -20,6 +20,7 @@ import * as imports from '../modules/emissions/ingest/imports.service.js';
 import * as plumeImports from '../modules/catalog/plume-imports.service.js';
 import { importPlumeCsv } from '../modules/catalog/plume-import.js';
 import { loadDemoCatalog } from '../modules/catalog/demo/demo.service.js';
+import { assetStore } from '../modules/catalog/assets.routes.js';
 import { recalculateForLibraryRelease } from '../modules/emissions/consumption/consumption.service.js';
 
 function config(): Config {
@@ -81,7 +82,7 @@ program
 program
   .command('seed')
   .description('Load idempotent demo data')
-  .action(() => withDatabase(async (db) => printSeed(await seedDemoData(db, config().BOOTSTRAP_API_KEY))));
+  .action(() => withDatabase(async (db) => printSeed(await seedDemoData(db, config().BOOTSTRAP_API_KEY, { assets: assetStore(config()) }))));
 
 program
   .command('recalculate')

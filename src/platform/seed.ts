@@ -1,4 +1,5 @@
 import type { Database } from './db/database.js';
+import type { BlobStore } from './storage/blob-store.js';
 import { SCOPES } from './auth/scopes.js';
 import * as identity from './identity/identity.service.js';
 import { seedDemoFacilities } from '../modules/facilities/facilities.seed.js';
@@ -17,7 +18,7 @@ export interface SeedResult {
  * Idempotent demo data in the demo organization. Without BOOTSTRAP_API_KEY a new demo key is minted
  * (and the previous one revoked), because a key's secret cannot be shown again once stored.
  */
-export async function seedDemoData(db: Database, bootstrapApiKey: string | undefined): Promise<SeedResult> {
+export async function seedDemoData(db: Database, bootstrapApiKey: string | undefined, options: { assets?: BlobStore } = {}): Promise<SeedResult> {
   const organizationId = identity.BOOTSTRAP_ORGANIZATION_ID;
   let apiKey: string | null = null;
   if (bootstrapApiKey) {
@@ -31,6 +32,6 @@ export async function seedDemoData(db: Database, bootstrapApiKey: string | undef
   }
   const facilities = await seedDemoFacilities(db, organizationId);
   await seedDemoRegistry(db, organizationId);
-  const catalog = await seedDemoCatalog(db, organizationId);
+  const catalog = await seedDemoCatalog(db, organizationId, options.assets);
   return { organizationId, apiKey, facilities, plumes: catalog.plumes };
 }

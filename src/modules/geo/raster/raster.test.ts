@@ -1,9 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import sql from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../../test/support/test-app.js';
 import { localBlobStore } from '../../../platform/storage/blob-store.js';
+import { openRasterBuffer } from './cog.js';
 import { colormapTables, type ColormapName } from './colormaps.js';
 import { transformBetween } from './crs.js';
 import { pixelInTile, plainGeoTiff, tileOf } from './raster.fixture.js';
@@ -41,6 +44,15 @@ async function decode(body: Buffer) {
   const { data, info } = await sharp(body).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { info, rgba: ([x, y]: [number, number]) => Array.from(data.subarray((y * info.width + x) * 4, (y * info.width + x) * 4 + 4)), alphas: () => data.filter((_, i) => i % 4 === 3) };
 }
+
+const gdal = (() => {
+  try {
+    execFileSync('gdal_translate', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 let ctx: TestContext;
 let acme: TestOrganization;
@@ -88,13 +100,23 @@ beforeAll(async () => {
 afterAll(() => ctx?.close());
 
 describe('scene product upload', () => {
-  it('stores a GeoTIFF as a COG under its sha256 and describes it', async () => {
+  it('stores a small GeoTIFF as it is, under its sha256, and describes it', async () => {
     const response = await upload(publicScene, 'ch4', concentration());
     expect(response.statusCode, response.body).toBe(201);
     const body = response.json();
-    expect(body).toMatchObject({ scene_id: publicScene, product: 'ch4', epsg: EPSG, width: W, height: H, bands: 1, v_max_default: 1000, converted: true });
+    expect(body).toMatchObject({ scene_id: publicScene, product: 'ch4', epsg: EPSG, width: W, height: H, bands: 1, v_max_default: 1000, converted: false });
     expect(body.key).toBe(`${acme.id}/rasters/scenes/${publicScene}/ch4-${body.sha256.slice(0, 16)}.tif`);
     expect(body.bounds[0]).toBeCloseTo(-119.21, 1);
+  });
+
+  it.runIf(gdal)('converts a larger plain GeoTIFF to a tiled COG with overviews', async () => {
+    const band = new Float32Array(800 * 400).fill(300);
+    const response = await upload(privateScene, 'co2', plainGeoTiff({ width: 800, height: 400, epsg: EPSG, originX, originY, pixelSize: 2, bands: [band], nodata: -9999 }));
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({ product: 'co2', converted: true, width: 800, height: 400, v_max_default: 300 });
+    const stored = await openRasterBuffer(new Uint8Array(await readFile(path.join(ctx.config.dataDir, 'assets', response.json().key))));
+    expect(stored.tiled).toBe(true);
+    expect(stored.levels.map((level) => level.factorX)).toEqual([1, 2, 4]);
   });
 
   it('refuses a file that is not a TIFF, the wrong bands for the product, and an empty body, saying why', async () => {
