@@ -21,6 +21,7 @@ import * as plumeImports from '../modules/catalog/plume-imports.service.js';
 import { importPlumeCsv } from '../modules/catalog/plume-import.js';
 import { loadDemoCatalog } from '../modules/catalog/demo/demo.service.js';
 import { assetStore } from '../modules/catalog/assets.routes.js';
+import { storeSceneRasterFile } from '../modules/geo/raster/scene-rasters.service.js';
 import { recalculateForLibraryRelease } from '../modules/emissions/consumption/consumption.service.js';
 
 function config(): Config {
@@ -325,6 +326,22 @@ program
       });
       process.stderr.write('\n');
       console.log(`${totals.plumes} plumes in ${totals.scenes} scenes (seed ${options.seed}).`);
+    }),
+  );
+
+program
+  .command('scene-raster')
+  .description("Store a scene's ch4, co2 or rgb GeoTIFF for its owner (converted to a COG when it is not one), as PUT /api/v1/layers/scene/{scene_id}/{product} does")
+  .requiredOption('--scene <id>', 'scene id (uuid)')
+  .addOption(new Option('--product <product>', 'which product the file is').choices(['ch4', 'co2', 'rgb']).makeOptionMandatory())
+  .requiredOption('--org <id>', 'the organization owning the scene')
+  .argument('<file>', 'the GeoTIFF')
+  .option('--json', 'print JSON')
+  .action((file: string, options: { scene: string; product: 'ch4' | 'co2' | 'rgb'; org: string; json?: boolean }) =>
+    withDatabase(async (db) => {
+      const stored = await storeSceneRasterFile({ db, store: assetStore(config()) }, { sceneId: options.scene, product: options.product, organizationId: options.org, file });
+      if (options.json) console.log(JSON.stringify(stored));
+      else console.log(`${stored.key}\t${stored.width}×${stored.height} px, EPSG:${stored.epsg}${stored.converted ? ', converted to COG' : ''}, default v_max ${stored.v_max_default ?? '-'}`);
     }),
   );
 
