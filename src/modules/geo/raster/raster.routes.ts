@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../../platform/auth/auth-plugin.js';
@@ -22,6 +23,12 @@ const tileResponses = { 200: png, 304: Type.Null({ description: 'Not modified (I
 /** A tile URL may be kept this long without asking again; after that the ETag makes asking cheap. */
 const MAX_AGE_SECONDS = 300;
 const MAX_ZOOM = 24;
+/**
+ * How long one process reuses the catalog's answer to "may this viewer see this scene/asset": a map
+ * asks for dozens of tiles of one scene at once, and a cached tile should not cost two queries.
+ * A scene or plume unpublished or deleted stops being served within this long (docs/geo-raster.md).
+ */
+const ACCESS_TTL_MS = 5_000;
 
 const Product = Type.Enum(['co2', 'ch4', 'rgb'], { description: 'co2 and ch4: the concentration product; rgb: the scene image' });
 const Z = Type.Integer({ minimum: 0, maximum: MAX_ZOOM });
@@ -66,6 +73,15 @@ export default async function rasterRoutes(instance: FastifyInstance) {
   const store = assetStore(app.config);
   const cache = new TileCache({ maxBytes: app.config.RASTER_CACHE_MB * 1024 * 1024, redisUrl: app.config.REDIS_URL });
   const tiles = createRasterTiles({ db: app.db, store, cache });
+  const accesses = new LRUCache<string, { access: catalog.RasterAccess | null }>({ max: 50_000, ttl: ACCESS_TTL_MS });
+  const remembered = async (id: string, decide: () => Promise<catalog.RasterAccess | undefined>) => {
+    let entry = accesses.get(id);
+    if (!entry) {
+      entry = { access: (await decide()) ?? null };
+      accesses.set(id, entry);
+    }
+    return entry.access;
+  };
   app.addHook('onClose', async () => cache.close());
   app.addContentTypeParser(TIFF_TYPES, (_request, payload, done) => done(null, payload));
 
@@ -79,7 +95,8 @@ export default async function rasterRoutes(instance: FastifyInstance) {
 
   const sceneTile = async (request: FastifyRequest, reply: FastifyReply, params: { scene_id: string; product: SceneProduct; z: number; x: number; y: number }, query: { colormap?: ColormapName; v_max?: number }, scale: number) => {
     checkTile(params.z, params.x, params.y, scale);
-    const access = await catalog.sceneRasterAccess(app.db, params.scene_id, viewerOf(request));
+    const viewer = viewerOf(request);
+    const access = await remembered(`scene|${viewer.organizationId}|${params.scene_id}`, () => catalog.sceneRasterAccess(app.db, params.scene_id, viewer));
     if (!access) throw new NotFoundError(`Scene ${params.scene_id} not found.`);
     const tile = await tiles.sceneTile(params.scene_id, params.product, { z: params.z, x: params.x, y: params.y, scale, colormap: query.colormap ?? 'magma', vMax: query.v_max });
     return send(request, reply, tile, access.public);
@@ -88,7 +105,8 @@ export default async function rasterRoutes(instance: FastifyInstance) {
   const assetTile = async (request: FastifyRequest, reply: FastifyReply, params: { pk: string; z: number; x: number; y: number }, query: { colormap?: ColormapName; v_max?: number }, scale: number) => {
     checkTile(params.z, params.x, params.y, scale);
     if (!BLOB_KEY.test(params.pk)) throw new NotFoundError(`Asset ${params.pk} not found.`);
-    const access = await catalog.assetRasterAccess(app.db, params.pk, viewerOf(request));
+    const viewer = viewerOf(request);
+    const access = await remembered(`asset|${viewer.organizationId}|${params.pk}`, () => catalog.assetRasterAccess(app.db, params.pk, viewer));
     if (!access) throw new NotFoundError(`Asset ${params.pk} not found.`);
     const tile = await tiles.assetTile(params.pk, { z: params.z, x: params.x, y: params.y, scale, colormap: query.colormap ?? 'gray', vMax: query.v_max });
     return send(request, reply, tile, access.public);
@@ -154,6 +172,7 @@ export default async function rasterRoutes(instance: FastifyInstance) {
       if (Number(request.headers['content-length'] ?? 0) > limitBytes) throw new PayloadTooLargeError(`A raster upload is limited to ${limitBytes} bytes.`);
       if (!request.body) throw new UnsupportedMediaTypeError(`Send the GeoTIFF as the request body, as ${TIFF_TYPES.join(' or ')}.`);
       const result = await importSceneRaster({ db: app.db, store }, { sceneId: request.params.scene_id, product: request.params.product, organizationId, body: request.body as Readable, limitBytes });
+      tiles.forgetScene(request.params.scene_id, request.params.product);
       return reply.code(201).send(result);
     },
   );

@@ -14,6 +14,8 @@ import { TileCache } from './tile-cache.js';
 const RENDERER_VERSION = 1;
 /** How long a plume asset's store version is trusted before it is asked again (a stat, or an S3 HEAD). */
 const VERSION_TTL_MS = 30_000;
+/** How long a scene product's row is reused (a re-upload through another process shows within this long). */
+const SCENE_ROW_TTL_MS = 5_000;
 /** The top of the colour scale when a raster has no usable 99th percentile. */
 export const FALLBACK_V_MAX = 1000;
 
@@ -53,6 +55,7 @@ export function createRasterTiles(options: { db: Queryable; store: BlobStore; ca
   const { db, store, cache } = options;
   const opened = new LRUCache<string, Promise<Opened>>({ max: 128 });
   const versions = new LRUCache<string, string>({ max: 10_000, ttl: VERSION_TTL_MS });
+  const sceneRows = new LRUCache<string, { row: queries.RasterRow | null }>({ max: 10_000, ttl: SCENE_ROW_TTL_MS });
   const rendering = new Map<string, Promise<Buffer>>();
   const empty = new Map<number, Promise<Buffer>>();
 
@@ -116,7 +119,12 @@ export function createRasterTiles(options: { db: Queryable; store: BlobStore; ca
   return {
     /** A scene product's tile; the caller has checked the scene is visible. */
     async sceneTile(sceneId: string, product: queries.SceneProduct, request: TileRequest): Promise<Tile> {
-      const row = await queries.selectSceneRaster(db, sceneId, product);
+      let entry = sceneRows.get(`${sceneId}|${product}`);
+      if (!entry) {
+        entry = { row: (await queries.selectSceneRaster(db, sceneId, product)) ?? null };
+        sceneRows.set(`${sceneId}|${product}`, entry);
+      }
+      const row = entry.row;
       if (!row) throw new NotFoundError(`Scene ${sceneId} has no ${product} raster.`);
       return tileOf(row, request, product === 'rgb' || (!row.floating && row.bands >= 3));
     },
@@ -152,9 +160,9 @@ export function createRasterTiles(options: { db: Queryable; store: BlobStore; ca
       return tileOf(row, request, !row.floating && row.bands >= 3);
     },
 
-    /** Forgets what was known of a raster key's versions (after an upload replaced a file under it). */
-    forget(key: string) {
-      versions.delete(key);
+    /** Forgets the scene product's row, after this process stored a new file for it. */
+    forgetScene(sceneId: string, product: queries.SceneProduct) {
+      sceneRows.delete(`${sceneId}|${product}`);
     },
   };
 }
