@@ -51,6 +51,13 @@ export class TileCache {
     }
   }
 
+  /** Resolves once Redis is connected (at once without Redis): until then tiles are this process's alone. */
+  ready(): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === 'ready') return Promise.resolve();
+    return new Promise((resolve) => redis.once('ready', () => resolve()));
+  }
+
   get bytes(): number {
     return this.memory?.calculatedSize ?? 0;
   }
