@@ -14,6 +14,7 @@ import { benchEmissions, printEmissions } from './emissions.js';
 import { benchCatalog, printCatalog } from './catalog.js';
 import { benchTiles, printTiles } from './tiles.js';
 import { benchStac, printStac } from './stac.js';
+import { benchRaster, printRaster } from './raster.js';
 
 const EMISSION_RECORDS = Number(process.env.BENCH_EMISSION_RECORDS ?? 1_000_000);
 const CATALOG_PLUMES = Number(process.env.BENCH_PLUMES ?? 1_000_000);
@@ -84,7 +85,7 @@ function row(label: string, result: LoadResult) {
 }
 
 async function main() {
-  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--tiles-only', '--stac-only'].includes(arg));
+  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--tiles-only', '--stac-only', '--raster-only'].includes(arg));
   if (only === '--tiles-only') {
     const backend = await postgresBackend(ADMIN_URL);
     try {
@@ -92,6 +93,19 @@ async function main() {
     } finally {
       await backend.dispose();
     }
+    return;
+  }
+  if (only === '--raster-only') {
+    const figures = [];
+    for (const open of [pgliteBackend, () => postgresBackend(ADMIN_URL)]) {
+      const backend = await open();
+      try {
+        figures.push(printRaster(await benchRaster(backend, SECONDS)));
+      } finally {
+        await backend.dispose();
+      }
+    }
+    console.log(`BENCH_JSON ${JSON.stringify({ raster_tiles: figures })}`);
     return;
   }
   if (only === '--catalog-only') {
@@ -152,6 +166,7 @@ async function main() {
   const catalogs = [];
   const tileRuns = [];
   const stacs = [];
+  const rasters = [];
   for (const open of backends) {
     const backend = await open();
     try {
@@ -176,6 +191,7 @@ async function main() {
         printStac(stacResult);
         stacs.push(stacResult);
       }
+      rasters.push(printRaster(await benchRaster(backend, SECONDS)));
       const cached = await benchFacilitiesList(backend, 32);
       const uncached = await benchFacilitiesList(backend, 0, cached.fixture);
       for (const result of [cached, uncached]) {
@@ -200,6 +216,7 @@ async function main() {
       emissions_ingest: ingests.map((r) => ({ records: r.count, copy_rps: Math.round(r.copyRps), api_rps: Math.round(r.apiRps), ratio: Number(r.ingestRatio.toFixed(3)), api_median_ms: Number(r.apiMedianMs.toFixed(2)), sql_median_ms: Number(r.sqlMedianMs.toFixed(2)), latency_ratio: Number(r.latencyRatio.toFixed(2)) })),
       registry_transactions: ledgers.map((r) => ({ backend: r.backend, transactions: r.transactions, workers: r.workers, baseline_tps: Math.round(r.baselineTps), api_tps: Math.round(r.apiTps), ratio: Number(r.ratio.toFixed(3)) })),
       login_guessing: logins.map((l) => ({ backend: l.backend, seconds: l.seconds, checked_unthrottled: l.baseline.evaluated, checked_throttled: l.throttled.evaluated, refused: l.throttled.refused, spraying_checked: l.spraying.evaluated, ratio: Number(l.ratio.toFixed(4)) })),
+      raster_tiles: rasters,
       facilities_list: figures.map((f) => ({ backend: f.backend, cache: f.cache, app_rps: Math.round(f.measured.requestsPerSecond), bare_rps: Math.round(f.baseline.requestsPerSecond), ratio: Number(f.ratio.toFixed(3)), bytes_rps: Math.round(f.bytesBaseline.requestsPerSecond), bytes_ratio: Number(f.bytesRatio.toFixed(3)), app_p50_ms: f.measured.p50, app_p99_ms: f.measured.p99 })),
     })}`,
   );

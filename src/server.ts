@@ -6,6 +6,7 @@ import { migrate } from './platform/db/migrate.js';
 import { resolveJwtSecret } from './platform/auth/jwt-secret.js';
 import * as identity from './platform/identity/identity.service.js';
 import { seedDemoData, type SeedResult } from './platform/seed.js';
+import { assetStore } from './modules/catalog/assets.routes.js';
 import { recalculateForLibraryRelease } from './modules/emissions/consumption/consumption.service.js';
 import { loadBundledAdministrativeAreas } from './modules/geo/areas/bundled-areas.js';
 
@@ -23,7 +24,7 @@ export async function prepareServer(config: Config, options: StartOptions = {}):
     await migrate(db);
     // The shipped boundaries, once per database and data version (a no-op on later starts).
     await loadBundledAdministrativeAreas(db);
-    if (options.seed) options.onSeeded?.(await seedDemoData(db, config.BOOTSTRAP_API_KEY));
+    if (options.seed) options.onSeeded?.(await seedDemoData(db, config.BOOTSTRAP_API_KEY, { assets: assetStore(config) }));
     else if (config.BOOTSTRAP_API_KEY) await identity.ensureBootstrapApiKey(db, config.BOOTSTRAP_API_KEY);
     // A new release of the shipped factor library recalculates what its changed factors produced.
     const release = await db.withAdvisoryLock('emission-factor-library', () => recalculateForLibraryRelease(db));

@@ -15,6 +15,7 @@ import { registerImports } from './commands/imports.js';
 import { registerDemoPlumes } from './commands/demo-plumes.js';
 import { registerRegistry } from './commands/registry.js';
 import { registerAdminAreas } from './commands/admin-areas.js';
+import { registerSceneRaster } from './commands/scene-raster.js';
 
 /** Every command but serve, in help order; serve runs these for a CLI beside it. Add a command here. */
 const COMMANDS: Registration[] = [
@@ -27,6 +28,7 @@ const COMMANDS: Registration[] = [
   registerDemoPlumes,
   registerRegistry,
   registerAdminAreas,
+  registerSceneRaster,
   registerWorker,
 ];
 

@@ -62,6 +62,10 @@ const ConfigSchema = Type.Object({
   IMPORT_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_073_741_824 }),
   /** Largest file uploaded into a layer (/api/v1/layers/layer/form); it is read into memory to be parsed. */
   LAYER_UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 104_857_600 }),
+  /** Largest GeoTIFF upload to PUT /api/v1/layers/scene/{scene_id}/{product}. */
+  RASTER_UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 268_435_456 }),
+  /** In-process cache of rendered raster tiles (shared through Redis when REDIS_URL is set); 0 disables it. */
+  RASTER_CACHE_MB: Type.Integer({ minimum: 0, maximum: 16_384, default: 64 }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 2_592_000 }),
   /** Behind a reverse proxy, take the client address from X-Forwarded-For (for login throttling). */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from './db/database.js';
 import { joinedTransaction } from './db/joined-transaction.js';
 import { lockForTransaction } from './db/transaction-lock.queries.js';
+import type { BlobStore } from './storage/blob-store.js';
 import { SCOPES } from './auth/scopes.js';
 import * as identity from './identity/identity.service.js';
 import { DEMO_FACILITIES, seedDemoFacilities } from '../modules/facilities/facilities.seed.js';
@@ -42,7 +43,7 @@ async function seedDemoUser(db: Queryable, organizationId: string) {
  * again finds what is there. Without BOOTSTRAP_API_KEY a new demo key is minted and the previous
  * one revoked in that same transaction, because a key's secret cannot be shown again once stored.
  */
-export async function seedDemoData(db: Database, bootstrapApiKey: string | undefined): Promise<SeedResult> {
+export async function seedDemoData(db: Database, bootstrapApiKey: string | undefined, options: { assets?: BlobStore } = {}): Promise<SeedResult> {
   return db.transaction(async (tx) => {
     await lockForTransaction(tx, 'carbon-atlas:demo-seed');
     const joined = joinedTransaction(tx, db.kind);
@@ -68,7 +69,7 @@ export async function seedDemoData(db: Database, bootstrapApiKey: string | undef
     );
     const emissions = await seedDemoEmissions(joined, organizationId, sites);
     await seedDemoRegistry(joined, organizationId);
-    const catalog = await seedDemoCatalog(tx, organizationId);
+    const catalog = await seedDemoCatalog(joined, organizationId, options.assets);
     await seedDemoTasking(tx, organizationId);
     await seedDemoPicker(joined, organizationId);
     await seedDemoCommunity(joined, organizationId);

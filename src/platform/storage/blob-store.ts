@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open as openFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -9,6 +9,13 @@ export interface BlobStore {
   /** The blob, or undefined when there is none under that key. */
   open(key: string): Promise<{ stream: Readable; size: number } | undefined>;
   put(key: string, data: Uint8Array): Promise<void>;
+  /**
+   * What the blob holds now, cheaply: its size and a version that changes when it is rewritten (the
+   * file's size and modification time; the object's ETag). Undefined when there is no such blob.
+   */
+  stat(key: string): Promise<{ size: number; version: string } | undefined>;
+  /** `length` bytes from `offset` (fewer at the end of the blob): range reads, e.g. of a Cloud-Optimized GeoTIFF. */
+  readRange(key: string, offset: number, length: number): Promise<Uint8Array>;
   /** A store that signs its own download URLs (S3 presigning); without it the server signs and serves. */
   signedUrl?(key: string, ttlSeconds: number): Promise<string>;
 }
@@ -38,6 +45,28 @@ export function localBlobStore(root: string): BlobStore {
       if (!file) throw new Error(`Invalid blob key ${key}`);
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, data);
+    },
+    async stat(key) {
+      const file = resolve(key);
+      if (!file) return undefined;
+      try {
+        const info = await stat(file);
+        return info.isFile() ? { size: info.size, version: `${info.size}-${info.mtimeMs}` } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async readRange(key, offset, length) {
+      const file = resolve(key);
+      if (!file) throw new Error(`Invalid blob key ${key}`);
+      const handle = await openFile(file, 'r');
+      try {
+        const buffer = new Uint8Array(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
     },
   };
 }

@@ -30,6 +30,17 @@ afterAll(async () => {
 });
 
 describe('S3-compatible asset store', () => {
+  it('reads byte ranges and a version that changes when the object is rewritten (raster tiles)', async () => {
+    const store = s3BlobStore({ bucket: 'plume-assets', region: 'us-east-1', endpoint, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+    await store.put('rasters/range.tif', Buffer.from('0123456789'));
+    expect(Buffer.from(await store.readRange('rasters/range.tif', 3, 4)).toString()).toBe('3456');
+    const first = await store.stat('rasters/range.tif');
+    expect(first?.size).toBe(10);
+    await store.put('rasters/range.tif', Buffer.from('abcdefghij'));
+    expect((await store.stat('rasters/range.tif'))?.version).not.toBe(first?.version);
+    expect(await store.stat('rasters/none.tif')).toBeUndefined();
+  });
+
   it('stores objects and serves visible plumes’ assets through presigned, expiring URLs', async () => {
     const store = s3BlobStore({ bucket: 'plume-assets', region: 'us-east-1', endpoint, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
     await store.put('plumes/a.png', PNG);

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { BLOB_KEY, type BlobStore } from './blob-store.js';
 
@@ -35,6 +35,21 @@ export function s3BlobStore(settings: S3Settings): BlobStore {
     async put(key, data) {
       if (!BLOB_KEY.test(key)) throw new Error(`Invalid blob key ${key}`);
       await client.send(new PutObjectCommand({ Bucket: settings.bucket, Key: key, Body: data }));
+    },
+    async stat(key) {
+      if (!BLOB_KEY.test(key)) return undefined;
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: settings.bucket, Key: key }));
+        return { size: head.ContentLength ?? 0, version: head.ETag ?? `${head.ContentLength}-${head.LastModified?.getTime()}` };
+      } catch (error) {
+        if (error instanceof NotFound || error instanceof NoSuchKey) return undefined;
+        throw error;
+      }
+    },
+    async readRange(key, offset, length) {
+      if (!BLOB_KEY.test(key)) throw new Error(`Invalid blob key ${key}`);
+      const object = await client.send(new GetObjectCommand({ Bucket: settings.bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` }));
+      return object.Body!.transformToByteArray();
     },
     signedUrl(key, ttlSeconds) {
       return getSignedUrl(client, new GetObjectCommand({ Bucket: settings.bucket, Key: key }), { expiresIn: ttlSeconds });

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Queryable } from '../../../platform/db/database.js';
+import type { Database, Queryable } from '../../../platform/db/database.js';
+import type { BlobStore } from '../../../platform/storage/blob-store.js';
 import * as writes from '../catalog-writes.queries.js';
-import { generateCatalog } from './generator.js';
+import { generateCatalog, type GeneratedBatch } from './generator.js';
 import { selectOwnScenes } from './demo.queries.js';
+import { DEMO_RASTER_SCENES, writeDemoRasters } from './rasters.js';
 
 const PLUME_CHUNK = 500;
 const SCENE_CHUNK = 200;
@@ -35,13 +37,21 @@ export interface DemoCatalogTotals {
  */
 export async function loadDemoCatalog(
   db: Queryable,
-  options: { plumes: number; seed?: number; organizationId?: string | null; onProgress?: (done: { scenes: number; plumes: number }) => void },
+  options: {
+    plumes: number;
+    seed?: number;
+    organizationId?: string | null;
+    onProgress?: (done: { scenes: number; plumes: number }) => void;
+    /** Also write rasters (scene products, plume GeoTIFFs) for a few of an organization's scenes into this asset store. */
+    rasters?: { db: Database; store: BlobStore };
+  },
 ): Promise<DemoCatalogTotals> {
   const organizationId = options.organizationId ?? null;
   let scenes: writes.GeneratedScene[] = [];
   let plumes: writes.PlumeValues[] = [];
   const totals = { scenes: 0, plumes: 0, skipped: 0 };
   let generated = 0;
+  const withRasters: GeneratedBatch[] = [];
   const flush = async () => {
     await writes.insertScenes(db, scenes, organizationId);
     // By name: a scene stored by an earlier release has another id, and its plumes still belong to it.
@@ -61,10 +71,14 @@ export async function loadDemoCatalog(
   };
   for (const batch of generateCatalog(options.plumes, options.seed)) {
     const sceneId = demoId(organizationId, batch.scene.name);
-    scenes.push({ ...batch.scene, id: sceneId });
-    plumes.push(...batch.plumes.map((plume) => ({ ...plume, id: demoId(organizationId, plume.plume_id), scene_id: sceneId, organization_id: organizationId })));
+    const scene = { ...batch.scene, id: sceneId };
+    const batchPlumes = batch.plumes.map((plume) => ({ ...plume, id: demoId(organizationId, plume.plume_id), scene_id: sceneId, organization_id: organizationId }));
+    scenes.push(scene);
+    plumes.push(...batchPlumes);
+    if (withRasters.length < DEMO_RASTER_SCENES && batchPlumes.some((plume) => plume.status === 'published')) withRasters.push({ ...batch, scene, plumes: batchPlumes });
     if (scenes.length >= SCENE_CHUNK || plumes.length >= PLUME_CHUNK * 4) await flush();
   }
   await flush();
+  if (options.rasters && organizationId) await writeDemoRasters(options.rasters.db, options.rasters.store, organizationId, withRasters);
   return totals;
 }

@@ -1,0 +1,148 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import sql from 'sql-template-tag';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/platform/config.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { openDatabase } from '../src/platform/db/open-database.js';
+import * as identity from '../src/platform/identity/identity.service.js';
+import { localBlobStore } from '../src/platform/storage/blob-store.js';
+import { loadDemoCatalog } from '../src/modules/catalog/demo/demo.service.js';
+import { TileCache } from '../src/modules/geo/raster/tile-cache.js';
+import { createRasterTiles } from '../src/modules/geo/raster/tiles.service.js';
+import { benchEnv, type Backend } from './backends.js';
+import { runLoad, type LoadResult } from './load.js';
+
+const TILES = 200;
+const CONCURRENCY = 2;
+
+interface TileTarget {
+  sceneId: string;
+  product: 'ch4' | 'co2' | 'rgb';
+  z: number;
+  x: number;
+  y: number;
+}
+
+const lonToX = (lon: number, n: number) => Math.floor(((lon + 180) / 360) * n);
+const latToY = (lat: number, n: number) => Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * n);
+
+/** A fixed set of tiles over the demo scenes' rasters, zooms 8–14, taken round-robin over scenes, products and zooms. */
+function tileSet(rasters: { scene_id: string; product: TileTarget['product']; bounds: number[] }[]): TileTarget[] {
+  const pools: TileTarget[][] = [];
+  for (const raster of rasters) {
+    for (let z = 8; z <= 14; z++) {
+      const n = 2 ** z;
+      const [west, south, east, north] = raster.bounds as [number, number, number, number];
+      const pool: TileTarget[] = [];
+      for (let x = lonToX(west, n); x <= lonToX(east, n); x++) for (let y = latToY(north, n); y <= latToY(south, n); y++) pool.push({ sceneId: raster.scene_id, product: raster.product, z, x, y });
+      pools.push(pool);
+    }
+  }
+  const tiles: TileTarget[] = [];
+  for (let round = 0; tiles.length < TILES && round < 10_000; round++) {
+    for (const pool of pools) if (pool[round] && tiles.length < TILES) tiles.push(pool[round]!);
+  }
+  return tiles;
+}
+
+async function inBatches<T>(items: T[], work: (item: T) => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
+
+/**
+ * Raster tiles (PGlite or PostgreSQL, demo scenes): 200 fixed tiles at z8–z14 rendered uncached over
+ * HTTP against the same render function called in-process (target ≥ 0.8), one cached tile under
+ * autocannon against a bare Fastify route sending the same PNG (target ≥ 0.5), the in-process render
+ * time's p50/p99, and the process's peak RSS.
+ */
+export async function benchRaster(backend: Backend, seconds: number) {
+  const env = benchEnv(backend);
+  const db = await openDatabase(loadConfig(env));
+  await migrate(db);
+  await identity.ensureDemoOrganization(db);
+  const store = localBlobStore(path.join(env.DATA_DIR!, 'assets'));
+  await loadDemoCatalog(db, { plumes: 300, organizationId: identity.BOOTSTRAP_ORGANIZATION_ID, rasters: { db, store } });
+  const rasters = await db.query<{ scene_id: string; product: TileTarget['product']; bounds: number[] }>(sql`
+    SELECT s.scene_id, s.product, r.bounds FROM scene_rasters s JOIN rasters r ON r.key = s.key ORDER BY s.scene_id, s.product`);
+  const tiles = tileSet(rasters);
+  await db.close();
+
+  const results: { uncachedHttp: number; inProcess: number; renderP50: number; renderP99: number; cached?: LoadResult; bare?: LoadResult } = { uncachedHttp: 0, inProcess: 0, renderP50: 0, renderP99: 0 };
+  for (const cacheMb of [0, 64]) {
+    const config = loadConfig({ ...env, RASTER_CACHE_MB: String(cacheMb) });
+    const appDb = await openDatabase(config);
+    const app = await buildApp({ config, db: appDb, jwtSecret: new TextEncoder().encode(config.JWT_SECRET!), logger: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/layers/scene`;
+    const urlOf = (t: TileTarget) => `${base}/${t.sceneId}/${t.product}/${t.z}/${t.x}/${t.y}.png`;
+    try {
+      if (cacheMb === 0) {
+        const direct = createRasterTiles({ db: appDb, store, cache: new TileCache({ maxBytes: 0 }) });
+        const renderTimes: number[] = [];
+        const pass = async () => {
+          const started = performance.now();
+          await inBatches(tiles, async (t) => {
+            const response = await fetch(urlOf(t));
+            if (response.status !== 200) throw new Error(`tile ${urlOf(t)} answered ${response.status}`);
+            await response.arrayBuffer();
+          });
+          const http = performance.now() - started;
+          const startedDirect = performance.now();
+          await inBatches(tiles, async (t) => {
+            const one = performance.now();
+            await direct.sceneTile(t.sceneId, t.product, { z: t.z, x: t.x, y: t.y, scale: 1, colormap: 'magma', vMax: undefined });
+            renderTimes.push(performance.now() - one);
+          });
+          return { http, direct: performance.now() - startedDirect };
+        };
+        await pass(); // warm-up: headers opened, code compiled
+        renderTimes.length = 0;
+        const timed = await pass();
+        results.uncachedHttp = (TILES / timed.http) * 1000;
+        results.inProcess = (TILES / timed.direct) * 1000;
+        results.renderP50 = percentile(renderTimes, 0.5);
+        results.renderP99 = percentile(renderTimes, 0.99);
+      } else {
+        const target = urlOf(tiles[Math.floor(tiles.length / 2)]!);
+        const first = await fetch(target);
+        const png = Buffer.from(await first.arrayBuffer());
+        const bare = Fastify({ logger: false });
+        bare.get('/tile.png', async (_request, reply) => reply.type('image/png').header('etag', first.headers.get('etag')!).header('cache-control', 'public, max-age=300').send(png));
+        await bare.listen({ port: 0, host: '127.0.0.1' });
+        try {
+          const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}/tile.png`;
+          await runLoad({ url: bareUrl, seconds: 2, connections: 10 });
+          results.bare = await runLoad({ url: bareUrl, seconds, connections: 10 });
+          await runLoad({ url: target, seconds: 2, connections: 10 });
+          results.cached = await runLoad({ url: target, seconds, connections: 10 });
+        } finally {
+          await bare.close();
+        }
+      }
+    } finally {
+      await app.close();
+    }
+  }
+  return { backend: backend.name, tiles: tiles.length, ...results, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+export function printRaster(result: Awaited<ReturnType<typeof benchRaster>>) {
+  const uncachedRatio = result.uncachedHttp / result.inProcess;
+  const cachedRatio = result.cached!.requestsPerSecond / result.bare!.requestsPerSecond;
+  console.log(`\nRaster tiles — ${result.backend}, ${result.tiles} demo tiles at z8–z14, ${CONCURRENCY} at a time`);
+  console.log(`uncached over HTTP      ${result.uncachedHttp.toFixed(1).padStart(8)} tiles/s`);
+  console.log(`render in-process       ${result.inProcess.toFixed(1).padStart(8)} tiles/s   render p50 ${result.renderP50.toFixed(1)} ms, p99 ${result.renderP99.toFixed(1)} ms`);
+  console.log(`ratio ${uncachedRatio.toFixed(3)} (target ≥ 0.8: ${uncachedRatio >= 0.8 ? 'met' : 'NOT met'})`);
+  console.log(`cached tile             ${result.cached!.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${result.cached!.p50} ms   p99 ${result.cached!.p99} ms`);
+  console.log(`bare Fastify, same PNG  ${result.bare!.requestsPerSecond.toFixed(0).padStart(8)} req/s`);
+  console.log(`ratio ${cachedRatio.toFixed(3)} (target ≥ 0.5: ${cachedRatio >= 0.5 ? 'met' : 'NOT met'}); peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+  return { backend: result.backend, uncached_tiles_per_s: Number(result.uncachedHttp.toFixed(1)), in_process_tiles_per_s: Number(result.inProcess.toFixed(1)), uncached_ratio: Number(uncachedRatio.toFixed(3)), cached_rps: Math.round(result.cached!.requestsPerSecond), bare_rps: Math.round(result.bare!.requestsPerSecond), cached_ratio: Number(cachedRatio.toFixed(3)), render_p50_ms: Number(result.renderP50.toFixed(1)), render_p99_ms: Number(result.renderP99.toFixed(1)), peak_rss_mb: Math.round(result.peakRssMb) };
+}
