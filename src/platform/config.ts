@@ -25,6 +25,8 @@ const ConfigSchema = Type.Object({
   BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 32, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  /** A bearer token Prometheus presents to scrape /metrics; unset: only loopback clients may scrape. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
   /** An OpenTelemetry collector (OTLP/HTTP, e.g. http://collector:4318): traces of requests and statements are sent there; unset: no tracing. */
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** json: one JSON object per event; pretty: one readable line per request; auto: pretty on a terminal. */

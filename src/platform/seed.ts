@@ -21,19 +21,23 @@ export interface SeedResult {
   /** A freshly minted demo key, unless BOOTSTRAP_API_KEY already gives one. */
   apiKey: string | null;
   /** The demo user and the password set for it by this seed. */
-  user: { email: string; password: string };
+  /** No password when the demo address belongs to an account outside the demo organization. */
+  user: { email: string; password: string | null };
   facilities: number;
   emissions: number;
   plumes: number;
 }
 
 /** A member of the demo organization who can sign in at once (token examples): its password is new at every seed. */
-async function seedDemoUser(db: Queryable, organizationId: string) {
+async function seedDemoUser(db: Queryable, organizationId: string): Promise<SeedResult['user']> {
   const password = `demo-${randomBytes(12).toString('base64url')}`;
   const existing = await identity.getUserByEmail(db, DEMO_USER_EMAIL);
+  // An account someone else registered under the demo address is theirs: never made an admin of
+  // the demo organization, nor given a password by the seed.
+  if (existing && !(await identity.getMembership(db, existing.id, organizationId))) return { email: DEMO_USER_EMAIL, password: null };
   const user = existing ?? (await identity.createUser(db, { email: DEMO_USER_EMAIL, password, firstName: 'Demo', lastName: 'User', emailVerified: true }));
   if (existing) await identity.setPassword(db, existing.id, password);
-  await identity.addMember(db, organizationId, user.id, 'admin');
+  else await identity.addMember(db, organizationId, user.id, 'admin');
   return { email: DEMO_USER_EMAIL, password };
 }
 

@@ -10,7 +10,8 @@ export function printSeed(terminal: Terminal, result: SeedResult) {
   terminal.out(`Demo organization: ${result.organizationId} (${result.facilities} facilities, ${result.emissions} emission records, ${result.plumes} plumes)`);
   if (result.apiKey) terminal.out(`Demo API key (shown once, previous demo key revoked): ${result.apiKey}`);
   else terminal.out('Demo API key: the value of BOOTSTRAP_API_KEY');
-  terminal.out(`Demo user: ${result.user.email} / ${result.user.password} (password reset at every seed)`);
+  if (result.user.password) terminal.out(`Demo user: ${result.user.email} / ${result.user.password} (password reset at every seed)`);
+  else terminal.out(`Demo user: ${result.user.email} is an account outside the demo organization; left alone (no demo user this time)`);
 }
 
 export const registerDatabase: Registration = (program, { terminal, withDatabase, config }) => {

@@ -94,9 +94,12 @@ function parseTime(text: unknown, what: string): Date {
   return value;
 }
 
+const MAX_IN_ITEMS = 1000;
+
 function propertyColumn(name: string, kind: Kind): { sql: Sql; type: QueryableColumn['type'] } {
   const short = name.startsWith('properties.') ? name.slice('properties.'.length) : name;
-  const queryable = QUERYABLES[short];
+  // Own keys only: `constructor` or `__proto__` are not queryables.
+  const queryable = Object.hasOwn(QUERYABLES, short) ? QUERYABLES[short] : undefined;
   if (!queryable) return fail(`unknown queryable "${name}" (see /queryables)`);
   const column = queryable[kind];
   if (queryable.type === 'geometry') return { sql: column ?? raw('NULL::geometry'), type: 'geometry' };
@@ -291,6 +294,11 @@ export function compileFilter(expr: CqlExpr, kind: Kind, budget = { nodes: 0 }, 
       arity(2);
       const list = args[1];
       if (!Array.isArray(list) || list.length === 0) return fail('IN takes a non-empty list');
+      // Each item is a bound parameter, in each branch and in the count: bounded well under the
+      // protocol's 65,535 parameters, whatever else the filter holds.
+      if (list.length > MAX_IN_ITEMS) return fail(`IN takes at most ${MAX_IN_ITEMS} values; this list has ${list.length}`);
+      budget.nodes += list.length;
+      if (budget.nodes > MAX_FILTER_NODES) fail(`more than ${MAX_FILTER_NODES} operations`);
       const left = pair(args[0]!, list[0]!, kind, op)[0];
       const items = list.map((item) => pair(args[0]!, item, kind, op)[1]);
       return sql`(${left.sql} IN (${join(items.map((item) => item.sql), ', ')}))`;

@@ -19,7 +19,7 @@ export async function seedDemoCommunity(db: Database, organizationId: string) {
     area: { type: 'Polygon', coordinates: [[[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d], [x - d, y - d]]] },
     threshold_kg_h: 100,
     email: false,
-  }, { allowPrivateTargets: false });
+  }, { allowPrivateTargets: false }, () => Promise.reject(new Error('the demo watch draws its area')));
   const noImages = { put: () => Promise.reject(new Error('no image in the demo')), url: () => Promise.resolve('') };
   await saveReport(
     db,

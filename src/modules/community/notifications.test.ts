@@ -145,6 +145,28 @@ describe('community watches', () => {
   });
 });
 
+describe('watching an area of interest or an administrative area', () => {
+  it("copies the caller's AOI or a GADM area into the watch, and refuses another organization's AOI", async () => {
+    const geoKey = await acme.key(['geo:read', 'geo:write']);
+    const OCEAN = { type: 'Polygon', coordinates: [[[-30, 20], [-29, 20], [-29, 21], [-30, 21], [-30, 20]]] };
+    const aoi = await call('POST', '/api/v1/layers/aoi', geoKey, { name: 'Mid-Atlantic', geometry_json: OCEAN });
+    expect(aoi.statusCode, aoi.body).toBe(200);
+    const fromAoi = await call('POST', '/api/v1/community/watches', acmeKey, { name: 'From AOI', aoi_id: aoi.json().id, threshold_kg_h: 10, email: false });
+    expect(fromAoi.statusCode, fromAoi.body).toBe(200);
+    expect(fromAoi.json().area.type).toBe('MultiPolygon');
+    expect(fromAoi.json().area.coordinates[0][0]).toEqual(expect.arrayContaining([[-30, 20], [-29, 21]]));
+    const fromCountry = await call('POST', '/api/v1/community/watches', acmeKey, { name: 'Iceland', gadm_composite_id: 'ISL', threshold_kg_h: 10, email: false });
+    expect(fromCountry.statusCode, fromCountry.body).toBe(200);
+    const [west, south] = fromCountry.json().area.coordinates.flat(2).reduce(([w, s]: number[], [x, y]: number[]) => [Math.min(w!, x!), Math.min(s!, y!)], [180, 90]);
+    expect(west).toBeGreaterThan(-25);
+    expect(south).toBeGreaterThan(62);
+    expect((await call('POST', '/api/v1/community/watches', globexKey, { name: 'Theirs', aoi_id: aoi.json().id, threshold_kg_h: 10 })).statusCode).toBe(422);
+    expect((await call('POST', '/api/v1/community/watches', acmeKey, { name: 'None', threshold_kg_h: 10 })).statusCode).toBe(422);
+    expect((await call('POST', '/api/v1/community/watches', acmeKey, { name: 'Both', area: OCEAN, gadm_composite_id: 'ISL', threshold_kg_h: 10 })).statusCode).toBe(422);
+    for (const watch of [fromAoi.json(), fromCountry.json()]) expect((await call('DELETE', `/api/v1/community/watches/${watch.id}`, acmeKey)).statusCode).toBe(200);
+  });
+});
+
 describe('the notification loop: detect → notify → report → repair → verify', () => {
   it('notifies the watching organization of a plume published above its threshold inside its area, by list and e-mail', async () => {
     for (const id of [LEAK, SMALL, FAR]) {

@@ -13,6 +13,12 @@ export interface WatchRow {
 
 const COLUMNS = sql`id, name, ST_AsGeoJSON(area, 6) AS area, threshold_kg_h, email, webhook_url, created`;
 
+/** An area resolved elsewhere (hex EWKB) as GeoJSON, the form a watch is created from. */
+export async function geoJsonOf(db: Queryable, ewkb: string): Promise<string> {
+  const [row] = await db.query<{ geojson: string }>(sql`SELECT ST_AsGeoJSON(${ewkb}::geometry) AS geojson`);
+  return row!.geojson;
+}
+
 /** The area as stored: a valid (Multi)Polygon in WGS 84, or undefined when PostGIS finds it invalid. */
 export async function insertWatch(db: Queryable, organizationId: string, input: { name: string; area: string; thresholdKgH: number; email: boolean; webhookUrl: string | null; webhookSecret: string | null }) {
   const [valid] = await db.query<{ ok: boolean }>(sql`SELECT ST_IsValid(ST_GeomFromGeoJSON(${input.area})) AS ok`);

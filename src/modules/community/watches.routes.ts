@@ -33,7 +33,11 @@ export default async function watchRoutes(instance: FastifyInstance) {
   app.post(
     '/watches',
     { config: { scopes: ['community:write'] }, schema: { operationId: 'createWatch', tags: TAGS, summary: 'Watch an area: plumes published inside it at or above the threshold notify your organization', body: WatchBody, response: { 200: WatchCreated, ...errors } } },
-    (request) => watches.createWatch(app.db, principalOf(request).organizationId, request.body, outbound),
+    (request) => {
+      const principal = principalOf(request);
+      const lookup: watches.AreaLookup = (selection) => app.areas.resolve(selection, { organizationId: principal.organizationId, userId: principal.userId });
+      return watches.createWatch(app.db, principal.organizationId, request.body, outbound, lookup);
+    },
   );
 
   app.get(

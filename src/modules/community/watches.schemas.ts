@@ -14,7 +14,11 @@ export const WatchArea = Type.Union(
 export const WatchBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    area: WatchArea,
+    area: Type.Optional(WatchArea),
+    aoi_id: Type.Optional(Type.String({ format: 'uuid', description: 'Instead of `area`: one of your areas of interest (layers/aoi), copied into the watch.' })),
+    gadm_composite_id: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$', description: 'Instead of `area`: an administrative area (common/administrative-areas), e.g. USA.44_1.' }),
+    ),
     threshold_kg_h: Type.Number({ minimum: 0, maximum: 1e8, description: 'Plumes at or above this emission rate (kg/h) notify you.' }),
     email: Type.Boolean({ default: true, description: 'Also e-mail your organization’s owners and admins.' }),
     webhook_url: Type.Optional(Type.String({ maxLength: 2000, format: 'uri', description: 'Also POST each notification here, signed (Carbon-Atlas-Signature, as the emissions webhooks); a public http(s) address.' })),

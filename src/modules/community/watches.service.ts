@@ -19,12 +19,27 @@ function watchView(row: queries.WatchRow) {
   return { id: row.id, name: row.name, area: JSON.parse(row.area) as Record<string, unknown>, threshold_kg_h: row.threshold_kg_h, email: row.email, webhook_url: row.webhook_url, created: row.created.toISOString() };
 }
 
-function positions(area: WatchBody['area']): number[][] {
+function positions(area: NonNullable<WatchBody['area']>): number[][] {
   return area.type === 'Polygon' ? area.coordinates.flat() : area.coordinates.flat(2);
 }
 
-export async function createWatch(db: Queryable, organizationId: string, body: WatchBody, policy: OutboundPolicy) {
-  if (positions(body.area).some(([, lat]) => lat! < -90 || lat! > 90)) throw ValidationError.field('body', ['area'], 'Latitudes must lie between -90 and 90.');
+/** Resolves an area of interest or administrative area, for the caller, to its geometry (hex EWKB). */
+export type AreaLookup = (selection: { aoiIds: string[]; gadmIds: string[] }) => Promise<string[]>;
+
+/** The watched area as GeoJSON text: drawn in the body, or copied from one of the caller's areas. */
+async function watchedArea(db: Queryable, body: WatchBody, lookup: AreaLookup): Promise<string> {
+  const given = (['area', 'aoi_id', 'gadm_composite_id'] as const).filter((name) => body[name] !== undefined);
+  if (given.length !== 1) throw ValidationError.field('body', ['area'], 'Give exactly one of area (GeoJSON), aoi_id or gadm_composite_id.');
+  if (body.area) {
+    if (positions(body.area).some(([, lat]) => lat! < -90 || lat! > 90)) throw ValidationError.field('body', ['area'], 'Latitudes must lie between -90 and 90.');
+    return JSON.stringify(body.area);
+  }
+  const [ewkb] = await lookup({ aoiIds: body.aoi_id ? [body.aoi_id] : [], gadmIds: body.gadm_composite_id ? [body.gadm_composite_id] : [] });
+  return queries.geoJsonOf(db, ewkb!);
+}
+
+export async function createWatch(db: Queryable, organizationId: string, body: WatchBody, policy: OutboundPolicy, lookup: AreaLookup) {
+  const area = await watchedArea(db, body, lookup);
   if (body.webhook_url) {
     // A webhook may only target a public address: anything else would let a tenant reach this server's network (SSRF).
     try {
@@ -37,7 +52,7 @@ export async function createWatch(db: Queryable, organizationId: string, body: W
   const webhookSecret = body.webhook_url ? `whsec_${randomBytes(24).toString('base64url')}` : null;
   const row = await queries.insertWatch(db, organizationId, {
     name: body.name,
-    area: JSON.stringify(body.area),
+    area,
     thresholdKgH: body.threshold_kg_h,
     email: body.email,
     webhookUrl: body.webhook_url ?? null,

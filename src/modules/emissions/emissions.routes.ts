@@ -48,7 +48,7 @@ async function emissionRoutes(instance: FastifyInstance) {
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="emissions.csv"')
-        .send(emissions.emissionsCsv(app.db, principalOf(request).organizationId, request.query) as never),
+        .send((await emissions.emissionsCsv(app.db, principalOf(request).organizationId, request.query)) as never),
   );
 
   app.get(

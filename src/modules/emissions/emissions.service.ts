@@ -147,20 +147,21 @@ function csvValues(record: ReturnType<typeof view>): unknown[] {
  * Every record matching the list's filters as CSV in insertion order, a chunk at a time as the client
  * reads (keyset on the insertion sequence: records added meanwhile land after, never in between).
  */
-export function emissionsCsv(db: Queryable, organizationId: string, query: Omit<ListEmissionsQuery, 'limit' | 'cursor'>): Readable {
+export async function emissionsCsv(db: Queryable, organizationId: string, query: Omit<ListEmissionsQuery, 'limit' | 'cursor'>): Promise<Readable> {
   const filter = emissionFilter(query);
-  let afterSeq: number | undefined;
-  let done = false;
+  // The first chunk is read before answering: a failing query is an error answer, not a cut download.
+  let rows = await queries.selectEmissionPage(db, organizationId, filter, 0, EXPORT_CHUNK);
+  let header = true;
   return pullStream(async () => {
-    if (afterSeq === undefined) {
-      afterSeq = 0;
+    if (header) {
+      header = false;
       return csvRecord(EMISSION_CSV_COLUMNS);
     }
-    if (done) return null;
-    const rows = await queries.selectEmissionPage(db, organizationId, filter, afterSeq, EXPORT_CHUNK);
+    if (rows.length === 0) return null;
     const page = rows.slice(0, EXPORT_CHUNK);
-    done = rows.length <= EXPORT_CHUNK;
-    afterSeq = page.length > 0 ? Number(page.at(-1)!.seq) : afterSeq;
-    return page.map((row) => csvRecord(csvValues(view(row)))).join('');
+    const more = rows.length > EXPORT_CHUNK;
+    const text = page.map((row) => csvRecord(csvValues(view(row)))).join('');
+    rows = more ? await queries.selectEmissionPage(db, organizationId, filter, Number(page.at(-1)!.seq), EXPORT_CHUNK) : [];
+    return text;
   });
 }

@@ -64,7 +64,7 @@ async function facilityRoutes(instance: FastifyInstance) {
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="facilities.csv"')
-        .send(facilities.facilitiesCsv(app.db, principalOf(request).organizationId, filter) as never);
+        .send((await facilities.facilitiesCsv(app.db, principalOf(request).organizationId, filter)) as never);
     },
   );
 

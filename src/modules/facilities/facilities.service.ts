@@ -145,22 +145,24 @@ const EXPORT_CHUNK = 1000;
  * Every facility matching the list's filters as CSV, newest first, read a chunk at a time as the
  * client takes it (keyset, so a facility created meanwhile never shifts or repeats a row).
  */
-export function facilitiesCsv(db: Queryable, organizationId: string, filter: FacilityFilter): Readable {
-  let after: { createdKey: string; id: string } | null | undefined;
+export async function facilitiesCsv(db: Queryable, organizationId: string, filter: FacilityFilter): Promise<Readable> {
+  // The first chunk is read before answering, so that a query that fails does so as an error
+  // answer, not as a download cut short after its 200.
+  let rows = await queries.selectFacilityExportChunk(db, organizationId, filter, null, EXPORT_CHUNK);
+  let header = true;
   return pullStream(async () => {
-    if (after === undefined) {
-      after = null;
+    if (header) {
+      header = false;
       return csvRecord(FACILITY_CSV_COLUMNS);
     }
-    if (after !== null && after.id === '') return null;
-    const rows = await queries.selectFacilityExportChunk(db, organizationId, filter, after, EXPORT_CHUNK);
-    const last = rows.at(-1);
-    after = rows.length < EXPORT_CHUNK || !last ? { createdKey: '', id: '' } : { createdKey: last.created_key, id: last.id };
-    return rows
-      .map((row) => {
-        const facility = queries.toFacility(row);
-        return csvRecord([...FACILITY_CSV_COLUMNS].map((column) => (Array.isArray(facility[column]) ? (facility[column] as string[]).join(';') : facility[column])));
-      })
-      .join('');
+    if (rows.length === 0) return null;
+    const text = rows.map((row) => facilityCsvRecord(queries.toFacility(row))).join('');
+    const last = rows.at(-1)!;
+    rows = rows.length < EXPORT_CHUNK ? [] : await queries.selectFacilityExportChunk(db, organizationId, filter, { createdKey: last.created_key, id: last.id }, EXPORT_CHUNK);
+    return text;
   });
+}
+
+function facilityCsvRecord(facility: Facility): string {
+  return csvRecord(FACILITY_CSV_COLUMNS.map((column) => (Array.isArray(facility[column]) ? (facility[column] as string[]).join(';') : facility[column])));
 }

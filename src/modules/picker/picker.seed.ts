@@ -13,8 +13,10 @@ export async function seedDemoPicker(db: Database, organizationId: string) {
   if (!analyst) {
     await identity.createUser(db, { email: DEMO_ANALYST_EMAIL, password: null, firstName: 'Demo', lastName: 'Analyst' });
     analyst = (await identity.getUserByEmail(db, DEMO_ANALYST_EMAIL))!;
+    await identity.addMember(db, organizationId, analyst.id, 'member');
   }
-  if (!(await identity.getMembership(db, analyst.id, organizationId))) await identity.addMember(db, organizationId, analyst.id, 'member');
+  // Someone else's account under the demo address is never pulled into the demo organization.
+  if (!(await identity.getMembership(db, analyst.id, organizationId))) return;
   const scenes = await newestSceneIds(db, { organizationId }, 3);
   if (scenes.length === 0) return;
   await createAssignment(db, { organizationId, userId: null, isStaff: false }, { assignees: [Number(analyst.number)], scenes, note: 'Demo: review the newest scenes' });

@@ -19,7 +19,7 @@ export default async function exploreRoutes(instance: FastifyInstance) {
     '/explore/projects/:id',
     {
       config: { auth: 'none' },
-      schema: { operationId: 'exploreProject', tags: ['registry'], summary: "A project's public page (its publicUrl)", params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Html, 404: Html } },
+      schema: { hide: true, operationId: 'exploreProject', tags: ['registry'], summary: "A project's public page (its publicUrl)", params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: Html, 404: Html } },
     },
     async (request, reply) => {
       reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP);

@@ -30,8 +30,8 @@ function escapeLike(value: CqlExpr): string {
 
 export function queryableName(name: string): string {
   const short = name.startsWith('properties.') ? name.slice('properties.'.length) : name;
-  if (short in QUERYABLES) return short;
-  if (`cm:${short}` in QUERYABLES) return `cm:${short}`;
+  if (Object.hasOwn(QUERYABLES, short)) return short;
+  if (Object.hasOwn(QUERYABLES, `cm:${short}`)) return `cm:${short}`;
   throw new BadRequestError(`query: unknown property "${name}" (see /queryables).`);
 }
 

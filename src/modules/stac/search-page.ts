@@ -1,3 +1,4 @@
+import { publicOrigin } from '../../platform/http/public-origin.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { viewerOf } from '../catalog/viewer.js';
@@ -11,7 +12,7 @@ import type { SearchBody, SearchQuery } from './stac.schemas.js';
 /** numberMatched is exact up to this many items; beyond, it says "more than this" (numberMatchedExact: false). */
 export const EXACT_COUNT_LIMIT = 10_000;
 
-export const baseOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+export const baseOf = (request: FastifyRequest) => publicOrigin(request);
 
 type GetQuery = Static<typeof SearchQuery>;
 type PostBody = Static<typeof SearchBody>;

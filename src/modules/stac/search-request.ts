@@ -95,7 +95,7 @@ export function parseIntersects(value: unknown): CqlGeometry {
 export function parseSortby(sortby: SearchInput['sortby']): SortKey[] {
   return (sortby ?? []).map(({ field, direction }) => {
     const name = field.startsWith('properties.') ? field.slice('properties.'.length) : field;
-    if (!(name in SORT_FIELDS)) bad(`sortby: "${field}" is not sortable; sortable fields: ${Object.keys(SORT_FIELDS).join(', ')}.`);
+    if (!Object.hasOwn(SORT_FIELDS, name)) bad(`sortby: "${field}" is not sortable; sortable fields: ${Object.keys(SORT_FIELDS).join(', ')}.`);
     const dir = (direction ?? 'asc').toLowerCase();
     if (dir !== 'asc' && dir !== 'desc') bad(`sortby: direction "${direction}" is neither asc nor desc.`);
     return { field: name as SortField, direction: dir as 'asc' | 'desc' };

@@ -323,6 +323,21 @@ describe('CQL2 filter', () => {
     expect(await postIds({ filter: { op: '>=', args: [{ property: 'cm:emission' }, 20000] } })).toEqual([CO2]);
   });
 
+  it("answers 400, never 500, for names every JavaScript object inherits, and for an IN list past 1,000 values", async () => {
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const filtered = await get(`/search?filter=${encodeURIComponent(`${name} IS NULL`)}`);
+      expect(filtered.statusCode, filtered.body).toBe(400);
+      expect(filtered.json().description).toContain('unknown queryable');
+      expect((await get(`/search?sortby=${encodeURIComponent(name)}`)).statusCode).toBe(400);
+      expect((await post('/search', { filter: { op: 'isNull', args: [{ property: name }] } })).statusCode).toBe(400);
+    }
+    const values = Array.from({ length: 1001 }, (_, i) => `id-${i}`);
+    const tooMany = await post('/search', { filter: { op: 'in', args: [{ property: 'id' }, values] } });
+    expect(tooMany.statusCode, tooMany.body).toBe(400);
+    expect(tooMany.json().description).toContain('at most 1000');
+    expect((await post('/search', { filter: { op: 'in', args: [{ property: 'id' }, values.slice(0, 1000)] } })).statusCode).toBe(200);
+  });
+
   it('supports LIKE, IN, BETWEEN, IS NULL, NOT, CASEI and booleans', async () => {
     expect(await text("id LIKE 'emi2023%'")).toEqual([PERMIAN, 'emi20230815t101500p0001'].sort());
     expect(await text("cm:sector IN ('6A', '1A1')")).toEqual([CO2, LANDFILL].sort());

@@ -1,7 +1,7 @@
 import { twoline2satrec } from 'satellite.js';
 import { describe, expect, it } from 'vitest';
 import { canTransition, DECK_STATUSES, specsEditable } from './deck-status.js';
-import { findOpportunities } from './opportunities.js';
+import { findOpportunities, SearchBudgetExceeded } from './opportunities.js';
 import { searchWindow } from './opportunities.service.js';
 import { mergeSpec, specProblems } from './specs.service.js';
 import { SPEC_FIELDS, type SpecValues } from './specs.queries.js';
@@ -93,5 +93,22 @@ describe('target spec rules', () => {
     expect(searchWindow({ start_time: null, end_time: null }, {}, now)).toEqual({ start: now, end: new Date('2026-12-22T00:00:00Z') });
     expect(() => searchWindow(spec, { start_time: '2027-02-01T00:00:00Z', end_time: '2027-04-01T00:00:00Z' }, now)).toThrow(/31 days/);
     expect(() => searchWindow(spec, { end_time: '2026-12-20T00:00:00Z' }, now)).toThrow(/empty/);
+  });
+});
+
+describe('element sets that can be tasked', () => {
+  it('refuses deep-space orbits, whose propagation backwards costs seconds per step (Molniya, geostationary)', () => {
+    const molniya = withChecksum(`${DEMO_TLE.tle_line2.slice(0, 26)}7000000${DEMO_TLE.tle_line2.slice(33, 52)} 2.00000000${DEMO_TLE.tle_line2.slice(63, 68)}`);
+    expect(tleProblem(DEMO_TLE.tle_line1, molniya)).toEqual({ field: 'tle_line2', message: expect.stringContaining('deep-space orbit') });
+    const geostationary = withChecksum(`${DEMO_TLE.tle_line2.slice(0, 8)}  0.1000${DEMO_TLE.tle_line2.slice(16, 26)}0001000${DEMO_TLE.tle_line2.slice(33, 52)} 1.00270000${DEMO_TLE.tle_line2.slice(63, 68)}`);
+    expect(tleProblem(DEMO_TLE.tle_line1, geostationary)?.message).toContain('deep-space orbit');
+    expect(tleProblem(DEMO_TLE.tle_line1, DEMO_TLE.tle_line2)).toBeNull();
+  });
+
+  it('stops a search that runs past its time budget instead of holding the event loop', () => {
+    const satrec = twoline2satrec(DEMO_TLE.tle_line1, DEMO_TLE.tle_line2);
+    const targets = Array.from({ length: 25 }, (_, i) => ({ key: `t${i}`, longitude: -120 + i * 10, latitude: -60 + i * 5 }));
+    const start = new Date('2026-12-02T00:00:00Z');
+    expect(() => findOpportunities(satrec, targets, { start, end: new Date(start.getTime() + 31 * 86_400_000) }, {}, 20, 1)).toThrow(SearchBudgetExceeded);
   });
 });

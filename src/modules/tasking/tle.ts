@@ -35,6 +35,10 @@ export function tleProblem(line1: string, line2: string): { field: 'tle_line1' |
     return { field: 'tle_line1', message: 'The element set cannot be read.' };
   }
   if (satrec.error !== 0 || !Number.isFinite(satrec.no) || satrec.no <= 0) return { field: 'tle_line2', message: 'SGP4 rejects these orbital elements.' };
+  // Deep-space orbits (period of 225 minutes or more: Molniya, geostationary) are propagated by
+  // re-integrating from the epoch at every step back in time, which costs seconds per search;
+  // imaging satellites that tasking asks to look again are all in low orbits.
+  if ((satrec as SatRec & { method?: string }).method === 'd') return { field: 'tle_line2', message: 'Only near-Earth orbits (period under 225 minutes) can be tasked; this element set is a deep-space orbit.' };
   const epoch = epochOf(satrec);
   const state = propagate(satrec, epoch);
   if (!state || !Number.isFinite(state.position.x)) return { field: 'tle_line2', message: 'SGP4 cannot propagate these orbital elements.' };

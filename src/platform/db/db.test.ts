@@ -45,6 +45,7 @@ describe('migrations', () => {
   it('index every tenant table by organization_id first', async () => {
     const rows = await db.query<{ table_name: string }>(sql`
       SELECT c.table_name FROM information_schema.columns c
+      JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
       WHERE c.table_schema = 'public' AND c.column_name = 'organization_id'
         AND NOT EXISTS (
           SELECT 1 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]

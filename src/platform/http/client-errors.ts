@@ -13,6 +13,7 @@ import { API_CSP, applySecurityHeaders, SECURITY_HEADERS } from './security-head
 export function familyOfUrl(url: string): ErrorFamily {
   if (url.startsWith('/v2/')) return 'emissions';
   if (url === '/v1/facilities' || url.startsWith('/v1/facilities/') || url.startsWith('/v1/facilities?')) return 'facilities';
+  if (url.startsWith('/api/v1/stac')) return 'stac';
   if (url.startsWith('/api/v1/')) return 'plume';
   return 'platform';
 }

@@ -60,6 +60,8 @@ describe('OpenAPI', () => {
     expect(JSON.stringify(document)).not.toMatch(/def-\d+/);
     expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['PlumeError']));
     expect(document.servers).toEqual([{ url: expect.stringMatching(/^http/), description: 'This server' }]);
+    const operationIds = Object.values(document.paths).flatMap((item) => Object.values(item as Record<string, { operationId: string }>).map((operation) => operation.operationId));
+    expect(operationIds.filter((id, index) => operationIds.indexOf(id) !== index)).toEqual([]);
     const declared = new Set(document.tags.map((tag: { name: string }) => tag.name));
     const grouped = new Set(document['x-tagGroups'].flatMap((group: { tags: string[] }) => group.tags));
     const used = Object.values(document.paths).flatMap((item) => Object.values(item as Record<string, { tags?: string[] }>).flatMap((operation) => operation.tags ?? []));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
+import { scraperAllowed } from './metrics.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -21,7 +22,7 @@ describe('GET /metrics', () => {
     await ctx.request({ method: 'GET', url: '/v1/facilities', key });
     // The anonymous budget is 3 a minute: the fourth call from this address is refused.
     for (let i = 0; i < 4; i++) await ctx.request({ method: 'GET', url: '/api/v1/catalog/plumes/annotated', remoteAddress: '203.0.113.9' });
-    const response = await ctx.request({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.10' });
+    const response = await ctx.request({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
     const text = response.body;
@@ -31,10 +32,21 @@ describe('GET /metrics', () => {
   });
 
   it('reports the database pool, job queues and webhook deliveries', async () => {
-    const text = (await ctx.request({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.11' })).body;
+    const text = (await ctx.request({ method: 'GET', url: '/metrics', remoteAddress: '::1' })).body;
     expect(sample(text, 'carbon_atlas_db_pool_connections', { state: 'total' })).toBeGreaterThanOrEqual(1);
     expect(text).toContain('# TYPE carbon_atlas_job_queue_depth gauge');
     expect(text).toContain('# TYPE carbon_atlas_webhook_deliveries gauge');
     expect(text).toContain('carbon_atlas_process_resident_memory_bytes');
+  });
+});
+
+describe('who may scrape', () => {
+  it('answers another machine as if there were no such route, unless it presents METRICS_TOKEN', async () => {
+    expect((await ctx.request({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.12' })).statusCode).toBe(404);
+    expect(scraperAllowed(undefined, '127.0.0.1', undefined)).toBe(true);
+    expect(scraperAllowed(undefined, '10.0.0.5', undefined)).toBe(false);
+    expect(scraperAllowed('Bearer prometheus-scrape-secret', '10.0.0.5', 'prometheus-scrape-secret')).toBe(true);
+    expect(scraperAllowed('Bearer wrong-secret-of-same-len', '10.0.0.5', 'prometheus-scrape-secret')).toBe(false);
+    expect(scraperAllowed(undefined, '127.0.0.1', 'prometheus-scrape-secret')).toBe(false);
   });
 });

@@ -1,4 +1,6 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { NotFoundError } from '../errors.js';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import sql, { type Sql } from 'sql-template-tag';
@@ -16,6 +18,18 @@ export interface Metrics {
    * state…): the module gives the query, the platform never reads a module's tables itself.
    */
   databaseGauge(options: { name: string; help: string; label: string; query: Sql }): void;
+}
+
+/**
+ * Who may scrape: with METRICS_TOKEN set, whoever presents it as a bearer token; without it, only
+ * this machine (loopback), so that traffic figures and queue depths are not public by default.
+ * Anyone else is answered as if there were no such route.
+ */
+export function scraperAllowed(authorization: string | undefined, remoteAddress: string | undefined, token: string | undefined): boolean {
+  if (!token) return remoteAddress === '127.0.0.1' || remoteAddress === '::1' || remoteAddress === '::ffff:127.0.0.1';
+  const presented = Buffer.from(authorization?.replace(/^Bearer\s+/i, '') ?? '');
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -79,7 +93,10 @@ async function metricsPlugin(app: FastifyInstance) {
   app.get(
     '/metrics',
     { config: { auth: 'none' }, schema: { tags: ['operations'], operationId: 'metrics', summary: 'Prometheus metrics', hide: true } },
-    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    async (request, reply) => {
+      if (!scraperAllowed(request.headers.authorization, request.socket.remoteAddress, app.config.METRICS_TOKEN)) throw new NotFoundError('Not found.');
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
   );
 }
 

@@ -55,4 +55,12 @@ describe('OpenTelemetry traces', () => {
     expect(statements.map((span) => String(attribute(span, 'db.statement'))).join(' ')).not.toContain(key);
     expect(received.some((span) => attribute(span, 'url.path') === '/healthz' || attribute(span, 'http.route') === '/healthz')).toBe(false);
   });
+
+  it('redacts credentials in the query string of the path it records', async () => {
+    await ctx.request({ method: 'GET', url: '/account/verify?uidb64=MQ&token=secret-link-token' });
+    for (let i = 0; i < 50 && !received.some((span) => String(attribute(span, 'url.path')).startsWith('/account/verify')); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const paths = received.map((span) => String(attribute(span, 'url.path')));
+    expect(paths).toContain('/account/verify?uidb64=MQ&token=[REDACTED]');
+    expect(paths.join(' ')).not.toContain('secret-link-token');
+  });
 });

@@ -4,6 +4,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import type { Database, Queryable } from '../db/database.js';
+import { redactUrl } from './log-redaction.js';
 
 /** Polled every few seconds by orchestrators and scrapers: spans of them would drown real traffic. */
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -29,6 +30,8 @@ export function startTracing(endpoint: string | undefined, serviceName = 'carbon
     registerOnInitialization: false,
     instrumentHooks: false,
     ignorePaths: ({ url }) => PROBES.has(url),
+    // The path as logged: signed links and e-mailed tokens in the query string are redacted.
+    requestHook: (span, request) => void span.setAttribute('url.path', redactUrl(request.url)),
   });
   const sdk = new NodeSDK({ serviceName, traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }), instrumentations: [requests] });
   sdk.start();

@@ -36,6 +36,7 @@ export interface FuzzRoute {
 export function familyOf(url: string): ErrorFamily {
   if (url.startsWith('/v1/facilities')) return 'facilities';
   if (url.startsWith('/v2/')) return 'emissions';
+  if (url.startsWith('/api/v1/stac')) return 'stac';
   if (url.startsWith('/api/v1/')) return 'plume';
   return 'platform';
 }

@@ -117,7 +117,7 @@ export default async function rasterRoutes(instance: FastifyInstance) {
     '/layers/scene/:scene_id/:product/:z/:x/:y(^\\d+).png',
     {
       config: { auth: 'optional' },
-      schema: { operationId: 'sceneTile', tags: TAGS, summary: sceneSummary, params: Type.Object(sceneParams), querystring: Type.Object(sceneStyle), response: tileResponses },
+      schema: { operationId: 'sceneRasterTile', tags: TAGS, summary: sceneSummary, params: Type.Object(sceneParams), querystring: Type.Object(sceneStyle), response: tileResponses },
     },
     (request, reply) => sceneTile(request, reply, request.params, request.query, 1),
   );
@@ -125,7 +125,7 @@ export default async function rasterRoutes(instance: FastifyInstance) {
     '/layers/scene/:scene_id/:product/:z/:x/:y(^\\d+)@:scale(^\\d+)x.png',
     {
       config: { auth: 'optional' },
-      schema: { operationId: 'sceneTileScale', tags: TAGS, summary: `${sceneSummary}, at 2× or 3×`, params: Type.Object({ ...sceneParams, scale: Scale }), querystring: Type.Object(sceneStyle), response: tileResponses },
+      schema: { operationId: 'sceneRasterTileScale', tags: TAGS, summary: `${sceneSummary}, at 2× or 3×`, params: Type.Object({ ...sceneParams, scale: Scale }), querystring: Type.Object(sceneStyle), response: tileResponses },
     },
     (request, reply) => sceneTile(request, reply, request.params, request.query, request.params.scale),
   );

@@ -1,3 +1,4 @@
+import { publicOrigin } from '../../../platform/http/public-origin.js';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -65,10 +66,8 @@ export function sendTile(request: FastifyRequest, reply: FastifyReply, body: Til
 }
 
 /** The origin the client reached us at, for absolute URLs in TileJSON and styles; PUBLIC_URL if the Host header looks odd. */
-export function originOf(request: FastifyRequest, fallback: string): string {
-  const host = request.host;
-  if (typeof host !== 'string' || !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) return fallback;
-  return `${request.protocol === 'https' ? 'https' : 'http'}://${host}`;
+export function originOf(request: FastifyRequest, _fallback?: string): string {
+  return publicOrigin(request);
 }
 
 /** The request's own query string (repeated keys and all), to carry filters into tile URLs. */

@@ -295,6 +295,8 @@ describe('layer tiles', () => {
 describe('TileJSON and style', () => {
   it('gives absolute tile URLs carrying the filters, the fields, zooms and bounds', async () => {
     const response = await ctx.request({ method: 'GET', url: `${TILE}/plumes/tilejson.json?plume_gas=CO2&sectors=1A1`, headers: { host: 'maps.example.org' } });
+    // PUBLIC_URL is not set in this context: the request's own well-formed Host is used (the
+    // PUBLIC_URL case is in public-origin.test.ts).
     expect(response.statusCode).toBe(200);
     const doc = response.json();
     expect(doc).toMatchObject({ tilejson: '3.0.0', scheme: 'xyz', minzoom: 0, maxzoom: 22, tiles: ['http://maps.example.org/api/v1/layers/plumes/{z}/{x}/{y}.mvt?plume_gas=CO2&sectors=1A1'] });

@@ -2,7 +2,7 @@ import initSqlJs from 'sql.js';
 import wkx from 'wkx';
 import { VectorUploadError, featureError } from './vector-upload-error.js';
 import { toWgs84From } from './projection.js';
-import type { SourceFeatures } from './parse-vector-upload.js';
+import { MAX_FEATURES, type SourceFeatures } from './parse-vector-upload.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
@@ -42,6 +42,7 @@ export async function readGeoPackage(bytes: Uint8Array): Promise<SourceFeatures[
     try {
       const result = db.exec(`SELECT g.table_name, g.column_name, g.srs_id, s.organization, s.organization_coordsys_id, s.definition
         FROM gpkg_geometry_columns g JOIN gpkg_contents c ON c.table_name = g.table_name AND c.data_type = 'features'
+        JOIN sqlite_master m ON m.name = g.table_name AND m.type = 'table'
         LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id ORDER BY g.table_name`);
       tables = (result[0]?.values ?? []).map(([table, column, srsId, organization, code, definition]) => ({
         table: String(table), column: String(column), srsId: Number(srsId), organization: String(organization ?? ''), code: Number(code), definition: String(definition ?? ''),
@@ -59,7 +60,9 @@ export async function readGeoPackage(bytes: Uint8Array): Promise<SourceFeatures[
           : organization.toUpperCase() === 'EPSG' && Number.isInteger(code) && code > 0
             ? tryEither(() => toWgs84From(`EPSG:${code}`, where), () => toWgs84From(definition, where))
             : toWgs84From(definition, where);
-      const statement = db.prepare(`SELECT * FROM "${table.replaceAll('"', '""')}"`);
+      // Only stored tables are read (a view is a query of the uploader's that could run forever on
+      // this thread), and no more rows than an upload may hold, plus one to tell it is too many.
+      const statement = db.prepare(`SELECT * FROM "${table.replaceAll('"', '""')}" LIMIT ${MAX_FEATURES + 1}`);
       const features = [];
       try {
         while (statement.step()) {

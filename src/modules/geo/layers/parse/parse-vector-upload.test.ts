@@ -99,3 +99,24 @@ function shapefileMembers() {
   const files = unzipSync(zip);
   return { shp: files['sites.shp']! };
 }
+
+describe('GeoPackage uploads run none of the uploader\'s SQL', () => {
+  it('refuses a feature "table" that is a view (a query that could run forever on this thread)', async () => {
+    const initSqlJs = (await import('sql.js')).default;
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    db.run(`CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY, organization TEXT, organization_coordsys_id INTEGER, definition TEXT, description TEXT);
+      INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84', 4326, 'EPSG', 4326, '', '');
+      CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT, identifier TEXT);
+      INSERT INTO gpkg_contents VALUES ('spin', 'features', 'spin');
+      CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);
+      INSERT INTO gpkg_geometry_columns VALUES ('spin', 'geom', 'POINT', 4326, 0, 0);
+      CREATE VIEW spin AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000) SELECT NULL AS geom FROM c WHERE x < 0;`);
+    const bytes = db.export();
+    db.close();
+    const started = Date.now();
+    await expect(parseVectorUpload({ name: 'spin.gpkg', bytes })).rejects.toThrow('no feature table');
+    // Refused without running the view (it would take minutes).
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+});
