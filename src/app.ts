@@ -62,7 +62,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config } = deps;
-  const tracing = startTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const tracing = await startTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const db = tracing ? tracedDatabase(deps.db, tracing.tracer) : deps.db;
   const pretty = deps.logger !== false && usesPrettyLogs(config.LOG_FORMAT);
   const app = Fastify({

@@ -1,8 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { FastifyOtelInstrumentation } from '@fastify/otel';
 import type { Database, Queryable } from '../db/database.js';
 import { redactUrl } from './log-redaction.js';
 
@@ -23,8 +20,14 @@ export interface Tracing {
  * costing nothing. The collector is the operator's own, so it is not held to the public-only
  * rule of outbound requests that users can aim (webhooks, OIDC).
  */
-export function startTracing(endpoint: string | undefined, serviceName = 'carbon-atlas'): Tracing | undefined {
+export async function startTracing(endpoint: string | undefined, serviceName = 'carbon-atlas'): Promise<Tracing | undefined> {
   if (!endpoint) return undefined;
+  // Loaded only when tracing is on: the SDK costs every process (and every test file) half a second to import.
+  const [{ NodeSDK }, { OTLPTraceExporter }, { FastifyOtelInstrumentation }] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@fastify/otel'),
+  ]);
   // A span per request and its handler; the dozen platform hooks each request passes would bury them.
   const requests = new FastifyOtelInstrumentation({
     registerOnInitialization: false,
