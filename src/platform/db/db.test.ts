@@ -97,10 +97,9 @@ describe('embedded data directory', () => {
   });
 
   it('makes a second process fail at once with a clear message', async () => {
-    const started = Date.now();
+    // Waiting for the lock would hang until the test's own timeout: no clock is read here.
     const result = await runCli(['serve'], { DATA_DIR: dataDir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('is already open in another Carbon Atlas process');
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });

@@ -114,9 +114,7 @@ describe('GeoPackage uploads run none of the uploader\'s SQL', () => {
       CREATE VIEW spin AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000) SELECT NULL AS geom FROM c WHERE x < 0;`);
     const bytes = db.export();
     db.close();
-    const started = Date.now();
+    // Refused without running the view: running it would take minutes, past the test's timeout.
     await expect(parseVectorUpload({ name: 'spin.gpkg', bytes })).rejects.toThrow('no feature table');
-    // Refused without running the view (it would take minutes).
-    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
