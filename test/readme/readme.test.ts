@@ -55,10 +55,11 @@ async function runBash(script: string, options: { cwd: string; env: Record<strin
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   let output = '';
+  let errors = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, output };
+  return { code, output, errors };
 }
 
 describe('README.md', () => {
@@ -73,10 +74,10 @@ describe('README.md', () => {
 
     // The environment the README asks the reader to set from what `npm run demo` printed.
     const env = { ...server.env, CA: server.baseUrl, KEY: server.key, PASSWORD: server.password };
-    const { code, output } = await runBash(scriptFor(blocks, { baseUrl: server.baseUrl, cli: BUILT_CLI }), { cwd: workDir, env });
+    const { code, output, errors } = await runBash(scriptFor(blocks, { baseUrl: server.baseUrl, cli: BUILT_CLI }), { cwd: workDir, env });
     // Where the time goes (seeding dominates; on a loaded machine both stretch): no assertion on it.
     console.info(`README test: demo server seeded and listening in ${seeded - started} ms; blocks ran in ${Date.now() - seeded} ms`);
     // The whole transcript on failure: which block, which command, what the server answered.
-    expect({ code, tail: output.slice(-4000) }).toEqual({ code: 0, tail: expect.stringContaining('every block ran') });
+    expect({ code, errors, tail: output.slice(-3000) }).toEqual({ code: 0, errors: expect.any(String), tail: expect.stringContaining('every block ran') });
   }, 600_000);
 });

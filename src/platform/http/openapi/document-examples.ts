@@ -48,6 +48,12 @@ export const STATUS_DESCRIPTIONS: Record<string, string> = {
   '503': 'Temporarily unavailable: retry after the Retry-After header.',
 };
 
+/** A rejected form (registration, passwords) is not about credentials. */
+const FORM_DESCRIPTIONS: Record<string, string> = {
+  '403': 'The form is rejected: the problems of each field are listed.',
+  '422': 'The form is invalid: the problems of each field are listed.',
+};
+
 /** Binary bodies (tiles, images, archives) get no inline example. */
 function takesExample(mediaType: string): boolean {
   return mediaType.includes('json') || mediaType.startsWith('text/') || mediaType === 'multipart/form-data';
@@ -80,11 +86,14 @@ export function addExamples<T extends object>(generated: T, scopesByOperation: R
       }
 
       for (const [status, response] of Object.entries(operation.responses)) {
-        if (!response.description || response.description === 'Default Response') response.description = STATUS_DESCRIPTIONS[status] ?? 'See the operation.';
+        const json = response.content?.['application/json'];
+        const family = Number(status) >= 400 && json ? familyOfErrorSchema(deref(json.schema), path, (schema) => deref(schema)) : undefined;
+        if (!response.description || response.description === 'Default Response') {
+          response.description = (family === 'plumeForm' ? FORM_DESCRIPTIONS[status] : undefined) ?? STATUS_DESCRIPTIONS[status] ?? 'See the operation.';
+        }
         for (const [mediaType, media] of Object.entries(response.content ?? {})) {
           if (!takesExample(mediaType) || media.example !== undefined || media.examples) continue;
-          const family = Number(status) >= 400 ? familyOfErrorSchema(deref(media.schema)?.title, path) : undefined;
-          media.example = family ? errorExample(Number(status), family, facts) : sampleOf(media.schema, resolve);
+          media.example = family && media === json ? errorExample(Number(status), family, facts) : sampleOf(media.schema, resolve);
         }
       }
     }

@@ -28,9 +28,17 @@ export interface OperationFacts {
   invalidField: FieldIssue;
 }
 
-/** The family whose body a response schema describes, from the schema's title (see ErrorSchemas). */
-export function familyOfErrorSchema(title: unknown, path: string): ErrorFamily | 'plumeForm' | undefined {
-  switch (title) {
+/**
+ * The family whose body a response schema describes, from the schema's title (see ErrorSchemas);
+ * of a choice of bodies, a rejected form is the one an example shows (the more specific answer).
+ */
+export function familyOfErrorSchema(schema: JsonSchema | undefined, path: string, deref: (schema: JsonSchema) => JsonSchema | undefined): ErrorFamily | 'plumeForm' | undefined {
+  const branches = (schema?.anyOf ?? schema?.oneOf) as JsonSchema[] | undefined;
+  if (Array.isArray(branches)) {
+    const families = branches.map((branch) => familyOfErrorSchema(deref(branch), path, deref));
+    return families.includes('plumeForm') ? 'plumeForm' : families.find(Boolean);
+  }
+  switch (schema?.title) {
     case 'FacilitiesError':
       return 'facilities';
     case 'PlumeError':
@@ -87,8 +95,14 @@ function domainErrorFor(status: number, family: ErrorFamily, facts: OperationFac
 /** `/v1/facilities/{facility_id}/consumption/{id}` → "Consumption", for a not-found message. */
 function resourceName(path: string): string {
   const words = path.split('/').filter((part) => part && !part.startsWith('{') && !/^v\d+$|^api$/.test(part));
-  const last = (words.at(-1) ?? 'resource').replace(/[_-]/g, ' ').replace(/s$/, '');
+  const last = singular((words.at(-1) ?? 'resource').replace(/[_-]/g, ' '));
   return last.charAt(0).toUpperCase() + last.slice(1);
+}
+
+function singular(word: string): string {
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('sses')) return word.slice(0, -2);
+  return word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
 }
 
 /**

@@ -93,6 +93,8 @@ describe('the OpenAPI document describes every operation with real examples', ()
     expect(example('/v1/facilities', 'post', 422)).toEqual({ code: 'VALIDATION_ERROR', detail: [{ loc: ['body', 'name'], msg: 'Field required', type: 'missing' }] });
     expect(example('/v2/emissions', 'post', 400)).toMatchObject({ code: 'INVALID_PAYLOAD', details: [{ field: 'facility_id', location: 'body', message: 'Field required' }] });
     expect(example('/api/v1/account/register', 'post', 403)).toEqual({ errors: { password1: ['This password is too common.'] } });
+    expect(example('/api/v1/account/register', 'post', 422)).toEqual({ errors: { email: ['Enter a valid email address.'] } });
+    expect(example('/v1/facilities/{facility_id}', 'get', 404)).toEqual({ code: 'NOT_FOUND', detail: 'Facility not found.' });
     expect(example('/api/v1/stac/search', 'get', 400)).toMatchObject({ code: 'InvalidParameterValue' });
     expect(example('/v2/emissions', 'get', 429)).toEqual({ code: 'RATE_LIMITED', message: 'Too many requests. Retry after 42 seconds.' });
 
