@@ -23,7 +23,7 @@ export const Organization = Type.Object({
   url: Type.String(),
 });
 
-export const Address = Type.Object({ address: Type.String({ pattern: '^0x[0-9a-f]{40}$' }), name: Type.String(), isDefault: Type.Boolean(), createdAt: Timestamp });
+export const Address = Type.Object({ address: Type.String({ pattern: '^0x[0-9a-f]{40}$', examples: ['0x5b38da6a701c568545dcfcb03fcb875f56beddc4'] }), name: Type.String(), isDefault: Type.Boolean(), createdAt: Timestamp });
 export const AddressList = Type.Object({ organizationId: Uuid, addresses: Type.Array(Address) });
 export const NewAddressBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
+import { addExamples } from './openapi/document-examples.js';
 
 const TAG_GROUPS = ['Facilities API', 'Emissions API', 'Credit registry API', 'Plume data platform API', 'Platform'] as const;
 
@@ -27,7 +28,11 @@ const TAGS: { name: string; description: string; group: (typeof TAG_GROUPS)[numb
 
 /** OpenAPI 3.1 generated from the route schemas at /openapi.json, with an interactive reference at /docs. */
 async function openApiPlugin(app: FastifyInstance) {
+  // The scopes each operation needs, so that its 403 example names them.
+  const scopesByOperation = new Map<string, readonly string[]>();
   app.addHook('onRoute', (route) => {
+    const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
+    if (operationId && route.config?.scopes) scopesByOperation.set(operationId, route.config.scopes);
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'none' };
     if (route.config?.auth === 'none') return;
     const credentials: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyAuth: [], organizationId: [] }, { apiKeyAuth: [] }];
@@ -56,8 +61,9 @@ async function openApiPlugin(app: FastifyInstance) {
       tags: TAGS.map(({ name, description }) => ({ name, description })),
     },
     // Redoc and most portals group tags by the API they belong to (a vendor extension the typings lack).
+    // Descriptions and examples of every body and response are filled in centrally (document-examples.ts).
     transformObject: (document) => ({
-      ...('openapiObject' in document ? document.openapiObject : document.swaggerObject),
+      ...addExamples('openapiObject' in document ? document.openapiObject : document.swaggerObject, scopesByOperation),
       'x-tagGroups': TAG_GROUPS.map((group) => ({ name: group, tags: TAGS.filter((tag) => tag.group === group).map((tag) => tag.name) })),
     }),
     // Shared schemas are named by their title (PlumeError…), not def-0, so generated clients get real type names.

@@ -28,7 +28,7 @@ const errors = { 400: ErrorSchemas.platform, 401: ErrorSchemas.platform, 403: Er
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 
 const ImportJob = Type.Object({
-  id: Type.String({ pattern: '^imp_[a-z0-9]+$' }),
+  id: Type.String({ pattern: '^imp_[a-z0-9]+$', examples: ['imp_8f3k2m1q'] }),
   status: Type.Enum(['uploading', 'queued', 'running', 'completed', 'failed']),
   format: Type.Enum(['ndjson', 'csv']),
   bytes: Type.Integer(),
