@@ -5,6 +5,7 @@ import { urlSigner } from '../../platform/storage/blob-store.js';
 import { assetStore } from './assets.routes.js';
 import { mayName } from './asset-keys.js';
 import type { Viewer } from './plume-filter.js';
+import * as aggregates from './stac-aggregate.queries.js';
 import * as queries from './stac.queries.js';
 
 /**
@@ -44,7 +45,8 @@ export interface SortKey {
 /** Where a page starts: the sort values of the item before it (after) or after it (before). */
 export interface Keyset {
   values: (string | number)[];
-  kind: 'plume' | 'scene';
+  /** The item's kind (plume, scene, l2b-ch4, l2b-co2): the order's tie-break before the UUID. */
+  kind: string;
   uid: string;
   direction: 'next' | 'prev';
 }
@@ -73,9 +75,12 @@ export interface StacSearch {
 
 export const SCENE_COLLECTION = queries.SCENE_COLLECTION;
 export const PLUME_COLLECTION = queries.PLUME_COLLECTION;
+export const L2B_COLLECTION = queries.L2B_COLLECTION;
+/** Whether an id names one of the collection families this API serves (l3a plumes, l1b scenes, l2b products). */
+export const isCollectionId = (id: string) => PLUME_COLLECTION.test(id) || L2B_COLLECTION.test(id) || id === SCENE_COLLECTION;
 export const QUERYABLES = queries.QUERYABLES;
 export const SORT_FIELDS = queries.SORT_FIELDS;
-export type { ItemRow, SortField } from './stac.queries.js';
+export type { ItemRow, SceneProduct, SortField } from './stac.queries.js';
 export { checkGeometry, MAX_POSITIONS } from './stac-geometry.js';
 
 /**
@@ -104,6 +109,19 @@ export async function countItems(db: Database, viewer: Viewer, search: StacSearc
   return Number(row?.n ?? 0);
 }
 
+export type { AggregateRequest, DatetimeInterval } from './stac-aggregate.queries.js';
+export const AGGREGATION_NAMES = aggregates.AGGREGATION_NAMES;
+export const DATETIME_INTERVALS = aggregates.DATETIME_INTERVALS;
+export const EMISSION_EDGES = aggregates.EMISSION_EDGES;
+export const CLOUD_COVER_EDGES = aggregates.CLOUD_COVER_EDGES;
+export const MAX_AGGREGATION_BUCKETS = aggregates.MAX_BUCKETS;
+
+/** The items a search matches, aggregated: `total` and, per requested name, a value or [key, frequency] pairs. */
+export async function aggregateItems(db: Database, viewer: Viewer, search: StacSearch, request: aggregates.AggregateRequest) {
+  const [row] = await withoutJit<Record<string, unknown>>(db, aggregates.aggregateSql(viewer, { ...search, keyset: undefined, offset: undefined }, request));
+  return row!;
+}
+
 export async function getItem(db: Database, viewer: Viewer, collection: string, id: string) {
   const rows = await searchItems(db, viewer, { collections: [collection], ids: [id], sortby: [], limit: 1 });
   return rows[0];
@@ -111,7 +129,7 @@ export async function getItem(db: Database, viewer: Viewer, collection: string, 
 
 /** The plume collections holding at least one item the viewer may see, with their time extent; the scene collection always. */
 export async function listCollections(db: Database, viewer: Viewer) {
-  return withoutJit<{ id: string; kind: 'plume' | 'scene'; first: Date | null; last: Date | null }>(db, queries.collectionsSql(viewer));
+  return withoutJit<{ id: string; kind: 'plume' | 'scene' | 'l2b'; first: Date | null; last: Date | null }>(db, queries.collectionsSql(viewer));
 }
 
 /**
@@ -120,6 +138,8 @@ export async function listCollections(db: Database, viewer: Viewer) {
  */
 function ownedAssets(row: queries.ItemRow): Record<string, string> {
   const assets: Record<string, string> = {};
+  // An L2B item's rasters are the scene's own uploads (registered by geo/raster after checking ownership).
+  if (row.kind.startsWith('l2b-')) return { ...(row.asset_keys ?? {}) };
   for (const [column, key] of Object.entries(row.asset_keys ?? {})) {
     if (typeof key === 'string' && row.owned_keys?.includes(key) && mayName(key, row.organization_id)) assets[column] = key;
   }
