@@ -183,9 +183,10 @@ function geometryOperand(expr: CqlExpr, kind: Kind): { sql: Sql; property: boole
   return fail('spatial functions take a geometry property and a geometry');
 }
 
-/** Plumes intersect through their bounds, or their point when they have none: two indexable branches. */
+/** Plumes intersect through their bounds, or their point when they have none: one indexed expression. */
 export function plumeIntersects(geometry: Sql): Sql {
-  return sql`((p.bounds IS NOT NULL AND ST_Intersects(p.bounds, ${geometry})) OR (p.bounds IS NULL AND ST_Intersects(p.geometry, ${geometry})))`;
+  // PLUME_GEOMETRY as it is indexed (migration 0045).
+  return sql`ST_Intersects(${PLUME_GEOMETRY}, ${geometry})`;
 }
 
 function spatial(op: string, args: CqlExpr[], kind: Kind): Sql {
