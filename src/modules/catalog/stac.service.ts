@@ -89,10 +89,11 @@ export { checkGeometry, MAX_POSITIONS } from './stac-geometry.js';
  * jit_above_cost PostgreSQL spends ~400 ms compiling a plan that then runs in a few ms.
  * (PGlite has no JIT; the setting is accepted and changes nothing.)
  */
-function withoutJit<Row>(db: Database, statement: Sql): Promise<Row[]> {
+function withoutJit<Row>(db: Database, statement: Sql, options: { bitmapScans?: boolean } = {}): Promise<Row[]> {
   if (db.kind !== 'postgres') return db.query<Row>(statement);
   return db.transaction(async (tx) => {
     await tx.query(sql`SET LOCAL jit = off`);
+    if (options.bitmapScans === false) await tx.query(sql`SET LOCAL enable_bitmapscan = off`);
     return tx.query<Row>(statement);
   });
 }
@@ -105,7 +106,10 @@ export async function searchItems(db: Database, viewer: Viewer, search: StacSear
 
 /** Items matched, counted exactly up to `cap` (then `cap + 1` means "more than cap"). */
 export async function countItems(db: Database, viewer: Viewer, search: StacSearch, cap: number): Promise<number> {
-  const [row] = await withoutJit<{ n: string | number }>(db, queries.countSql(viewer, search, cap));
+  // A capped count stops at cap + 1 matches, but a bitmap plan builds its whole bitmaps first (on 1M
+  // plumes, the bbox's and the year's: 300k and 170k entries, then AND-ed) before the LIMIT can stop
+  // it; an index scan filtered row by row stops early. EXPLAIN ANALYZE: ~900 ms → ~370 ms under load.
+  const [row] = await withoutJit<{ n: string | number }>(db, queries.countSql(viewer, search, cap), { bitmapScans: false });
   return Number(row?.n ?? 0);
 }
 
