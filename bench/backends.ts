@@ -35,6 +35,15 @@ export async function postgresBackend(adminUrl: string): Promise<Backend> {
   };
 }
 
+/**
+ * An existing PostgreSQL database (e.g. a copy of the 1M-plume template `ca_bench_1m`), kept as it
+ * is by `dispose`: benches that find their data already loaded skip loading it.
+ */
+export async function existingPostgresBackend(url: string): Promise<Backend> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-bench-'));
+  return { name: 'postgres', env: { DATABASE_URL: url, DATA_DIR: dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };
+}
+
 export async function pgliteBackend(): Promise<Backend> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-bench-'));
   return { name: 'pglite', env: { DATA_DIR: dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };

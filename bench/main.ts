@@ -5,7 +5,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { openDatabase } from '../src/platform/db/open-database.js';
 import { FacilityPage } from '../src/modules/facilities/facilities.schemas.js';
-import { benchEnv, pgliteBackend, postgresBackend, type Backend } from './backends.js';
+import { benchEnv, existingPostgresBackend, pgliteBackend, postgresBackend, type Backend } from './backends.js';
 import { seedFacilitiesFixture } from './facilities-fixture.js';
 import { runLoad, type LoadResult } from './load.js';
 import { benchLoginGuessing, printLoginGuessing } from './login.js';
@@ -118,7 +118,9 @@ async function main() {
     return;
   }
   if (only === '--stac-only') {
-    const backend = await postgresBackend(ADMIN_URL);
+    // BENCH_STAC_REUSE_URL: search an existing loaded database (a copy of ca_bench_1m) instead of loading one.
+    const reuse = process.env.BENCH_STAC_REUSE_URL;
+    const backend = reuse ? await existingPostgresBackend(reuse) : await postgresBackend(ADMIN_URL);
     try {
       printStac(await benchStac(backend, Number(process.env.BENCH_STAC_PLUMES ?? CATALOG_PLUMES)));
     } finally {

@@ -15,6 +15,12 @@ export type ValueType = 'string' | 'number' | 'timestamp' | 'boolean';
 export const SCENE_COLLECTION = 'l1b-rgb-v1';
 /** Plume products: `l3a-<gas>-<cmf type>-<version>`, from each plume's own fields (migration 0028). */
 export const PLUME_COLLECTION = /^l3a-(ch4|co2)-[a-z0-9.]+-[a-z0-9.]+$/;
+/**
+ * Scene concentration products (L2B): one item per scene holding an uploaded `ch4` or `co2` raster
+ * (geo/raster). Scenes carry no matched-filter type or version of their own: the catalog's defaults.
+ */
+export const L2B_COLLECTION = /^l2b-(ch4|co2)-mfa-v1$/;
+export const l2bCollection = (product: 'ch4' | 'co2') => `l2b-${product}-mfa-v1`;
 export const COLLECTION_OF_PLUME = raw('stac_plume_collection(p.gas, p.emission_cmf_type, p.emission_version)');
 export const PLUME_GEOMETRY = raw('COALESCE(p.bounds, p.geometry)');
 
@@ -31,7 +37,8 @@ const col = (text: string) => raw(text);
 /** The properties a filter may name, and the column each stands for in each kind of item. Nothing else reaches SQL. */
 export const QUERYABLES: Record<string, QueryableColumn> = {
   id: { type: 'string', description: 'Item id: the plume name or scene name', plume: col('p.plume_id'), scene: col('s.name') },
-  collection: { type: 'string', description: 'Collection id', plume: COLLECTION_OF_PLUME, scene: sql`${SCENE_COLLECTION}::text` },
+  // Scene sources (stac.queries.ts sceneSource) carry their collection: l1b-rgb-v1 or an l2b product.
+  collection: { type: 'string', description: 'Collection id', plume: COLLECTION_OF_PLUME, scene: col('s.stac_collection') },
   geometry: { type: 'geometry', description: 'Plume bounds (or point) / scene footprint', plume: PLUME_GEOMETRY, scene: col('s.footprint') },
   datetime: { type: 'timestamp', description: 'Acquisition time', plume: col('p."datetime"'), scene: col('s."timestamp"') },
   start_datetime: { type: 'timestamp', description: 'Acquisition time', plume: col('p."datetime"'), scene: col('s."timestamp"') },
@@ -176,9 +183,10 @@ function geometryOperand(expr: CqlExpr, kind: Kind): { sql: Sql; property: boole
   return fail('spatial functions take a geometry property and a geometry');
 }
 
-/** Plumes intersect through their bounds, or their point when they have none: two indexable branches. */
+/** Plumes intersect through their bounds, or their point when they have none: one indexed expression. */
 export function plumeIntersects(geometry: Sql): Sql {
-  return sql`((p.bounds IS NOT NULL AND ST_Intersects(p.bounds, ${geometry})) OR (p.bounds IS NULL AND ST_Intersects(p.geometry, ${geometry})))`;
+  // PLUME_GEOMETRY as it is indexed (migration 0045).
+  return sql`ST_Intersects(${PLUME_GEOMETRY}, ${geometry})`;
 }
 
 function spatial(op: string, args: CqlExpr[], kind: Kind): Sql {

@@ -7,7 +7,7 @@ import { CASTS, COLLECTION_OF_PLUME, compileFilter, envelope, geometryLiteral, P
 import { visiblePlumes } from './visible-plumes.queries.js';
 import { visibleScenes } from './visible-scenes.queries.js';
 
-export { PLUME_COLLECTION, QUERYABLES, SCENE_COLLECTION, SORT_FIELDS, type SortField } from './stac-filter.queries.js';
+export { L2B_COLLECTION, l2bCollection, PLUME_COLLECTION, QUERYABLES, SCENE_COLLECTION, SORT_FIELDS, type Kind, type SortField } from './stac-filter.queries.js';
 
 function sortExpression(field: SortField, direction: 'asc' | 'desc', kind: Kind): Sql {
   const column = QUERYABLES[field]![kind];
@@ -21,14 +21,14 @@ function fullSort(search: StacSearch): SortKey[] {
 }
 
 /** Rows strictly after (next) or before (prev) the keyset, in the order of `keys` then kind, uid. */
-function keysetCondition(keys: SortKey[], keyset: Keyset, kind: Kind, uidColumn: Sql): Sql {
+function keysetCondition(keys: SortKey[], keyset: Keyset, kind: Kind, uidColumn: Sql, tieColumn: Sql): Sql {
   const flip = keyset.direction === 'prev';
   const terms: { left: Sql; right: Sql; ascending: boolean }[] = keys.map((key, index) => ({
     left: sortExpression(key.field, key.direction, kind),
     right: sql`${String(keyset.values[index])}::${CASTS[SORT_FIELDS[key.field]]}`,
     ascending: key.direction === 'asc',
   }));
-  terms.push({ left: sql`${kind}::text`, right: sql`${keyset.kind}::text`, ascending: true });
+  terms.push({ left: tieColumn, right: sql`${keyset.kind}::text`, ascending: true });
   terms.push({ left: uidColumn, right: sql`${keyset.uid}::uuid`, ascending: true });
   const alternatives = terms.map((term, index) => {
     const equal = terms.slice(0, index).map((before) => sql`${before.left} = ${before.right}`);
@@ -38,10 +38,11 @@ function keysetCondition(keys: SortKey[], keyset: Keyset, kind: Kind, uidColumn:
   return sql`(${join(alternatives, ' OR ')})`;
 }
 
-function orderBy(keys: SortKey[], flip: boolean, kind: Kind | null, uidColumn: Sql): Sql {
+function orderBy(keys: SortKey[], flip: boolean, kind: Kind | null, uidColumn: Sql, tieColumn?: Sql): Sql {
   const direction = (ascending: boolean) => raw(ascending !== flip ? 'ASC' : 'DESC');
   const parts = keys.map((key, index) => sql`${kind ? sortExpression(key.field, key.direction, kind) : raw(`o${index}`)} ${direction(key.direction === 'asc')}`);
   if (!kind) parts.push(sql`kind ${direction(true)}`);
+  else if (tieColumn) parts.push(sql`${tieColumn} ${direction(true)}`);
   parts.push(sql`${uidColumn} ${direction(true)}`);
   return join(parts, ', ');
 }
@@ -66,7 +67,7 @@ function idCondition(ids: string[], name: Sql, uid: Sql): Sql {
   return uuids.length ? sql`(${name} = ANY(${ids}::text[]) OR ${uid} = ANY(${uuids}::uuid[]))` : sql`${name} = ANY(${ids}::text[])`;
 }
 
-function plumeConditions(search: StacSearch): Sql[] | null {
+export function plumeConditions(search: StacSearch): Sql[] | null {
   const parts: Sql[] = [raw("p.status <> 'deleted'")];
   if (search.collections) {
     const wanted = search.collections.filter((id) => PLUME_COLLECTION.test(id));
@@ -90,10 +91,46 @@ function plumeConditions(search: StacSearch): Sql[] | null {
   return parts;
 }
 
-function sceneConditions(search: StacSearch): Sql[] | null {
-  if (search.collections && !search.collections.includes(SCENE_COLLECTION)) return null;
-  // The page's plume product filters name nothing a scene has: asked for, they leave scenes out.
-  if (search.cmf || search.gas || search.sector || search.versions) return null;
+export type SceneProduct = 'ch4' | 'co2';
+
+/**
+ * Where scene items come from: the RGB scenes (l1b) or the scenes holding an uploaded concentration
+ * raster (l2b, one item per product). Each is a FROM item aliased `s`: the visible scenes plus the
+ * columns the item needs (its collection, its kind for the order's tie-break, its raster's keys).
+ */
+export type SceneSource = { l1b: true } | { l1b: false; products: SceneProduct[] };
+
+/** The scene sources a search reaches, given its collections and the page's product filters. */
+export function sceneSources(search: StacSearch): SceneSource[] {
+  const sources: SceneSource[] = [];
+  const wanted = (id: string) => !search.collections || search.collections.includes(id);
+  // The page's plume product filters name nothing an RGB scene has: asked for, they leave RGB scenes out.
+  if (wanted(SCENE_COLLECTION) && !(search.cmf || search.gas || search.sector || search.versions)) sources.push({ l1b: true });
+  // An L2B product has a gas (its product), the default matched filter (mfa) and version (v1), no sector.
+  let products = (['ch4', 'co2'] as const).filter((product) => wanted(`l2b-${product}-mfa-v1`));
+  if (search.gas) products = products.filter((product) => product === search.gas!.toLowerCase());
+  if (search.cmf && search.cmf !== 'mfa') products = [];
+  if (search.versions && !search.versions.includes('v1') && !search.versionIncludeNulls) products = [];
+  if (search.sector) products = [];
+  if (products.length) sources.push({ l1b: false, products });
+  return sources;
+}
+
+export function sceneSource(viewer: Viewer, source: SceneSource): Sql {
+  if (source.l1b) {
+    return sql`(SELECT v.*, ${SCENE_COLLECTION}::text AS stac_collection, 'scene'::text AS stac_kind, NULL::text AS product,
+        NULL::text AS raster_key, NULL::text AS rgb_key, NULL::integer AS raster_epsg, NULL::integer AS raster_width, NULL::integer AS raster_height, NULL::float8 AS raster_nodata
+      FROM ${visibleScenes(viewer)} v)`;
+  }
+  return sql`(SELECT v.*, 'l2b-' || sr.product || '-mfa-v1' AS stac_collection, 'l2b-' || sr.product AS stac_kind, sr.product,
+      sr.key AS raster_key, rgb.key AS rgb_key, r.epsg AS raster_epsg, r.width AS raster_width, r.height AS raster_height, r.nodata AS raster_nodata
+    FROM ${visibleScenes(viewer)} v
+    JOIN scene_rasters sr ON sr.scene_id = v.id AND sr.product = ANY(${source.products}::text[])
+    JOIN rasters r ON r.key = sr.key
+    LEFT JOIN scene_rasters rgb ON rgb.scene_id = v.id AND rgb.product = 'rgb')`;
+}
+
+export function sceneConditions(search: StacSearch): Sql[] {
   const parts: Sql[] = [raw('TRUE')];
   if (search.ids) parts.push(idCondition(search.ids, raw('s.name'), raw('s.id')));
   if (search.bboxes) parts.push(sql`(${join(search.bboxes.map((box) => sql`ST_Intersects(s.footprint, ${envelope(box)})`), ' OR ')})`);
@@ -121,10 +158,14 @@ const PLUME_PROPERTIES = sql`jsonb_build_object(
 
 const SCENE_PROPERTIES = sql`jsonb_build_object(
   'platform', s.platform, 'instrument', s.instrument, 'status', s.status, 'provider', s.provider, 'mission_phase', s.mission_phase,
-  'cloud_cover', s.cloud_cover, 'assessed', s.assessed, 'qa_flags', to_jsonb(s.qa_flags), 'scene_id', s.id)`;
+  'cloud_cover', s.cloud_cover, 'assessed', s.assessed, 'qa_flags', to_jsonb(s.qa_flags), 'scene_id', s.id,
+  'product', s.product, 'raster_epsg', s.raster_epsg, 'raster_width', s.raster_width, 'raster_height', s.raster_height, 'raster_nodata', s.raster_nodata)`;
+/** An L2B item's files: registered by the scene owner's upload (geo/raster), so they are the scene's own. */
+const SCENE_ASSET_KEYS = sql`jsonb_strip_nulls(jsonb_build_object(s.product || '_tif', s.raster_key, 'rgb_tif', s.rgb_key))`;
 
 export interface ItemRow {
-  kind: Kind;
+  /** plume, scene (l1b) or l2b-<product>: also the order's tie-break before the UUID. */
+  kind: 'plume' | 'scene' | `l2b-${SceneProduct}`;
   uid: string;
   item_id: string;
   collection: string;
@@ -151,7 +192,7 @@ function sortColumns(keys: SortKey[], kind: Kind): Sql {
 function plumeBranch(viewer: Viewer, search: StacSearch, keys: SortKey[], rows: number): Sql | null {
   const conditions = plumeConditions(search);
   if (!conditions) return null;
-  if (search.keyset) conditions.push(keysetCondition(keys, search.keyset, 'plume', raw('p.id')));
+  if (search.keyset) conditions.push(keysetCondition(keys, search.keyset, 'plume', raw('p.id'), raw("'plume'::text")));
   const flip = search.keyset?.direction === 'prev';
   return sql`(SELECT 'plume'::text AS kind, p.id AS uid, p.plume_id AS item_id, ${COLLECTION_OF_PLUME} AS collection,
       p."datetime" AS datetime, p.created_at AS created, p.modified AS updated, p.published_at,
@@ -164,20 +205,20 @@ function plumeBranch(viewer: Viewer, search: StacSearch, keys: SortKey[], rows: 
     ORDER BY ${orderBy(keys, flip, 'plume', raw('p.id'))} LIMIT ${rows})`;
 }
 
-function sceneBranch(viewer: Viewer, search: StacSearch, keys: SortKey[], rows: number): Sql | null {
+function sceneBranch(viewer: Viewer, search: StacSearch, keys: SortKey[], rows: number, source: SceneSource): Sql {
   const conditions = sceneConditions(search);
-  if (!conditions) return null;
-  if (search.keyset) conditions.push(keysetCondition(keys, search.keyset, 'scene', raw('s.id')));
+  const tie = raw('s.stac_kind');
+  if (search.keyset) conditions.push(keysetCondition(keys, search.keyset, 'scene', raw('s.id'), tie));
   const flip = search.keyset?.direction === 'prev';
-  return sql`(SELECT 'scene'::text AS kind, s.id AS uid, s.name AS item_id, ${SCENE_COLLECTION}::text AS collection,
+  return sql`(SELECT s.stac_kind AS kind, s.id AS uid, s.name AS item_id, s.stac_collection AS collection,
       s."timestamp" AS datetime, s.created_at AS created, s.modified AS updated, NULL::timestamptz AS published_at,
       ST_AsGeoJSON(s.footprint) AS geometry,
       CASE WHEN s.footprint IS NULL THEN NULL ELSE ARRAY[ST_XMin(s.footprint), ST_YMin(s.footprint), ST_XMax(s.footprint), ST_YMax(s.footprint)] END AS bbox,
-      ${SCENE_PROPERTIES} AS props, s.organization_id, '{}'::jsonb AS asset_keys, ARRAY[]::text[] AS owned_keys,
+      ${SCENE_PROPERTIES} AS props, s.organization_id, ${source.l1b ? sql`'{}'::jsonb` : SCENE_ASSET_KEYS} AS asset_keys, ARRAY[s.raster_key, s.rgb_key] AS owned_keys,
       ${sortColumns(keys, 'scene')}
-    FROM ${visibleScenes(viewer)} s
+    FROM ${sceneSource(viewer, source)} s
     WHERE ${join(conditions, ' AND ')}
-    ORDER BY ${orderBy(keys, flip, 'scene', raw('s.id'))} LIMIT ${rows})`;
+    ORDER BY ${orderBy(keys, flip, 'scene', raw('s.id'), source.l1b ? undefined : tie)} LIMIT ${rows})`;
 }
 
 /**
@@ -188,7 +229,8 @@ function sceneBranch(viewer: Viewer, search: StacSearch, keys: SortKey[], rows: 
 export function searchSql(viewer: Viewer, search: StacSearch): Sql {
   const keys = fullSort(search);
   const rows = search.limit + 1 + (search.offset ?? 0);
-  const branches = [plumeBranch(viewer, search, keys, rows), sceneBranch(viewer, search, keys, rows)].filter((branch): branch is Sql => branch !== null);
+  const plumes = plumeBranch(viewer, search, keys, rows);
+  const branches = [...(plumes ? [plumes] : []), ...sceneSources(search).map((source) => sceneBranch(viewer, search, keys, rows, source))];
   if (!branches.length) return sql`SELECT NULL LIMIT 0`;
   const flip = search.keyset?.direction === 'prev';
   return sql`SELECT * FROM (${join(branches, ' UNION ALL ')}) items
@@ -200,8 +242,9 @@ export function countSql(viewer: Viewer, search: StacSearch, cap: number): Sql {
   const parts: Sql[] = [];
   const plumes = plumeConditions(counted);
   if (plumes) parts.push(sql`(SELECT count(*) FROM (SELECT 1 FROM ${visiblePlumes(viewer)} p WHERE ${join(plumes, ' AND ')} LIMIT ${cap + 1}) c)`);
-  const scenes = sceneConditions(counted);
-  if (scenes) parts.push(sql`(SELECT count(*) FROM (SELECT 1 FROM ${visibleScenes(viewer)} s WHERE ${join(scenes, ' AND ')} LIMIT ${cap + 1}) c)`);
+  for (const source of sceneSources(counted)) {
+    parts.push(sql`(SELECT count(*) FROM (SELECT 1 FROM ${sceneSource(viewer, source)} s WHERE ${join(sceneConditions(counted), ' AND ')} LIMIT ${cap + 1}) c)`);
+  }
   return parts.length ? sql`SELECT ${join(parts, ' + ')} AS n` : sql`SELECT 0 AS n`;
 }
 
@@ -225,6 +268,10 @@ export function collectionsSql(viewer: Viewer): Sql {
     FROM ids WHERE ids.id IS NOT NULL
     UNION ALL
     SELECT ${SCENE_COLLECTION}::text, 'scene', min(s."timestamp"), max(s."timestamp") FROM ${visibleScenes(viewer)} s
+    UNION ALL
+    SELECT 'l2b-' || sr.product || '-mfa-v1', 'l2b', min(s."timestamp"), max(s."timestamp")
+    FROM ${visibleScenes(viewer)} s JOIN scene_rasters sr ON sr.scene_id = s.id AND sr.product IN ('ch4', 'co2')
+    GROUP BY sr.product
     ORDER BY 1`;
 }
 

@@ -48,6 +48,9 @@ export const CONFORMANCE = [
   'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus-geometries',
   'http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions',
   'http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions',
+  'https://api.stacspec.org/v0.3.0/aggregation',
+  'https://api.stacspec.org/v0.3.0/aggregation#query',
+  'https://api.stacspec.org/v0.3.0/aggregation#filter',
 ];
 
 export interface Link {
@@ -77,6 +80,9 @@ export function landing(base: string) {
       { rel: 'search', href: `${root}/search`, type: MEDIA.geojson, method: 'GET', title: 'Item search' },
       { rel: 'search', href: `${root}/search`, type: MEDIA.geojson, method: 'POST', title: 'Item search' },
       { rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', href: `${root}/queryables`, type: MEDIA.schema, title: 'Queryables' },
+      { rel: 'aggregate', href: `${root}/aggregate`, type: MEDIA.json, method: 'GET', title: 'Aggregate the items a search matches' },
+      { rel: 'aggregate', href: `${root}/aggregate`, type: MEDIA.json, method: 'POST', title: 'Aggregate the items a search matches' },
+      { rel: 'aggregations', href: `${root}/aggregations`, type: MEDIA.json, title: 'Aggregations available' },
       { rel: 'service-desc', href: `${base}/openapi.json`, type: MEDIA.openapi, title: 'OpenAPI definition' },
       { rel: 'service-doc', href: `${base}/docs`, type: MEDIA.html, title: 'API reference' },
     ] satisfies Link[],
@@ -85,7 +91,8 @@ export function landing(base: string) {
 
 export interface CollectionInfo {
   id: string;
-  kind: 'plume' | 'scene';
+  /** plume: l3a-*, scene: l1b-rgb-v1, l2b: a scene concentration product. */
+  kind: 'plume' | 'scene' | 'l2b';
   first: Date | null;
   last: Date | null;
 }
@@ -95,6 +102,14 @@ const GASES: Record<string, string> = { ch4: 'methane (CH4)', co2: 'carbon dioxi
 export function describeCollection(info: CollectionInfo) {
   if (info.kind === 'scene') {
     return { title: 'RGB scenes', description: 'Scene products: one item per acquisition (scene), with its footprint, time, instrument and cloud cover.', keywords: ['scene', 'rgb', 'imaging spectroscopy'] };
+  }
+  if (info.kind === 'l2b') {
+    const gas = info.id.split('-')[1]!;
+    return {
+      title: `L2B ${gas.toUpperCase()} concentration scenes (mfa, v1)`,
+      description: `Scene-level ${GASES[gas] ?? gas} enhancement rasters (matched filter): one item per scene holding one, with the scene's footprint and the raster as a signed COG asset.`,
+      keywords: ['scene', 'concentration', gas, 'greenhouse gas'],
+    };
   }
   const [, gas, cmf, version] = info.id.split('-');
   return {
@@ -109,10 +124,12 @@ export function collectionDocument(base: string, info: CollectionInfo) {
   const self = `${root}/collections/${info.id}`;
   const { title, description, keywords } = describeCollection(info);
   const plume = info.kind === 'plume';
+  const l2b = info.kind === 'l2b';
+  const gas = info.id.split('-')[1]!;
   return {
     type: 'Collection',
     stac_version: STAC_VERSION,
-    stac_extensions: plume ? [EXT.projection, EXT.raster] : [EXT.projection, EXT.eo],
+    stac_extensions: plume || l2b ? [EXT.projection, EXT.raster] : [EXT.projection, EXT.eo],
     id: info.id,
     title,
     description,
@@ -124,8 +141,13 @@ export function collectionDocument(base: string, info: CollectionInfo) {
       spatial: { bbox: [[-180, -90, 180, 90]] },
       temporal: { interval: [[info.first?.toISOString() ?? null, info.last?.toISOString() ?? null]] },
     },
-    summaries: plume ? { 'cm:gas': [info.id.split('-')[1]!.toUpperCase()], 'proj:epsg': [4326] } : { 'proj:epsg': [4326] },
-    item_assets: plume
+    summaries: plume || l2b ? { 'cm:gas': [gas.toUpperCase()], 'proj:epsg': [4326] } : { 'proj:epsg': [4326] },
+    item_assets: l2b
+      ? {
+          [`${gas}_tif`]: { title: `${gas.toUpperCase()} enhancement (COG)`, type: MEDIA.cog, roles: ['data'] },
+          rgb_tif: { title: 'RGB (COG)', type: MEDIA.cog, roles: ['visual'] },
+        }
+      : plume
       ? {
           plume_tif: { title: 'Plume enhancement (COG)', type: MEDIA.cog, roles: ['data'] },
           plume_png: { title: 'Plume image', type: MEDIA.png, roles: ['visual'] },
@@ -140,6 +162,8 @@ export function collectionDocument(base: string, info: CollectionInfo) {
       { rel: 'parent', href: `${root}/`, type: MEDIA.json },
       { rel: 'items', href: `${self}/items`, type: MEDIA.geojson },
       { rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', href: `${self}/queryables`, type: MEDIA.schema },
+      { rel: 'aggregate', href: `${self}/aggregate`, type: MEDIA.json, method: 'GET' },
+      { rel: 'aggregations', href: `${self}/aggregations`, type: MEDIA.json },
     ] satisfies Link[],
   };
 }
@@ -150,6 +174,8 @@ export const ASSETS: Record<string, { title: string; type: string; roles: string
   con_tif: { title: 'Concentration (COG)', type: MEDIA.cog, roles: ['data'], raster: true },
   rgb_tif: { title: 'RGB (COG)', type: MEDIA.cog, roles: ['visual'], rgb: true },
   rgb_png: { title: 'RGB quicklook', type: MEDIA.png, roles: ['thumbnail', 'overview'] },
+  ch4_tif: { title: 'CH4 enhancement (COG)', type: MEDIA.cog, roles: ['data'], raster: true },
+  co2_tif: { title: 'CO2 enhancement (COG)', type: MEDIA.cog, roles: ['data'], raster: true },
 };
 
 const RGB_BANDS = [
@@ -176,7 +202,8 @@ export function itemDocument(base: string, row: ItemRow & { assets: Record<strin
     const spec = ASSETS[name]!;
     const asset: Props = { href, type: spec.type, title: spec.title, roles: spec.roles };
     if (spec.raster) {
-      asset['raster:bands'] = [withoutNulls({ data_type: 'float32', nodata: -9999, unit: name === 'plume_tif' ? 'ppm m' : 'ppm m', spatial_resolution: typeof p.gsd === 'number' && p.gsd > 0 ? p.gsd : null })];
+      const nodata = typeof p.raster_nodata === 'number' && Number.isFinite(p.raster_nodata) ? p.raster_nodata : -9999;
+      asset['raster:bands'] = [withoutNulls({ data_type: 'float32', nodata, unit: 'ppm m', spatial_resolution: typeof p.gsd === 'number' && p.gsd > 0 ? p.gsd : null })];
       extensions.add(EXT.raster);
     }
     if (spec.rgb) {
@@ -241,9 +268,15 @@ export function itemDocument(base: string, row: ItemRow & { assets: Record<strin
       'cm:qa_flags': p.qa_flags,
       'cm:scene_id': p.scene_id,
     };
-    if (typeof p.cloud_cover === 'number') {
+    if (row.kind === 'scene' && typeof p.cloud_cover === 'number') {
       properties['eo:cloud_cover'] = p.cloud_cover;
       extensions.add(EXT.eo);
+    }
+    if (row.kind !== 'scene') {
+      // L2B: the gas is the product; the raster's own grid (its CRS and size), as the Projection extension gives them.
+      properties['cm:gas'] = String(p.product).toUpperCase();
+      properties['proj:epsg'] = p.raster_epsg;
+      if (typeof p.raster_height === 'number' && typeof p.raster_width === 'number') properties['proj:shape'] = [p.raster_height, p.raster_width];
     }
   }
   const links: Link[] = [
@@ -275,7 +308,7 @@ export function queryablesDocument(base: string, collection?: CollectionInfo) {
   const id = collection ? `${root}/collections/${collection.id}/queryables` : `${root}/queryables`;
   const properties: Record<string, unknown> = {};
   for (const [name, queryable] of Object.entries(QUERYABLES)) {
-    if (collection && !queryable[collection.kind]) continue;
+    if (collection && !queryable[collection.kind === 'plume' ? 'plume' : 'scene']) continue;
     const schema: Record<string, unknown> = { title: name, description: queryable.description };
     switch (queryable.type) {
       case 'geometry':
@@ -295,6 +328,7 @@ export function queryablesDocument(base: string, collection?: CollectionInfo) {
         if (queryable.enum) schema.enum = queryable.enum;
     }
     if (name === 'collection' && collection) schema.const = collection.id;
+    if (name === 'eo:cloud_cover' && collection?.kind === 'l2b') continue;
     properties[name] = schema;
   }
   return {

@@ -26,25 +26,26 @@ import {
 const TAGS = ['stac'];
 /** Anonymous callers read what is published; any credential must hold stac:read (STAC tokens, users and full API keys do). */
 const read = { auth: 'optional' as const, scopes: ['stac:read' as const] };
+export async function collectionsFor(app: FastifyInstance, request: FastifyRequest): Promise<CollectionInfo[]> {
+  return catalog.listCollections(app.db, viewerOf(request));
+}
+
+/** The collection the caller may see under this id, or 404. */
+export async function findCollection(app: FastifyInstance, request: FastifyRequest, id: string): Promise<CollectionInfo> {
+  const found = catalog.isCollectionId(id) ? (await collectionsFor(app, request)).find((c) => c.id === id) : undefined;
+  if (!found) throw new NotFoundError(`Collection ${id} not found.`);
+  return found;
+}
+
 export default async function stacRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { search, toItems } = itemSearch(app);
-
-  async function collectionsFor(request: FastifyRequest): Promise<CollectionInfo[]> {
-    return catalog.listCollections(app.db, viewerOf(request));
-  }
-
-  async function findCollection(request: FastifyRequest, id: string): Promise<CollectionInfo> {
-    const found = catalog.PLUME_COLLECTION.test(id) || id === catalog.SCENE_COLLECTION ? (await collectionsFor(request)).find((c) => c.id === id) : undefined;
-    if (!found) throw new NotFoundError(`Collection ${id} not found.`);
-    return found;
-  }
 
   app.get('/', { config: read, schema: { operationId: 'getStacCatalog', tags: TAGS, summary: 'Get Catalog: the STAC API landing page', response: { 200: Catalog, ...stacErrors } } }, async (request, reply) => {
     reply.type(MEDIA.json);
     const doc = landing(baseOf(request));
     // Child links to each collection, as static STAC browsers walk them.
-    const children = (await collectionsFor(request)).map((info) => ({ rel: 'child', href: `${baseOf(request)}/api/v1/stac/collections/${info.id}`, type: MEDIA.json, title: describeCollection(info).title }));
+    const children = (await collectionsFor(app, request)).map((info) => ({ rel: 'child', href: `${baseOf(request)}/api/v1/stac/collections/${info.id}`, type: MEDIA.json, title: describeCollection(info).title }));
     return { ...doc, links: [...doc.links, ...children] };
   });
 
@@ -71,7 +72,7 @@ export default async function stacRoutes(instance: FastifyInstance) {
       if (bbox !== undefined) parseBbox(bboxFromText(bbox));
       const range = datetime !== undefined ? parseDatetime(datetime) : undefined;
       const terms = q?.split(',').map((term) => term.trim().toLowerCase()).filter(Boolean);
-      const all = (await collectionsFor(request)).map((info) => ({ info, doc: collectionDocument(base, info) }));
+      const all = (await collectionsFor(app, request)).map((info) => ({ info, doc: collectionDocument(base, info) }));
       const matching = all.filter(({ info, doc }) => {
         // Every collection's spatial extent is the world, so any valid bbox meets it.
         if (range && ((range.start && info.last && info.last < range.start) || (range.end && info.first && info.first > range.end) || !info.first)) return false;
@@ -99,7 +100,7 @@ export default async function stacRoutes(instance: FastifyInstance) {
     '/collections/:collection_id',
     { config: read, schema: { operationId: 'getStacCollection', tags: TAGS, summary: 'Get Collection', params: CollectionParams, response: { 200: Collection, ...stacErrors } } },
     async (request, reply) => {
-      const info = await findCollection(request, request.params.collection_id);
+      const info = await findCollection(app, request, request.params.collection_id);
       reply.type(MEDIA.json);
       return collectionDocument(baseOf(request), info);
     },
@@ -109,7 +110,7 @@ export default async function stacRoutes(instance: FastifyInstance) {
     '/collections/:collection_id/queryables',
     { config: read, schema: { operationId: 'getStacCollectionQueryables', tags: TAGS, summary: "A collection's queryables (JSON Schema)", params: CollectionParams, response: { 200: JsonSchemaDocument, ...stacErrors } } },
     async (request, reply) => {
-      const info = await findCollection(request, request.params.collection_id);
+      const info = await findCollection(app, request, request.params.collection_id);
       reply.type(MEDIA.schema);
       return queryablesDocument(baseOf(request), info);
     },
@@ -122,7 +123,7 @@ export default async function stacRoutes(instance: FastifyInstance) {
       schema: { operationId: 'getStacItems', tags: TAGS, summary: 'Get Items of a collection (the search parameters; the path names the collection)', params: CollectionParams, querystring: SearchQuery, response: { 200: ItemCollection, ...stacErrors } },
     },
     async (request, reply) => {
-      await findCollection(request, request.params.collection_id);
+      await findCollection(app, request, request.params.collection_id);
       return search(request, reply, fromQuery(request.query), request.params.collection_id);
     },
   );
@@ -132,9 +133,9 @@ export default async function stacRoutes(instance: FastifyInstance) {
     { config: read, schema: { operationId: 'getStacItem', tags: TAGS, summary: 'Get Feature: one item by its id (plume or scene name, or UUID)', params: ItemParams, response: { 200: Item, ...stacErrors } } },
     async (request, reply) => {
       const { collection_id: collection, feature_id: id } = request.params;
-      const row = catalog.PLUME_COLLECTION.test(collection) || collection === catalog.SCENE_COLLECTION ? await catalog.getItem(app.db, viewerOf(request), collection, id) : undefined;
+      const row = catalog.isCollectionId(collection) ? await catalog.getItem(app.db, viewerOf(request), collection, id) : undefined;
       if (!row) {
-        await findCollection(request, collection);
+        await findCollection(app, request, collection);
         throw new NotFoundError(`Item ${id} not found in collection ${collection}.`);
       }
       const [item] = await toItems(request, [row]);

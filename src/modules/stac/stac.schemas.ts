@@ -103,3 +103,46 @@ export const CollectionsQuery = Type.Object({
   q: Type.Optional(Text(500)),
   offset: Type.Integer({ minimum: 0, maximum: 100_000, default: 0 }),
 });
+
+// ---------------------------------------------------------------- aggregation extension
+
+const aggregateParams = {
+  aggregations: Type.Optional(Text(1000, 'Aggregations wanted, comma-separated (see /aggregations); default total_count, datetime_min, datetime_max, collection_frequency')),
+  datetime_frequency_interval: Type.Optional(Type.Union(['year', 'month', 'week', 'day', 'hour'].map((unit) => Type.Literal(unit)), { description: 'Bucket width of datetime_frequency (default month)' })),
+  grid_geohash_frequency_precision: Type.Optional(Type.Integer({ minimum: 1, maximum: 8, description: 'Geohash length of grid_geohash_frequency (default 1)' })),
+  grid_geotile_frequency_precision: Type.Optional(Type.Integer({ minimum: 0, maximum: 15, description: 'Tile zoom of grid_geotile_frequency (default 0)' })),
+};
+
+/** The search filters (paging, sorting and fields have no meaning for an aggregation) and the aggregation's own parameters. */
+const { limit: _limit, offset: _offset, sortby: _sortby, fields: _fields, token: _token, ...searchFilters } = SearchQuery.properties;
+export const AggregateQuery = Type.Object({ ...searchFilters, ...aggregateParams });
+
+const { limit: _bodyLimit, sortby: _bodySortby, fields: _bodyFields, token: _bodyToken, ...bodyFilters } = SearchBody.properties;
+export const AggregateBody = Type.Object({
+  ...bodyFilters,
+  ...aggregateParams,
+  aggregations: Type.Optional(Nullable(Type.Array(Text(100), { maxItems: 50, description: 'Aggregations wanted (see /aggregations)' }))),
+});
+
+const Bucket = Type.Object({
+  key: Type.String(),
+  data_type: Type.String(),
+  frequency: Type.Integer(),
+  from: Type.Optional(Type.Number()),
+  to: Type.Optional(Type.Number()),
+});
+const Aggregation = Type.Object({
+  name: Type.String(),
+  data_type: Type.String(),
+  value: Type.Optional(Nullable(Type.Union([Type.Integer(), Type.String()]))),
+  buckets: Type.Optional(Type.Array(Bucket)),
+  overflow: Type.Optional(Type.Integer()),
+});
+export const AggregationCollection = Type.Object(
+  { type: Type.Literal('AggregationCollection'), aggregations: Type.Array(Aggregation), links: Links },
+  { title: 'StacAggregationCollection' },
+);
+export const AggregationList = Type.Object(
+  { type: Type.Literal('AggregationCollection'), aggregations: Type.Array(Type.Object({ name: Type.String(), data_type: Type.String(), description: Type.Optional(Type.String()) })), links: Links },
+  { title: 'StacAggregations' },
+);
