@@ -35,6 +35,12 @@ export async function postgresBackend(adminUrl: string): Promise<Backend> {
   };
 }
 
+/** An existing PostgreSQL database (BENCH_REUSE_DATABASE_URL), kept: a 1M-plume catalog takes long to load. */
+export async function reusedPostgresBackend(url: string): Promise<Backend> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-bench-'));
+  return { name: 'postgres', env: { DATABASE_URL: url, DATA_DIR: dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };
+}
+
 export async function pgliteBackend(): Promise<Backend> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-bench-'));
   return { name: 'pglite', env: { DATA_DIR: dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };

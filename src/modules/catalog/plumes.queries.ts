@@ -145,14 +145,38 @@ export function orderBy(sort: PlumeSort): Sql {
   return ORDER[sort];
 }
 
+/**
+ * One page of plumes. The page's ids are chosen first, from a covering index when the filters
+ * allow (migration 0037), and only the rows of the page are then read whole: an offset of
+ * 30,000 walks 30,000 index entries, not 30,000 table rows scattered over the disk.
+ */
 export function selectPlumes(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }) {
   return db.query<PlumeRow>(sql`
-    SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
-    ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}`);
+    SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p
+    WHERE p.id IN (
+      SELECT p.id FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
+      ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset})
+    ORDER BY ${orderBy(page.sort)}`);
+}
+
+/** Filter fields that the maintained counts per owner and status (plume_counts) can answer. */
+const COUNTED_FIELDS = new Set<keyof PlumeFilter>(['status', 'includeDeleted', 'bbox']);
+
+function onlyVisibility(filter: PlumeFilter): boolean {
+  return Object.entries(filter).every(([field, value]) => value === undefined || COUNTED_FIELDS.has(field as keyof PlumeFilter));
 }
 
 /** total: every filter but the bounding box; in_bbox: with it too (the same as total without one). */
 export async function countPlumes(db: Queryable, filter: PlumeFilter, viewer: Viewer) {
+  if (onlyVisibility(filter)) {
+    // No filter but who may see what: the total is a sum of maintained counts (migration 0038).
+    const [counted] = await db.query<{ total: number }>(sql`
+      SELECT COALESCE(sum(p.plumes), 0)::int AS total FROM plume_counts p WHERE ${join(visibility(viewer, filter.status, filter.includeDeleted), ' AND ')}`);
+    if (!filter.bbox) return { total: counted!.total, in_bbox: counted!.total };
+    const [boxed] = await db.query<{ in_bbox: number }>(sql`
+      SELECT count(*)::int AS in_bbox FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}`);
+    return { total: counted!.total, in_bbox: boxed!.in_bbox };
+  }
   const inBox = filter.bbox ? bboxCondition(filter.bbox) : sql`true`;
   const [row] = await db.query<{ total: number; in_bbox: number }>(sql`
     SELECT count(*)::int AS total, count(*) FILTER (WHERE ${inBox})::int AS in_bbox
