@@ -62,7 +62,9 @@ export async function benchReader(db: Queryable) {
   return secret;
 }
 
-export async function measurePages(base: string, apiKey: string, requests = 100, warmUp = 10): Promise<PageFigures[]> {
+const REQUESTS = Number(process.env.BENCH_PAGE_REQUESTS ?? 100);
+
+export async function measurePages(base: string, apiKey: string, requests = REQUESTS, warmUp = Math.max(3, Math.round(REQUESTS / 10))): Promise<PageFigures[]> {
   const figures: PageFigures[] = [];
   for (const scenario of PAGE_SCENARIOS) {
     const times: number[] = [];

@@ -95,6 +95,17 @@ const PAGES_PLUMES = Number(process.env.BENCH_PAGES_PLUMES ?? 100_000);
  */
 async function catalogOnly() {
   const open = (url: string | undefined) => (url ? reusedPostgresBackend(url) : postgresBackend(ADMIN_URL));
+  if (process.env.BENCH_CATALOG_PAGES_ONLY) {
+    // The pages alone, on the reused or a fresh database: a quick before/after of issue 21's page targets.
+    const pagesBackend = await open(process.env.BENCH_REUSE_DATABASE_URL);
+    try {
+      const result = await benchCatalogPages(pagesBackend, CATALOG_PLUMES);
+      printPages(`${result.backend}, ${result.plumes} plumes`, result.pages);
+    } finally {
+      await pagesBackend.dispose();
+    }
+    return;
+  }
   const backend = await open(process.env.BENCH_REUSE_DATABASE_URL);
   let catalog: Awaited<ReturnType<typeof benchCatalog>>;
   try {

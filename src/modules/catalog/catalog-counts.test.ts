@@ -2,6 +2,7 @@ import sql, { raw } from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
 import { loadDemoCatalog } from './demo/demo.service.js';
+import { selectNearbyAmongNewest, selectNearbyByDistance } from './plumes.queries.js';
 
 /*
  * The catalog's pages read counts and page ids from covering indexes and maintained counts
@@ -109,6 +110,38 @@ describe('catalog pages against plain SQL', () => {
   it('a bad filter is refused and an unknown key is not let in', async () => {
     expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/plumes/annotated?bbox=1&bbox=2' })).statusCode).toBe(422);
     expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/plumes/annotated', key: 'ca_not_a_key' })).statusCode).toBe(401);
+  });
+});
+
+/** Plain SQL for nearby_items: visible plumes of the same gas within 1 km of a page plume, newest 100. */
+async function expectedNearby(pageIds: string[], org: string | null) {
+  const rows = await ctx.db.query<{ id: string }>(sql`
+    SELECT n.id FROM plumes n WHERE ${raw(visible(org).replaceAll('status', 'n.status').replaceAll('organization_id', 'n.organization_id'))}
+      AND NOT (n.id = ANY(${pageIds}::uuid[]))
+      AND EXISTS (SELECT 1 FROM plumes o WHERE o.id = ANY(${pageIds}::uuid[]) AND o.gas = n.gas AND ST_DWithin(o.geometry::geography, n.geometry::geography, 1000))
+    ORDER BY n."datetime" DESC, n.plume_id DESC LIMIT 100`);
+  return rows.map((row) => row.id);
+}
+
+describe('nearby_items against plain SQL', () => {
+  it('are the newest visible plumes of the same gas within 1 km, whichever way they are looked for', async () => {
+    for (const [key, org] of [[undefined, null], [acmeKey, acme.id]] as const) {
+      for (const scenario of SCENARIOS) {
+        const response = await ctx.request({ method: 'GET', url: `/api/v1/catalog/plumes/annotated?limit=100&${scenario.query}`, ...(key ? { key } : {}) });
+        const body = response.json() as { items: { id: string }[]; nearby_items: { id: string }[] };
+        const pageIds = body.items.map((item) => item.id);
+        if (!pageIds.length) continue;
+        const want = await expectedNearby(pageIds, org);
+        expect(body.nearby_items.map((item) => item.id)).toEqual(want);
+        const viewer = { organizationId: org };
+        // Each way alone: among the newest (exact when it fills the limit) and outwards by distance.
+        const newest = (await selectNearbyAmongNewest(ctx.db, pageIds, viewer, 1000, 100)).map((row) => row.id);
+        expect(want.slice(0, newest.length)).toEqual(newest);
+        expect((await selectNearbyByDistance(ctx.db, pageIds, viewer, 1000, 100)).map((row) => row.id)).toEqual(want);
+        const few = (await selectNearbyAmongNewest(ctx.db, pageIds, viewer, 1000, 3)).map((row) => row.id);
+        expect(few).toEqual(want.slice(0, few.length));
+      }
+    }
   });
 });
 
