@@ -11,7 +11,9 @@ import { runLoad, type LoadResult } from './load.js';
 import { benchLoginGuessing, printLoginGuessing } from './login.js';
 import { benchRegistry, printRegistry } from './registry.js';
 import { benchEmissions, printEmissions } from './emissions.js';
-import { benchCatalog, printCatalog } from './catalog.js';
+import { benchCatalog, benchCatalogPages, printCatalog } from './catalog.js';
+import { printPages } from './catalog-pages.js';
+import { benchPlumeImport, printPlumeImport } from './plume-import.js';
 import { benchTiles, printTiles } from './tiles.js';
 import { benchStac, printStac } from './stac.js';
 import { benchRaster, printRaster } from './raster.js';
@@ -84,6 +86,59 @@ function row(label: string, result: LoadResult) {
   return `${label.padEnd(26)} ${result.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${String(result.p50).padStart(3)} ms   p99 ${String(result.p99).padStart(3)} ms   (${result.total} requests)`;
 }
 
+const PAGES_PLUMES = Number(process.env.BENCH_PAGES_PLUMES ?? 100_000);
+
+/**
+ * Issue 21's catalog targets: the pages at CATALOG_PLUMES on PostgreSQL (BENCH_REUSE_DATABASE_URL
+ * reuses a loaded database), the plume CSV import rate, and the pages at 100,000 plumes on both
+ * databases (BENCH_REUSE_PAGES_DATABASE_URL reuses PostgreSQL's).
+ */
+async function catalogOnly() {
+  const open = (url: string | undefined) => (url ? existingPostgresBackend(url) : postgresBackend(ADMIN_URL));
+  if (process.env.BENCH_CATALOG_PAGES_ONLY) {
+    // The pages alone, on the reused or a fresh database: a quick before/after of issue 21's page targets.
+    const pagesBackend = await open(process.env.BENCH_REUSE_DATABASE_URL);
+    try {
+      const result = await benchCatalogPages(pagesBackend, CATALOG_PLUMES);
+      printPages(`${result.backend}, ${result.plumes} plumes`, result.pages);
+    } finally {
+      await pagesBackend.dispose();
+    }
+    return;
+  }
+  const backend = await open(process.env.BENCH_REUSE_DATABASE_URL);
+  let catalog: Awaited<ReturnType<typeof benchCatalog>>;
+  try {
+    catalog = await benchCatalog(backend, CATALOG_PLUMES);
+    printCatalog(catalog);
+  } finally {
+    await backend.dispose();
+  }
+  const importBackend = await postgresBackend(ADMIN_URL);
+  try {
+    printPlumeImport(await benchPlumeImport(importBackend, catalog.importCsv));
+  } finally {
+    await importBackend.dispose();
+  }
+  const compared = [];
+  for (const openPages of [() => open(process.env.BENCH_REUSE_PAGES_DATABASE_URL), pgliteBackend]) {
+    const pagesBackend = await openPages();
+    try {
+      const result = await benchCatalogPages(pagesBackend, PAGES_PLUMES);
+      printPages(`${result.backend}, ${result.plumes} plumes (loaded in ${result.loadSeconds.toFixed(0)} s)`, result.pages);
+      compared.push(result);
+    } finally {
+      await pagesBackend.dispose();
+    }
+  }
+  const [pgPages, pglitePages] = compared;
+  console.log(`\nEmbedded database against PostgreSQL at ${PAGES_PLUMES} plumes (target ≤ 3×):`);
+  for (const [i, page] of pglitePages!.pages.entries()) {
+    const times = page.medianMs / pgPages!.pages[i]!.medianMs;
+    console.log(`${page.name.padEnd(36)} ${times.toFixed(2)}× (${page.medianMs.toFixed(1)} ms vs ${pgPages!.pages[i]!.medianMs.toFixed(1)} ms): ${times <= 3 ? 'met' : 'NOT met'}`);
+  }
+}
+
 async function main() {
   const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--tiles-only', '--stac-only', '--raster-only'].includes(arg));
   if (only === '--tiles-only') {
@@ -109,12 +164,7 @@ async function main() {
     return;
   }
   if (only === '--catalog-only') {
-    const backend = await postgresBackend(ADMIN_URL);
-    try {
-      printCatalog(await benchCatalog(backend, CATALOG_PLUMES));
-    } finally {
-      await backend.dispose();
-    }
+    await catalogOnly();
     return;
   }
   if (only === '--stac-only') {

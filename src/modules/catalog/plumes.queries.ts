@@ -145,14 +145,38 @@ export function orderBy(sort: PlumeSort): Sql {
   return ORDER[sort];
 }
 
+/**
+ * One page of plumes. The page's ids are chosen first, from a covering index when the filters
+ * allow (migration 0037), and only the rows of the page are then read whole: an offset of
+ * 30,000 walks 30,000 index entries, not 30,000 table rows scattered over the disk.
+ */
 export function selectPlumes(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }) {
   return db.query<PlumeRow>(sql`
-    SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
-    ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}`);
+    SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p
+    WHERE p.id IN (
+      SELECT p.id FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
+      ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset})
+    ORDER BY ${orderBy(page.sort)}`);
+}
+
+/** Filter fields that the maintained counts per owner and status (plume_counts) can answer. */
+const COUNTED_FIELDS = new Set<keyof PlumeFilter>(['status', 'includeDeleted', 'bbox']);
+
+function onlyVisibility(filter: PlumeFilter): boolean {
+  return Object.entries(filter).every(([field, value]) => value === undefined || COUNTED_FIELDS.has(field as keyof PlumeFilter));
 }
 
 /** total: every filter but the bounding box; in_bbox: with it too (the same as total without one). */
 export async function countPlumes(db: Queryable, filter: PlumeFilter, viewer: Viewer) {
+  if (onlyVisibility(filter)) {
+    // No filter but who may see what: the total is a sum of maintained counts (migration 0038).
+    const [counted] = await db.query<{ total: number }>(sql`
+      SELECT COALESCE(sum(p.plumes), 0)::int AS total FROM plume_counts p WHERE ${join(visibility(viewer, filter.status, filter.includeDeleted), ' AND ')}`);
+    if (!filter.bbox) return { total: counted!.total, in_bbox: counted!.total };
+    const [boxed] = await db.query<{ in_bbox: number }>(sql`
+      SELECT count(*)::int AS in_bbox FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}`);
+    return { total: counted!.total, in_bbox: boxed!.in_bbox };
+  }
   const inBox = filter.bbox ? bboxCondition(filter.bbox) : sql`true`;
   const [row] = await db.query<{ total: number; in_bbox: number }>(sql`
     SELECT count(*)::int AS total, count(*) FILTER (WHERE ${inBox})::int AS in_bbox
@@ -160,19 +184,53 @@ export async function countPlumes(db: Queryable, filter: PlumeFilter, viewer: Vi
   return row!;
 }
 
+/** The newest visible plumes this far from the page, by their index entries alone: where a dense basin answers from. */
+export const NEWEST_SCANNED = 5000;
+
+const nearbyDegrees = (metres: number) => sql`(${metres}::float8 / 111000.0 / GREATEST(cos(radians(ST_Y(o.geometry))), 0.01))`;
+
+/** The chosen plumes read whole; ARRAY(…) runs the choice once, before the rows are looked up by id. */
+function wholeRows(viewer: Viewer, chosenIds: Sql) {
+  return sql`SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p WHERE p.id = ANY(ARRAY(${chosenIds})) ORDER BY p."datetime" DESC, p.plume_id DESC`;
+}
+
 /**
- * Visible plumes within `metres` of any of the given plumes, excluding them. The neighbours are
- * found from the given plumes outwards: a box in degrees wide enough at that latitude lets the
- * geometry index pick candidates, and the exact distance on the spheroid decides.
+ * Visible plumes within `metres` of any of the given plumes (same gas), excluding them, newest
+ * first — looked for among the NEWEST_SCANNED newest visible plumes only. When that finds `limit`
+ * of them it is the exact answer (every other neighbour is older); when not, selectNearbyByDistance
+ * gives it. In a dense basin a page of 100 plumes has some 100,000 neighbours, which the distance
+ * search would each read to keep 100; the newest ones are found here in the first few thousand
+ * index entries.
  */
-export function selectNearby(db: Queryable, ids: string[], viewer: Viewer, metres: number, limit: number) {
-  const degrees = sql`(${metres}::float8 / 111000.0 / GREATEST(cos(radians(ST_Y(o.geometry))), 0.01))`;
+export function selectNearbyAmongNewest(db: Queryable, ids: string[], viewer: Viewer, metres: number, limit: number) {
   return db.query<PlumeRow>(sql`
-    SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p
+    WITH page AS MATERIALIZED (
+      SELECT o.gas, o.geometry, ST_Expand(o.geometry, ${nearbyDegrees(metres)}) AS near
+      FROM unnest(${ids}::uuid[]) AS chosen(id) JOIN plumes o ON o.id = chosen.id),
+    region AS MATERIALIZED (SELECT ST_SetSRID(ST_Extent(near)::geometry, 4326) AS near FROM page)
+    ${wholeRows(viewer, sql`
+      SELECT newest.id FROM (
+        SELECT p.id, p.gas, p.geometry, p."datetime", p.plume_id FROM plumes p WHERE ${join(visibility(viewer, undefined), ' AND ')}
+        ORDER BY p."datetime" DESC, p.plume_id DESC LIMIT ${NEWEST_SCANNED}) newest
+      WHERE newest.geometry && (SELECT near FROM region) AND NOT (newest.id = ANY(${ids}::uuid[]))
+        -- OFFSET 0 keeps this a check on each candidate in time order (not a join), so the scan stops at the limit.
+        AND EXISTS (SELECT 1 FROM page o WHERE o.gas = newest.gas AND newest.geometry && o.near AND ST_DWithin(o.geometry::geography, newest.geometry::geography, ${metres}) OFFSET 0)
+      ORDER BY newest."datetime" DESC, newest.plume_id DESC LIMIT ${limit}`)}`);
+}
+
+/**
+ * The same answer found from the given plumes outwards: a box in degrees wide enough at that
+ * latitude lets the geometry index pick candidates, and the exact distance on the spheroid
+ * decides; the newest `limit` are chosen by id, time and name before any row is read whole.
+ */
+export function selectNearbyByDistance(db: Queryable, ids: string[], viewer: Viewer, metres: number, limit: number) {
+  return db.query<PlumeRow>(wholeRows(viewer, sql`
+    SELECT p.id FROM unnest(${ids}::uuid[]) AS chosen(id) JOIN plumes o ON o.id = chosen.id
+      JOIN plumes p ON p.gas = o.gas AND p.geometry && ST_Expand(o.geometry, ${nearbyDegrees(metres)})
     WHERE ${join(visibility(viewer, undefined), ' AND ')} AND NOT (p.id = ANY(${ids}::uuid[]))
-      AND p.id IN (SELECT n.id FROM plumes o JOIN plumes n ON n.gas = o.gas AND n.geometry && ST_Expand(o.geometry, ${degrees})
-                   WHERE o.id = ANY(${ids}::uuid[]) AND ST_DWithin(o.geometry::geography, n.geometry::geography, ${metres}))
-    ORDER BY p."datetime" DESC, p.plume_id DESC LIMIT ${limit}`);
+      AND ST_DWithin(o.geometry::geography, p.geometry::geography, ${metres})
+    GROUP BY p.id, p."datetime", p.plume_id
+    ORDER BY p."datetime" DESC, p.plume_id DESC LIMIT ${limit}`));
 }
 
 /**

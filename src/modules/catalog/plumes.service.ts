@@ -49,11 +49,17 @@ export async function listPlumes(db: Queryable, query: PlumeFilterQuery & { sort
   return { bbox_count: counts.in_bbox, total_count: counts.total, limit: query.limit, offset: query.offset, items: rows.map((row) => plumeView(row, viewer)) };
 }
 
+/** Among the newest plumes first (enough in a dense basin), else outwards from the page's plumes. */
+async function nearbyPlumes(db: Queryable, ids: string[], viewer: Viewer) {
+  const newest = await queries.selectNearbyAmongNewest(db, ids, viewer, NEARBY_METRES, NEARBY_LIMIT);
+  return newest.length === NEARBY_LIMIT ? newest : queries.selectNearbyByDistance(db, ids, viewer, NEARBY_METRES, NEARBY_LIMIT);
+}
+
 /** plumes/annotated: the page of plumes, and other plumes of the same gas near them: what a map shows around a selection. */
 export async function annotatedPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {
   const page = await listPlumes(db, query, viewer, extra);
   const ids = page.items.map((item) => item.id);
-  const nearby = ids.length ? await queries.selectNearby(db, ids, viewer, NEARBY_METRES, NEARBY_LIMIT) : [];
+  const nearby = ids.length ? await nearbyPlumes(db, ids, viewer) : [];
   return { ...page, nearby_items: nearby.map((row) => plumeView(row, viewer)) };
 }
 

@@ -68,6 +68,10 @@ function poolConfig(connectionString: string, options: PostgresOptions): pg.Pool
     max: options.poolSize ?? 10,
     types,
     application_name: 'carbon-atlas',
+    // JIT off for every connection: an API's statements read a few index pages, yet once the
+    // planner's estimate passes jit_above_cost PostgreSQL compiles for ~400 ms a plan that then runs
+    // in milliseconds (the STAC searches, the catalog counts at 1,000,000 plumes). Decision 0018.
+    options: '-c jit=off',
     keepAlive: true,
     connectionTimeoutMillis: options.connectTimeoutMs || undefined,
     statement_timeout: statementTimeout,

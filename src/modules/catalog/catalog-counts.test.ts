@@ -1,0 +1,176 @@
+import sql, { raw } from 'sql-template-tag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
+import { loadDemoCatalog } from './demo/demo.service.js';
+import { selectNearbyAmongNewest, selectNearbyByDistance } from './plumes.queries.js';
+
+/*
+ * The catalog's pages read counts and page ids from covering indexes and maintained counts
+ * (decision 0018). Every answer here is checked against plain SQL over the plumes table — count(*)
+ * and ORDER BY … LIMIT … OFFSET — written without any of the catalog's query code.
+ */
+let ctx: TestContext;
+let acme: TestOrganization;
+let acmeKey: string;
+let rivalKey: string;
+
+const BOX = [-120, 31, -101, 36] as const;
+const YEAR = ['2021-01-01T00:00:00Z', '2021-12-31T23:59:59.001Z'] as const;
+
+interface Scenario {
+  name: string;
+  query: string;
+  /** The same filter as plain SQL on plumes, visibility aside; `$org` stands for the viewer's organization. */
+  where: string;
+  box?: boolean;
+  offset?: number;
+}
+
+const inBox = `ST_X(geometry) BETWEEN ${BOX[0]} AND ${BOX[2]} AND ST_Y(geometry) BETWEEN ${BOX[1]} AND ${BOX[3]}`;
+const bboxQuery = BOX.map((v) => `bbox=${v}`).join('&');
+const SCENARIOS: Scenario[] = [
+  { name: 'bbox + datetime + sector', query: `${bboxQuery}&datetime=2021-01-01T00:00:00Z/2021-12-31T23:59:59Z&sectors=1B2`, where: `"datetime" >= '${YEAR[0]}' AND "datetime" < '${YEAR[1]}' AND sector = '1B2'`, box: true },
+  { name: 'no filter', query: '', where: 'true' },
+  { name: 'no filter, deep offset', query: 'offset=150', where: 'true', offset: 150 },
+  { name: 'bbox only', query: bboxQuery, where: 'true', box: true },
+  { name: 'a status', query: 'status=publish_ready', where: `status = 'publish_ready'` },
+  {
+    name: 'every filter',
+    query: `${bboxQuery}&datetime=2019-01-01T00:00:00Z/2024-12-31T23:59:59Z&sectors=1B2&sectors=6A&sectors=NULL&plume_gas=CH4&instruments=GAO&instruments=av3&instruments=tan&emission_min=50&emission_max=100000&has_phme=false`,
+    where: `"datetime" >= '2019-01-01T00:00:00Z' AND "datetime" < '2024-12-31T23:59:59.001Z' AND (sector IN ('1B2', '6A') OR sector IS NULL) AND gas = 'CH4'
+      AND instrument IN ('GAO', 'av3', 'tan') AND phme_candidate IS NOT TRUE
+      AND (CASE WHEN NOT hide_emission OR organization_id IS NOT DISTINCT FROM $org THEN emission_auto END) BETWEEN 50 AND 100000`,
+    box: true,
+  },
+];
+
+function visible(org: string | null) {
+  return org ? `(status = 'published' OR organization_id = '${org}') AND status <> 'deleted'` : `status = 'published'`;
+}
+
+async function expected(scenario: Scenario, org: string | null) {
+  const where = `${visible(org)} AND ${scenario.where.replaceAll('$org', org ? `'${org}'::uuid` : 'NULL::uuid')}`;
+  const [counts] = await ctx.db.query<{ total: number; in_bbox: number }>(
+    sql`SELECT count(*)::int AS total, count(*) FILTER (WHERE ${raw(scenario.box ? inBox : 'true')})::int AS in_bbox FROM plumes WHERE ${raw(where)}`,
+  );
+  const ids = await ctx.db.query<{ id: string }>(
+    sql`SELECT id FROM plumes WHERE ${raw(where)} AND ${raw(scenario.box ? inBox : 'true')} ORDER BY "datetime" DESC, plume_id DESC, id LIMIT 100 OFFSET ${scenario.offset ?? 0}`,
+  );
+  return { total: counts!.total, inBox: counts!.in_bbox, ids: ids.map((row) => row.id) };
+}
+
+async function page(scenario: Scenario, key?: string) {
+  const response = await ctx.request({ method: 'GET', url: `/api/v1/catalog/plumes/annotated?limit=100&${scenario.query}`, ...(key ? { key } : {}) });
+  expect(response.statusCode, response.body).toBe(200);
+  const body = response.json() as { total_count: number; bbox_count: number; items: { id: string }[] };
+  return { total: body.total_count, inBox: body.bbox_count, ids: body.items.map((item) => item.id) };
+}
+
+async function countsByOwnerAndStatus() {
+  const maintained = await ctx.db.query(sql`SELECT organization_id, status, plumes::int AS plumes FROM plume_counts WHERE plumes <> 0 ORDER BY 1, 2`);
+  const counted = await ctx.db.query(sql`SELECT organization_id, status, count(*)::int AS plumes FROM plumes GROUP BY 1, 2 ORDER BY 1, 2`);
+  return { maintained, counted };
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  acme = await ctx.organization('Acme');
+  acmeKey = await acme.key(['catalog:read', 'catalog:write']);
+  rivalKey = await (await ctx.organization('Rival')).key(['catalog:read', 'catalog:write']);
+  await loadDemoCatalog(ctx.db, { plumes: 600, seed: 5, organizationId: null });
+  await loadDemoCatalog(ctx.db, { plumes: 200, seed: 11, organizationId: acme.id });
+  // Some of everything the visibility rule distinguishes: hidden emissions, hidden and deleted plumes.
+  await ctx.db.query(sql`UPDATE plumes SET hide_emission = true WHERE organization_id = ${acme.id} AND plume_id LIKE '%-A' AND status = 'published'`);
+  await ctx.db.query(sql`UPDATE plumes SET status = 'hidden' WHERE organization_id = ${acme.id} AND plume_id LIKE '%-B' AND status <> 'published'`);
+  await ctx.db.query(sql`UPDATE plumes SET status = 'deleted' WHERE organization_id = ${acme.id} AND plume_id LIKE '%-C' AND status <> 'published'`);
+});
+afterAll(() => ctx?.close());
+
+describe('catalog pages against plain SQL', () => {
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.name}: the counts are count(*) and the page is the same rows in the same order, for every viewer`, async () => {
+      for (const [key, org] of [[undefined, null], [acmeKey, acme.id], [rivalKey, null]] as const) {
+        const want = await expected(scenario, org);
+        if (scenario.name !== 'a status' || org) expect(want.inBox, 'the fixture matches this filter').toBeGreaterThan(0);
+        const got = await page(scenario, key);
+        expect({ total: got.total, inBox: got.inBox }).toEqual({ total: want.total, inBox: scenario.box ? want.inBox : want.total });
+        expect(got.ids).toEqual(want.ids);
+      }
+    });
+  }
+
+  it('another organization sees none of Acme’s unpublished plumes in the counts', async () => {
+    const acmeOwn = await page({ name: '', query: '', where: 'true' }, acmeKey);
+    const rivals = await page({ name: '', query: '', where: 'true' }, rivalKey);
+    const [unpublished] = await ctx.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM plumes WHERE organization_id = ${acme.id} AND status NOT IN ('published', 'deleted')`);
+    expect(unpublished!.n).toBeGreaterThan(0);
+    expect(acmeOwn.total - rivals.total).toBe(unpublished!.n);
+  });
+
+  it('a bad filter is refused and an unknown key is not let in', async () => {
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/plumes/annotated?bbox=1&bbox=2' })).statusCode).toBe(422);
+    expect((await ctx.request({ method: 'GET', url: '/api/v1/catalog/plumes/annotated', key: 'ca_not_a_key' })).statusCode).toBe(401);
+  });
+});
+
+/** Plain SQL for nearby_items: visible plumes of the same gas within 1 km of a page plume, newest 100. */
+async function expectedNearby(pageIds: string[], org: string | null) {
+  const rows = await ctx.db.query<{ id: string }>(sql`
+    SELECT n.id FROM plumes n WHERE ${raw(visible(org).replaceAll('status', 'n.status').replaceAll('organization_id', 'n.organization_id'))}
+      AND NOT (n.id = ANY(${pageIds}::uuid[]))
+      AND EXISTS (SELECT 1 FROM plumes o WHERE o.id = ANY(${pageIds}::uuid[]) AND o.gas = n.gas AND ST_DWithin(o.geometry::geography, n.geometry::geography, 1000))
+    ORDER BY n."datetime" DESC, n.plume_id DESC LIMIT 100`);
+  return rows.map((row) => row.id);
+}
+
+describe('nearby_items against plain SQL', () => {
+  it('are the newest visible plumes of the same gas within 1 km, whichever way they are looked for', async () => {
+    for (const [key, org] of [[undefined, null], [acmeKey, acme.id]] as const) {
+      for (const scenario of SCENARIOS) {
+        const response = await ctx.request({ method: 'GET', url: `/api/v1/catalog/plumes/annotated?limit=100&${scenario.query}`, ...(key ? { key } : {}) });
+        const body = response.json() as { items: { id: string }[]; nearby_items: { id: string }[] };
+        const pageIds = body.items.map((item) => item.id);
+        if (!pageIds.length) continue;
+        const want = await expectedNearby(pageIds, org);
+        expect(body.nearby_items.map((item) => item.id)).toEqual(want);
+        const viewer = { organizationId: org };
+        // Each way alone: among the newest (exact when it fills the limit) and outwards by distance.
+        const newest = (await selectNearbyAmongNewest(ctx.db, pageIds, viewer, 1000, 100)).map((row) => row.id);
+        expect(want.slice(0, newest.length)).toEqual(newest);
+        expect((await selectNearbyByDistance(ctx.db, pageIds, viewer, 1000, 100)).map((row) => row.id)).toEqual(want);
+        const few = (await selectNearbyAmongNewest(ctx.db, pageIds, viewer, 1000, 3)).map((row) => row.id);
+        expect(few).toEqual(want.slice(0, few.length));
+      }
+    }
+  });
+});
+
+describe('maintained counts per owner and status', () => {
+  it('equal count(*) after inserts, status moves, owner changes, deletions and a rollback', async () => {
+    expect((await countsByOwnerAndStatus()).maintained).toEqual((await countsByOwnerAndStatus()).counted);
+    await ctx.db.query(sql`UPDATE plumes SET status = 'published', published_at = now() WHERE organization_id = ${acme.id} AND status = 'publish_ready' AND plume_id LIKE '%-A'`);
+    await ctx.db.query(sql`UPDATE plumes SET notes = 'checked' WHERE plume_id LIKE '%-A'`);
+    await ctx.db.query(sql`UPDATE plumes SET status = 'hidden' WHERE organization_id IS NULL AND plume_id LIKE '%-B'`);
+    await ctx.db.transaction(async (tx) => {
+      await tx.query(sql`DELETE FROM plumes WHERE organization_id = ${acme.id} AND status = 'deleted'`);
+      await tx.query(sql`UPDATE plumes SET organization_id = NULL WHERE organization_id = ${acme.id} AND plume_id LIKE '%-D'`);
+    });
+    await expect(ctx.db.transaction(async (tx) => {
+      await tx.query(sql`DELETE FROM plumes WHERE organization_id IS NULL AND status = 'hidden'`);
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    await loadDemoCatalog(ctx.db, { plumes: 100, seed: 23, organizationId: acme.id });
+    const { maintained, counted } = await countsByOwnerAndStatus();
+    expect(maintained).toEqual(counted);
+  });
+});
+
+describe('after a bulk load', () => {
+  it('the planner statistics already count every plume and scene (no wait for autovacuum)', async () => {
+    const stats = await ctx.db.query<{ relname: string; reltuples: number; rows: number }>(sql`
+      SELECT c.relname, c.reltuples::int AS reltuples,
+        CASE c.relname WHEN 'plumes' THEN (SELECT count(*) FROM plumes) ELSE (SELECT count(*) FROM scenes) END::int AS rows
+      FROM pg_class c WHERE c.relname IN ('plumes', 'scenes') AND c.relkind = 'r' ORDER BY 1`);
+    for (const table of stats) expect(table.reltuples, table.relname).toBe(table.rows);
+  });
+});
