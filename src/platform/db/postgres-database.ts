@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Sql } from 'sql-template-tag';
-import type { Database, Queryable } from './database.js';
+import type { Database, Queryable, Session } from './database.js';
 import { isDatabaseOutage } from './database-errors.js';
+import { listenForNotifications } from './postgres-listener.js';
+import { createWriteCounter } from './write-counter.js';
 
 const INT8_OID = 20;
 const MAX_ATTEMPTS = 5;
@@ -117,10 +119,21 @@ export async function openPostgresDatabase(connectionString: string, options: Po
   pool.on('error', () => undefined);
   const plain = asQueryable(pool);
   const rollback = async (client: pg.PoolClient) => void (await client.query('ROLLBACK'));
+  const writes = createWriteCounter();
+  const sessionClient = () =>
+    new pg.Client({ connectionString, types, application_name: 'carbon-atlas', keepAlive: true, connectionTimeoutMillis: options.connectTimeoutMs || undefined });
   return {
     kind: 'postgres',
-    query: plain.query,
-    async transaction(work) {
+    query: (statement) => writes.statement(statement, () => plain.query(statement)),
+    transaction: (work) => writes.block(() => runTransaction(work)),
+    withAdvisoryLock: (lockKey, work) => writes.block(() => withAdvisoryLock(lockKey, work)),
+    listen: (channel, onMessage, onState) => listenForNotifications(sessionClient, channel, onMessage, onState),
+    writesCompleted: writes.completed,
+    close: () => pool.end(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
+
+  async function runTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       // A deadlock or serialisation failure aborts one of the transactions involved; running it
       // again is what PostgreSQL asks for, and the work is database-only, so it can be re-run.
       for (let attempt = 1; ; attempt++) {
@@ -140,11 +153,12 @@ export async function openPostgresDatabase(connectionString: string, options: Po
           throw error;
         }
       }
-    },
-    async withAdvisoryLock(lockKey, work) {
+  }
+
+  async function withAdvisoryLock<T>(lockKey: string, work: (session: Session) => Promise<T>): Promise<T> {
       // Migrations and recalculations may rightly run long and wait for another process's turn: a
       // session of their own, outside the pool and its statement timeouts. Closing it releases the lock.
-      const client = new pg.Client({ connectionString, types, application_name: 'carbon-atlas', keepAlive: true, connectionTimeoutMillis: options.connectTimeoutMs || undefined });
+      const client = sessionClient();
       client.on('error', () => undefined); // a lost session fails its pending query, which is what reports it
       try {
         await client.connect();
@@ -153,8 +167,5 @@ export async function openPostgresDatabase(connectionString: string, options: Po
       } finally {
         await client.end().catch(() => undefined);
       }
-    },
-    close: () => pool.end(),
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-  };
+  }
 }
