@@ -35,6 +35,12 @@ export async function postgresBackend(adminUrl: string): Promise<Backend> {
   };
 }
 
+/** A database that exists already (its data is reused, never dropped): BENCH_TILES_DATABASE_URL. */
+export async function existingPostgresBackend(databaseUrl: string): Promise<Backend> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-bench-'));
+  return { name: 'postgres', env: { DATABASE_URL: databaseUrl, DATA_DIR: dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };
+}
+
 export async function pgliteBackend(): Promise<Backend> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-bench-'));
   return { name: 'pglite', env: { DATA_DIR: dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };

@@ -5,7 +5,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { openDatabase } from '../src/platform/db/open-database.js';
 import { FacilityPage } from '../src/modules/facilities/facilities.schemas.js';
-import { benchEnv, pgliteBackend, postgresBackend, type Backend } from './backends.js';
+import { benchEnv, existingPostgresBackend, pgliteBackend, postgresBackend, type Backend } from './backends.js';
 import { seedFacilitiesFixture } from './facilities-fixture.js';
 import { runLoad, type LoadResult } from './load.js';
 import { benchLoginGuessing, printLoginGuessing } from './login.js';
@@ -87,7 +87,8 @@ function row(label: string, result: LoadResult) {
 async function main() {
   const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--tiles-only', '--stac-only', '--raster-only'].includes(arg));
   if (only === '--tiles-only') {
-    const backend = await postgresBackend(ADMIN_URL);
+    const existing = process.env.BENCH_TILES_DATABASE_URL;
+    const backend = existing ? await existingPostgresBackend(existing) : await postgresBackend(ADMIN_URL);
     try {
       printTiles(await benchTiles(backend, TILE_PLUMES));
     } finally {

@@ -66,6 +66,12 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     return cache.get(key, async () => ({ bytes: await make(), etag })).then((tile) => sendTile(request, reply, tile, true, gzip));
   }
 
+  /** An uncached tile: gzipped only when the client takes it (it is made for this one answer). */
+  const sendUncached = async (request: FastifyRequest, reply: FastifyReply, bytes: Uint8Array) => {
+    const gzip = acceptsGzip(request);
+    return sendTile(request, reply, await tileEntry({ bytes, etag: '' }, gzip), false, gzip);
+  };
+
   const viewerClass = (request: FastifyRequest) => viewerOf(request).organizationId ?? 'anonymous';
   const tileOf = (params: { z: number; x: number; y: number }): Tile => checkedTile(params.z, params.x, params.y);
   const plumeTile = (request: FastifyRequest, query: catalogTiles.PlumeTileQuery, tile: Tile) =>
@@ -106,7 +112,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const tile = tileOf(request.params);
       catalogTiles.plumeTileKey(request.query);
-      return sendTile(request, reply, await tileEntry({ bytes: await plumeTile(request, request.query, tile), etag: '' }, true), false);
+      return sendUncached(request, reply, await plumeTile(request, request.query, tile));
     },
   );
 
@@ -143,7 +149,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const tile = tileOf(request.params);
       catalogTiles.sceneTileKey(request.query);
-      return sendTile(request, reply, await tileEntry({ bytes: await sceneTile(request, request.query, tile), etag: '' }, true), false);
+      return sendUncached(request, reply, await sceneTile(request, request.query, tile));
     },
   );
 
