@@ -34,7 +34,10 @@ export async function listenForNotifications(
     onState(false);
     lost.removeAllListeners('notification');
     void lost.end().catch(() => undefined);
-    if (!closed) retry = setTimeout(start, RECONNECT_MS[Math.min(failures++, RECONNECT_MS.length - 1)]);
+    if (closed) return;
+    // Unref'd: a listener waiting to reconnect must not keep a finished process alive.
+    retry = setTimeout(start, RECONNECT_MS[Math.min(failures++, RECONNECT_MS.length - 1)]);
+    retry.unref();
   };
 
   async function start() {
