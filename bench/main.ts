@@ -142,7 +142,8 @@ async function catalogOnly() {
 async function main() {
   const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--tiles-only', '--stac-only', '--raster-only'].includes(arg));
   if (only === '--tiles-only') {
-    const backend = await postgresBackend(ADMIN_URL);
+    const existing = process.env.BENCH_TILES_DATABASE_URL;
+    const backend = existing ? await existingPostgresBackend(existing) : await postgresBackend(ADMIN_URL);
     try {
       printTiles(await benchTiles(backend, TILE_PLUMES));
     } finally {

@@ -10,7 +10,7 @@ import { openDatabase } from '../src/platform/db/open-database.js';
 import * as identity from '../src/platform/identity/identity.service.js';
 import { localBlobStore } from '../src/platform/storage/blob-store.js';
 import { loadDemoCatalog } from '../src/modules/catalog/demo/demo.service.js';
-import { TileCache } from '../src/modules/geo/raster/tile-cache.js';
+import { TileCache } from '../src/platform/tiles/tile-cache.js';
 import { createRasterTiles } from '../src/modules/geo/raster/tiles.service.js';
 import { benchEnv, type Backend } from './backends.js';
 import { runLoad, type LoadResult } from './load.js';
@@ -85,7 +85,7 @@ export async function benchRaster(backend: Backend, seconds: number) {
     const urlOf = (t: TileTarget) => `${base}/${t.sceneId}/${t.product}/${t.z}/${t.x}/${t.y}.png`;
     try {
       if (cacheMb === 0) {
-        const direct = createRasterTiles({ db: appDb, store, cache: new TileCache({ maxBytes: 0 }) });
+        const direct = createRasterTiles({ db: appDb, store, cache: new TileCache({ maxBytes: 0, gzip: false, redisTtlSeconds: 1 }) });
         const renderTimes: number[] = [];
         const pass = async () => {
           const started = performance.now();

@@ -18,16 +18,32 @@ const PLUME_PROPERTIES = sql`c.id, c.plume_id, c.gas, c.sector, c.emission_auto,
 const SCENE_PROPERTIES = sql`c.id, c.name, c.instrument, c."timestamp", c.cloud_cover_pct, c.qa_flags, c.assessed, c.status`;
 
 /**
+ * Up to this zoom a tile covers so much that its plumes outnumber the limit many times over (a z3
+ * tile over Texas holds a third of a million at 1M plumes): the tile's plumes are picked first as
+ * ids alone (a narrow top-N, which migration 0044's index answers from the index in emission
+ * order), then only those are read and projected. Above it, a tile holds few enough plumes that
+ * reading them once through the spatial index is cheaper (decision 0020).
+ */
+export const RANKED_PICK_MAX_ZOOM = 6;
+
+/** The tile's plumes in the order they are drawn: largest (visible) emissions first. */
+const PLUME_TILE_ORDER = sql`p.emission_auto DESC NULLS LAST, p.id`;
+
+/**
  * The plumes of one tile, the catalog's filters and visibility applied, at most `limit`, the
  * largest emissions first (a low-zoom tile over a dense basin keeps its super-emitters).
  */
 function plumeCandidates(filter: PlumeFilter, viewer: Viewer, tile: Tile, limit: number): Sql {
+  const inTile = sql`${plumeWhere(filter, viewer)} AND ${inSearchBox(sql`p.geometry`, tile)}`;
+  const columns = sql`ST_Transform(p.geometry, 3857) AS g, p.id::text AS id, p.plume_id, p.gas, p.sector, p.emission_auto, p.emission_uncertainty_auto,
+      ${iso(sql`p."datetime"`)} AS "datetime", p.instrument, p.status`;
+  if (tile.z > RANKED_PICK_MAX_ZOOM) {
+    return sql`(SELECT ${columns} FROM ${visiblePlumes(viewer)} p WHERE ${inTile} ORDER BY ${PLUME_TILE_ORDER} LIMIT ${limit})`;
+  }
   return sql`(
-    SELECT ST_Transform(p.geometry, 3857) AS g, p.id::text AS id, p.plume_id, p.gas, p.sector, p.emission_auto, p.emission_uncertainty_auto,
-      ${iso(sql`p."datetime"`)} AS "datetime", p.instrument, p.status
-    FROM ${visiblePlumes(viewer)} p
-    WHERE ${plumeWhere(filter, viewer)} AND ${inSearchBox(sql`p.geometry`, tile)}
-    ORDER BY p.emission_auto DESC NULLS LAST, p.id LIMIT ${limit})`;
+    SELECT ${columns} FROM ${visiblePlumes(viewer)} p
+    JOIN (SELECT p.id FROM ${visiblePlumes(viewer)} p WHERE ${inTile} ORDER BY ${PLUME_TILE_ORDER} LIMIT ${limit}) picked ON picked.id = p.id
+    ORDER BY ${PLUME_TILE_ORDER})`;
 }
 
 /** Scene footprints of one tile, simplified to half a pixel of its zoom. */

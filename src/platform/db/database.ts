@@ -16,6 +16,19 @@ export interface Database extends Queryable {
    */
   withAdvisoryLock<T>(lockKey: string, work: (session: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Subscribes to PostgreSQL notifications on `channel` (LISTEN). `onState(true)` once listening
+   * (again, after a lost connection: notifications sent meanwhile are lost, so re-read what they
+   * would have told), `onState(false)` as soon as the listener may be missing notifications.
+   * Resolves to an unsubscribe function.
+   */
+  listen?(channel: string, onMessage: (payload: string) => void, onState: (listening: boolean) => void): Promise<() => Promise<void>>;
+  /**
+   * How many statements that may have written (everything but a plain SELECT, and every
+   * transaction, counted when they end) this process has completed: lets a value kept in memory
+   * notice this process's own writes at once, before any notification arrives.
+   */
+  writesCompleted?(): number;
   /** Connections open, idle and requests waiting for one (the embedded database has one connection). */
   poolStats?(): { total: number; idle: number; waiting: number };
 }

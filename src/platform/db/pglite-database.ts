@@ -2,6 +2,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import type { Sql } from 'sql-template-tag';
 import type { Database, Queryable, Session } from './database.js';
+import { createWriteCounter } from './write-counter.js';
 
 function asQueryable(target: PGlite | Transaction): Queryable {
   return {
@@ -30,14 +31,20 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
       inFlight--;
     }
   };
+  const writes = createWriteCounter();
   return {
     kind: 'pglite',
-    query: (statement) => counted(() => plain.query(statement)),
-    transaction: (work) => counted(() => pglite.transaction((tx) => work(asQueryable(tx)))),
-    async withAdvisoryLock(_lockKey, work) {
-      // One process owns the data directory (see data-dir-lock.ts), so there is nobody to wait for.
-      return work({ ...plain, exec: async (script) => void (await pglite.exec(script)) });
+    query: (statement) => writes.statement(statement, () => counted(() => plain.query(statement))),
+    transaction: (work) => writes.block(() => counted(() => pglite.transaction((tx) => work(asQueryable(tx))))),
+    // One process owns the data directory (see data-dir-lock.ts), so there is nobody to wait for.
+    withAdvisoryLock: (_lockKey, work) => writes.block(() => work({ ...plain, exec: async (script) => void (await pglite.exec(script)) })),
+    // Every write goes through this process (the data directory is locked to it): writesCompleted
+    // sees them all, so there is nothing to be told; listening always holds.
+    async listen(_channel, _onMessage, onState) {
+      onState(true);
+      return async () => undefined;
     },
+    writesCompleted: writes.completed,
     close: () => pglite.close(),
     poolStats: () => ({ total: 1, idle: inFlight === 0 ? 1 : 0, waiting: Math.max(0, inFlight - 1) }),
   };

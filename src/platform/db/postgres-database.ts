@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Sql } from 'sql-template-tag';
-import type { Database, Queryable } from './database.js';
+import type { Database, Queryable, Session } from './database.js';
 import { isDatabaseOutage } from './database-errors.js';
+import { listenForNotifications } from './postgres-listener.js';
+import { createWriteCounter } from './write-counter.js';
 
 const INT8_OID = 20;
 const MAX_ATTEMPTS = 5;
@@ -70,7 +72,8 @@ function poolConfig(connectionString: string, options: PostgresOptions): pg.Pool
     application_name: 'carbon-atlas',
     // JIT off for every connection: an API's statements read a few index pages, yet once the
     // planner's estimate passes jit_above_cost PostgreSQL compiles for ~400 ms a plan that then runs
-    // in milliseconds (the STAC searches, the catalog counts at 1,000,000 plumes). Decision 0018.
+    // in milliseconds (the STAC searches, the catalog counts at 1,000,000 plumes; a low-zoom tile
+    // spent 1.5–2.5 s of its 3–6 s compiling). Decisions 0018 and 0020.
     options: '-c jit=off',
     keepAlive: true,
     connectionTimeoutMillis: options.connectTimeoutMs || undefined,
@@ -121,44 +124,53 @@ export async function openPostgresDatabase(connectionString: string, options: Po
   pool.on('error', () => undefined);
   const plain = asQueryable(pool);
   const rollback = async (client: pg.PoolClient) => void (await client.query('ROLLBACK'));
+  const writes = createWriteCounter();
+  const sessionClient = () =>
+    new pg.Client({ connectionString, types, application_name: 'carbon-atlas', keepAlive: true, connectionTimeoutMillis: options.connectTimeoutMs || undefined });
   return {
     kind: 'postgres',
-    query: plain.query,
-    async transaction(work) {
-      // A deadlock or serialisation failure aborts one of the transactions involved; running it
-      // again is what PostgreSQL asks for, and the work is database-only, so it can be re-run.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await withPoolClient(
-            pool,
-            async (client) => {
-              await client.query('BEGIN');
-              const result = await work(asQueryable(client));
-              await client.query('COMMIT');
-              return result;
-            },
-            rollback,
-          );
-        } catch (error) {
-          if (attempt < MAX_ATTEMPTS && isContention(error)) continue;
-          throw error;
-        }
-      }
-    },
-    async withAdvisoryLock(lockKey, work) {
-      // Migrations and recalculations may rightly run long and wait for another process's turn: a
-      // session of their own, outside the pool and its statement timeouts. Closing it releases the lock.
-      const client = new pg.Client({ connectionString, types, application_name: 'carbon-atlas', keepAlive: true, connectionTimeoutMillis: options.connectTimeoutMs || undefined });
-      client.on('error', () => undefined); // a lost session fails its pending query, which is what reports it
-      try {
-        await client.connect();
-        await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
-        return await work({ ...asQueryable(client), exec: async (script) => void (await client.query(script)) });
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    },
+    query: (statement) => writes.statement(statement, () => plain.query(statement)),
+    transaction: (work) => writes.block(() => runTransaction(work)),
+    withAdvisoryLock: (lockKey, work) => writes.block(() => withAdvisoryLock(lockKey, work)),
+    listen: (channel, onMessage, onState) => listenForNotifications(sessionClient, channel, onMessage, onState),
+    writesCompleted: writes.completed,
     close: () => pool.end(),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
+
+  async function runTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    // A deadlock or serialisation failure aborts one of the transactions involved; running it
+    // again is what PostgreSQL asks for, and the work is database-only, so it can be re-run.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await withPoolClient(
+          pool,
+          async (client) => {
+            await client.query('BEGIN');
+            const result = await work(asQueryable(client));
+            await client.query('COMMIT');
+            return result;
+          },
+          rollback,
+        );
+      } catch (error) {
+        if (attempt < MAX_ATTEMPTS && isContention(error)) continue;
+        throw error;
+      }
+    }
+  }
+
+  async function withAdvisoryLock<T>(lockKey: string, work: (session: Session) => Promise<T>): Promise<T> {
+    // Migrations and recalculations may rightly run long and wait for another process's turn: a
+    // session of their own, outside the pool and its statement timeouts. Closing it releases the lock.
+    const client = sessionClient();
+    client.on('error', () => undefined); // a lost session fails its pending query, which is what reports it
+    try {
+      await client.connect();
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+      return await work({ ...asQueryable(client), exec: async (script) => void (await client.query(script)) });
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
 }

@@ -31,12 +31,12 @@ export function createAoi(db: Queryable, owner: AoiOwner, body: AoiBody) {
 }
 
 /** layers/aoi/form: the polygons of an uploaded file, unioned into one area. */
-export function createAoiFromFile(db: Queryable, owner: AoiOwner, form: AoiForm) {
+export async function createAoiFromFile(db: Queryable, owner: AoiOwner, form: AoiForm) {
   const file = form.file as Partial<UploadedFile> | undefined;
   if (!file || !Buffer.isBuffer(file.bytes) || typeof file.filename !== 'string') throw ValidationError.field('body', ['file'], 'A file is required.');
   let geometries: unknown[];
   try {
-    geometries = parseAreaUpload(file.filename, file.bytes);
+    geometries = await parseAreaUpload(file.filename, file.bytes);
   } catch (error) {
     if (error instanceof AreaFileError) throw ValidationError.field('body', ['file'], error.message);
     throw error;

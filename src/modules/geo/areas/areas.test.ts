@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { zipSync } from 'fflate';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +24,26 @@ function form(fields: Record<string, string>, file?: { name: string; content: st
   if (file) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n${file.content}\r\n`);
   return { payload: `${parts.join('')}--${boundary}--\r\n`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
+/** A multipart body with binary file bytes (zips and GeoPackages are not text). */
+function binaryForm(file: { name: string; bytes: Buffer }) {
+  const boundary = '----carbon-atlas-binary';
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  return { payload: Buffer.concat([head, file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Two adjoining squares (20–22°E, 40–41°N) written by GDAL in `driver`, in EPSG:3857 so the upload must be reprojected. */
+async function areaFileIn(driver: string, extension: string): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'aoi-upload-'));
+  const source = path.join(dir, 'squares.geojson');
+  const square = (west: number) => ({ type: 'Feature', properties: { name: `from ${west}` }, geometry: { type: 'Polygon', coordinates: [[[west, 40], [west + 1, 40], [west + 1, 41], [west, 41], [west, 40]]] } });
+  await writeFile(source, JSON.stringify({ type: 'FeatureCollection', features: [square(20), square(21)] }));
+  const output = path.join(dir, `squares.${extension}`);
+  execFileSync('ogr2ogr', ['-f', driver, '-t_srs', 'EPSG:3857', output, source], { stdio: 'pipe' });
+  if (extension !== 'shp') return readFileSync(output);
+  const members = ['shp', 'shx', 'dbf', 'prj'].map((e) => path.join(dir, `squares.${e}`)).filter((file) => existsSync(file));
+  return Buffer.from(zipSync(Object.fromEntries(members.map((file) => [path.basename(file), readFileSync(file)]))));
+}
+
 const upload = (key: string, fields: Record<string, string>, file?: { name: string; content: string }) => ctx.request({ method: 'POST', url: '/api/v1/layers/aoi/form', key, ...form(fields, file) });
 
 beforeAll(async () => {
@@ -117,6 +139,18 @@ describe('layers/aoi/form', () => {
     const response = await upload(writer, {}, { name: 'area.kml', content: kml });
     expect(response.statusCode, response.body).toBe(200);
     expect((await api('GET', `/layers/aoi/${response.json().id}/geojson`, writer)).json().bbox).toEqual([5, 5, 6, 6]);
+  });
+
+  it('reads a zipped Shapefile and a GeoPackage as the layers do, reprojected to WGS 84', async () => {
+    for (const [driver, extension, name] of [['ESRI Shapefile', 'shp', 'squares.zip'], ['GPKG', 'gpkg', 'squares.gpkg']] as const) {
+      const bytes = await areaFileIn(driver, extension);
+      const response = await ctx.request({ method: 'POST', url: '/api/v1/layers/aoi/form', key: writer, ...binaryForm({ name, bytes }) });
+      expect(response.statusCode, `${name}: ${response.body}`).toBe(200);
+      const bbox = (await api('GET', `/layers/aoi/${response.json().id}/geojson`, writer)).json().bbox as number[];
+      [20, 40, 22, 41].forEach((value, i) => expect(bbox[i]).toBeCloseTo(value, 6));
+      // Not visible to another organization.
+      expect((await api('GET', `/layers/aoi/${response.json().id}`, rivalKey)).statusCode).toBe(404);
+    }
   });
 
   it('answers 422 on a bad file: not JSON, only points, an unknown format, or no file', async () => {

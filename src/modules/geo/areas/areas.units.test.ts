@@ -66,17 +66,19 @@ describe('polygons', () => {
 });
 
 describe('parseAreaUpload', () => {
-  it('reads GeoJSON geometries, features and collections, and KML', () => {
+  it('reads GeoJSON geometries, features and collections, and KML (also unnamed, by their first byte)', async () => {
     const polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] };
-    expect(parseAreaUpload('a.geojson', Buffer.from(JSON.stringify(polygon)))).toEqual([polygon]);
-    expect(parseAreaUpload('a.json', Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: polygon }, { type: 'Feature', geometry: null }] })))).toEqual([polygon]);
+    expect(await parseAreaUpload('a.geojson', Buffer.from(JSON.stringify(polygon)))).toEqual([polygon]);
+    expect(await parseAreaUpload('a.json', Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: polygon }] })))).toEqual([polygon]);
+    expect(await parseAreaUpload('blob', Buffer.from(JSON.stringify(polygon)))).toEqual([polygon]);
     const kml = '<kml><Placemark><Polygon><outerBoundaryIs><LinearRing><coordinates>0,0 1,0 1,1 0,0</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></kml>';
-    expect(parseAreaUpload('a.kml', Buffer.from(kml))).toEqual([{ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }]);
+    expect(await parseAreaUpload('a.kml', Buffer.from(kml))).toEqual([{ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }]);
   });
 
-  it('refuses what it cannot read, in words', () => {
-    expect(() => parseAreaUpload('a.shp', Buffer.from([0, 0, 39, 10]))).toThrow(AreaFileError);
-    expect(() => parseAreaUpload('a.geojson', Buffer.from('{"type":"FeatureCollection","features":[]}'))).toThrow(/no geometry/);
+  it('refuses what it cannot read, in words', async () => {
+    await expect(parseAreaUpload('a.shp', Buffer.from([0, 0, 39, 10]))).rejects.toThrow(AreaFileError);
+    await expect(parseAreaUpload('a.geojson', Buffer.from('{"type":"FeatureCollection","features":[]}'))).rejects.toThrow(/no features/);
+    await expect(parseAreaUpload('a.gpkg', Buffer.from('not sqlite'))).rejects.toThrow(/not a GeoPackage/);
   });
 });
 

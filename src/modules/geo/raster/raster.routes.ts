@@ -13,7 +13,7 @@ import { viewerOf } from '../../catalog/viewer.js';
 import { COLORMAPS, type ColormapName } from './colormaps.js';
 import type { SceneProduct } from './raster.queries.js';
 import { importSceneRaster } from './scene-rasters.service.js';
-import { TileCache } from './tile-cache.js';
+import { TileCache } from '../../../platform/tiles/tile-cache.js';
 import { createRasterTiles, type Tile } from './tiles.service.js';
 
 const TAGS = ['geo'];
@@ -23,6 +23,8 @@ const tileResponses = { 200: png, 304: Type.Null({ description: 'Not modified (I
 /** A tile URL may be kept this long without asking again; after that the ETag makes asking cheap. */
 const MAX_AGE_SECONDS = 300;
 const MAX_ZOOM = 24;
+/** How long a tile stays in Redis: keys hold the raster's version, so this only bounds the memory a deleted raster keeps. */
+const REDIS_TTL_SECONDS = 86_400;
 /**
  * How long one process reuses the catalog's answer to "may this viewer see this scene/asset": a map
  * asks for dozens of tiles of one scene at once, and a cached tile should not cost two queries.
@@ -71,7 +73,7 @@ function checkTile(z: number, x: number, y: number, scale: number) {
 export default async function rasterRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const store = assetStore(app.config);
-  const cache = new TileCache({ maxBytes: app.config.RASTER_CACHE_MB * 1024 * 1024, redisUrl: app.config.REDIS_URL });
+  const cache = new TileCache({ maxBytes: app.config.RASTER_CACHE_MB * 1024 * 1024, redisUrl: app.config.REDIS_URL, gzip: false, redisTtlSeconds: REDIS_TTL_SECONDS });
   const tiles = createRasterTiles({ db: app.db, store, cache });
   const accesses = new LRUCache<string, { access: catalog.RasterAccess | null }>({ max: 50_000, ttl: ACCESS_TTL_MS });
   const remembered = async (id: string, decide: () => Promise<catalog.RasterAccess | undefined>) => {

@@ -8,7 +8,7 @@ import { colormapTables, type ColormapName } from './colormaps.js';
 import { percentile99, wgs84Bounds } from './describe.js';
 import * as queries from './raster.queries.js';
 import { renderTile, TooCoarseError, type Resampling, type Style } from './render.js';
-import { TileCache } from './tile-cache.js';
+import { TileCache } from '../../../platform/tiles/tile-cache.js';
 
 /** Bumped when rendering changes, so that no cache (ours, Redis, browsers' ETags) keeps an old rendering. */
 const RENDERER_VERSION = 1;
@@ -56,7 +56,6 @@ export function createRasterTiles(options: { db: Queryable; store: BlobStore; ca
   const opened = new LRUCache<string, Promise<Opened>>({ max: 128 });
   const versions = new LRUCache<string, string>({ max: 10_000, ttl: VERSION_TTL_MS });
   const sceneRows = new LRUCache<string, { row: queries.RasterRow | null }>({ max: 10_000, ttl: SCENE_ROW_TTL_MS });
-  const rendering = new Map<string, Promise<Buffer>>();
   const empty = new Map<number, Promise<Buffer>>();
 
   const openFromStore = (key: string, size: number) => openRaster((offset, length) => store.readRange(key, offset, length), size);
@@ -85,35 +84,29 @@ export function createRasterTiles(options: { db: Queryable; store: BlobStore; ca
     return png;
   };
 
-  /** The PNG of one tile of a described raster (cache, then render). */
+  /** The PNG of one tile of a described raster (cache, then render; concurrent requests for one tile render it once). */
   async function tileOf(row: queries.RasterRow, request: TileRequest, rgb: boolean): Promise<Tile> {
     const vMax = request.vMax ?? (row.p99 !== null && row.p99 > 0 ? row.p99 : FALLBACK_V_MAX);
     const style = rgb ? 'rgb' : `${request.colormap}:${vMax}`;
     const cacheKey = `r${RENDERER_VERSION}|${row.key}|${row.version}|${request.z}/${request.x}/${request.y}@${request.scale}|${style}`;
-    const etag = `"${TileCache.digest(cacheKey)}"`;
-    const cached = await cache.get(cacheKey);
-    if (cached) return { png: cached, etag };
-    let pending = rendering.get(cacheKey);
-    if (!pending) {
-      pending = (async () => {
-        const size = 256 * request.scale;
-        const { raster } = await open(row);
-        const tileStyle: Style = rgb ? { kind: 'rgb' } : { kind: 'scalar', table: colormapTables[request.colormap], vMax };
-        const resampling: Resampling = rgb || !raster.floating ? 'nearest' : 'bilinear';
-        let pixels: Uint8Array | null;
-        try {
-          pixels = await renderTile(raster, request.z, request.x, request.y, size, tileStyle, resampling);
-        } catch (error) {
-          if (error instanceof TooCoarseError) throw new UnprocessableInputError(error.message);
-          throw error;
-        }
-        const png = pixels ? await sharp(pixels, { raw: { width: size, height: size, channels: 4 } }).png({ compressionLevel: 6 }).toBuffer() : await transparent(size);
-        await cache.set(cacheKey, png);
-        return png;
-      })().finally(() => rendering.delete(cacheKey));
-      rendering.set(cacheKey, pending);
-    }
-    return { png: await pending, etag };
+    const held = cache.peek(cacheKey);
+    if (held) return { png: held.body, etag: held.etag };
+    const made = await cache.get(cacheKey, async () => {
+      const size = 256 * request.scale;
+      const { raster } = await open(row);
+      const tileStyle: Style = rgb ? { kind: 'rgb' } : { kind: 'scalar', table: colormapTables[request.colormap], vMax };
+      const resampling: Resampling = rgb || !raster.floating ? 'nearest' : 'bilinear';
+      let pixels: Uint8Array | null;
+      try {
+        pixels = await renderTile(raster, request.z, request.x, request.y, size, tileStyle, resampling);
+      } catch (error) {
+        if (error instanceof TooCoarseError) throw new UnprocessableInputError(error.message);
+        throw error;
+      }
+      const png = pixels ? await sharp(pixels, { raw: { width: size, height: size, channels: 4 } }).png({ compressionLevel: 6 }).toBuffer() : await transparent(size);
+      return { bytes: png, etag: `"${TileCache.digest(cacheKey)}"` };
+    });
+    return { png: made.body, etag: made.etag };
   }
 
   return {

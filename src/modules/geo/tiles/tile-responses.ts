@@ -2,7 +2,7 @@ import { publicOrigin } from '../../../platform/http/public-origin.js';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { TileBody } from './tile-cache.js';
+import type { TileEntry } from '../../../platform/tiles/tile-cache.js';
 
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 
@@ -43,8 +43,8 @@ function matches(request: FastifyRequest, tag: string): boolean {
  * Answers 304 when If-None-Match names the current tile, before any work; sets the validators.
  * Each encoding has its own tag (gzip or not, by the request's Accept-Encoding).
  */
-export function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
-  const tag = acceptsGzip(request) ? `${etag}-gz` : etag;
+export function notModified(request: FastifyRequest, reply: FastifyReply, etag: string, gzip = acceptsGzip(request)): boolean {
+  const tag = gzip ? `${etag}-gz` : etag;
   reply.header('vary', 'Accept-Encoding');
   // Tiles of a signed-in viewer may show its organization's unpublished plumes: never in a shared cache.
   reply.header('cache-control', request.principal ? 'private, no-cache' : 'public, no-cache');
@@ -54,15 +54,17 @@ export function notModified(request: FastifyRequest, reply: FastifyReply, etag: 
   return true;
 }
 
-/** Sends a tile: 204 when it holds no feature, else its bytes, gzipped when accepted. `etag` absent: an uncached variant (no-store). */
-export function sendTile(request: FastifyRequest, reply: FastifyReply, body: TileBody, cached: boolean) {
+/** Sends a tile: 204 when it holds no feature, else its bytes, gzipped when accepted. Uncached variants: no-store. */
+export function sendTile(request: FastifyRequest, reply: FastifyReply, tile: TileEntry, cached: boolean, gzip = acceptsGzip(request)) {
   reply.header('vary', 'Accept-Encoding');
   if (!cached) reply.header('cache-control', 'no-store');
-  if (body.raw.length === 0) return reply.code(204).send();
-  const gzip = acceptsGzip(request);
+  if (tile.body.length === 0) return reply.code(204).send();
   reply.type(MVT_TYPE);
-  if (gzip) reply.header('content-encoding', 'gzip');
-  return reply.send(gzip ? body.gzipped : body.raw);
+  if (gzip && tile.gzipped) {
+    reply.header('content-encoding', 'gzip');
+    return reply.send(tile.gzipped);
+  }
+  return reply.send(tile.body);
 }
 
 /** The origin the client reached us at, for absolute URLs in TileJSON and styles; PUBLIC_URL if the Host header looks odd. */

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { FreshReadCoalescer } from '../../../platform/db/fresh-read-coalescer.js';
+import { RevisionWatch } from '../../../platform/db/revision-watch.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
+import { TileCache, tileEntry } from '../../../platform/tiles/tile-cache.js';
 import { checkedTile, MAX_ZOOM, type Tile } from '../../../platform/tiles/tile-math.js';
 import * as catalogTiles from '../../catalog/tiles.service.js';
 import { viewerOf } from '../../catalog/viewer.js';
 import { layerTile, findReadyLayer, layerRevision, viewerOfLayers } from './layer-tiles.service.js';
-import { TileCache, tileBody, type TileBody } from './tile-cache.js';
-import { notModified, originOf, queryStringOf, sendTile, TILE_RESPONSES, tileEtag } from './tile-responses.js';
+import { acceptsGzip, notModified, originOf, queryStringOf, sendTile, TILE_RESPONSES, tileEtag } from './tile-responses.js';
 import { fieldsOfSchema, mapStyle, Style, TileJson, tileJson } from './tilejson.js';
 
 const TAGS = ['geo'];
@@ -23,6 +23,9 @@ const TILE_BUDGET = { rateLimit: { address: 'tiles' as const, credential: 'tiles
 const CACHED = { auth: 'optional' as const, ...TILE_BUDGET };
 const UNCACHED = { scopes: ['catalog:read' as const], ...TILE_BUDGET };
 const LAYER = { scopes: ['geo:read' as const], ...TILE_BUDGET };
+
+/** How long Redis keeps a vector tile: its key holds the revision, so an old one is only unreachable, never served. */
+const REDIS_TTL_SECONDS = 600;
 
 /** Most features one tile carries, largest emissions first (plumes), newest first (scenes), by id (layers). */
 export const TILE_FEATURE_LIMIT = { plumes: 20_000, scenes: 5_000, layers: 20_000 };
@@ -40,18 +43,34 @@ const areaFilterHooks = {
 
 export default async function tilesRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const cache = new TileCache({ maxBytes: app.config.TILE_CACHE_MB * 1024 * 1024, redisUrl: app.config.REDIS_URL });
-  app.addHook('onClose', async () => cache.close());
-  const revisions = new FreshReadCoalescer<number>();
+  const cache = new TileCache({ maxBytes: app.config.TILE_CACHE_MB * 1024 * 1024, redisUrl: app.config.REDIS_URL, gzip: true, redisTtlSeconds: REDIS_TTL_SECONDS });
+  // The catalog's and the layers' revisions in memory, kept current by NOTIFY (decision 0020).
+  const revisions = new RevisionWatch(app.db).start();
+  app.addHook('onClose', async () => {
+    cache.close();
+    await revisions.close();
+  });
   const encoder = catalogTiles.defaultEncoder(app.db);
-  const catalogRevision = () => revisions.read('catalog', () => catalogTiles.catalogRevision(app.db));
+  const catalogRevision = () => revisions.current('catalog', () => catalogTiles.catalogRevision(app.db));
 
-  /** A cached tile: 304 if the client holds it, else from the cache or made (and kept). */
-  async function cachedTile(request: FastifyRequest, reply: FastifyReply, key: string, revision: number, make: () => Promise<Uint8Array>) {
-    if (notModified(request, reply, tileEtag(key, revision))) return reply;
-    const body: TileBody = cache.enabled ? await cache.get(key, make) : await tileBody(await make());
-    return sendTile(request, reply, body, true);
+  /**
+   * A cached tile: 304 if the client holds it, else from the cache or made (and kept). A tile held
+   * here is answered with its stored ETag and bytes (no hashing, no gzip, no await).
+   */
+  function cachedTile(request: FastifyRequest, reply: FastifyReply, key: string, revision: number, make: () => Promise<Uint8Array>) {
+    const gzip = acceptsGzip(request);
+    const held = cache.peek(key);
+    const etag = held?.etag ?? tileEtag(key, revision);
+    if (notModified(request, reply, etag, gzip)) return reply;
+    if (held) return sendTile(request, reply, held, true, gzip);
+    return cache.get(key, async () => ({ bytes: await make(), etag })).then((tile) => sendTile(request, reply, tile, true, gzip));
   }
+
+  /** An uncached tile: gzipped only when the client takes it (it is made for this one answer). */
+  const sendUncached = async (request: FastifyRequest, reply: FastifyReply, bytes: Uint8Array) => {
+    const gzip = acceptsGzip(request);
+    return sendTile(request, reply, await tileEntry({ bytes, etag: '' }, gzip), false, gzip);
+  };
 
   const viewerClass = (request: FastifyRequest) => viewerOf(request).organizationId ?? 'anonymous';
   const tileOf = (params: { z: number; x: number; y: number }): Tile => checkedTile(params.z, params.x, params.y);
@@ -93,7 +112,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const tile = tileOf(request.params);
       catalogTiles.plumeTileKey(request.query);
-      return sendTile(request, reply, await tileBody(await plumeTile(request, request.query, tile)), false);
+      return sendUncached(request, reply, await plumeTile(request, request.query, tile));
     },
   );
 
@@ -130,7 +149,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const tile = tileOf(request.params);
       catalogTiles.sceneTileKey(request.query);
-      return sendTile(request, reply, await tileBody(await sceneTile(request, request.query, tile)), false);
+      return sendUncached(request, reply, await sceneTile(request, request.query, tile));
     },
   );
 
@@ -204,7 +223,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
       const tile = tileOf(request.params);
       // Visibility first, on every request: the cache never answers for a layer the caller may not read.
       const layer = await findReadyLayer(app.db, request.params.name, viewerOfLayers(request));
-      const revision = await revisions.read('layers', () => layerRevision(app.db));
+      const revision = await revisions.current('layers', () => layerRevision(app.db));
       const key = `layer|${revision}|${layer.id}|${tile.z}/${tile.x}/${tile.y}`;
       return cachedTile(request, reply, key, revision, () => layerTile(app.db, layer, tile, { encoder, limit: TILE_FEATURE_LIMIT.layers }));
     },
