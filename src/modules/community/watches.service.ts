@@ -6,7 +6,7 @@ import { enqueueJob, JobInterrupted } from '../../platform/jobs/jobs.js';
 import { enqueueMail } from '../../platform/mail/outbox.js';
 import { postSignedWebhook } from '../../platform/webhooks/delivery.js';
 import { isUuid } from '../../platform/uuid.js';
-import { overpassesWithoutDetection, publishedPlumes } from '../catalog/community.service.js';
+import { overpassesWithoutDetection, publishedPlumes, type PlumeRef } from '../catalog/community.service.js';
 import * as notifications from './notifications.queries.js';
 import * as queries from './watches.queries.js';
 import type { NotificationsQuery, WatchBody } from './watches.schemas.js';
@@ -84,6 +84,9 @@ export async function listNotifications(db: Queryable, organizationId: string, q
   };
 }
 
+type RatedPlume = PlumeRef & { emission_auto: number };
+const hasRate = (plume: PlumeRef): plume is RatedPlume => plume.emission_auto !== null;
+
 /**
  * Matches newly published plumes against every watch (the queue the 0033 trigger fills), raising
  * one notification per watch and plume and queueing its e-mail, in one transaction: a failure
@@ -92,31 +95,29 @@ export async function listNotifications(db: Queryable, organizationId: string, q
 export async function processPublishedPlumes(db: Database, publicUrl: string, batch = 200): Promise<{ taken: number; raised: number }> {
   return db.transaction(async (tx) => {
     const ids = await notifications.takeQueuedPlumes(tx, batch);
-    let raised = 0;
-    for (const plume of await publishedPlumes(tx, ids)) {
-      if (plume.emission_auto === null) continue;
-      const created = await notifications.raiseNotifications(tx, { ...plume, emission_auto: plume.emission_auto });
-      for (const notification of created) {
-        raised += 1;
-        // A report the organization made before the plume was published already sets the state.
-        await notifications.refreshNotificationStates(tx, notification.organization_id, [plume.id]);
-        if (notification.webhook) await enqueueJob(tx, WEBHOOK_QUEUE, { notificationId: notification.id });
-        if (!notification.email) continue;
-        for (const to of await notifications.selectRecipients(tx, notification.organization_id)) {
-          await enqueueMail(tx, {
-            to,
-            subject: `Plume ${plume.plume_id} (${Math.round(plume.emission_auto)} kg/h) published in ${notification.watch_name}`,
-            text: [
-              `A ${plume.gas} plume of ${plume.emission_auto.toFixed(1)} kg/h was published inside your watched area "${notification.watch_name}",`,
-              `at longitude ${plume.longitude.toFixed(5)}, latitude ${plume.latitude.toFixed(5)}.`,
-              '',
-              `Plume: ${publicUrl}/api/v1/catalog/plume/${plume.plume_id}`,
-              `Tell us what you found: POST ${publicUrl}/api/v1/community/operator_report with plume_identifier=${plume.plume_id}`,
-            ].join('\n'),
-          });
-        }
+    const plumes = new Map((await publishedPlumes(tx, ids)).filter(hasRate).map((plume) => [plume.id, plume]));
+    const created = await notifications.raiseNotifications(tx, [...plumes.values()]);
+    for (const notification of created) {
+      const plume = plumes.get(notification.plume_uuid)!;
+      // A report the organization made before the plume was published already sets the state.
+      await notifications.refreshNotificationStates(tx, notification.organization_id, [plume.id]);
+      if (notification.webhook) await enqueueJob(tx, WEBHOOK_QUEUE, { notificationId: notification.id });
+      if (!notification.email) continue;
+      for (const to of await notifications.selectRecipients(tx, notification.organization_id)) {
+        await enqueueMail(tx, {
+          to,
+          subject: `Plume ${plume.plume_id} (${Math.round(plume.emission_auto)} kg/h) published in ${notification.watch_name}`,
+          text: [
+            `A ${plume.gas} plume of ${plume.emission_auto.toFixed(1)} kg/h was published inside your watched area "${notification.watch_name}",`,
+            `at longitude ${plume.longitude.toFixed(5)}, latitude ${plume.latitude.toFixed(5)}.`,
+            '',
+            `Plume: ${publicUrl}/api/v1/catalog/plume/${plume.plume_id}`,
+            `Tell us what you found: POST ${publicUrl}/api/v1/community/operator_report with plume_identifier=${plume.plume_id}`,
+          ].join('\n'),
+        });
       }
     }
+    const raised = created.length;
     return { taken: ids.length, raised };
   });
 }
