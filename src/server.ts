@@ -5,8 +5,8 @@ import { openDatabase } from './platform/db/open-database.js';
 import { migrate } from './platform/db/migrate.js';
 import { resolveJwtSecret } from './platform/auth/jwt-secret.js';
 import * as identity from './platform/identity/identity.service.js';
-import { seedDemoData, type SeedResult } from './platform/seed.js';
-import { assetStore } from './modules/catalog/assets.routes.js';
+import { seedDemoData, type SeedResult } from './seed.js';
+import { configuredBlobStore } from './platform/storage/configured-blob-store.js';
 import { recalculateForLibraryRelease } from './modules/emissions/consumption/consumption.service.js';
 import { loadBundledAdministrativeAreas } from './modules/geo/areas/bundled-areas.js';
 
@@ -24,7 +24,7 @@ export async function prepareServer(config: Config, options: StartOptions = {}):
     await migrate(db);
     // The shipped boundaries, once per database and data version (a no-op on later starts).
     await loadBundledAdministrativeAreas(db);
-    if (options.seed) options.onSeeded?.(await seedDemoData(db, config.BOOTSTRAP_API_KEY, { assets: assetStore(config) }));
+    if (options.seed) options.onSeeded?.(await seedDemoData(db, config.BOOTSTRAP_API_KEY, { assets: configuredBlobStore(config) }));
     else if (config.BOOTSTRAP_API_KEY) await identity.ensureBootstrapApiKey(db, config.BOOTSTRAP_API_KEY);
     // A new release of the shipped factor library recalculates what its changed factors produced.
     const release = await db.withAdvisoryLock('emission-factor-library', () => recalculateForLibraryRelease(db));

@@ -1,6 +1,6 @@
-import { seedDemoData, type SeedResult } from '../../platform/seed.js';
+import { seedDemoData, type SeedResult } from '../../seed.js';
 import { migrate } from '../../platform/db/migrate.js';
-import { assetStore } from '../../modules/catalog/assets.routes.js';
+import { configuredBlobStore } from '../../platform/storage/configured-blob-store.js';
 import { loadBundledAdministrativeAreas } from '../../modules/geo/areas/bundled-areas.js';
 import { recalculateForLibraryRelease } from '../../modules/emissions/consumption/consumption.service.js';
 import type { Registration, Terminal } from '../context.js';
@@ -34,7 +34,7 @@ export const registerDatabase: Registration = (program, { terminal, withDatabase
   program
     .command('seed')
     .description('Load the demo data (one transaction, idempotent); mints a new demo key and demo password')
-    .action(() => withDatabase(async (db) => printSeed(terminal, await seedDemoData(db, config().BOOTSTRAP_API_KEY, { assets: assetStore(config()) }))));
+    .action(() => withDatabase(async (db) => printSeed(terminal, await seedDemoData(db, config().BOOTSTRAP_API_KEY, { assets: configuredBlobStore(config()) }))));
 
   program
     .command('recalculate')

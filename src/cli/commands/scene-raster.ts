@@ -1,12 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { Option } from 'commander';
-import { assetStore } from '../../modules/catalog/assets.routes.js';
+import { configuredBlobStore } from '../../platform/storage/configured-blob-store.js';
 import { storeSceneRasterFile } from '../../modules/geo/raster/scene-rasters.service.js';
 import type { Registration } from '../context.js';
+import { withLocalCopy } from '../local-copy.js';
 import { parseOrganizationId } from '../options.js';
 
 export const registerSceneRaster: Registration = (program, { terminal, withDatabase, config }) => {
@@ -18,20 +14,14 @@ export const registerSceneRaster: Registration = (program, { terminal, withDatab
     .requiredOption('--org <id>', 'the organization owning the scene (see `org list`)', parseOrganizationId)
     .argument('<file>', 'the GeoTIFF')
     .option('--json', 'print JSON')
-    .action(async (file: string, options: { scene: string; product: 'ch4' | 'co2' | 'rgb'; org: string; json?: boolean }) => {
-      // Read by the caller (also beside a server) into a private temporary copy the converter can open.
-      const input = await terminal.openFile(file);
-      const directory = await mkdtemp(path.join(os.tmpdir(), 'carbon-atlas-raster-'));
-      const copy = path.join(directory, 'upload.tif');
-      try {
-        await pipeline(input.stream, createWriteStream(copy, { mode: 0o600 }));
-        await withDatabase(async (db) => {
-          const stored = await storeSceneRasterFile({ db, store: assetStore(config()) }, { sceneId: options.scene, product: options.product, organizationId: options.org, file: copy });
+    .action((file: string, options: { scene: string; product: 'ch4' | 'co2' | 'rgb'; org: string; json?: boolean }) =>
+      // A private copy the converter can open.
+      withLocalCopy(terminal, file, { prefix: 'carbon-atlas-raster-', name: 'upload.tif' }, (copy) =>
+        withDatabase(async (db) => {
+          const stored = await storeSceneRasterFile({ db, store: configuredBlobStore(config()) }, { sceneId: options.scene, product: options.product, organizationId: options.org, file: copy });
           if (options.json) terminal.out(JSON.stringify(stored));
           else terminal.out(`${stored.key}\t${stored.width}×${stored.height} px, EPSG:${stored.epsg}${stored.converted ? ', converted to COG' : ''}, default v_max ${stored.v_max_default ?? '-'}`);
-        });
-      } finally {
-        await rm(directory, { recursive: true, force: true });
-      }
-    });
+        }),
+      ),
+    );
 };

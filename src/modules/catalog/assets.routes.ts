@@ -1,13 +1,11 @@
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../platform/auth/auth-plugin.js';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
-import { BLOB_KEY, localBlobStore, urlSigner, type BlobStore } from '../../platform/storage/blob-store.js';
-import { s3BlobStore } from '../../platform/storage/s3-blob-store.js';
-import type { Config } from '../../platform/config.js';
+import { BLOB_KEY, urlSigner } from '../../platform/storage/blob-store.js';
+import { configuredBlobStore } from '../../platform/storage/configured-blob-store.js';
 import { isUuid } from '../../platform/uuid.js';
 import { isOwnedAsset, isVisibleAsset, selectPlumeOwner } from './assets.queries.js';
 import { Plume } from './plumes.schemas.js';
@@ -18,18 +16,10 @@ const TAGS = ['catalog'];
 const errors = { 401: ErrorSchemas.plume, 403: ErrorSchemas.plume, 404: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
 const TYPES: Record<string, string> = { png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff', jpg: 'image/jpeg', json: 'application/json', geojson: 'application/geo+json' };
 
-/** The asset store: the S3 bucket when S3_BUCKET is set, else ASSET_DIR (default <DATA_DIR>/assets). */
-export function assetStore(config: Config): BlobStore {
-  if (config.S3_BUCKET) {
-    return s3BlobStore({ bucket: config.S3_BUCKET, region: config.S3_REGION, endpoint: config.S3_ENDPOINT, accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY });
-  }
-  return localBlobStore(config.ASSET_DIR ?? path.join(config.dataDir, 'assets'));
-}
-
 /** Plume assets (tif, png) behind signed, expiring URLs, and signed quicklook links to one plume. */
 export default async function assetRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const store = assetStore(app.config);
+  const store = configuredBlobStore(app.config);
   const assets = urlSigner(app.deriveKey('catalog-assets'));
   const quicklooks = urlSigner(app.deriveKey('catalog-quicklooks'));
   const ttl = app.config.ASSET_URL_TTL;

@@ -2,7 +2,7 @@ import type { Config } from '../../platform/config.js';
 import sql, { type Sql } from 'sql-template-tag';
 import type { Database } from '../../platform/db/database.js';
 import { urlSigner } from '../../platform/storage/blob-store.js';
-import { assetStore } from './assets.routes.js';
+import { configuredBlobStore } from '../../platform/storage/configured-blob-store.js';
 import { mayName } from './asset-keys.js';
 import type { Viewer } from './plume-filter.js';
 import * as aggregates from './stac-aggregate.queries.js';
@@ -156,7 +156,7 @@ function ownedAssets(row: queries.ItemRow): Record<string, string> {
  * (S3) or `/api/v1/catalog/asset/<key>?expires=…&signature=…` (relative to the server).
  */
 export function assetHrefSigner(config: Config, deriveKey: (purpose: string) => Uint8Array) {
-  const store = assetStore(config);
+  const store = configuredBlobStore(config);
   const signer = urlSigner(deriveKey('catalog-assets'));
   return async (key: string): Promise<{ href: string; relative: boolean }> => {
     if (store.signedUrl) return { href: await store.signedUrl(key, config.ASSET_URL_TTL), relative: false };

@@ -1,8 +1,8 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import type { Sql } from 'sql-template-tag';
 import type { Database, Queryable, Session } from './database.js';
 import { createWriteCounter } from './write-counter.js';
+import { corePostgis } from './postgis-bundle.js';
 
 function asQueryable(target: PGlite | Transaction): Queryable {
   return {
@@ -18,7 +18,7 @@ function asQueryable(target: PGlite | Transaction): Queryable {
  * PGlite is single-connection, so transactions are serialised by PGlite itself.
  */
 export async function openPgliteDatabase(dataDir: string | undefined): Promise<Database> {
-  const pglite = new PGlite(dataDir ?? 'memory://', { extensions: { postgis } });
+  const pglite = new PGlite(dataDir ?? 'memory://', { extensions: { postgis: corePostgis } });
   await pglite.waitReady;
   const plain = asQueryable(pglite);
   // PGlite queues callers on its one connection: how many are in flight tells how many wait.

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
 
@@ -35,6 +36,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.close();
   collector.close();
+  // Test files share a worker process (vitest isolate: false): leave no tracing behind for the next one.
+  delete process.env.OTEL_BSP_SCHEDULE_DELAY;
+  trace.disable();
+  context.disable();
+  propagation.disable();
 });
 
 const attribute = (span: ExportedSpan, key: string) => Object.values(span.attributes.find((entry) => entry.key === key)?.value ?? {})[0];

@@ -4,7 +4,7 @@ import { isTransientDatabaseError } from '../../../platform/db/database-errors.j
 import type { BlobStore } from '../../../platform/storage/blob-store.js';
 import type { Config } from '../../../platform/config.js';
 import { startWorker } from '../../../platform/jobs/jobs.js';
-import { layerFileStore } from './layer-store.js';
+import { configuredBlobStore } from '../../../platform/storage/configured-blob-store.js';
 import { LAYER_IMPORT_QUEUE } from './layers.service.js';
 import { deriveSchema, parseVectorUpload, VectorUploadError, type VectorFormat } from './parse/parse-vector-upload.js';
 import * as files from './layer-files.queries.js';
@@ -62,6 +62,6 @@ export async function runLayerImport(db: Database, store: BlobStore, fileId: num
  * runs them too). It must see the same asset store as the server that received the uploads.
  */
 export function startLayerImportWorker(db: Database, config: Config, onError: (error: unknown) => void, pollMs = 250) {
-  const store = layerFileStore(config);
+  const store = configuredBlobStore(config);
   return startWorker(db, LAYER_IMPORT_QUEUE, (payload, jobDb) => runLayerImport(jobDb, store, Number(payload.fileId)), onError, pollMs);
 }

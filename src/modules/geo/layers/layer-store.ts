@@ -1,19 +1,4 @@
-import path from 'node:path';
-import type { Config } from '../../../platform/config.js';
-import { localBlobStore, type BlobStore } from '../../../platform/storage/blob-store.js';
-import { s3BlobStore } from '../../../platform/storage/s3-blob-store.js';
-
-/**
- * Where original layer uploads are kept: the same store as the catalog's assets (the S3 bucket when
- * S3_BUCKET is set, else ASSET_DIR, default <DATA_DIR>/assets), under `<owner>/layers/<layer id>/`.
- * (The catalog's own `assetStore` is not imported: modules share platform code, not each other's.)
- */
-export function layerFileStore(config: Config): BlobStore {
-  if (config.S3_BUCKET) {
-    return s3BlobStore({ bucket: config.S3_BUCKET, region: config.S3_REGION, endpoint: config.S3_ENDPOINT, accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY });
-  }
-  return localBlobStore(config.ASSET_DIR ?? path.join(config.dataDir, 'assets'));
-}
+// Original layer uploads live in the server's blob store (configuredBlobStore), under `<owner>/layers/<layer id>/`.
 
 const EXTENSIONS: Record<string, string> = { geojson: 'geojson', shp: 'zip', gpkg: 'gpkg', kml: 'kml', kmz: 'kmz', csv: 'csv' };
 

@@ -10,7 +10,7 @@ import { layerDownload, DOWNLOAD_TYPES } from './layer-download.js';
 import fileRoutes from './layer-files.routes.js';
 import { createGridLayer } from './layer-grid.js';
 import { startLayerImportWorker } from './layer-import.js';
-import { layerFileStore } from './layer-store.js';
+import { configuredBlobStore } from '../../../platform/storage/configured-blob-store.js';
 import { CreateLayerForm, DownloadQuery, FeaturePage, FeaturesQuery, GridBody, Layer, LayerId, LayersQuery, UpdateLayerForm, type UploadedFile } from './layers.schemas.js';
 import * as layers from './layers.service.js';
 
@@ -25,7 +25,7 @@ const FORM = ['multipart/form-data', 'application/json'];
 export default async function layersRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const limit = app.config.LAYER_UPLOAD_LIMIT_BYTES;
-  const store = layerFileStore(app.config);
+  const store = configuredBlobStore(app.config);
   const viewer = (request: FastifyRequest) => layers.layerViewer(callerOf(request));
 
   // Forms (name, organization, …, file) become the body: one file of at most `limit` bytes, in memory.

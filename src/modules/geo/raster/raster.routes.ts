@@ -7,7 +7,7 @@ import { principalOf } from '../../../platform/auth/auth-plugin.js';
 import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../../platform/errors.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import { BLOB_KEY } from '../../../platform/storage/blob-store.js';
-import { assetStore } from '../../catalog/assets.routes.js';
+import { configuredBlobStore } from '../../../platform/storage/configured-blob-store.js';
 import * as catalog from '../../catalog/rasters.service.js';
 import { viewerOf } from '../../catalog/viewer.js';
 import { COLORMAPS, type ColormapName } from './colormaps.js';
@@ -72,7 +72,7 @@ function checkTile(z: number, x: number, y: number, scale: number) {
  */
 export default async function rasterRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const store = assetStore(app.config);
+  const store = configuredBlobStore(app.config);
   const cache = new TileCache({ maxBytes: app.config.RASTER_CACHE_MB * 1024 * 1024, redisUrl: app.config.REDIS_URL, gzip: false, redisTtlSeconds: REDIS_TTL_SECONDS });
   const tiles = createRasterTiles({ db: app.db, store, cache });
   const accesses = new LRUCache<string, { access: catalog.RasterAccess | null }>({ max: 50_000, ttl: ACCESS_TTL_MS });

@@ -1,4 +1,3 @@
-import { publicOrigin } from '../../../platform/http/public-origin.js';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -65,11 +64,6 @@ export function sendTile(request: FastifyRequest, reply: FastifyReply, tile: Til
     return reply.send(tile.gzipped);
   }
   return reply.send(tile.body);
-}
-
-/** The origin the client reached us at, for absolute URLs in TileJSON and styles; PUBLIC_URL if the Host header looks odd. */
-export function originOf(request: FastifyRequest, _fallback?: string): string {
-  return publicOrigin(request);
 }
 
 /** The request's own query string (repeated keys and all), to carry filters into tile URLs. */

@@ -4,11 +4,12 @@ import { Type } from 'typebox';
 import { RevisionWatch } from '../../../platform/db/revision-watch.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import { TileCache, tileEntry } from '../../../platform/tiles/tile-cache.js';
+import { publicOrigin } from '../../../platform/http/public-origin.js';
 import { checkedTile, MAX_ZOOM, type Tile } from '../../../platform/tiles/tile-math.js';
 import * as catalogTiles from '../../catalog/tiles.service.js';
 import { viewerOf } from '../../catalog/viewer.js';
 import { layerTile, findReadyLayer, layerRevision, viewerOfLayers } from './layer-tiles.service.js';
-import { acceptsGzip, notModified, originOf, queryStringOf, sendTile, TILE_RESPONSES, tileEtag } from './tile-responses.js';
+import { acceptsGzip, notModified, queryStringOf, sendTile, TILE_RESPONSES, tileEtag } from './tile-responses.js';
 import { fieldsOfSchema, mapStyle, Style, TileJson, tileJson } from './tilejson.js';
 
 const TAGS = ['geo'];
@@ -162,7 +163,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       catalogTiles.plumeTileKey(request.query);
-      const url = `${originOf(request, app.config.publicUrl)}/api/v1/layers/plumes/{z}/{x}/{y}.mvt${queryStringOf(request)}`;
+      const url = `${publicOrigin(request)}/api/v1/layers/plumes/{z}/{x}/{y}.mvt${queryStringOf(request)}`;
       reply.header('cache-control', 'no-cache');
       return tileJson('plumes', url, catalogTiles.PLUME_TILE_FIELDS, { description: 'Plumes: points with emission rates (kg/h), colloquial names and status.' });
     },
@@ -177,7 +178,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       catalogTiles.sceneTileKey(request.query);
-      const url = `${originOf(request, app.config.publicUrl)}/api/v1/layers/scenes/{z}/{x}/{y}.mvt${queryStringOf(request)}`;
+      const url = `${publicOrigin(request)}/api/v1/layers/scenes/{z}/{x}/{y}.mvt${queryStringOf(request)}`;
       reply.header('cache-control', 'no-cache');
       return tileJson('scenes', url, catalogTiles.SCENE_TILE_FIELDS, { description: 'Scene footprints with instrument, time, cloud cover and QA.' });
     },
@@ -187,7 +188,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/style.json',
     { config: CACHED, schema: { operationId: 'mapStyle', tags: TAGS, summary: 'A MapLibre style drawing plumes (coloured by emission) over scene footprints, from the TileJSON above', response: { 200: Style, ...errors } } },
     async (request, reply) => {
-      const origin = originOf(request, app.config.publicUrl);
+      const origin = publicOrigin(request);
       reply.header('cache-control', 'no-cache');
       return mapStyle(`${origin}/api/v1/layers/plumes/tilejson.json`, `${origin}/api/v1/layers/scenes/tilejson.json`);
     },
@@ -201,7 +202,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const layer = await findReadyLayer(app.db, request.params.name, viewerOfLayers(request));
-      const url = `${originOf(request, app.config.publicUrl)}/api/v1/layers/${encodeURIComponent(layer.name)}/{z}/{x}/{y}.mvt`;
+      const url = `${publicOrigin(request)}/api/v1/layers/${encodeURIComponent(layer.name)}/{z}/{x}/{y}.mvt`;
       reply.header('cache-control', 'private, no-cache');
       return tileJson(layer.name, url, fieldsOfSchema(layer.schema), { description: layer.description ?? layer.verbose_name ?? undefined, bounds: layer.bounds });
     },

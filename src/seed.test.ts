@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sql from 'sql-template-tag';
-import { createTestContext, type TestContext } from '../../test/support/test-app.js';
-import type { Database, Queryable } from './db/database.js';
+import { createTestContext, type TestContext } from '../test/support/test-app.js';
+import type { Database, Queryable } from './platform/db/database.js';
 import { DEMO_USER_EMAIL, seedDemoData } from './seed.js';
-import * as identity from './identity/identity.service.js';
-import { loadDemoCatalog } from '../modules/catalog/demo/demo.service.js';
+import * as identity from './platform/identity/identity.service.js';
+import { loadDemoCatalog } from './modules/catalog/demo/demo.service.js';
 
 const DEMO = identity.BOOTSTRAP_ORGANIZATION_ID;
 let ctx: TestContext;

@@ -1,9 +1,9 @@
 import sql from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../test/support/test-app.js';
-import * as identity from './identity/identity.service.js';
+import { createTestContext, type TestContext } from '../test/support/test-app.js';
+import * as identity from './platform/identity/identity.service.js';
 import { DEMO_USER_EMAIL, seedDemoData } from './seed.js';
-import { DEMO_ANALYST_EMAIL } from '../modules/picker/picker.seed.js';
+import { DEMO_ANALYST_EMAIL } from './modules/picker/picker.seed.js';
 
 let ctx: TestContext;
 beforeAll(async () => {

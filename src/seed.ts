@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { Database, Queryable } from './db/database.js';
-import { joinedTransaction } from './db/joined-transaction.js';
-import { lockForTransaction } from './db/transaction-lock.queries.js';
-import type { BlobStore } from './storage/blob-store.js';
-import { SCOPES } from './auth/scopes.js';
-import * as identity from './identity/identity.service.js';
-import { DEMO_FACILITIES, seedDemoFacilities } from '../modules/facilities/facilities.seed.js';
-import { getFacility } from '../modules/facilities/facilities.service.js';
-import { seedDemoEmissions } from '../modules/emissions/emissions.seed.js';
-import { seedDemoRegistry } from '../modules/registry/registry.seed.js';
-import { seedDemoCatalog } from '../modules/catalog/catalog.seed.js';
-import { seedDemoTasking } from '../modules/tasking/tasking.seed.js';
-import { seedDemoPicker } from '../modules/picker/picker.seed.js';
-import { seedDemoCommunity } from '../modules/community/community.seed.js';
+import type { Database, Queryable } from './platform/db/database.js';
+import { joinedTransaction } from './platform/db/joined-transaction.js';
+import { lockForTransaction } from './platform/db/transaction-lock.queries.js';
+import type { BlobStore } from './platform/storage/blob-store.js';
+import { SCOPES } from './platform/auth/scopes.js';
+import * as identity from './platform/identity/identity.service.js';
+import { DEMO_FACILITIES, seedDemoFacilities } from './modules/facilities/facilities.seed.js';
+import { getFacility } from './modules/facilities/facilities.service.js';
+import { seedDemoEmissions } from './modules/emissions/emissions.seed.js';
+import { seedDemoRegistry } from './modules/registry/registry.seed.js';
+import { seedDemoCatalog } from './modules/catalog/catalog.seed.js';
+import { seedDemoTasking } from './modules/tasking/tasking.seed.js';
+import { seedDemoPicker } from './modules/picker/picker.seed.js';
+import { seedDemoCommunity } from './modules/community/community.seed.js';
 
 export const DEMO_USER_EMAIL = 'demo@carbon-atlas.test';
 
