@@ -1,4 +1,5 @@
 import { request } from './client.js';
+import { ApiError } from './errors.js';
 import { session } from './session.js';
 
 interface TokenPair {
@@ -25,7 +26,11 @@ export interface Membership {
 
 /** E-mail and password → the JWT pair (POST /v1/auth/token). */
 export async function signInWithPassword(email: string, password: string): Promise<void> {
-  const pair = await request<TokenPair>('/v1/auth/token', { method: 'POST', body: { email, password }, anonymous: true });
+  const pair = await request<TokenPair>('/v1/auth/token', { method: 'POST', body: { email, password }, anonymous: true }).catch((error: unknown) => {
+    // At sign-in a 401 means the pair did not match (the server does not say which, on purpose).
+    if (error instanceof ApiError && error.status === 401) throw new ApiError(401, 'The e-mail address or the password is not right. Check both and try again.');
+    throw error;
+  });
   session.set({
     kind: 'token',
     accessToken: pair.access_token,
@@ -39,7 +44,10 @@ export async function signInWithPassword(email: string, password: string): Promi
 /** A pasted API key is checked with /v1/whoami before it is kept. */
 export async function signInWithApiKey(apiKey: string): Promise<void> {
   // `anonymous` leaves out the stored credential: the key being tried goes in a header of its own.
-  const who = await request<WhoAmI>('/v1/whoami', { anonymous: true, headers: { authorization: `Bearer ${apiKey}` } });
+  const who = await request<WhoAmI>('/v1/whoami', { anonymous: true, headers: { authorization: `Bearer ${apiKey}` } }).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 401) throw new ApiError(401, 'This API key is not valid: it may be mistyped, revoked or expired.');
+    throw error;
+  });
   session.set({ kind: 'key', apiKey, organizationId: who.organization?.id ?? null });
 }
 

@@ -1,9 +1,10 @@
 import type { LayerSpecification } from 'maplibre-gl';
 
 /** Land, borders and coastlines from the basemap's `areas` layer; no labels (no glyph server offline). */
+export const BACKGROUND: LayerSpecification = { id: 'background', type: 'background', paint: { 'background-color': '#dfe9ee' } };
+
 export function basemapLayers(): LayerSpecification[] {
   return [
-    { id: 'background', type: 'background', paint: { 'background-color': '#dfe9ee' } },
     { id: 'land', type: 'fill', source: 'basemap', 'source-layer': 'areas', filter: ['==', ['get', 'level'], 0], paint: { 'fill-color': '#f7f6f2' } },
     { id: 'counties', type: 'line', source: 'basemap', 'source-layer': 'areas', filter: ['==', ['get', 'level'], 2], paint: { 'line-color': '#d9d4c7', 'line-width': 0.5 } },
     { id: 'states', type: 'line', source: 'basemap', 'source-layer': 'areas', filter: ['==', ['get', 'level'], 1], paint: { 'line-color': '#b9b2a1', 'line-width': 0.8 } },

@@ -4,7 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { request, urlOf } from '../../api/client.js';
 import { authHeaders } from '../../api/session.js';
-import { basemapLayers, PLUME_HIGHLIGHT, sourceLayers } from './map-layers.js';
+import { BACKGROUND, basemapLayers, PLUME_HIGHLIGHT, sourceLayers } from './map-layers.js';
 import { plumeQuery, queryString, sceneQuery, sourceQuery, type Filters } from './filters.js';
 
 setWorkerUrl(workerUrl);
@@ -51,12 +51,11 @@ export function MapView(props: MapViewProps) {
       const style: StyleSpecification = {
         ...serverStyle,
         sources: {
-          basemap: { type: 'vector', url: `${location.origin}/api/v1/common/basemap/tilejson.json` },
           ...serverStyle.sources,
           sources: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
         },
         // Sources under the plumes, so a plume dot on a source ring stays clickable.
-        layers: [...basemapLayers(), ...serverStyle.layers.filter((layer) => layer.id !== 'plumes'), ...sourceLayers(), ...serverStyle.layers.filter((layer) => layer.id === 'plumes'), PLUME_HIGHLIGHT],
+        layers: [BACKGROUND, ...serverStyle.layers.filter((layer) => layer.id !== 'plumes'), ...sourceLayers(), ...serverStyle.layers.filter((layer) => layer.id === 'plumes'), PLUME_HIGHLIGHT],
       };
       const created = new MapLibreMap({
         container: container.current,
@@ -83,11 +82,14 @@ export function MapView(props: MapViewProps) {
         applyFilters(created, latest.current.filters);
         report();
       });
+      // The basemap joins once the data is drawn: on the embedded database (one connection) its
+      // tiles would otherwise queue ahead of the plume tiles of the first view.
+      created.once('idle', () => addBasemap(created));
       // After the move and again once the new data is drawn (the source count needs the drawn features).
       created.on('moveend', report);
       created.on('idle', report);
       const firstPlume = () => {
-        if (created.queryRenderedFeatures({ layers: ['plumes'] }).length === 0) return;
+        if (!created.getLayer('plumes') || created.queryRenderedFeatures({ layers: ['plumes'] }).length === 0) return;
         created.off('idle', firstPlume);
         created.off('render', firstPlume);
         latest.current.onFirstPlume();
@@ -135,6 +137,13 @@ export function MapView(props: MapViewProps) {
   useEffect(() => showOverlay(map.current, props.overlay), [props.overlay?.sceneId, props.overlay?.product, map.current]);
 
   return <div class="map-canvas" ref={container} role="region" aria-label="Map of plumes and sources. Arrow keys pan, + and - zoom." tabIndex={0} />;
+}
+
+function addBasemap(map: MapLibreMap): void {
+  if (map.getSource('basemap')) return;
+  map.addSource('basemap', { type: 'vector', url: `${location.origin}/api/v1/common/basemap/tilejson.json` });
+  const below = map.getStyle().layers.find((layer) => layer.id !== 'background')?.id;
+  for (const layer of basemapLayers()) map.addLayer(layer, below);
 }
 
 function applyFilters(map: MapLibreMap, filters: Filters): void {
