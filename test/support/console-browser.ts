@@ -60,7 +60,18 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+        if (message.type() !== 'error') return;
+        // An Error object logged by minified code prints as its class name: ask the page for its message too.
+        const [first] = message.args();
+        const entry = `console: ${message.text()}`;
+        errors.push(entry);
+        void first
+          ?.evaluate((value: unknown) => (value instanceof Error ? `${value.name}: ${value.message}` : String(value)))
+          .then((detail) => {
+            const at = errors.indexOf(entry);
+            if (at !== -1) errors[at] = `${entry} (${detail})`;
+          })
+          .catch(() => undefined);
       });
       page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
       return { context, page, errors };
