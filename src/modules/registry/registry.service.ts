@@ -317,6 +317,14 @@ export async function getTransaction(db: Queryable, caller: TenantPrincipal, id:
   return transactionView(row, (await registry.selectBatch(db, row.batch_id))!, links);
 }
 
+/** The organization's latest transactions (sent or received), newest first: a Carbon Atlas addition. */
+export async function listTransactions(db: Queryable, caller: TenantPrincipal, id: string, options: { ledger: Ledger; state: ledger.TransactionRow['state'] | undefined; limit: number }, links: Links) {
+  requireOwn(caller, id);
+  const rows = await ledger.selectTransactionsFor(db, id, options);
+  const batches = new Map((await registry.selectBatches(db, [...new Set(rows.map((row) => row.batch_id))])).map((batch) => [batch.id, batch]));
+  return { organizationId: id, transactions: rows.map((row) => transactionView(row, batches.get(row.batch_id)!, links)) };
+}
+
 /**
  * The worker's job: pending → processing → processed, or failed with its reservation released.
  * A transaction left `processing` by a worker that died is resumed (settling is one database
