@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionBody, isSettled, parseTracked, serialRanges, shortHash, upsertTransaction, type ActionDraft, type TrackedTransaction } from './shape.js';
+import { actionBody, isSettled, serialRanges, shortHash, type ActionDraft } from './shape.js';
 
 describe('serial ranges', () => {
   it('parses each range of a serialization', () => {
@@ -13,27 +13,10 @@ describe('serial ranges', () => {
   });
 });
 
-const tx = (id: string, createdAt: string, state = 'pending'): TrackedTransaction => ({
-  id, action: 'retire', state, amount: 1, creditId: 'c', serialization: 's', createdAt, updatedAt: createdAt, retirementId: null, failureReason: null, txId: null,
-});
-
-describe('tracked transactions', () => {
-  it('replaces by id, newest first, bounded', () => {
-    let list = upsertTransaction([], tx('a', '2024-01-01T00:00:00Z'));
-    list = upsertTransaction(list, tx('b', '2024-01-02T00:00:00Z'));
-    list = upsertTransaction(list, tx('a', '2024-01-01T00:00:00Z', 'processed'));
-    expect(list.map((t) => [t.id, t.state])).toEqual([['b', 'pending'], ['a', 'processed']]);
-    expect(upsertTransaction(list, tx('c', '2024-01-03T00:00:00Z'), 2).map((t) => t.id)).toEqual(['c', 'b']);
-  });
+describe('transaction states', () => {
   it('knows settled states', () => {
     expect(['pending', 'processing'].map(isSettled)).toEqual([false, false]);
     expect(['processed', 'failed', 'cancelled'].map(isSettled)).toEqual([true, true, true]);
-  });
-  it('reads stored lists defensively', () => {
-    expect(parseTracked(null)).toEqual([]);
-    expect(parseTracked('{oops')).toEqual([]);
-    expect(parseTracked('{"id":1}')).toEqual([]);
-    expect(parseTracked(JSON.stringify([tx('a', 'x'), { id: 2 }])).map((t) => t.id)).toEqual(['a']);
   });
 });
 

@@ -1,4 +1,4 @@
-/** Pure shaping for the Registry screen: serial ranges, transaction states, tracked transactions. */
+/** Pure shaping for the Registry screen: serial ranges, transaction states, the retire/transfer form. */
 
 export interface SerialRange {
   text: string;
@@ -44,6 +44,7 @@ export const STATE_WORDS: Record<TransactionState, string> = {
   cancelled: 'Cancelled — tonnes released',
 };
 
+/** The fields of `Transaction` (docs/registry.md) the screen reads. */
 export interface TrackedTransaction {
   id: string;
   action: string;
@@ -56,33 +57,6 @@ export interface TrackedTransaction {
   retirementId: string | null;
   failureReason: string | null;
   txId: string | null;
-}
-
-/**
- * Puts a fresh copy of a transaction into the list: replaces the one with its id, newest first,
- * at most `limit` kept.
- */
-export function upsertTransaction(list: readonly TrackedTransaction[], fresh: TrackedTransaction, limit = 50): TrackedTransaction[] {
-  const others = list.filter((t) => t.id !== fresh.id);
-  return [fresh, ...others].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)).slice(0, limit);
-}
-
-/** Keeps only what the screen shows from an API transaction (the list lives in localStorage). */
-export function trackedFrom(api: TrackedTransaction & Record<string, unknown>): TrackedTransaction {
-  const { id, action, state, amount, creditId, serialization, createdAt, updatedAt, retirementId, failureReason, txId } = api;
-  return { id, action, state, amount, creditId, serialization, createdAt, updatedAt, retirementId, failureReason, txId };
-}
-
-/** Reads a stored list defensively: anything malformed is dropped rather than crashing the screen. */
-export function parseTracked(text: string | null): TrackedTransaction[] {
-  if (!text) return [];
-  try {
-    const value: unknown = JSON.parse(text);
-    if (!Array.isArray(value)) return [];
-    return value.filter((t): t is TrackedTransaction => typeof t === 'object' && t !== null && typeof (t as TrackedTransaction).id === 'string' && typeof (t as TrackedTransaction).state === 'string');
-  } catch {
-    return [];
-  }
 }
 
 export interface ActionDraft {
