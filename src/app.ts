@@ -34,6 +34,8 @@ import stacModule from './modules/stac/stac.module.js';
 import pickerModule from './modules/picker/picker.module.js';
 import taskingModule from './modules/tasking/tasking.module.js';
 import communityModule from './modules/community/community.module.js';
+import consoleRoutes from './modules/console/console.routes.js';
+import { findConsoleBuild } from './modules/console/console-build.js';
 import { smtpTransport, startMailDelivery } from './platform/mail/outbox.js';
 
 declare module 'fastify' {
@@ -143,7 +145,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // Before the modules: the catalog filters by areas that the geo module provides.
   await app.register(areasPlugin);
   await app.register(healthRoutes);
-  await app.register(rootRoutes);
+  // The built console takes over GET /; without a build the page of links stays.
+  const consoleBuild = await findConsoleBuild(config.CONSOLE_DIR);
+  await app.register(rootRoutes, { home: !consoleBuild });
+  if (consoleBuild) await app.register(consoleRoutes, { build: consoleBuild });
   await app.register(identityRoutes);
   await app.register(facilitiesModule);
   await app.register(accountsModule);

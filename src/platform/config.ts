@@ -8,6 +8,7 @@ const ConfigSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   ASSET_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Where plume assets (tif, png) are read from; default <DATA_DIR>/assets.' })),
+  CONSOLE_DIR: Type.Optional(Type.String({ minLength: 1, description: 'The built web console (index.html + static/); default dist/console of this installation. Without one, GET / shows a page of links.' })),
   ASSET_URL_TTL: Type.Integer({ minimum: 10, maximum: 604_800, default: 900 }),
   S3_BUCKET: Type.Optional(Type.String({ minLength: 3, description: 'Serve assets from this S3(-compatible) bucket instead of ASSET_DIR.' })),
   S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://', description: 'An S3-compatible service (MinIO, R2, Ceph…); unset for AWS.' })),

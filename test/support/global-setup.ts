@@ -8,6 +8,7 @@ import { migrate } from '../../src/platform/db/migrate.js';
 import { loadBundledAdministrativeAreas } from '../../src/modules/geo/areas/bundled-areas.js';
 import { databaseUrlFor } from './database-url.js';
 import { ensureBuiltCli } from './built-cli.js';
+import { ensureBuiltConsole } from './built-console.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +21,7 @@ declare module 'vitest' {
 /** Migrates once per run; every test file then starts from a copy of the result. */
 export default async function setup(project: TestProject) {
   ensureBuiltCli();
+  ensureBuiltConsole();
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     const name = `carbon_atlas_template_${process.pid}_${Date.now()}`;

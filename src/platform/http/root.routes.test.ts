@@ -5,7 +5,8 @@ import { listMail } from '../mail/outbox.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // Without a built console, GET / is the page of links (console.test.ts covers the console).
+  ctx = await createTestContext({ CONSOLE_DIR: '/nonexistent/console' });
 });
 afterAll(() => ctx?.close());
 

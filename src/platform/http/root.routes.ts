@@ -54,10 +54,11 @@ const RESET_PAGE = linkPage('reset');
  * the targets of the verification and password-reset e-mails (which post to the account API from
  * the browser, so that opening the link does nothing by itself — mail scanners open links too).
  */
-export default async function rootRoutes(instance: FastifyInstance) {
+export default async function rootRoutes(instance: FastifyInstance, options: { home?: boolean } = {}) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const page = { config: { auth: 'none' as const } };
-  app.get('/', { ...page, schema: { operationId: 'home', tags: TAGS, summary: 'A page linking to the API reference, the OpenAPI document and the health endpoints', response: { 200: Html } } }, (_request, reply) =>
+  if (options.home !== false)
+    app.get('/', { ...page, schema: { operationId: 'home', tags: TAGS, summary: 'A page linking to the API reference, the OpenAPI document and the health endpoints', response: { 200: Html } } }, (_request, reply) =>
     sendPage(reply, HOME),
   );
   app.get(

@@ -1,0 +1,3 @@
+export default function MapScreen() {
+  return <div class="map-screen">The plume map</div>;
+}

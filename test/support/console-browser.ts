@@ -1,0 +1,74 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { seedDemoData, type SeedResult } from '../../src/platform/seed.js';
+import { createTestContext, type TestContext } from './test-app.js';
+import { BUILT_CONSOLE } from './built-console.js';
+
+/** Debian's chromium (installed by .ci/run when missing); CHROMIUM_PATH points elsewhere. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Screenshots of every screen the tests visit land here (gitignored); docs/screenshots/ keeps one of each. */
+export const ARTIFACTS = path.resolve('test-artifacts/console');
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Without a GPU, WebGL (MapLibre) runs on SwiftShader; recent Chromium asks for the opt-in.
+  '--enable-unsafe-swiftshader',
+];
+
+export interface ConsoleHarness {
+  /** http://127.0.0.1:<port> of a server started in this process on the embedded database with demo data. */
+  baseUrl: string;
+  ctx: TestContext;
+  demo: SeedResult;
+  browser: Browser;
+  /** A fresh browser context (own storage), its page, and the console errors seen on it. */
+  newPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
+  screenshot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One server and one browser per test file. The server is the real app, listening on port 0,
+ * seeded as `npm run demo` seeds; the browser is headless Chromium with a throw-away profile
+ * (Playwright's launch() makes a temporary user-data-dir and removes it on close).
+ */
+export async function startConsoleHarness(): Promise<ConsoleHarness> {
+  const ctx = await createTestContext({ CONSOLE_DIR: BUILT_CONSOLE });
+  const demo = await seedDemoData(ctx.db, undefined);
+  await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  await mkdir(ARTIFACTS, { recursive: true });
+  return {
+    baseUrl,
+    ctx,
+    demo,
+    browser,
+    async newPage() {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, baseURL: baseUrl });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+      return { context, page, errors };
+    },
+    async screenshot(page, name) {
+      await writeFile(path.join(ARTIFACTS, `${name}.png`), await page.screenshot({ fullPage: false }));
+    },
+    async close() {
+      await browser.close();
+      await ctx.close();
+    },
+  };
+}
