@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consumptionBody, figureOf, optionLabel, unitsFor, type ConsumptionDraft } from './consumption-form.js';
+import { consumptionBody, figureOf, optionLabel, unitLabel, unitsFor, type ConsumptionDraft } from './consumption-form.js';
 
 const draft = (patch: Partial<ConsumptionDraft>): ConsumptionDraft => ({
   category: 'electricity', fuel: '', water_service: '', refrigerant: '', quantity: '1200', unit: 'kWh', period_start: '2024-12-01', period_end: '2024-12-31', ...patch,
@@ -43,6 +43,7 @@ describe('consumption form', () => {
 
   it('labels options', () => {
     expect(optionLabel('natural_gas')).toBe('Natural gas');
-    expect(optionLabel('m3')).toBe('m³');
+    expect(unitLabel('m3')).toBe('m³');
+    expect(unitLabel('kWh')).toBe('kWh');
   });
 });

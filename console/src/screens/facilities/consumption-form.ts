@@ -103,9 +103,13 @@ export function figureOf(emission: CalculatedEmission | null): Figure | null {
   };
 }
 
-/** "natural_gas" → "Natural gas", "m3" → "m³" for labels. */
+/** Units as people write them: "m3" → "m³"; "kWh", "t" unchanged. */
+export function unitLabel(unit: string): string {
+  return unit === 'm3' ? 'm³' : unit;
+}
+
+/** "natural_gas" → "Natural gas" for labels. */
 export function optionLabel(value: string): string {
-  if (value === 'm3') return 'm³';
   const words = value.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

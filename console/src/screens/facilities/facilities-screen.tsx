@@ -36,7 +36,7 @@ export default function FacilitiesScreen() {
                 </thead>
                 <tbody>
                   {facilities.map((facility) => (
-                    <tr key={facility.id} aria-selected={facility.id === chosen}>
+                    <tr key={facility.id} class={facility.id === chosen ? 'selected' : undefined}>
                       <td>
                         <a
                           href={`/facilities?facility=${facility.id}`}

@@ -3,7 +3,7 @@ import { Card, Empty, ErrorNote, Loading } from '../../ui/notices.js';
 import { describe, useAsync } from '../../ui/use-async.js';
 import { formatKg } from '../emissions/shape.js';
 import { addConsumption, consumption, facility as loadFacility, type ConsumptionEntry } from './api.js';
-import { CATEGORIES, consumptionBody, figureOf, FUELS, optionLabel, REFRIGERANTS, unitsFor, WATER_SERVICES, type ConsumptionCategory, type ConsumptionDraft, type Figure } from './consumption-form.js';
+import { CATEGORIES, consumptionBody, figureOf, FUELS, optionLabel, REFRIGERANTS, unitLabel, unitsFor, WATER_SERVICES, type ConsumptionCategory, type ConsumptionDraft, type Figure } from './consumption-form.js';
 
 /** One facility: its CO2e, its consumption entries with the factor behind each figure, and the add form. */
 export function FacilityPanel({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
@@ -33,7 +33,7 @@ export function FacilityPanel({ id, onChanged, onClose }: { id: string; onChange
       {site.error && <ErrorNote message={site.error} retry={site.reload} />}
       {site.data && (
         <p class="figure-line">
-          CO₂e <strong data-testid="facility-co2e">{formatKg(site.data.co2e)}</strong>
+          Total <strong data-testid="facility-co2e">{formatKg(site.data.co2e)}</strong>
           {site.data.co2e_biomass > 0 && <span class="hint"> · biogenic CO₂ {formatKg(site.data.co2e_biomass)} (reported apart)</span>}
           <span class="hint"> · {site.data.country} · {site.data.status}</span>
         </p>
@@ -66,7 +66,7 @@ function AddedNote({ entry }: { entry: ConsumptionEntry }) {
   return (
     <div class="notice notice-ok" role="status" data-testid="added-figure">
       <span>
-        Added: {entry.quantity} {optionLabel(entry.unit)} of {optionLabel(entry.activity)} → <strong>{figure ? formatKg(figure.kg) : 'no figure'}</strong>
+        Added: {entry.quantity} {unitLabel(entry.unit)} of {optionLabel(entry.activity)} → <strong>{figure ? formatKg(figure.kg) : 'no figure'}</strong>
         {figure && (
           <>
             {' '}
@@ -103,7 +103,7 @@ function EntriesTable({ entries }: { entries: ConsumptionEntry[] }) {
                 </td>
                 <td>{optionLabel(entry.activity)}</td>
                 <td class="num">
-                  {entry.quantity} {optionLabel(entry.unit)}
+                  {entry.quantity} {unitLabel(entry.unit)}
                 </td>
                 <td class="num" title={figure?.working ?? undefined}>
                   {figure ? formatKg(figure.kg) : '—'}
@@ -231,7 +231,7 @@ function ConsumptionForm({ facilityId, categories, onAdded }: { facilityId: stri
           <select name="unit" value={draft.unit} onChange={(e) => change({ unit: (e.target as HTMLSelectElement).value })} {...field('unit')}>
             {units.map((unit) => (
               <option key={unit} value={unit}>
-                {optionLabel(unit)}
+                {unitLabel(unit)}
               </option>
             ))}
           </select>

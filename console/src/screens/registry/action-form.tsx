@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ErrorNote } from '../../ui/notices.js';
-import { describe, useAsync } from '../../ui/use-async.js';
-import { act, inventory } from './api.js';
+import { describe, type Async } from '../../ui/use-async.js';
+import { act, type Credit } from './api.js';
 import { actionBody, type ActionDraft } from './shape.js';
 
 const ACTIONS: { value: ActionDraft['action']; label: string }[] = [
@@ -11,8 +11,7 @@ const ACTIONS: { value: ActionDraft['action']; label: string }[] = [
 ];
 
 /** Retire, transfer or transfer-and-retire; the tonnes are reserved at once and settle in the background. */
-export function ActionForm({ org, round, onRequested }: { org: string; round: number; onRequested: () => void }) {
-  const credits = useAsync((signal) => inventory(org, signal), [org, round]);
+export function ActionForm({ org, credits, onRequested }: { org: string; credits: Async<Credit[]>; onRequested: () => void }) {
   const [draft, setDraft] = useState<Omit<ActionDraft, 'available'>>({ action: 'retire', creditId: '', amount: '', toOrganizationId: '', beneficiaryName: '', reason: '', comment: '' });
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
@@ -48,7 +47,8 @@ export function ActionForm({ org, round, onRequested }: { org: string; round: nu
   const transfers = draft.action !== 'retire';
   const retires = draft.action !== 'transfer';
 
-  if (credits.error) return <ErrorNote message={credits.error} retry={credits.reload} />;
+  // The inventory card shows a failed inventory; the form waits for one.
+  if (credits.error) return null;
   return (
     <form class="form" onSubmit={submit} aria-label="Retire or transfer credits" noValidate>
       <fieldset class="inline">

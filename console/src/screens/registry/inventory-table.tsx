@@ -1,11 +1,10 @@
 import { Empty, ErrorNote, Loading } from '../../ui/notices.js';
-import { useAsync } from '../../ui/use-async.js';
-import { inventory } from './api.js';
+import type { Async } from '../../ui/use-async.js';
+import type { Credit } from './api.js';
 import { serialRanges } from './shape.js';
 
 /** The organization's credits with their serial ranges and the tonnes available now. */
-export function InventoryTable({ org, round }: { org: string; round: number }) {
-  const credits = useAsync((signal) => inventory(org, signal), [org, round]);
+export function InventoryTable({ credits }: { credits: Async<Credit[]> }) {
   if (credits.error) return <ErrorNote message={credits.error} retry={credits.reload} />;
   if (!credits.data) return <Loading what="Loading the inventory" />;
   if (credits.data.length === 0) return <Empty>This organization holds no credits on the live ledger.</Empty>;
@@ -16,7 +15,7 @@ export function InventoryTable({ org, round }: { org: string; round: number }) {
           <tr>
             <th scope="col">Project</th>
             <th scope="col">Vintage</th>
-            <th scope="col">Serial ranges</th>
+            <th scope="col">Serials issued</th>
             <th scope="col" class="num">Available</th>
             <th scope="col" class="num">Issued</th>
           </tr>

@@ -1,8 +1,8 @@
 import '../dashboards.css';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Card, ErrorNote, Loading } from '../../ui/notices.js';
 import { describe, useAsync } from '../../ui/use-async.js';
-import { organizationId, transactions as loadTransactions, type Transaction } from './api.js';
+import { inventory, organizationId, transactions as loadTransactions, type Transaction } from './api.js';
 import { ActionForm } from './action-form.js';
 import { ChainStatus } from './chain-status.js';
 import { InventoryTable } from './inventory-table.js';
@@ -44,10 +44,15 @@ function useTransactions(org: string) {
 
 function Registry({ org }: { org: string }) {
   const [round, setRound] = useState(0);
+  const credits = useAsync((signal) => inventory(org, signal), [org, round]);
   const transactions = useTransactions(org);
-  const settledCount = transactions.list?.filter((t) => isSettled(t.state)).length ?? 0;
-  // The inventory changes when a transaction settles: reload it then, and after each request.
-  useEffect(() => setRound((value) => value + 1), [settledCount]);
+  // Tonnes move when a transaction settles: reload the inventory then (not on the first list).
+  const settled = transactions.list?.filter((t) => isSettled(t.state)).length;
+  const seen = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (seen.current !== undefined && settled !== seen.current) setRound((value) => value + 1);
+    seen.current = settled;
+  }, [settled]);
   const onRequested = () => {
     void transactions.refresh();
     setRound((value) => value + 1);
@@ -60,10 +65,10 @@ function Registry({ org }: { org: string }) {
       </div>
       <div class="grid registry-grid">
         <Card title="Inventory">
-          <InventoryTable org={org} round={round} />
+          <InventoryTable credits={credits} />
         </Card>
         <Card title="Retire or transfer">
-          <ActionForm org={org} round={round} onRequested={onRequested} />
+          <ActionForm org={org} credits={credits} onRequested={onRequested} />
         </Card>
         <Card title="Transactions" actions={<span class="hint">{transactions.list?.some((t) => !isSettled(t.state)) ? 'Updating live…' : ''}</span>}>
           {transactions.error && <ErrorNote message={transactions.error} retry={() => void transactions.refresh()} />}
