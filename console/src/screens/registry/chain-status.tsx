@@ -12,7 +12,7 @@ export function ChainStatus() {
     text = `Ledger not verified: ${chain.error}`;
     tone = 'bad';
   } else if (chain.data?.valid) {
-    text = `Ledger verified: ${chain.data.length} transactions, every hash and link recomputed; head ${shortHash(chain.data.headTxId)}`;
+    text = `Ledger verified: ${chain.data.length} ${chain.data.length === 1 ? 'transaction' : 'transactions'}, every hash and link recomputed; head ${shortHash(chain.data.headTxId)}`;
     tone = 'good';
   } else if (chain.data) {
     text = `Ledger BROKEN at transaction ${chain.data.brokenAt?.sequence ?? '?'}: ${chain.data.brokenAt?.problem ?? 'unknown problem'}`;
