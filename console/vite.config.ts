@@ -18,6 +18,12 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
     target: 'es2022',
     sourcemap: false,
+    rolldownOptions: {
+      checks: { pluginTimings: false },
+      // MapLibre in a chunk of its own: cached across console releases, and measured apart (docs/console.md).
+      output: { codeSplitting: { groups: [{ name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ }, { name: 'uplot', test: /node_modules[\\/]uplot/ }] } },
+    },
   },
+  worker: { format: 'es' },
   server: { proxy: Object.fromEntries(['/v1', '/v2', '/api', '/organizations', '/openapi.json', '/docs'].map((p) => [p, 'http://127.0.0.1:3000'])) },
 });

@@ -66,6 +66,8 @@ export function App() {
       <main id="main" class="main" tabIndex={-1}>
         {body}
       </main>
+      {/* Messages that belong to no form (a failed download): read out, and shown until replaced. */}
+      <div id="announcer" class="announcer" role="status" aria-live="polite" />
     </div>
   );
 }

@@ -1,3 +1,97 @@
+import { useState } from 'preact/hooks';
+import { request } from '../../api/client.js';
+import { isSignedIn, session } from '../../api/session.js';
+import { setQuery, usePlace } from '../../router.js';
+import { useStore } from '../../store.js';
+import { describe } from '../../ui/use-async.js';
+import { FilterPanel } from './filter-panel.js';
+import { filtersOf } from './filters.js';
+import { MapView, type View } from './map-view.js';
+import { PlumePanel } from './plume-panel.js';
+import { SourcePanel } from './source-panel.js';
+import { SummaryBar } from './summary-bar.js';
+import type { Plume, SourceObject } from './types.js';
+
+/** `at=zoom/lat/lon` in the address; the Permian Basin and the US Gulf Coast by default. */
+function viewOf(at: string | null): { center: [number, number]; zoom: number } {
+  const [zoom, lat, lon] = (at ?? '').split('/').map(Number);
+  if (zoom !== undefined && lat !== undefined && lon !== undefined && [zoom, lat, lon].every(Number.isFinite)) return { center: [lon, lat], zoom };
+  return { center: [-98, 33], zoom: 3 };
+}
+
+/** When the first plume was drawn, in ms since the page's navigation began (read by the browser tests). */
+function recordFirstPlume() {
+  document.documentElement.dataset.firstPlumeMs = String(Math.round(performance.now()));
+}
+
 export default function MapScreen() {
-  return <div class="map-screen">The plume map</div>;
+  const { query } = usePlace();
+  const who = useStore(session);
+  const filters = filtersOf(query);
+  const [initialView] = useState(() => viewOf(query.get('at')));
+  const [view, setView] = useState<View | null>(null);
+  const [sourcesInView, setSourcesInView] = useState<number | null>(null);
+  const [overlay, setOverlay] = useState<{ sceneId: string; product: string; bounds: number[] } | null>(null);
+  const [panelsOpen, setPanelsOpen] = useState(true);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const plume = query.get('plume');
+  const source = query.get('source');
+  const persistence = Math.min(100, Math.max(0, Number(filters.persistence ?? 0) || 0)) / 100;
+  const viewerKey = who.kind === 'anonymous' ? 'anonymous' : `${who.kind}:${who.organizationId ?? ''}`;
+
+  const openSourceOfPlume = async (plumeId: string) => {
+    try {
+      const found = await request<SourceObject>(`/api/v1/catalog/source/plume/${encodeURIComponent(plumeId)}`, { query: { eps: filters.eps } });
+      setQuery({ source: found.source_name }, { replace: false });
+    } catch (error) {
+      const announcer = document.getElementById('announcer');
+      if (announcer) announcer.textContent = describe(error);
+    }
+  };
+  const showPlumeRaster = (found: Plume | null) =>
+    setOverlay(found && found.plume_bounds.length === 4 && found.plume_tif ? { sceneId: found.scene_id, product: found.gas.toLowerCase(), bounds: found.plume_bounds } : null);
+
+  return (
+    <div class={`map-screen${filtersOpen ? ' filters-open' : ''}`}>
+      <div class="map-toolbar">
+        <button type="button" class="filters-toggle" aria-expanded={filtersOpen} aria-controls="map-filters" onClick={() => setFiltersOpen(!filtersOpen)}>
+          Filters
+        </button>
+      </div>
+      <div id="map-filters" class="map-filters">
+        <FilterPanel filters={filters} viewBounds={view?.bounds ?? null} signedIn={isSignedIn(who)} />
+      </div>
+      <div class="map-area">
+        <MapView
+          filters={filters}
+          persistence={persistence}
+          initialView={initialView}
+          viewerKey={viewerKey}
+          selectedPlume={plume}
+          overlay={plume ? overlay : null}
+          onView={(next) => {
+            setView(next);
+            setSourcesInView(next.sources);
+            setQuery({ at: `${next.zoom.toFixed(2)}/${next.center[1].toFixed(4)}/${next.center[0].toFixed(4)}` });
+          }}
+          onPlume={(id) => {
+            setPanelsOpen(true);
+            setQuery({ plume: id }, { replace: false });
+          }}
+          onSource={(name) => {
+            setPanelsOpen(true);
+            setQuery({ source: name }, { replace: false });
+          }}
+          onFirstPlume={recordFirstPlume}
+        />
+        {panelsOpen && (plume || source) && (
+          <div class="panels">
+            {plume && <PlumePanel id={plume} onClose={() => setQuery({ plume: null })} onSource={openSourceOfPlume} onLoaded={showPlumeRaster} />}
+            {source && <SourcePanel name={source} eps={filters.eps} onClose={() => setQuery({ source: null })} onPlume={(id) => setQuery({ plume: id }, { replace: false })} />}
+          </div>
+        )}
+      </div>
+      <SummaryBar filters={filters} bounds={view?.bounds ?? null} sourcesInView={sourcesInView} />
+    </div>
+  );
 }
