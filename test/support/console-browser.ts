@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { seedDemoData, type SeedResult } from '../../src/platform/seed.js';
-import { assetStore } from '../../src/modules/catalog/assets.routes.js';
+import { seedDemoData, type SeedResult } from '../../src/seed.js';
+import { configuredBlobStore } from '../../src/platform/storage/configured-blob-store.js';
 import { createTestContext, type TestContext } from './test-app.js';
 import { BUILT_CONSOLE } from './built-console.js';
 
@@ -45,7 +45,7 @@ export interface ConsoleHarness {
 export async function startConsoleHarness(): Promise<ConsoleHarness> {
   const ctx = await createTestContext({ CONSOLE_DIR: BUILT_CONSOLE });
   // With the asset store, as `npm run demo` seeds: the plume panel's raster overlay has its tiles.
-  const demo = await seedDemoData(ctx.db, undefined, { assets: assetStore(ctx.config) });
+  const demo = await seedDemoData(ctx.db, undefined, { assets: configuredBlobStore(ctx.config) });
   await ctx.app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });

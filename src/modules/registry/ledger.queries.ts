@@ -1,4 +1,4 @@
-import sql from 'sql-template-tag';
+import sql, { empty } from 'sql-template-tag';
 import type { Queryable } from '../../platform/db/database.js';
 import type { Ledger } from './registry.queries.js';
 
@@ -133,6 +133,22 @@ export async function selectTransactionFor(db: Queryable, organizationId: string
   const [row] = await db.query<TransactionRow>(sql`
     ${TRANSACTION} WHERE t.id = ${id} AND (t.organization_id = ${organizationId} OR t.to_organization_id = ${organizationId})`);
   return row;
+}
+
+/**
+ * The transactions an organization sent or received on one ledger, newest first. The two arms
+ * each use an index on the party column, so neither side scans the other organizations' rows.
+ */
+export function selectTransactionsFor(db: Queryable, organizationId: string, options: { ledger: Ledger; state: TransactionRow['state'] | undefined; limit: number }) {
+  const state = options.state === undefined ? empty : sql`AND t.state = ${options.state}`;
+  return db.query<TransactionRow>(sql`
+    ${TRANSACTION} WHERE t.id IN (
+      (SELECT id FROM registry_transactions WHERE organization_id = ${organizationId} AND ledger = ${options.ledger})
+      UNION
+      (SELECT id FROM registry_transactions WHERE to_organization_id = ${organizationId} AND ledger = ${options.ledger}))
+    ${state}
+    ORDER BY t.created_at DESC, t.id DESC
+    LIMIT ${options.limit}`);
 }
 
 export async function lockTransaction(db: Queryable, id: string) {

@@ -5,6 +5,7 @@ import type { TenantPrincipal } from '../../platform/auth/principal.js';
 import { DeferJob, enqueueJob } from '../../platform/jobs/jobs.js';
 import { isTransientDatabaseError } from '../../platform/db/database-errors.js';
 import * as registry from './registry.queries.js';
+import type { Ledger } from './registry.queries.js';
 import * as ledger from './ledger.queries.js';
 import { planTake, rangesOf } from './serials.js';
 import { appendToChain } from './ledger-chain.js';
@@ -129,6 +130,14 @@ export async function getTransaction(db: Queryable, caller: TenantPrincipal, id:
   const row = await ledger.selectTransactionFor(db, id, transactionId);
   if (!row) throw new NotFoundError(`Transaction ${transactionId} not found.`);
   return transactionView(row, (await registry.selectBatch(db, row.batch_id))!, links);
+}
+
+/** The organization's latest transactions (sent or received), newest first: a Carbon Atlas addition. */
+export async function listTransactions(db: Queryable, caller: TenantPrincipal, id: string, options: { ledger: Ledger; state: ledger.TransactionRow['state'] | undefined; limit: number }, links: Links) {
+  requireOwn(caller, id);
+  const rows = await ledger.selectTransactionsFor(db, id, options);
+  const batches = new Map((await registry.selectBatches(db, [...new Set(rows.map((row) => row.batch_id))])).map((batch) => [batch.id, batch]));
+  return { organizationId: id, transactions: rows.map((row) => transactionView(row, batches.get(row.batch_id)!, links)) };
 }
 
 /**

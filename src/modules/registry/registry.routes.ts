@@ -30,6 +30,8 @@ import {
   Retirement,
   RetirementParams,
   Transaction,
+  TransactionList,
+  TransactionListQuery,
   TransactionParams,
 } from './registry.schemas.js';
 
@@ -96,6 +98,25 @@ export default async function registryModule(instance: FastifyInstance) {
       const answered = await answerOnce(app.db, request, reply, principalOf(request).organizationId, 200, (db) => registry.requestAction(db, principalOf(request), request.params.id, request.params.action, request.body, links));
       wakeWorkers();
       return answered;
+    },
+  );
+
+  app.get(
+    '/organizations/:id/transactions',
+    {
+      config: { scopes: ['organization_inventory:read'] },
+      schema: {
+        operationId: 'listTransactions',
+        tags: TAGS,
+        summary: "The organization's latest transactions, sent or received, newest first (a Carbon Atlas addition; `?development`: the sandbox ledger)",
+        params: OrganizationParams,
+        querystring: TransactionListQuery,
+        response: { 200: TransactionList, ...errors },
+      },
+    },
+    (request) => {
+      const { limit, state, development } = request.query;
+      return registry.listTransactions(app.db, principalOf(request), request.params.id, { limit, state, ledger: development === undefined ? 'live' : 'sandbox' }, links);
     },
   );
 

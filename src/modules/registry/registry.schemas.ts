@@ -91,6 +91,12 @@ export const Transaction = Type.Object({
   failureReason: Nullable(Type.String()),
   ledger: Type.Enum(['live', 'sandbox']),
 });
+export const TransactionList = Type.Object({ organizationId: Uuid, transactions: Type.Array(Transaction) });
+export const TransactionListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'How many of the latest transactions (1–100).' }),
+  state: Type.Optional(Type.Enum(['pending', 'processing', 'processed', 'failed', 'cancelled'])),
+  development: Type.Optional(Type.String({ description: 'If present (any value), the sandbox ledger.' })),
+});
 export const TransactionParams = Type.Object({ id: Uuid, transactionId: Uuid });
 export const OrganizationParams = Type.Object({ id: Uuid });
 

@@ -6,8 +6,10 @@ import { encodeLayer } from '../../../platform/tiles/mvt-encode.js';
 import { checkedTile, MAX_ZOOM } from '../../../platform/tiles/tile-math.js';
 import * as catalogTiles from '../../catalog/tiles.service.js';
 import { basemapTileMvt, basemapTileRows } from './basemap.queries.js';
-import { TileCache } from './tile-cache.js';
-import { originOf, sendTile, TILE_RESPONSES } from './tile-responses.js';
+import { createHash } from 'node:crypto';
+import { publicOrigin } from '../../../platform/http/public-origin.js';
+import { TileCache } from '../../../platform/tiles/tile-cache.js';
+import { sendTile, TILE_RESPONSES } from './tile-responses.js';
 
 const TAGS = ['geo'];
 const errors = { 400: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
@@ -41,7 +43,8 @@ const BasemapTileJson = Type.Object(
  */
 export default async function basemapRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const cache = new TileCache({ maxBytes: Math.min(16, app.config.TILE_CACHE_MB) * 1024 * 1024 });
+  // In process only: the basemap is the same for every process and cheap to remake.
+  const cache = new TileCache({ maxBytes: Math.min(16, app.config.TILE_CACHE_MB) * 1024 * 1024, gzip: true, redisTtlSeconds: 0 });
   app.addHook('onClose', async () => cache.close());
   const encoder = catalogTiles.defaultEncoder(app.db);
 
@@ -59,7 +62,10 @@ export default async function basemapRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const tile = checkedTile(request.params.z, request.params.x, request.params.y);
-      const make = async () => (encoder === 'postgis' ? basemapTileMvt(app.db, tile) : encodeLayer('areas', await basemapTileRows(app.db, tile)));
+      const make = async () => {
+        const bytes = encoder === 'postgis' ? await basemapTileMvt(app.db, tile) : encodeLayer('areas', await basemapTileRows(app.db, tile));
+        return { bytes, etag: createHash('sha256').update(bytes).digest('base64url').slice(0, 22) };
+      };
       const body = await cache.get(`basemap|${tile.z}/${tile.x}/${tile.y}`, make);
       reply.header('cache-control', BASEMAP_CACHE_CONTROL);
       return sendTile(request, reply, body, true);
@@ -75,7 +81,7 @@ export default async function basemapRoutes(instance: FastifyInstance) {
         tilejson: '3.0.0' as const,
         name: 'basemap',
         attribution: 'Natural Earth (world-atlas), US Census Bureau (us-atlas)',
-        tiles: [`${originOf(request)}/api/v1/common/basemap/{z}/{x}/{y}.mvt`],
+        tiles: [`${publicOrigin(request)}/api/v1/common/basemap/{z}/{x}/{y}.mvt`],
         minzoom: 0,
         maxzoom: 12,
         bounds: [-180, -85.0511, 180, 85.0511],
