@@ -6,9 +6,10 @@ import type { ConsoleBuild } from './console-build.js';
 /**
  * The console's own addresses. Only these answer with index.html (the single-page app routes
  * them in the browser); every other unknown path keeps its API's 404 body, so a mistyped
- * /v1/… or /api/… URL is never answered with a web page.
+ * /v1/… or /api/… URL is never answered with a web page (hence no `/registry/*`: the registry API
+ * lives under /registry/chain/…).
  */
-export const CONSOLE_PATHS = ['/map', '/sign-in', '/emissions', '/emissions/*', '/facilities', '/facilities/*', '/registry', '/registry/*'] as const;
+export const CONSOLE_PATHS = ['/map', '/sign-in', '/emissions', '/emissions/*', '/facilities', '/facilities/*', '/registry'] as const;
 
 /**
  * MapLibre draws in a WebGL canvas fed by a blob: worker and decodes raster tiles to blob:/data:
@@ -38,9 +39,11 @@ export default async function consoleRoutes(app: FastifyInstance, options: { bui
   for (const url of CONSOLE_PATHS) app.get(url, { ...page, schema: { hide: true } }, (_request, reply) => sendIndex(reply, indexHtml));
 
   await app.register(async (assets) => {
-    // Assets are public: the auth hook must not ask them for credentials.
+    // Assets are public: the auth hook must not ask them for credentials. A first visit loads a dozen
+    // chunks at once, and browsers send no credential for them: they spend the tiles' burst budget
+    // per address, not the anonymous API budget.
     assets.addHook('onRoute', (route) => {
-      route.config = { ...(route.config as object), auth: 'none' } as typeof route.config;
+      route.config = { ...(route.config as object), auth: 'none', rateLimit: { address: 'tiles', credential: 'tiles' } } as typeof route.config;
     });
     await assets.register(fastifyStatic, {
       root: staticDir,

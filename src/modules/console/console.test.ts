@@ -14,7 +14,8 @@ beforeAll(async () => {
   await mkdir(path.join(buildDir, 'static'));
   await writeFile(path.join(buildDir, 'index.html'), INDEX);
   await writeFile(path.join(buildDir, 'static', 'index-abc123.js'), 'console.log("console");');
-  ctx = await createTestContext({ CONSOLE_DIR: buildDir });
+  // The real anonymous budget (60 a minute), so the static assets' own budget is what is tested.
+  ctx = await createTestContext({ CONSOLE_DIR: buildDir, RATE_LIMIT_ANONYMOUS: '60' });
 });
 afterAll(async () => {
   await ctx?.close();
@@ -38,7 +39,7 @@ describe('the web console', () => {
   });
 
   it("the console's own addresses answer the same page, so a shared link opens the screen it names", async () => {
-    for (const url of ['/map?sectors=1B2&datetime=2024-01-01/2024-06-30', '/sign-in', '/emissions', '/registry/transactions', '/facilities/123']) {
+    for (const url of ['/map?sectors=1B2&datetime=2024-01-01/2024-06-30', '/sign-in', '/emissions', '/emissions/records', '/registry', '/facilities/123']) {
       const page = await ctx.request({ method: 'GET', url });
       expect(page.statusCode, url).toBe(200);
       expect(page.body, url).toBe(INDEX);
@@ -54,8 +55,13 @@ describe('the web console', () => {
     expect((await ctx.request({ method: 'GET', url: '/static/../index.html' })).statusCode).toBe(404);
   });
 
+  it('a first visit loading many chunks at once is not refused by the anonymous API budget', async () => {
+    const answers = await Promise.all(Array.from({ length: 80 }, () => ctx.request({ method: 'GET', url: '/static/index-abc123.js' })));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(80).fill(200));
+  });
+
   it('unknown API paths keep their JSON 404 instead of the console page', async () => {
-    for (const url of ['/v1/no-such-thing', '/v2/no-such-thing', '/api/v1/no-such-thing', '/openapi.yaml.bak', '/metricsx', '/no-such-page']) {
+    for (const url of ['/v1/no-such-thing', '/v2/no-such-thing', '/api/v1/no-such-thing', '/openapi.yaml.bak', '/metricsx', '/no-such-page', '/registry/chain/verif', '/registry/chain/verify/x']) {
       const response = await ctx.request({ method: 'GET', url });
       expect(response.statusCode, url).toBe(404);
       expect(response.headers['content-type'], url).toContain('application/json');

@@ -1,4 +1,4 @@
-import { parseVectorUpload, VectorUploadError } from '../layers/parse/parse-vector-upload.js';
+import { detectVectorFormat, parseVectorUpload, VectorUploadError, type VectorLimits } from '../layers/parse/parse-vector-upload.js';
 
 /**
  * Reads an uploaded area file into its geometries with the layers' own parser, so an AOI upload
@@ -28,9 +28,16 @@ function nameForParser(name: string, bytes: Buffer): string {
   return name;
 }
 
+/**
+ * An area is parsed inside the request: what a small zip or KML may unfold into is bounded to what
+ * an area may hold (AOI_MAX_VERTICES, with room for a verbose format), before any of it is parsed.
+ */
+const AREA_LIMITS: VectorLimits = { maxInflatedBytes: 16 * 1024 * 1024, maxPositions: 200_000 };
+
 export async function parseAreaUpload(name: string, bytes: Buffer): Promise<unknown[]> {
   try {
-    const { features } = await parseVectorUpload({ name: nameForParser(name, bytes), bytes });
+    const upload = { name: nameForParser(name, bytes), bytes };
+    const { features } = await parseVectorUpload(upload, detectVectorFormat(upload), AREA_LIMITS);
     return features.map((feature) => feature.geometry);
   } catch (error) {
     if (error instanceof VectorUploadError) throw new AreaFileError(error.message);

@@ -168,6 +168,16 @@ describe('layers/aoi/form', () => {
     }
   });
 
+  it('refuses a small KMZ that unfolds into more positions than an area may hold, before parsing it', async () => {
+    // 300,000 positions in 1.2 MB of KML: a few kilobytes zipped.
+    const kml = `<kml><Document><Placemark><Polygon><outerBoundaryIs><LinearRing><coordinates>${'0,0 '.repeat(300_000)}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>`;
+    const bytes = Buffer.from(zipSync({ 'doc.kml': new TextEncoder().encode(kml) }, { level: 9 }));
+    expect(bytes.length).toBeLessThan(20_000);
+    const response = await ctx.request({ method: 'POST', url: '/api/v1/layers/aoi/form', key: writer, ...binaryForm({ name: 'bomb.kmz', bytes }) });
+    expect(response.statusCode, response.body).toBe(422);
+    expect(response.json().detail[0].msg).toContain('more than 200000 positions');
+  });
+
   it('asks for credentials and geo:write', async () => {
     const file = { name: 'a.geojson', content: JSON.stringify({ type: 'Polygon', coordinates: SQUARE }) };
     expect((await ctx.request({ method: 'POST', url: '/api/v1/layers/aoi/form', ...form({}, file) })).statusCode).toBe(401);

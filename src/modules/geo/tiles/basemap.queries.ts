@@ -1,6 +1,6 @@
 import sql, { type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../../platform/db/database.js';
-import { halfPixelMetres, type Tile } from '../../../platform/tiles/tile-math.js';
+import { halfPixelMetres, searchBox4326, type Tile } from '../../../platform/tiles/tile-math.js';
 import type { TileFeatureRow } from '../../../platform/tiles/mvt-encode.js';
 import { inSearchBox, MVT_GEOMETRY, TILE_GEOMETRY_JOINS, tileFrame, toMercator } from '../../../platform/tiles/tile-sql.js';
 
@@ -9,10 +9,18 @@ export function deepestLevel(z: number): number {
   return z >= 6 ? 2 : z >= 3 ? 1 : 0;
 }
 
-/** The administrative areas in the tile, simplified to half a pixel of its zoom; `level` 0 countries, 1 states, 2 counties. */
+/** The deepest zoom the basemap is made at: past it a map client over-zooms zoom 12's tiles. */
+export const BASEMAP_MAX_ZOOM = 12;
+
+/**
+ * The administrative areas in the tile, simplified to half a pixel of its zoom; `level` 0
+ * countries, 1 states, 2 counties. From zoom 6 each full-resolution area is first cut to the tile's
+ * buffered box, so a tile costs what it shows, not the whole of Canada.
+ */
 function candidates(tile: Tile): Sql {
+  const [west, south, east, north] = searchBox4326(tile);
   // Below zoom 6 the copy simplified to 0.02° (migration 0036) is finer than a pixel.
-  const geometry = tile.z < 6 ? sql`a.geom_low` : sql`a.geom`;
+  const geometry = tile.z < 6 ? sql`a.geom_low` : sql`ST_ClipByBox2D(a.geom, ST_MakeEnvelope(${west}, ${south}, ${east}, ${north}, 4326))`;
   return sql`(
     SELECT ST_Simplify(${toMercator(geometry)}, ${halfPixelMetres(tile)}, true) AS g,
       jsonb_build_object('id', a.gadm_composite_id, 'name', a.name, 'level', a.level) AS properties

@@ -3,9 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
 import { encodeLayer } from '../../../platform/tiles/mvt-encode.js';
-import { checkedTile, MAX_ZOOM } from '../../../platform/tiles/tile-math.js';
+import { checkedTile } from '../../../platform/tiles/tile-math.js';
 import * as catalogTiles from '../../catalog/tiles.service.js';
-import { basemapTileMvt, basemapTileRows } from './basemap.queries.js';
+import { BadRequestError } from '../../../platform/errors.js';
+import { BASEMAP_MAX_ZOOM, basemapTileMvt, basemapTileRows } from './basemap.queries.js';
 import { createHash } from 'node:crypto';
 import { publicOrigin } from '../../../platform/http/public-origin.js';
 import { TileCache } from '../../../platform/tiles/tile-cache.js';
@@ -14,7 +15,7 @@ import { sendTile, TILE_RESPONSES } from './tile-responses.js';
 const TAGS = ['geo'];
 const errors = { 400: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
 const TileParams = Type.Object({
-  z: Type.Integer({ minimum: 0, description: `Zoom, 0 to ${MAX_ZOOM} (400 beyond)` }),
+  z: Type.Integer({ minimum: 0, description: `Zoom, 0 to ${BASEMAP_MAX_ZOOM} (400 beyond)` }),
   x: Type.Integer({ minimum: 0, description: 'Column, 0 to 2^z - 1 (400 beyond)' }),
   y: Type.Integer({ minimum: 0, description: 'Row, 0 to 2^z - 1 (400 beyond)' }),
 });
@@ -62,6 +63,7 @@ export default async function basemapRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const tile = checkedTile(request.params.z, request.params.x, request.params.y);
+      if (tile.z > BASEMAP_MAX_ZOOM) throw new BadRequestError(`Zoom ${tile.z} is not served: the basemap is made from zoom 0 to ${BASEMAP_MAX_ZOOM} (map clients over-zoom beyond it).`);
       const make = async () => {
         const bytes = encoder === 'postgis' ? await basemapTileMvt(app.db, tile) : encodeLayer('areas', await basemapTileRows(app.db, tile));
         return { bytes, etag: createHash('sha256').update(bytes).digest('base64url').slice(0, 22) };
@@ -76,14 +78,15 @@ export default async function basemapRoutes(instance: FastifyInstance) {
     '/common/basemap/tilejson.json',
     { config: PUBLIC, schema: { operationId: 'basemapTileJson', tags: TAGS, summary: 'TileJSON 3.0.0 of the offline basemap', response: { 200: BasemapTileJson, 429: ErrorSchemas.plume } } },
     async (request, reply) => {
-      reply.header('cache-control', 'public, max-age=3600');
+      // Its tile URLs are built from the request's origin: like every TileJSON, never kept by a shared cache.
+      reply.header('cache-control', 'no-cache');
       return {
         tilejson: '3.0.0' as const,
         name: 'basemap',
         attribution: 'Natural Earth (world-atlas), US Census Bureau (us-atlas)',
         tiles: [`${publicOrigin(request)}/api/v1/common/basemap/{z}/{x}/{y}.mvt`],
         minzoom: 0,
-        maxzoom: 12,
+        maxzoom: BASEMAP_MAX_ZOOM,
         bounds: [-180, -85.0511, 180, 85.0511],
         vector_layers: [{ id: 'areas', description: 'Administrative areas: level 0 countries, 1 states (zoom 3+), 2 counties (zoom 6+)', fields: { id: 'String', name: 'String', level: 'Number' } }],
       };

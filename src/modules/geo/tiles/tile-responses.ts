@@ -24,9 +24,13 @@ export function acceptsGzip(request: FastifyRequest): boolean {
   });
 }
 
-/** A strong validator for the tile under `key` at `revision`; each encoding has its own. */
-export function tileEtag(key: string, revision: number): string {
-  return `t${revision}-${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
+/**
+ * A strong validator made from the tile's own bytes: it changes only when what the viewer sees
+ * changes. (A validator naming the catalog's revision would let anyone watch every organization's
+ * private edits move it.)
+ */
+export function tileEtag(bytes: Uint8Array): string {
+  return `t-${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}`;
 }
 
 function matches(request: FastifyRequest, tag: string): boolean {

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { RevisionWatch } from '../../../platform/db/revision-watch.js';
 import { ErrorSchemas } from '../../../platform/http/error-families.js';
-import { TileCache, tileEntry } from '../../../platform/tiles/tile-cache.js';
+import { TileCache, tileEntry, type TileEntry } from '../../../platform/tiles/tile-cache.js';
 import { publicOrigin } from '../../../platform/http/public-origin.js';
 import { checkedTile, MAX_ZOOM, type Tile } from '../../../platform/tiles/tile-math.js';
 import * as catalogTiles from '../../catalog/tiles.service.js';
@@ -58,13 +58,15 @@ export default async function tilesRoutes(instance: FastifyInstance) {
    * A cached tile: 304 if the client holds it, else from the cache or made (and kept). A tile held
    * here is answered with its stored ETag and bytes (no hashing, no gzip, no await).
    */
-  function cachedTile(request: FastifyRequest, reply: FastifyReply, key: string, revision: number, make: () => Promise<Uint8Array>) {
+  function cachedTile(request: FastifyRequest, reply: FastifyReply, key: string, make: () => Promise<Uint8Array>) {
     const gzip = acceptsGzip(request);
+    const answer = (tile: TileEntry) => (notModified(request, reply, tile.etag, gzip) ? reply : sendTile(request, reply, tile, true, gzip));
     const held = cache.peek(key);
-    const etag = held?.etag ?? tileEtag(key, revision);
-    if (notModified(request, reply, etag, gzip)) return reply;
-    if (held) return sendTile(request, reply, held, true, gzip);
-    return cache.get(key, async () => ({ bytes: await make(), etag })).then((tile) => sendTile(request, reply, tile, true, gzip));
+    if (held) return answer(held);
+    return cache.get(key, async () => {
+      const bytes = await make();
+      return { bytes, etag: tileEtag(bytes) };
+    }).then(answer);
   }
 
   /** An uncached tile: gzipped only when the client takes it (it is made for this one answer). */
@@ -99,7 +101,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
       const filterKey = catalogTiles.plumeTileKey(request.query);
       const revision = await catalogRevision();
       const key = `plumes|${revision}|${viewerClass(request)}|${filterKey}|${tile.z}/${tile.x}/${tile.y}`;
-      return cachedTile(request, reply, key, revision, () => plumeTile(request, request.query, tile));
+      return cachedTile(request, reply, key, () => plumeTile(request, request.query, tile));
     },
   );
 
@@ -136,7 +138,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
       const filterKey = catalogTiles.sceneTileKey(request.query);
       const revision = await catalogRevision();
       const key = `scenes|${revision}|${viewerClass(request)}|${filterKey}|${tile.z}/${tile.x}/${tile.y}`;
-      return cachedTile(request, reply, key, revision, () => sceneTile(request, request.query, tile));
+      return cachedTile(request, reply, key, () => sceneTile(request, request.query, tile));
     },
   );
 
@@ -226,7 +228,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
       const layer = await findReadyLayer(app.db, request.params.name, viewerOfLayers(request));
       const revision = await revisions.current('layers', () => layerRevision(app.db));
       const key = `layer|${revision}|${layer.id}|${tile.z}/${tile.x}/${tile.y}`;
-      return cachedTile(request, reply, key, revision, () => layerTile(app.db, layer, tile, { encoder, limit: TILE_FEATURE_LIMIT.layers }));
+      return cachedTile(request, reply, key, () => layerTile(app.db, layer, tile, { encoder, limit: TILE_FEATURE_LIMIT.layers }));
     },
   );
 }

@@ -183,7 +183,7 @@ describe('plume tiles', () => {
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(Buffer.compare(gunzipSync(zipped.rawPayload), plain.rawPayload)).toBe(0);
     expect(zipped.headers.vary).toContain('Accept-Encoding');
-    expect(plain.headers.etag).toMatch(/^"t\d+-/);
+    expect(plain.headers.etag).toMatch(/^"t-[A-Za-z0-9_-]{27}"$/);
     expect(zipped.headers.etag).not.toBe(plain.headers.etag);
     const again = await ctx.request({ method: 'GET', url: `${TILE}/plumes/2/3/1.mvt`, headers: { 'if-none-match': plain.headers.etag as string } });
     expect(again.statusCode).toBe(304);
@@ -208,6 +208,15 @@ describe('plume tiles', () => {
     expect(ids((await tile(`${TILE}/scenes/2/2/1.mvt`)).layers, 'scenes')).toEqual([S1, S2]);
     await ctx.db.query(sql`UPDATE plumes SET status = 'valid', published_at = NULL WHERE id = ${DRAFT}`);
     expect(ids((await tile(`${TILE}/plumes/2/2/1.mvt`)).layers, 'plumes')).toEqual([PUB1]);
+  });
+
+  it("an organization's private edit does not move a public tile's ETag (the validator tells nothing of others' activity)", async () => {
+    const before = await tile(`${TILE}/plumes/2/2/1.mvt`);
+    expect(before.response.statusCode).toBe(200);
+    const edited = await ctx.request({ method: 'PATCH', url: `/api/v1/catalog/plume/${DRAFT}`, key: owner, payload: { notes: 'private note' } });
+    expect(edited.statusCode).toBe(200);
+    const after = await ctx.request({ method: 'GET', url: `${TILE}/plumes/2/2/1.mvt`, headers: { 'if-none-match': before.response.headers.etag as string } });
+    expect(after.statusCode).toBe(304);
   });
 
   it('when the uncached variant is asked without credentials 401, without catalog:read 403; with them the same tile', async () => {

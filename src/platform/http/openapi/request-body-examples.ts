@@ -80,6 +80,7 @@ export const REQUEST_BODY_EXAMPLES: Record<string, unknown> = {
   createAoi: { name: 'Permian core', geometry_json: { type: 'Polygon', coordinates: PERMIAN_SQUARE } },
   createAoiFromFile: { name: 'Permian core', file: 'permian.geojson' },
   // STAC
+  postStacAggregate: { bbox: [-105, 30, -100, 34], datetime: '2019-01-01T00:00:00Z/..', aggregations: ['total_count', 'datetime_frequency', 'emission_frequency'], datetime_frequency_interval: 'year' },
   postStacSearch: { bbox: [-105, 30, -100, 34], datetime: '2019-01-01T00:00:00Z/..', filter: 'cm:emission > 500', 'filter-lang': 'cql2-text', sortby: [{ field: 'cm:emission', direction: 'desc' }], limit: 5 },
   // Picker
   createAssignment: assignment,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countKmlPositions } from './kml.js';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { convertFixture, fixtureBytes, shapefileZip } from '../fixtures/fixtures.js';
 import { deriveSchema, detectVectorFormat, parseVectorUpload } from './parse-vector-upload.js';
@@ -7,6 +8,11 @@ const parse = (name: string, bytes: Uint8Array) => parseVectorUpload({ name, byt
 const first = (features: { geometry: { type: string; coordinates?: unknown } }[]) => features[0]!.geometry as { type: string; coordinates: number[] };
 
 describe('parseVectorUpload', () => {
+  it('counts the positions a KML spells out without parsing it (coordinates tuples and gx:coord)', () => {
+    expect(countKmlPositions('<kml:coordinates>1,2,0 3,4\n\t5,6 </kml:coordinates><coordinates> 7,8</coordinates><gx:coord>1 2 3</gx:coord>')).toBe(5);
+    expect(countKmlPositions('<Point><coordinates></coordinates></Point>')).toBe(0);
+  });
+
   it('reads GeoJSON with its properties, in file order', async () => {
     const { format, features } = await parse('sites.geojson', fixtureBytes('sites.geojson'));
     expect(format).toBe('geojson');

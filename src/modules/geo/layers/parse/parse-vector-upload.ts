@@ -58,18 +58,30 @@ export function detectVectorFormat(upload: VectorUpload): VectorFormat {
   return format;
 }
 
-function read(format: VectorFormat, bytes: Uint8Array): SourceFeatures[] | Promise<SourceFeatures[]> {
+/**
+ * Bounds for what an upload may unfold into before its features are checked: zips inflate, KML
+ * spells positions out in text. Layer uploads parse in the import job with the defaults
+ * (MAX_UNZIPPED_BYTES; a KML's positions are checked per geometry after parsing); areas of interest,
+ * parsed inside the request, pass tighter ones.
+ */
+export interface VectorLimits {
+  maxInflatedBytes?: number;
+  /** Positions a KML document may spell out in all, counted in its text before it is parsed. */
+  maxPositions?: number;
+}
+
+function read(format: VectorFormat, bytes: Uint8Array, limits?: VectorLimits): SourceFeatures[] | Promise<SourceFeatures[]> {
   switch (format) {
     case 'geojson':
       return readGeojson(bytes);
     case 'shp':
-      return readShapefileZip(bytes);
+      return readShapefileZip(bytes, limits?.maxInflatedBytes);
     case 'gpkg':
       return readGeoPackage(bytes);
     case 'kml':
-      return readKml(bytes);
+      return readKml(bytes, undefined, limits);
     case 'kmz':
-      return readKmz(bytes);
+      return readKmz(bytes, limits);
     case 'csv':
       return readCsv(bytes);
   }
@@ -82,8 +94,8 @@ function read(format: VectorFormat, bytes: Uint8Array): SourceFeatures[] | Promi
  * refused with its feature number; anything unreadable is a VectorUploadError (422) saying why.
  * Shared by uploaded layers and areas of interest.
  */
-export async function parseVectorUpload(upload: VectorUpload, format = detectVectorFormat(upload)): Promise<{ format: VectorFormat; features: VectorFeature[] }> {
-  const sources = await read(format, upload.bytes);
+export async function parseVectorUpload(upload: VectorUpload, format = detectVectorFormat(upload), limits?: VectorLimits): Promise<{ format: VectorFormat; features: VectorFeature[] }> {
+  const sources = await read(format, upload.bytes, limits);
   const total = sources.reduce((sum, source) => sum + source.features.length, 0);
   if (total === 0) throw new VectorUploadError(`${upload.name} holds no features.`);
   if (total > MAX_FEATURES) throw new VectorUploadError(`${upload.name} holds ${total} features; a layer holds at most ${MAX_FEATURES}.`);

@@ -11,8 +11,8 @@ const MEMBERS = new Set(['shp', 'dbf', 'prj', 'cpg']);
  * (projection, reprojected to WGS 84 with proj4). shpjs reads the shapes, without its own reprojection
  * (it silently ignores a projection it cannot read; here that is refused).
  */
-export function readShapefileZip(bytes: Uint8Array): SourceFeatures[] {
-  const members = unzipMembers(bytes, 'Shapefile upload', (name) => MEMBERS.has(extensionOf(name)));
+export function readShapefileZip(bytes: Uint8Array, maxInflatedBytes?: number): SourceFeatures[] {
+  const members = unzipMembers(bytes, 'Shapefile upload', (name) => MEMBERS.has(extensionOf(name)), maxInflatedBytes);
   const byBase = new Map<string, Partial<Record<string, Uint8Array>>>();
   for (const [name, data] of Object.entries(members)) {
     const base = name.slice(0, name.lastIndexOf('.'));

@@ -9,7 +9,7 @@ export function isZip(bytes: Uint8Array) {
 }
 
 /** The members of a zip whose names `wanted` accepts (macOS resource forks skipped), bounded in size. */
-export function unzipMembers(bytes: Uint8Array, what: string, wanted: (name: string) => boolean): Unzipped {
+export function unzipMembers(bytes: Uint8Array, what: string, wanted: (name: string) => boolean, maxBytes = MAX_UNZIPPED_BYTES): Unzipped {
   if (!isZip(bytes)) throw new VectorUploadError(`The ${what} is not a zip archive.`);
   let total = 0;
   try {
@@ -17,7 +17,7 @@ export function unzipMembers(bytes: Uint8Array, what: string, wanted: (name: str
       filter: (file) => {
         if (file.name.startsWith('__MACOSX/') || !wanted(file.name)) return false;
         total += file.originalSize;
-        if (total > MAX_UNZIPPED_BYTES) throw new VectorUploadError(`The ${what} inflates to more than ${MAX_UNZIPPED_BYTES} bytes.`);
+        if (total > maxBytes) throw new VectorUploadError(`The ${what} inflates to more than ${maxBytes} bytes.`);
         return true;
       },
     });
