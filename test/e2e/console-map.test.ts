@@ -79,8 +79,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
     await context.close();
   });
 
-  // Skipped: on this branch MapLibre logs an error and draws nothing in headless Chromium (see docs/console.md, Status).
-  it.skip('an anonymous visitor gets the public plume map; filtering by sector and date changes the plume count and the address', async () => {
+  it('an anonymous visitor gets the public plume map; filtering by sector and date changes the plume count and the address', async () => {
     const { context, page, errors } = await harness.newPage();
     await page.goto('/');
     const firstPlumeMs = await firstPlumeDrawn(page, errors);
@@ -130,8 +129,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
     await context.close();
   }, 300_000);
 
-  // Skipped: on this branch MapLibre logs an error and draws nothing in headless Chromium (see docs/console.md, Status).
-  it.skip('a plume opens its panel, its source opens the source panel with its chart, and the source CSV downloads', async () => {
+  it('a plume opens its panel, its source opens the source panel with its chart, and the source CSV downloads', async () => {
     const top = (await harness.ctx.request({ method: 'GET', url: '/api/v1/catalog/plumes/annotated?sort=emissions_desc&limit=1&plume_gas=CH4' })).json().items[0];
     const [lon, lat] = top.geometry_json.coordinates;
     const { context, page, errors } = await harness.newPage();
@@ -162,8 +160,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
     await context.close();
   }, 300_000);
 
-  // Skipped: on this branch MapLibre logs an error and draws nothing in headless Chromium (see docs/console.md, Status).
-  it.skip('on a phone the map fills the screen and the filters open from a button', async () => {
+  it('on a phone the map fills the screen and the filters open from a button', async () => {
     const { context, page, errors } = await harness.newPage();
     await page.setViewportSize({ width: 390, height: 780 });
     await page.goto('/');
