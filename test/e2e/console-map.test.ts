@@ -109,10 +109,10 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
     const oilAndGas = await countChangedFrom(page, everything);
     expect(oilAndGas).toBeLessThan(everything);
 
-    await page.getByLabel('From').fill('2023-01-01');
-    await page.getByLabel('From').press('Enter');
-    await page.getByLabel('To').fill('2023-12-31');
-    await page.getByLabel('To').press('Enter');
+    await page.getByLabel('From', { exact: true }).fill('2023-01-01');
+    await page.getByLabel('From', { exact: true }).press('Enter');
+    await page.getByLabel('To', { exact: true }).fill('2023-12-31');
+    await page.getByLabel('To', { exact: true }).press('Enter');
     await page.waitForURL(/from=2023-01-01.*to=2023-12-31|to=2023-12-31.*from=2023-01-01/);
     const in2023 = await countChangedFrom(page, oilAndGas);
     expect(in2023).toBeLessThan(oilAndGas);
