@@ -146,7 +146,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
 
     await plumePanel.getByRole('button', { name: 'Its source' }).click();
     const sourcePanel = page.getByTestId('source-panel');
-    await sourcePanel.getByText('Persistence').waitFor();
+    await sourcePanel.getByText('Persistence', { exact: true }).waitFor();
     await page.waitForURL(/source=CH4_/);
     await sourcePanel.locator('.chart canvas').waitFor();
     await harness.screenshot(page, 'source-panel');
