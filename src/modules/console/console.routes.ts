@@ -54,7 +54,12 @@ export default async function consoleRoutes(app: FastifyInstance, options: { bui
       lastModified: false,
       index: false,
       schemaHide: true,
-      setHeaders: (reply) => reply.header('cache-control', IMMUTABLE),
+      setHeaders: (reply: FastifyReply, file: string) => {
+        reply.header('cache-control', IMMUTABLE);
+        // A dedicated worker (MapLibre's, from /static/) runs under the policy of its own script's
+        // response, not the page's: with the API's default-src 'none' its tile fetches all fail.
+        if (file.endsWith('.js')) reply.header('content-security-policy', CONSOLE_CSP);
+      },
     });
   });
 }

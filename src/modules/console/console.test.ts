@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
+import { CONSOLE_CSP } from './console.routes.js';
 
 let ctx: TestContext;
 let buildDir: string;
@@ -51,6 +52,8 @@ describe('the web console', () => {
     expect(script.statusCode).toBe(200);
     expect(script.headers['content-type']).toContain('javascript');
     expect(script.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    // Scripts may start workers, which take this response's policy (not the page's): the console's, so they can fetch tiles.
+    expect(script.headers['content-security-policy']).toBe(CONSOLE_CSP);
     expect((await ctx.request({ method: 'GET', url: '/static/index-missing.js' })).statusCode).toBe(404);
     expect((await ctx.request({ method: 'GET', url: '/static/../index.html' })).statusCode).toBe(404);
   });

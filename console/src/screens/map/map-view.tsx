@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
+import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type LayerSpecification, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { request, urlOf } from '../../api/client.js';
@@ -50,12 +50,15 @@ export function MapView(props: MapViewProps) {
       if (disposed || !container.current) return;
       const style: StyleSpecification = {
         ...serverStyle,
+        // The filtered TileJSON URLs from the start: swapping them in at 'load' would fetch every tile twice.
         sources: {
           ...serverStyle.sources,
+          ...withUrl(serverStyle, 'plumes', plumeTileJsonUrl(latest.current.filters)),
+          ...withUrl(serverStyle, 'scenes', sceneTileJsonUrl(latest.current.filters)),
           sources: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
         },
         // Sources under the plumes, so a plume dot on a source ring stays clickable.
-        layers: [BACKGROUND, ...serverStyle.layers.filter((layer) => layer.id !== 'plumes'), ...sourceLayers(), ...serverStyle.layers.filter((layer) => layer.id === 'plumes'), PLUME_HIGHLIGHT],
+        layers: [BACKGROUND, ...serverStyle.layers.filter((layer) => layer.id !== 'plumes'), ...sourceLayers(), ...serverStyle.layers.filter((layer) => layer.id === 'plumes').map(largestOnTop), PLUME_HIGHLIGHT],
       };
       const created = new MapLibreMap({
         container: container.current,
@@ -79,12 +82,16 @@ export function MapView(props: MapViewProps) {
       };
       let reported = '';
       created.on('load', () => {
-        applyFilters(created, latest.current.filters);
+        // Filters changed while the style loaded: only then does this fetch anything.
+        applyTileFilters(created, latest.current.filters);
         report();
       });
-      // The basemap joins once the data is drawn: on the embedded database (one connection) its
-      // tiles would otherwise queue ahead of the plume tiles of the first view.
-      created.once('idle', () => addBasemap(created));
+      // The basemap and the sources join once the plumes are drawn: on the embedded database (one
+      // connection) their queries would otherwise queue ahead of the plume tiles of the first view.
+      created.once('idle', () => {
+        applySourceFilters(created, latest.current.filters);
+        addBasemap(created);
+      });
       // After the move and again once the new data is drawn (the source count needs the drawn features).
       created.on('moveend', report);
       created.on('idle', report);
@@ -96,7 +103,8 @@ export function MapView(props: MapViewProps) {
       };
       created.on('render', firstPlume);
       created.on('click', 'plumes', (event) => {
-        const id = event.features?.[0]?.properties.id;
+        // Plumes of one source overlap: the click opens the largest, the one drawn on top.
+        const id = largestFirst(event.features ?? [])[0]?.properties.id;
         if (typeof id === 'string') latest.current.onPlume(id);
       });
       created.on('click', 'sources', (event) => {
@@ -139,6 +147,20 @@ export function MapView(props: MapViewProps) {
   return <div class="map-canvas" ref={container} role="region" aria-label="Map of plumes and sources. Arrow keys pan, + and - zoom." tabIndex={0} />;
 }
 
+function emissionOf(feature: { properties: Record<string, unknown> }): number {
+  const value = feature.properties.emission_auto;
+  return typeof value === 'number' && Number.isFinite(value) ? value : -1;
+}
+
+function largestFirst<T extends { properties: Record<string, unknown> }>(features: T[]): T[] {
+  return [...features].sort((a, b) => emissionOf(b) - emissionOf(a));
+}
+
+/** Circles with a larger emission drawn over smaller ones (higher sort keys are drawn last). */
+function largestOnTop(layer: LayerSpecification): LayerSpecification {
+  return layer.type === 'circle' ? { ...layer, layout: { ...layer.layout, 'circle-sort-key': ['coalesce', ['get', 'emission_auto'], -1] } } : layer;
+}
+
 function addBasemap(map: MapLibreMap): void {
   if (map.getSource('basemap')) return;
   map.addSource('basemap', { type: 'vector', url: `${location.origin}/api/v1/common/basemap/tilejson.json` });
@@ -146,13 +168,51 @@ function addBasemap(map: MapLibreMap): void {
   for (const layer of basemapLayers()) map.addLayer(layer, below);
 }
 
-function applyFilters(map: MapLibreMap, filters: Filters): void {
+function plumeTileJsonUrl(filters: Filters): string {
   const plumes = queryString(plumeQuery(filters));
+  return `${location.origin}/api/v1/layers/plumes/tilejson.json${plumes ? `?${plumes}` : ''}`;
+}
+
+function sceneTileJsonUrl(filters: Filters): string {
   const scenes = queryString(sceneQuery(filters));
-  (map.getSource('plumes') as VectorTileSource | undefined)?.setUrl(`${location.origin}/api/v1/layers/plumes/tilejson.json${plumes ? `?${plumes}` : ''}`);
-  (map.getSource('scenes') as VectorTileSource | undefined)?.setUrl(`${location.origin}/api/v1/layers/scenes/tilejson.json${scenes ? `?${scenes}` : ''}`);
+  return `${location.origin}/api/v1/layers/scenes/tilejson.json${scenes ? `?${scenes}` : ''}`;
+}
+
+function sourcesDataUrl(filters: Filters): string {
   const { bbox: _box, ...withoutBox } = sourceQuery(filters);
-  (map.getSource('sources') as GeoJSONSource | undefined)?.setData(`${location.origin}${urlOf('/api/v1/catalog/sources.geojson', filters.bbox ? sourceQuery(filters) : withoutBox)}`);
+  return `${location.origin}${urlOf('/api/v1/catalog/sources.geojson', filters.bbox ? sourceQuery(filters) : withoutBox)}`;
+}
+
+/** The server's source `name` with its TileJSON URL replaced (absent from the style: nothing). */
+function withUrl(style: StyleSpecification, name: string, url: string): StyleSpecification['sources'] {
+  const source = style.sources[name];
+  return source && source.type === 'vector' ? { [name]: { ...source, url } } : {};
+}
+
+/** setUrl reloads every tile even for the same URL, so it is called only when the URL changes. */
+function setTileJsonUrl(map: MapLibreMap, name: string, url: string): void {
+  const source = map.getSource(name) as VectorTileSource | undefined;
+  if (source && source.url !== url) source.setUrl(url);
+}
+
+/** The URL each map's sources layer was last given (GeoJSONSource does not say). */
+const sourcesShown = new WeakMap<MapLibreMap, string>();
+
+function applyTileFilters(map: MapLibreMap, filters: Filters): void {
+  setTileJsonUrl(map, 'plumes', plumeTileJsonUrl(filters));
+  setTileJsonUrl(map, 'scenes', sceneTileJsonUrl(filters));
+}
+
+function applySourceFilters(map: MapLibreMap, filters: Filters): void {
+  const url = sourcesDataUrl(filters);
+  if (sourcesShown.get(map) === url) return;
+  sourcesShown.set(map, url);
+  (map.getSource('sources') as GeoJSONSource | undefined)?.setData(url);
+}
+
+function applyFilters(map: MapLibreMap, filters: Filters): void {
+  applyTileFilters(map, filters);
+  applySourceFilters(map, filters);
 }
 
 /** The plume's scene raster over the map (its gas's concentration product), while its panel is open. */

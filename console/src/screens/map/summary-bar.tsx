@@ -21,8 +21,11 @@ function inView(filters: Filters, bounds: number[] | null): Filters {
 export function SummaryBar({ filters, bounds, sourcesInView }: { filters: Filters; bounds: number[] | null; sourcesInView: number | null }) {
   const view = inView(filters, bounds);
   const key = JSON.stringify(view);
-  const plumes = useAsync((signal) => request<PlumePage>('/api/v1/catalog/plumes/annotated', { query: { ...plumeQuery(view), limit: 1 }, signal }), [key]);
-  const sectors = useAsync((signal) => request<SectorAggregate[]>('/api/v1/catalog/sources/aggregate', { query: sourceQuery(view), signal }), [key]);
+  // Until the map knows its view there is nothing "in view" to count: a count of everything would
+  // flash first (and its queries would queue ahead of the first plume tiles on the embedded database).
+  const hasView = Boolean(view.bbox);
+  const plumes = useAsync((signal) => (hasView ? request<PlumePage>('/api/v1/catalog/plumes/annotated', { query: { ...plumeQuery(view), limit: 1 }, signal }) : Promise.resolve(null)), [key]);
+  const sectors = useAsync((signal) => (hasView ? request<SectorAggregate[]>('/api/v1/catalog/sources/aggregate', { query: sourceQuery(view), signal }) : Promise.resolve(null)), [key]);
   const rows = sectors.data ?? [];
   const total = rows.reduce((sum, row) => sum + row.emission_sum, 0);
   const uncertainty = rows.reduce((sum, row) => sum + row.emission_uncertainty_sum, 0);
