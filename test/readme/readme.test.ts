@@ -62,7 +62,9 @@ async function runBash(script: string, options: { cwd: string; env: Record<strin
   return { code, output, errors };
 }
 
-describe('README.md', () => {
+// The README's commands are written for `npm run demo`, which runs on the embedded database: that is
+// the set-up a reader has, and the run that proves the README (the API itself is tested on both).
+describe.skipIf(Boolean(process.env.DATABASE_URL))('README.md', () => {
   it('runs every shell block meant to run, in order, against a freshly seeded demo server, without an unannounced error', async () => {
     const blocks = runnableBlocks(readFileSync('README.md', 'utf8'));
     expect(blocks.length).toBeGreaterThan(5);
