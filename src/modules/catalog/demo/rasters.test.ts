@@ -53,7 +53,7 @@ describe('demo rasters', () => {
   it('draws each published plume where the catalog says it is, in the scene tile and in its own GeoTIFF', async () => {
     const plumes = await ctx.db.query<{ scene_id: string; gas: string; lon: number; lat: number; plume_tif: string }>(sql`
       SELECT p.scene_id, p.gas, ST_X(p.geometry) AS lon, ST_Y(p.geometry) AS lat, p.plume_tif
-      FROM plumes p JOIN scene_rasters sr ON sr.scene_id = p.scene_id AND sr.product <> 'rgb' WHERE p.status = 'published' AND p.plume_tif IS NOT NULL`);
+      FROM plumes p JOIN scene_rasters sr ON sr.scene_id = p.scene_id AND sr.product <> 'rgb' WHERE p.status = 'published' AND p.plume_tif IS NOT NULL ORDER BY p.plume_id`);
     expect(plumes.length).toBeGreaterThan(0);
     for (const plume of plumes.slice(0, 3)) {
       const tile = tileAt(plume.lon, plume.lat, 14);
