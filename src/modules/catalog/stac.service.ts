@@ -84,23 +84,21 @@ export type { ItemRow, SceneProduct, SortField } from './stac.queries.js';
 export { checkGeometry, MAX_POSITIONS } from './stac-geometry.js';
 
 /**
- * Runs a search statement with PostgreSQL's JIT off. The scene branch's visibility rule makes the
- * planner's cost estimate of every search large (though it reads a few index pages), and past
- * jit_above_cost PostgreSQL spends ~400 ms compiling a plan that then runs in a few ms.
- * (PGlite has no JIT; the setting is accepted and changes nothing.)
+ * Runs a search statement. JIT is off on every PostgreSQL connection (the pool sets it; decision
+ * 0018), so only a statement that must also avoid bitmap scans needs a transaction of its own, to
+ * set that for itself alone. (PGlite has neither.)
  */
-function withoutJit<Row>(db: Database, statement: Sql, options: { bitmapScans?: boolean } = {}): Promise<Row[]> {
-  if (db.kind !== 'postgres') return db.query<Row>(statement);
+function runSearch<Row>(db: Database, statement: Sql, options: { bitmapScans?: boolean } = {}): Promise<Row[]> {
+  if (db.kind !== 'postgres' || options.bitmapScans !== false) return db.query<Row>(statement);
   return db.transaction(async (tx) => {
-    await tx.query(sql`SET LOCAL jit = off`);
-    if (options.bitmapScans === false) await tx.query(sql`SET LOCAL enable_bitmapscan = off`);
+    await tx.query(sql`SET LOCAL enable_bitmapscan = off`);
     return tx.query<Row>(statement);
   });
 }
 
 /** Rows of one page, in order, plus one more when another page follows. */
 export async function searchItems(db: Database, viewer: Viewer, search: StacSearch) {
-  const rows = await withoutJit<queries.ItemRow>(db, queries.searchSql(viewer, search));
+  const rows = await runSearch<queries.ItemRow>(db, queries.searchSql(viewer, search));
   return rows.map((row) => ({ ...row, assets: ownedAssets(row) }));
 }
 
@@ -109,7 +107,7 @@ export async function countItems(db: Database, viewer: Viewer, search: StacSearc
   // A capped count stops at cap + 1 matches, but a bitmap plan builds its whole bitmaps first (on 1M
   // plumes, the bbox's and the year's: 300k and 170k entries, then AND-ed) before the LIMIT can stop
   // it; an index scan filtered row by row stops early. EXPLAIN ANALYZE: ~900 ms → ~370 ms under load.
-  const [row] = await withoutJit<{ n: string | number }>(db, queries.countSql(viewer, search, cap), { bitmapScans: false });
+  const [row] = await runSearch<{ n: string | number }>(db, queries.countSql(viewer, search, cap), { bitmapScans: false });
   return Number(row?.n ?? 0);
 }
 
@@ -122,7 +120,7 @@ export const MAX_AGGREGATION_BUCKETS = aggregates.MAX_BUCKETS;
 
 /** The items a search matches, aggregated: `total` and, per requested name, a value or [key, frequency] pairs. */
 export async function aggregateItems(db: Database, viewer: Viewer, search: StacSearch, request: aggregates.AggregateRequest) {
-  const [row] = await withoutJit<Record<string, unknown>>(db, aggregates.aggregateSql(viewer, { ...search, keyset: undefined, offset: undefined }, request));
+  const [row] = await runSearch<Record<string, unknown>>(db, aggregates.aggregateSql(viewer, { ...search, keyset: undefined, offset: undefined }, request));
   return row!;
 }
 
@@ -133,7 +131,7 @@ export async function getItem(db: Database, viewer: Viewer, collection: string, 
 
 /** The plume collections holding at least one item the viewer may see, with their time extent; the scene collection always. */
 export async function listCollections(db: Database, viewer: Viewer) {
-  return withoutJit<{ id: string; kind: 'plume' | 'scene' | 'l2b'; first: Date | null; last: Date | null }>(db, queries.collectionsSql(viewer));
+  return runSearch<{ id: string; kind: 'plume' | 'scene' | 'l2b'; first: Date | null; last: Date | null }>(db, queries.collectionsSql(viewer));
 }
 
 /**
