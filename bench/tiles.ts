@@ -99,7 +99,7 @@ export async function benchTiles(backend: Backend, count: number) {
     for (const z of ZOOMS) {
       const tile = tileAt(DENSE.lon, DENSE.lat, z);
       const path = `${tile.z}/${tile.x}/${tile.y}.mvt`;
-      const direct = () => plumeTile(db, {}, ANONYMOUS, tile, { encoder: 'postgis', limit: TILE_FEATURE_LIMIT.plumes });
+      const direct = () => plumeTile(db, {}, ANONYMOUS, tile, { encoder: 'postgis', limit: TILE_FEATURE_LIMIT.plumes, cellsMaxZoom: config.PLUME_TILE_CELLS_MAX_ZOOM });
       const bytes = await direct();
       const n = bytes.length ? (new VectorTile(new PbfReader(bytes)).layers.plumes?.length ?? 0) : 0;
       const httpTimes: number[] = [];

@@ -78,7 +78,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
   const viewerClass = (request: FastifyRequest) => viewerOf(request).organizationId ?? 'anonymous';
   const tileOf = (params: { z: number; x: number; y: number }): Tile => checkedTile(params.z, params.x, params.y);
   const plumeTile = (request: FastifyRequest, query: catalogTiles.PlumeTileQuery, tile: Tile) =>
-    catalogTiles.plumeTile(app.db, query, viewerOf(request), tile, { encoder, limit: TILE_FEATURE_LIMIT.plumes });
+    catalogTiles.plumeTile(app.db, query, viewerOf(request), tile, { encoder, limit: TILE_FEATURE_LIMIT.plumes, cellsMaxZoom: app.config.PLUME_TILE_CELLS_MAX_ZOOM });
   const sceneTile = (request: FastifyRequest, query: catalogTiles.SceneTileQuery, tile: Tile) =>
     catalogTiles.sceneTile(app.db, query, viewerOf(request), tile, { encoder, limit: TILE_FEATURE_LIMIT.scenes });
 
