@@ -176,7 +176,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
       catalogTiles.plumeTileKey(request.query);
       const url = `${publicOrigin(request)}/api/v1/layers/plumes/{z}/{x}/{y}.mvt${queryStringOf(request)}`;
       reply.header('cache-control', 'no-cache');
-      return tileJson('plumes', url, catalogTiles.PLUME_TILE_FIELDS, { description: 'Plumes: points with emission rates (kg/h), colloquial names and status.' });
+      return tileJson('plumes', url, catalogTiles.PLUME_TILE_FIELDS, { description: 'Plumes: points with emission rates (kg/h), colloquial names and status; up to zoom 6 (filters allowing), one point per cell with plume_count, emission_count and emission_sum.' });
     },
   );
 
