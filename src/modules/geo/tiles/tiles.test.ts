@@ -335,6 +335,9 @@ describe('TileJSON and style', () => {
     expect(style.sources.plumes.url).toBe('http://maps.example.org/api/v1/layers/plumes/tilejson.json');
     expect(style.sources.scenes.url).toBe('http://maps.example.org/api/v1/layers/scenes/tilejson.json');
     expect(style.layers.map((l: { type: string }) => l.type)).toEqual(['fill', 'line', 'circle']);
+    // Low-zoom cells (plume_count) are coloured by their mean emission and sized by their count.
+    expect(JSON.stringify(style.layers[2].paint['circle-radius'])).toContain('plume_count');
+    expect(JSON.stringify(style.layers[2].paint['circle-color'])).toContain('emission_sum');
     expect(style).not.toHaveProperty('glyphs');
     expect(style).not.toHaveProperty('sprite');
   });
