@@ -39,6 +39,8 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_TILES: Type.Integer({ minimum: 1, default: 1200 }),
   /** In-process cache of vector tiles (MiB; 0 disables it); shared through Redis too when REDIS_URL is set. */
   TILE_CACHE_MB: Type.Integer({ minimum: 0, maximum: 4096, default: 64 }),
+  /** Plume tiles up to this zoom draw cells (count, emission sum) from the maintained aggregate when the filters allow; -1: plumes at every zoom. */
+  PLUME_TILE_CELLS_MAX_ZOOM: Type.Integer({ minimum: -1, maximum: 6, default: 6 }),
   /** Requests per minute per client address to routes that take a password, token or e-mailed link. */
   RATE_LIMIT_CREDENTIALS: Type.Integer({ minimum: 1, default: 20 }),
   /** E-mails (verification, password reset) per recipient address per hour, whoever asks. */

@@ -6,6 +6,7 @@ import { inSearchBox, MVT_GEOMETRY, TILE_GEOMETRY_JOINS, tileFrame, toMercator }
 import type { TileFeatureRow } from '../../platform/tiles/mvt-encode.js';
 import type { PlumeFilter, Viewer } from './plume-filter.js';
 import { plumeWhere } from './plumes.queries.js';
+import { CELL_PROPERTIES, cellCandidates } from './plume-cells.queries.js';
 import { sceneWhere, type SceneFilter } from './scenes/scenes.queries.js';
 import { visiblePlumes } from './visible-plumes.queries.js';
 import { visibleScenes } from './visible-scenes.queries.js';
@@ -76,6 +77,10 @@ export const plumeTileMvt = (db: Queryable, filter: PlumeFilter, viewer: Viewer,
   mvt(db, 'plumes', plumeCandidates(filter, viewer, tile, limit), PLUME_PROPERTIES, tile);
 export const plumeTileRows = (db: Queryable, filter: PlumeFilter, viewer: Viewer, tile: Tile, limit: number) =>
   rows(db, plumeCandidates(filter, viewer, tile, limit), PLUME_PROPERTIES, tile);
+export const plumeCellTileMvt = (db: Queryable, filter: PlumeFilter, viewer: Viewer, tile: Tile) =>
+  mvt(db, 'plumes', cellCandidates(filter, viewer, tile), CELL_PROPERTIES, tile);
+export const plumeCellTileRows = (db: Queryable, filter: PlumeFilter, viewer: Viewer, tile: Tile) =>
+  rows(db, cellCandidates(filter, viewer, tile), CELL_PROPERTIES, tile);
 export const sceneTileMvt = (db: Queryable, filter: SceneFilter, viewer: Viewer, tile: Tile, limit: number) =>
   mvt(db, 'scenes', sceneCandidates(filter, viewer, tile, limit), SCENE_PROPERTIES, tile);
 export const sceneTileRows = (db: Queryable, filter: SceneFilter, viewer: Viewer, tile: Tile, limit: number) =>

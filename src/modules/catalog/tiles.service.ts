@@ -10,6 +10,7 @@ import { SceneFilterQuery } from './scenes/scenes.schemas.js';
 import { toSceneFilter } from './scenes/scenes.service.js';
 import { plumesOfSource } from './sources/sources.service.js';
 import * as queries from './tiles.queries.js';
+import { cellsAnswer } from './plume-cells.queries.js';
 
 /**
  * What the vector tiles (geo module) read from the catalog: plumes and scenes of one tile with the
@@ -28,6 +29,8 @@ export type SceneTileQuery = Static<typeof SceneTileQuery>;
 export const PLUME_TILE_FIELDS = {
   id: 'String', plume_id: 'String', gas: 'String', sector: 'String', emission_auto: 'Number', emission_uncertainty_auto: 'Number',
   datetime: 'String', instrument: 'String', status: 'String',
+  // Tiles of zoom 6 and below without a filter the cells cannot answer: one point per cell (decision 0023).
+  plume_count: 'Number', emission_count: 'Number', emission_sum: 'Number',
 } as const;
 export const SCENE_TILE_FIELDS = {
   id: 'String', name: 'String', instrument: 'String', timestamp: 'String', cloud_cover_pct: 'Number', qa_flags: 'String', assessed: 'Boolean', status: 'String',
@@ -60,9 +63,17 @@ export function sceneTileKey(query: SceneTileQuery): string {
   return sortedJson(query);
 }
 
-/** One tile's "plumes" layer as MVT bytes (empty when no visible plume matches there). */
-export async function plumeTile(db: Queryable, query: PlumeTileQuery, viewer: Viewer, tile: Tile, options: { encoder: TileEncoder; limit: number }) {
+/**
+ * One tile's "plumes" layer as MVT bytes (empty when no visible plume matches there). Up to zoom 6
+ * it holds cells (count, emission sum) from the maintained aggregate when the filters allow, else
+ * plumes (decision 0023).
+ */
+export async function plumeTile(db: Queryable, query: PlumeTileQuery, viewer: Viewer, tile: Tile, options: { encoder: TileEncoder; limit: number; cellsMaxZoom: number }) {
   const filter = { ...toFilter(query), ...(await plumesOfSource(db, query.source_name, viewer)) };
+  if (cellsAnswer(filter, tile, options.cellsMaxZoom)) {
+    if (options.encoder === 'postgis') return queries.plumeCellTileMvt(db, filter, viewer, tile);
+    return encodeLayer('plumes', await queries.plumeCellTileRows(db, filter, viewer, tile));
+  }
   if (options.encoder === 'postgis') return queries.plumeTileMvt(db, filter, viewer, tile, options.limit);
   return encodeLayer('plumes', await queries.plumeTileRows(db, filter, viewer, tile, options.limit));
 }

@@ -106,6 +106,8 @@ export function MapView(props: MapViewProps) {
         // Plumes of one source overlap: the click opens the largest, the one drawn on top.
         const id = largestFirst(event.features ?? [])[0]?.properties.id;
         if (typeof id === 'string') latest.current.onPlume(id);
+        // A low-zoom cell (a count of plumes, not one plume): zoom in towards its plumes.
+        else if (event.features?.some((feature) => 'plume_count' in feature.properties)) created.easeTo({ center: event.lngLat, zoom: Math.min(created.getZoom() + 2, 8) });
       });
       created.on('click', 'sources', (event) => {
         if (created.queryRenderedFeatures(event.point, { layers: ['plumes'] }).length) return;
@@ -156,9 +158,9 @@ function largestFirst<T extends { properties: Record<string, unknown> }>(feature
   return [...features].sort((a, b) => emissionOf(b) - emissionOf(a));
 }
 
-/** Circles with a larger emission drawn over smaller ones (higher sort keys are drawn last). */
+/** Circles with a larger emission (a cell: a larger emission sum) drawn over smaller ones (higher sort keys are drawn last). */
 function largestOnTop(layer: LayerSpecification): LayerSpecification {
-  return layer.type === 'circle' ? { ...layer, layout: { ...layer.layout, 'circle-sort-key': ['coalesce', ['get', 'emission_auto'], -1] } } : layer;
+  return layer.type === 'circle' ? { ...layer, layout: { ...layer.layout, 'circle-sort-key': ['coalesce', ['get', 'emission_auto'], ['get', 'emission_sum'], -1] } } : layer;
 }
 
 function addBasemap(map: MapLibreMap): void {

@@ -54,9 +54,18 @@ export const Style = Type.Object(
   { description: 'A MapLibre style (spec v8) drawing plumes over scene footprints; no glyphs or sprites needed.' },
 );
 
-/** Plumes as circles coloured (and sized) by emission rate over scene footprints; a hidden emission is grey. */
+/**
+ * Plumes as circles coloured (and sized) by emission rate over scene footprints; a hidden emission
+ * is grey. Low-zoom cells (features with `plume_count`, decision 0023) are coloured by their plumes'
+ * mean emission and sized by their count.
+ */
 export function mapStyle(plumesTileJsonUrl: string, scenesTileJsonUrl: string): Static<typeof Style> {
-  const emission = ['coalesce', ['get', 'emission_auto'], -1];
+  const isCell = ['has', 'plume_count'];
+  const cellMean = ['case', ['>', ['coalesce', ['get', 'emission_count'], 0], 0], ['/', ['get', 'emission_sum'], ['get', 'emission_count']], -1];
+  const emission = ['case', isCell, cellMean, ['coalesce', ['get', 'emission_auto'], -1]];
+  const cellRadius = ['interpolate', ['linear'], ['get', 'plume_count'], 1, 3, 10, 4.5, 100, 6, 1000, 8, 10000, 11, 100000, 14];
+  // MapLibre takes ['zoom'] only as the input of the outermost interpolation: the cell case sits in each stop.
+  const radius = (plume: number) => ['case', isCell, cellRadius, plume];
   return {
     version: 8,
     name: 'Carbon Atlas plumes',
@@ -71,7 +80,7 @@ export function mapStyle(plumesTileJsonUrl: string, scenesTileJsonUrl: string): 
         'source-layer': 'plumes',
         paint: {
           'circle-color': ['case', ['<', emission, 0], '#9e9e9e', ['interpolate', ['linear'], emission, 0, '#fde725', 100, '#fca636', 1000, '#e16462', 10000, '#b12a90', 100000, '#6a00a8', 1000000, '#0d0887']],
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, 2, 8, 4, 14, 8],
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 2, radius(2), 8, radius(4), 14, radius(8)],
           'circle-stroke-color': '#ffffff',
           'circle-stroke-width': 0.5,
           'circle-opacity': 0.9,

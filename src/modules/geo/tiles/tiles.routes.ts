@@ -24,6 +24,11 @@ const TILE_BUDGET = { rateLimit: { address: 'tiles' as const, credential: 'tiles
 const CACHED = { auth: 'optional' as const, ...TILE_BUDGET };
 const UNCACHED = { scopes: ['catalog:read' as const], ...TILE_BUDGET };
 const LAYER = { scopes: ['geo:read' as const], ...TILE_BUDGET };
+/**
+ * Tile routes gzip their own bytes (once, when a tile is made): the global compression hook would
+ * only look at each answer and pass it by, on the path of every tile.
+ */
+const OWN_ENCODING = { compress: false as const };
 
 /** How long Redis keeps a vector tile: its key holds the revision, so an old one is only unreachable, never served. */
 const REDIS_TTL_SECONDS = 600;
@@ -78,7 +83,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
   const viewerClass = (request: FastifyRequest) => viewerOf(request).organizationId ?? 'anonymous';
   const tileOf = (params: { z: number; x: number; y: number }): Tile => checkedTile(params.z, params.x, params.y);
   const plumeTile = (request: FastifyRequest, query: catalogTiles.PlumeTileQuery, tile: Tile) =>
-    catalogTiles.plumeTile(app.db, query, viewerOf(request), tile, { encoder, limit: TILE_FEATURE_LIMIT.plumes });
+    catalogTiles.plumeTile(app.db, query, viewerOf(request), tile, { encoder, limit: TILE_FEATURE_LIMIT.plumes, cellsMaxZoom: app.config.PLUME_TILE_CELLS_MAX_ZOOM });
   const sceneTile = (request: FastifyRequest, query: catalogTiles.SceneTileQuery, tile: Tile) =>
     catalogTiles.sceneTile(app.db, query, viewerOf(request), tile, { encoder, limit: TILE_FEATURE_LIMIT.scenes });
 
@@ -86,6 +91,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/plumes/:z/:x/:y.mvt',
     {
       config: CACHED,
+      ...OWN_ENCODING,
       ...areaFilterHooks,
       schema: {
         operationId: 'plumeTile',
@@ -109,6 +115,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/plumes/uncached/:z/:x/:y.mvt',
     {
       config: UNCACHED,
+      ...OWN_ENCODING,
       ...areaFilterHooks,
       schema: { operationId: 'plumeTileUncached', tags: TAGS, summary: 'Plumes Tile Uncached: the same tile, always computed afresh', params: TileParams, querystring: catalogTiles.PlumeTileQuery, response: { ...TILE_RESPONSES, ...errors } },
     },
@@ -123,6 +130,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/scenes/:z/:x/:y.mvt',
     {
       config: CACHED,
+      ...OWN_ENCODING,
       ...areaFilterHooks,
       schema: {
         operationId: 'sceneTile',
@@ -146,6 +154,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/scenes/uncached/:z/:x/:y.mvt',
     {
       config: UNCACHED,
+      ...OWN_ENCODING,
       ...areaFilterHooks,
       schema: { operationId: 'sceneTileUncached', tags: TAGS, summary: 'Scenes Tile Uncached: the same tile, always computed afresh', params: TileParams, querystring: catalogTiles.SceneTileQuery, response: { ...TILE_RESPONSES, ...errors } },
     },
@@ -167,7 +176,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
       catalogTiles.plumeTileKey(request.query);
       const url = `${publicOrigin(request)}/api/v1/layers/plumes/{z}/{x}/{y}.mvt${queryStringOf(request)}`;
       reply.header('cache-control', 'no-cache');
-      return tileJson('plumes', url, catalogTiles.PLUME_TILE_FIELDS, { description: 'Plumes: points with emission rates (kg/h), colloquial names and status.' });
+      return tileJson('plumes', url, catalogTiles.PLUME_TILE_FIELDS, { description: 'Plumes: points with emission rates (kg/h), colloquial names and status; up to zoom 6 (filters allowing), one point per cell with plume_count, emission_count and emission_sum.' });
     },
   );
 
@@ -214,6 +223,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     '/layers/:name/:z/:x/:y.mvt',
     {
       config: LAYER,
+      ...OWN_ENCODING,
       schema: {
         operationId: 'layerTile',
         tags: TAGS,

@@ -40,7 +40,9 @@ async function tile(url: string, key?: string, headers: Record<string, string> =
 const ids = (layers: ReturnType<typeof decodeTile>, name: string) => (layers[name]?.features ?? []).map((f) => f.properties.id).sort();
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // Plumes at every zoom: this fixture checks plume by plume at zoom 2, where a map is otherwise
+  // given cells (their tests: plume-cell-tiles.test.ts).
+  ctx = await createTestContext({ PLUME_TILE_CELLS_MAX_ZOOM: '-1' });
   const a = await ctx.organization('Tiles owner');
   const b = await ctx.organization('Tiles other');
   ownerId = a.id;
@@ -333,6 +335,9 @@ describe('TileJSON and style', () => {
     expect(style.sources.plumes.url).toBe('http://maps.example.org/api/v1/layers/plumes/tilejson.json');
     expect(style.sources.scenes.url).toBe('http://maps.example.org/api/v1/layers/scenes/tilejson.json');
     expect(style.layers.map((l: { type: string }) => l.type)).toEqual(['fill', 'line', 'circle']);
+    // Low-zoom cells (plume_count) are coloured by their mean emission and sized by their count.
+    expect(JSON.stringify(style.layers[2].paint['circle-radius'])).toContain('plume_count');
+    expect(JSON.stringify(style.layers[2].paint['circle-color'])).toContain('emission_sum');
     expect(style).not.toHaveProperty('glyphs');
     expect(style).not.toHaveProperty('sprite');
   });
@@ -353,7 +358,7 @@ describe('OpenAPI', () => {
 
 describe('encoders', () => {
   it('the JavaScript encoder answers the tiles checked above on either database', async () => {
-    const bytes = await catalogTiles.plumeTile(ctx.db, {}, ANONYMOUS, { z: 2, x: 3, y: 1 }, { encoder: 'js', limit: 100 });
+    const bytes = await catalogTiles.plumeTile(ctx.db, {}, ANONYMOUS, { z: 2, x: 3, y: 1 }, { encoder: 'js', limit: 100, cellsMaxZoom: -1 });
     expect(ids(decodeTile(bytes), 'plumes')).toEqual([PUB1, PUB2].sort());
   });
 
@@ -362,8 +367,8 @@ describe('encoders', () => {
     for (const [z, x, y] of cases) {
       const t = { z, x, y };
       for (const viewer of [ANONYMOUS, { organizationId: ownerId }]) {
-        const pg = await catalogTiles.plumeTile(ctx.db, {}, viewer, t, { encoder: 'postgis', limit: 100 });
-        const js = await catalogTiles.plumeTile(ctx.db, {}, viewer, t, { encoder: 'js', limit: 100 });
+        const pg = await catalogTiles.plumeTile(ctx.db, {}, viewer, t, { encoder: 'postgis', limit: 100, cellsMaxZoom: -1 });
+        const js = await catalogTiles.plumeTile(ctx.db, {}, viewer, t, { encoder: 'js', limit: 100, cellsMaxZoom: -1 });
         expect(comparable(decodeTile(js).plumes?.features ?? []), `plumes ${z}/${x}/${y}`).toEqual(comparable(decodeTile(pg).plumes?.features ?? []));
         const pgScenes = await catalogTiles.sceneTile(ctx.db, { assessment_status: 'exclude-do-not-assess' }, viewer, t, { encoder: 'postgis', limit: 100 });
         const jsScenes = await catalogTiles.sceneTile(ctx.db, { assessment_status: 'exclude-do-not-assess' }, viewer, t, { encoder: 'js', limit: 100 });
