@@ -83,7 +83,7 @@ function defaultedQueryOptional(document: Record<string, unknown>): void {
 export async function generateApiTypes(): Promise<string> {
   const document = withoutExamples(await openApiDocument()) as Record<string, unknown>;
   defaultedQueryOptional(document);
-  return HEADER + astToString(await openapiTS(document as Parameters<typeof openapiTS>[0]));
+  return HEADER + astToString(await openapiTS(document as unknown as Parameters<typeof openapiTS>[0]));
 }
 
 async function main(): Promise<void> {
