@@ -4,7 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { urlOf } from '../../api/client.js';
 import { authHeaders } from '../../api/session.js';
-import { BACKGROUND, basemapLayers, PLUME_HIGHLIGHT, sourceLayers } from './map-layers.js';
+import { BACKGROUND, basemapLayers, hiddenUntilFirstView, PLUME_HIGHLIGHT, showAfterFirstView, sourceLayers } from './map-layers.js';
 import { plumeQuery, queryString, sceneQuery, sourceQuery, type Filters } from './filters.js';
 import { mapStyle } from './preload.js';
 
@@ -61,7 +61,7 @@ export function MapView(props: MapViewProps) {
           sources: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
         },
         // Sources under the plumes, so a plume dot on a source ring stays clickable.
-        layers: [BACKGROUND, ...serverStyle.layers.filter((layer) => layer.id !== 'plumes'), ...sourceLayers(), ...serverStyle.layers.filter((layer) => layer.id === 'plumes').map(largestOnTop), PLUME_HIGHLIGHT],
+        layers: [BACKGROUND, ...serverStyle.layers.filter((layer) => layer.id !== 'plumes').map(hiddenUntilFirstView), ...sourceLayers(), ...serverStyle.layers.filter((layer) => layer.id === 'plumes').map(largestOnTop), PLUME_HIGHLIGHT],
       };
       const created = new MapLibreMap({
         container: container.current,
@@ -94,6 +94,7 @@ export function MapView(props: MapViewProps) {
       created.once('idle', () => {
         applySourceFilters(created, latest.current.filters);
         addBasemap(created);
+        showAfterFirstView(created);
       });
       // After the move and again once the new data is drawn (the source count needs the drawn features).
       created.on('moveend', report);

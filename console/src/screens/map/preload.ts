@@ -1,4 +1,5 @@
 import type { StyleSpecification } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { api, dataOf } from '../../api/client.js';
 import { screen } from './screen.js';
 
@@ -10,7 +11,10 @@ let style: Promise<StyleSpecification> | null = null;
  */
 export function mapStyle(): Promise<StyleSpecification> {
   // The document types the style loosely (layers as objects); MapLibre validates it as it loads it.
-  style ??= dataOf(api.GET('/api/v1/layers/style.json')).then((answer) => answer as unknown as StyleSpecification);
+  style ??= dataOf(api.GET('/api/v1/layers/style.json')).then((answer) => {
+    performance.mark('map:style');
+    return answer as unknown as StyleSpecification;
+  });
   return style;
 }
 
@@ -20,7 +24,11 @@ export function mapStyle(): Promise<StyleSpecification> {
  * first plume < 2 s, docs/console.md). Imports nothing of MapLibre itself.
  */
 export function preloadMap(): void {
-  void screen.load().catch(() => undefined);
+  performance.mark('map:preload');
+  void screen.load().then(() => performance.mark('map:code'), () => undefined);
+  // MapLibre's worker (~550 kB) into the HTTP cache (hashed, immutable): the worker MapLibre starts
+  // once its code has run then loads from there instead of fetching it only then.
+  void fetch(workerUrl).then((response) => response.arrayBuffer(), () => undefined);
   // A failure is left for the map to report when it asks again.
   mapStyle().catch(() => {
     style = null;
