@@ -127,10 +127,12 @@ export async function dataOf<T>(pending: Promise<{ data?: T; response: Response 
   return data as T;
 }
 
-/** Downloads a file (CSV, GeoJSON…) with the credential, then hands it to the browser to save. */
-export async function download(path: string, query: Query, fileName: string): Promise<void> {
-  const response = await authorizedFetch(new Request(urlOf(path, query)));
-  const blob = await response.blob();
+/**
+ * Hands a file the API answers (CSV, GeoJSON, GeoPackage) to the browser to save: `pending` is a
+ * typed call with `parseAs: 'blob'`, made with the credential like any other.
+ */
+export async function download(pending: Promise<{ data?: Blob; response: Response }>, fileName: string): Promise<void> {
+  const blob = await dataOf(pending);
   const href = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = href;

@@ -68,7 +68,7 @@ function PlumeDetails({ plume, onSource }: { plume: Plume; onSource(plumeId: str
         <a class="button" href={urlOf('/api/v1/stac/search', { ids: plume.plume_id })} target="_blank" rel="noopener">
           STAC item
         </a>
-        <DownloadButton label="CSV" run={() => download('/api/v1/catalog/plume-csv', onlyThis, `${plume.plume_id}.csv`)} />
+        <DownloadButton label="CSV" run={() => download(api.GET('/api/v1/catalog/plume-csv', { params: { query: onlyThis }, parseAs: 'blob' }), `${plume.plume_id}.csv`)} />
       </div>
     </div>
   );

@@ -76,7 +76,7 @@ function SourceDetails({ source, onPlume }: { source: SourceObject; onPlume(id: 
         ))}
       </ul>
       <div class="actions">
-        <DownloadButton label="source CSV" run={() => download(`/api/v1/catalog/source-plumes-csv/${encodeURIComponent(source.source_name)}`, {}, `${source.source_name}.csv`)} />
+        <DownloadButton label="source CSV" run={() => download(api.GET('/api/v1/catalog/source-plumes-csv/{source_name}', { params: { path: { source_name: source.source_name } }, parseAs: 'blob' }), `${source.source_name}.csv`)} />
       </div>
     </div>
   );

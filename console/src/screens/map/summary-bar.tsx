@@ -68,9 +68,9 @@ export function SummaryBar({ filters, bounds, sourcesInView }: { filters: Filter
       )}
       {sectors.data && rows.length === 0 && <p class="hint">No source with a known emission in this view.</p>}
       <div class="actions" aria-label="Download the selection">
-        <DownloadButton label="plumes CSV" run={() => download('/api/v1/catalog/plume-csv', plumeQuery(view), `plumes-${stamp}.csv`)} />
-        <DownloadButton label="sources GeoJSON" run={() => download('/api/v1/catalog/sources.geojson', sourceQuery(view), `sources-${stamp}.geojson`)} />
-        <DownloadButton label="scenes GeoPackage" run={() => download('/api/v1/catalog/download/scenes.gpkg', sceneQuery(view), `scenes-${stamp}.gpkg`)} />
+        <DownloadButton label="plumes CSV" run={() => download(api.GET('/api/v1/catalog/plume-csv', { params: { query: plumeQuery(view) }, parseAs: 'blob' }), `plumes-${stamp}.csv`)} />
+        <DownloadButton label="sources GeoJSON" run={() => download(api.GET('/api/v1/catalog/sources.geojson', { params: { query: sourceQuery(view) }, parseAs: 'blob' }), `sources-${stamp}.geojson`)} />
+        <DownloadButton label="scenes GeoPackage" run={() => download(api.GET('/api/v1/catalog/download/scenes.gpkg', { params: { query: sceneQuery(view) }, parseAs: 'blob' }), `scenes-${stamp}.gpkg`)} />
       </div>
     </section>
   );
