@@ -21,7 +21,8 @@ export default defineConfig({
     rolldownOptions: {
       checks: { pluginTimings: false },
       // MapLibre in a chunk of its own: cached across console releases, and measured apart (docs/console.md).
-      output: { codeSplitting: { groups: [{ name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ }, { name: 'uplot', test: /node_modules[\\/]uplot/ }] } },
+      // Not its worker's URL (`?worker&url`, a string the page's first chunk carries to start that fetch early).
+      output: { codeSplitting: { groups: [{ name: 'maplibre', test: /node_modules[\\/]maplibre-gl[\\/][^?]*$/ }, { name: 'uplot', test: /node_modules[\\/]uplot/ }] } },
     },
   },
   worker: { format: 'es' },

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, startConsoleHarness, type ConsoleHarness } from '../support/console-browser.js';
+import { ARTIFACTS, firstViewTimings, startConsoleHarness, type ConsoleHarness } from '../support/console-browser.js';
 
 /** The console marks the page with the time its map drew the first plume (ms since navigation). */
 async function firstPlumeDrawn(page: Page, errors: string[]): Promise<number> {
@@ -91,14 +91,16 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
         .map((entry) => ({ name: entry.name, bytes: entry.encodedBodySize })),
     );
     const isMapLibre = (name: string) => /\/static\/maplibre/.test(name);
+    const timings = await firstViewTimings(page);
     const metrics = {
       firstPlumeMs,
+      timings,
       javascriptGzipBytesWithoutMapLibre: scripts.filter((entry) => !isMapLibre(entry.name)).reduce((sum, entry) => sum + entry.bytes, 0),
       mapLibreGzipBytes: scripts.filter((entry) => isMapLibre(entry.name)).reduce((sum, entry) => sum + entry.bytes, 0),
       scripts,
     };
     await writeFile(path.join(ARTIFACTS, 'first-view.json'), JSON.stringify(metrics, null, 2));
-    console.info(`console first view: first plume ${firstPlumeMs} ms after navigation; JS ${metrics.javascriptGzipBytesWithoutMapLibre} B without MapLibre (${metrics.mapLibreGzipBytes} B MapLibre)`);
+    console.info(`console first view: first plume ${firstPlumeMs} ms after navigation; JS ${metrics.javascriptGzipBytesWithoutMapLibre} B without MapLibre (${metrics.mapLibreGzipBytes} B MapLibre); ${JSON.stringify(timings)}`);
 
     const everything = await plumeCount(page);
     expect(everything).toBeGreaterThan(0);

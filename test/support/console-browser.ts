@@ -85,3 +85,40 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     },
   };
 }
+
+interface TimingEntry {
+  name: string;
+  startTime: number;
+  responseEnd?: number;
+}
+
+/**
+ * Where the first view's time went, in ms since navigation: the console's `map:*` performance marks
+ * (preload, code, style, first-plume) and when the page's own fetches ended (tiles are fetched in
+ * MapLibre's worker and are not listed). Printed by the browser tests, never asserted.
+ */
+export async function firstViewTimings(page: Page): Promise<Record<string, number>> {
+  const entries = await page.evaluate(() => {
+    const timeline = (globalThis as unknown as { performance: { getEntriesByType(type: string): TimingEntry[] } }).performance;
+    return [...timeline.getEntriesByType('mark'), ...timeline.getEntriesByType('resource')].map((entry) => ({ name: entry.name, startTime: entry.startTime, responseEnd: entry.responseEnd }));
+  });
+  const timings: Record<string, number> = {};
+  for (const entry of entries) {
+    if (entry.responseEnd === undefined) {
+      if (entry.name.startsWith('map:')) timings[entry.name] = Math.round(entry.startTime);
+      continue;
+    }
+    const file = new URL(entry.name).pathname;
+    const label = /\/maplibre-gl-worker-[^/]+\.js$/.test(file)
+      ? 'worker script'
+      : /\/maplibre-[^/]+\.js$/.test(file)
+        ? 'MapLibre chunk'
+        : /\/static\/index-[^/]+\.js$/.test(file)
+          ? 'main chunk'
+          : /\/(style|tilejson)\.json$/.test(file)
+            ? file.replace('/api/v1/layers/', '')
+            : null;
+    if (label && !(label in timings)) timings[label] = Math.round(entry.responseEnd);
+  }
+  return timings;
+}

@@ -1,32 +1,14 @@
-import { request } from './client.js';
+import { anonymousFetch, api, dataOf } from './client.js';
 import { ApiError } from './errors.js';
+import type { paths } from './openapi.js';
 import { session } from './session.js';
 
-interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-  organization_id: string | null;
-}
-
-export interface WhoAmI {
-  organization: { id: string; name: string } | null;
-  user: { id: string; email: string } | null;
-  api_key: { id: string; prefix: string } | null;
-  credential: string;
-  scopes: string[];
-  tier: string;
-}
-
-export interface Membership {
-  id: string;
-  name: string;
-  role: string;
-}
+export type WhoAmI = paths['/v1/whoami']['get']['responses'][200]['content']['application/json'];
+export type Membership = NonNullable<paths['/api/v1/account/me']['get']['responses'][200]['content']['application/json']['organizations']>[number];
 
 /** E-mail and password → the JWT pair (POST /v1/auth/token). */
 export async function signInWithPassword(email: string, password: string): Promise<void> {
-  const pair = await request<TokenPair>('/v1/auth/token', { method: 'POST', body: { email, password }, anonymous: true }).catch((error: unknown) => {
+  const pair = await dataOf(api.POST('/v1/auth/token', { body: { email, password }, fetch: anonymousFetch })).catch((error: unknown) => {
     // At sign-in a 401 means the pair did not match (the server does not say which, on purpose).
     if (error instanceof ApiError && error.status === 401) throw new ApiError(401, 'The e-mail address or the password is not right. Check both and try again.');
     throw error;
@@ -44,7 +26,7 @@ export async function signInWithPassword(email: string, password: string): Promi
 /** A pasted API key is checked with /v1/whoami before it is kept. */
 export async function signInWithApiKey(apiKey: string): Promise<void> {
   // `anonymous` leaves out the stored credential: the key being tried goes in a header of its own.
-  const who = await request<WhoAmI>('/v1/whoami', { anonymous: true, headers: { authorization: `Bearer ${apiKey}` } }).catch((error: unknown) => {
+  const who = await dataOf(api.GET('/v1/whoami', { fetch: anonymousFetch, headers: { authorization: `Bearer ${apiKey}` } })).catch((error: unknown) => {
     if (error instanceof ApiError && error.status === 401) throw new ApiError(401, 'This API key is not valid: it may be mistyped, revoked or expired.');
     throw error;
   });
@@ -56,12 +38,12 @@ export function signOut(): void {
 }
 
 export function whoAmI(): Promise<WhoAmI> {
-  return request<WhoAmI>('/v1/whoami');
+  return dataOf(api.GET('/v1/whoami'));
 }
 
 /** The organizations a signed-in user belongs to (an API key belongs to one). */
 export async function memberships(): Promise<Membership[]> {
-  const me = await request<{ organizations?: Membership[] }>('/api/v1/account/me');
+  const me = await dataOf(api.GET('/api/v1/account/me'));
   return me.organizations ?? [];
 }
 

@@ -1,35 +1,25 @@
+import createClient from 'openapi-fetch';
 import { ApiError, messagesIn, sentenceFor } from './errors.js';
+import type { paths } from './openapi.js';
 import { authHeaders, session, type Session } from './session.js';
 
 export type Query = Record<string, string | number | boolean | readonly (string | number)[] | null | undefined>;
 
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  query?: Query;
-  body?: unknown;
-  signal?: AbortSignal;
-  /** Skip the credential (sign-in and refresh calls carry their own). */
-  anonymous?: boolean;
-  headers?: Record<string, string>;
-}
-
-/** `/path?a=1&b=2&b=3`, leaving out empty values. */
-export function urlOf(path: string, query: Query = {}): string {
+/** `a=1&b=2&b=3`, leaving out empty values (the filters keep '' for "not set"). */
+export function searchOf(query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === null || value === undefined || value === '') continue;
     if (Array.isArray(value)) for (const item of value) params.append(name, String(item));
     else params.set(name, String(value));
   }
-  const search = params.toString();
-  return search ? `${path}?${search}` : path;
+  return params.toString();
 }
 
-interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-  organization_id: string | null;
+/** `/path?a=1&b=2&b=3`, leaving out empty values. */
+export function urlOf(path: string, query: Query = {}): string {
+  const search = searchOf(query);
+  return search ? `${path}?${search}` : path;
 }
 
 /** Refresh this long before the access token expires, so no call ever carries an expired one. */
@@ -43,7 +33,7 @@ export function refreshSession(): Promise<boolean> {
   if (current.kind !== 'token') return Promise.resolve(false);
   refreshing ??= (async () => {
     try {
-      const pair = await request<TokenPair>('/v1/auth/refresh', { method: 'POST', body: { refresh_token: current.refreshToken }, anonymous: true });
+      const pair = await dataOf(api.POST('/v1/auth/refresh', { body: { refresh_token: current.refreshToken }, fetch: anonymousFetch }));
       session.set({ ...current, accessToken: pair.access_token, refreshToken: pair.refresh_token, accessExpiresAt: Date.now() + pair.expires_in * 1000 });
       return true;
     } catch (error) {
@@ -67,16 +57,10 @@ function scheduleRefresh(current: Session): void {
 session.subscribe(() => scheduleRefresh(session.get()));
 scheduleRefresh(session.get());
 
-async function send(path: string, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json', ...(options.anonymous ? {} : authHeaders()), ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+/** Sends a request as is; a network failure becomes an ApiError with a sentence (aborts stay aborts). */
+async function send(request: Request): Promise<Response> {
   try {
-    return await fetch(urlOf(path, options.query), {
-      method: options.method ?? 'GET',
-      headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
-      signal: options.signal ?? null,
-    });
+    return await fetch(request);
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, sentenceFor(0, null));
@@ -98,27 +82,57 @@ export async function errorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, message, detail, response.headers.get('x-request-id'));
 }
 
-/** A fetch with the credential attached and a refreshed token, retried once when a token turned out expired. */
-export async function call(path: string, options: RequestOptions = {}): Promise<Response> {
+/** The request with the current credential's headers (a header the caller set itself wins). */
+function withCredential(request: Request): Request {
+  const headers = new Headers(authHeaders());
+  request.headers.forEach((value, name) => headers.set(name, value));
+  return new Request(request, { headers });
+}
+
+/**
+ * The fetch behind `api`: the credential attached, the token refreshed before it expires and once
+ * after a 401, and any failure thrown as an ApiError, so a call's `data` is always its success body.
+ */
+async function authorizedFetch(request: Request): Promise<Response> {
   const current = session.get();
-  if (!options.anonymous && current.kind === 'token' && current.accessExpiresAt - Date.now() < REFRESH_MARGIN_MS) await refreshSession();
-  let response = await send(path, options);
-  if (response.status === 401 && !options.anonymous && session.get().kind === 'token' && (await refreshSession())) response = await send(path, options);
+  if (current.kind === 'token' && current.accessExpiresAt - Date.now() < REFRESH_MARGIN_MS) await refreshSession();
+  // The body can be read once: a copy is kept for the retry after a refresh.
+  const retry = request.clone();
+  let response = await send(withCredential(request));
+  if (response.status === 401 && session.get().kind === 'token' && (await refreshSession())) response = await send(withCredential(retry));
   if (!response.ok) throw await errorOf(response);
   return response;
 }
 
-/** A JSON call of the public API; throws ApiError with a human message on failure. */
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const response = await call(path, options);
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+/** For calls that carry their own credential or none (sign-in, refresh, a key being tried, public records). */
+export async function anonymousFetch(request: Request): Promise<Response> {
+  const response = await send(request);
+  if (!response.ok) throw await errorOf(response);
+  return response;
 }
 
-/** Downloads a file (CSV, GeoJSON…) with the credential, then hands it to the browser to save. */
-export async function download(path: string, query: Query, fileName: string): Promise<void> {
-  const response = await call(path, { query });
-  const blob = await response.blob();
+/**
+ * The public API, typed from its own OpenAPI document (openapi.d.ts, `npm run console:types`): a
+ * changed path, parameter or response shape breaks the console's typecheck.
+ */
+export const api = createClient<paths>({
+  fetch: authorizedFetch,
+  headers: { accept: 'application/json' },
+  querySerializer: (query) => searchOf(query as Query),
+});
+
+/** The success body of a call (failures were thrown by the fetch above). */
+export async function dataOf<T>(pending: Promise<{ data?: T; response: Response }>): Promise<T> {
+  const { data } = await pending;
+  return data as T;
+}
+
+/**
+ * Hands a file the API answers (CSV, GeoJSON, GeoPackage) to the browser to save: `pending` is a
+ * typed call with `parseAs: 'blob'`, made with the credential like any other.
+ */
+export async function download(pending: Promise<{ data?: Blob; response: Response }>, fileName: string): Promise<void> {
+  const blob = await dataOf(pending);
   const href = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = href;
@@ -128,3 +142,9 @@ export async function download(path: string, query: Query, fileName: string): Pr
   link.remove();
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type JsonOf<R> = R extends { content: { 'application/json': infer Body } } ? Body : never;
+
+/** The JSON success body of `method path`, as the OpenAPI document declares it. */
+export type Answer<P extends keyof paths, M extends Method = 'get'> = paths[P][M] extends { responses: infer R } ? JsonOf<R[Extract<keyof R, 200 | 201 | 202>]> : never;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterParams, filterProblem, readFilter, recordsPath } from './records-filter.js';
+import { filterParams, filterProblem, readFilter, recordsQuery } from './records-filter.js';
 
 describe('records filter', () => {
   it('reads the URL, dropping what the API would refuse', () => {
@@ -15,8 +15,8 @@ describe('records filter', () => {
   });
 
   it('builds the page request with a bounded limit and the cursor', () => {
-    expect(recordsPath({ scopes: [1], include_voided: false }, 50, 'abc.def')).toBe('/v2/emissions?scope=1&limit=50&cursor=abc.def');
-    expect(recordsPath({ scopes: [], include_voided: false }, 9999)).toBe('/v2/emissions?limit=500');
+    expect(recordsQuery({ scopes: [1], include_voided: false }, 50, 'abc.def')).toEqual({ scope: '1', limit: 50, cursor: 'abc.def' });
+    expect(recordsQuery({ scopes: [], include_voided: false }, 9999)).toEqual({ limit: 500 });
   });
 
   it('catches a reversed period before asking', () => {

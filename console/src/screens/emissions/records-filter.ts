@@ -1,3 +1,5 @@
+import type { paths } from '../../api/openapi.js';
+
 /** The records list's filters, kept in the URL's query so a filtered view can be shared. */
 export interface RecordsFilter {
   start_date?: string;
@@ -33,24 +35,31 @@ export function readFilter(params: URLSearchParams): RecordsFilter {
   return filter;
 }
 
-/** The same filter as URL parameters (for the address bar and for `GET /v2/emissions`). */
-export function filterParams(filter: RecordsFilter): URLSearchParams {
-  const params = new URLSearchParams();
-  if (filter.start_date) params.set('start_date', filter.start_date);
-  if (filter.end_date) params.set('end_date', filter.end_date);
-  if (filter.scopes.length > 0 && filter.scopes.length < 3) params.set('scope', filter.scopes.join(','));
-  if (filter.facility_id) params.set('facility_id', filter.facility_id);
-  if (filter.category) params.set('category', filter.category);
-  if (filter.include_voided) params.set('include_voided', 'true');
-  return params;
+/** The query of `GET /v2/emissions`, as its OpenAPI declares it. */
+export type RecordsQuery = NonNullable<paths['/v2/emissions']['get']['parameters']['query']>;
+
+/** The filter as `GET /v2/emissions` takes it. */
+export function filterQuery(filter: RecordsFilter): Omit<RecordsQuery, 'limit'> {
+  const query: Omit<RecordsQuery, 'limit'> = {};
+  if (filter.start_date) query.start_date = filter.start_date;
+  if (filter.end_date) query.end_date = filter.end_date;
+  if (filter.scopes.length > 0 && filter.scopes.length < 3) query.scope = filter.scopes.join(',');
+  if (filter.facility_id) query.facility_id = filter.facility_id;
+  if (filter.category) query.category = filter.category;
+  if (filter.include_voided) query.include_voided = true;
+  return query;
 }
 
-/** The request for one page of records. */
-export function recordsPath(filter: RecordsFilter, limit: number, cursor?: string | null): string {
-  const params = filterParams(filter);
-  params.set('limit', String(Math.min(500, Math.max(1, Math.trunc(limit)))));
-  if (cursor) params.set('cursor', cursor);
-  return `/v2/emissions?${params.toString()}`;
+/** The same filter as URL parameters (for the address bar). */
+export function filterParams(filter: RecordsFilter): URLSearchParams {
+  return new URLSearchParams(Object.entries(filterQuery(filter)).map(([name, value]) => [name, String(value)]));
+}
+
+/** The query for one page of records. */
+export function recordsQuery(filter: RecordsFilter, limit: number, cursor?: string | null): RecordsQuery {
+  const query: RecordsQuery = { ...filterQuery(filter), limit: Math.min(500, Math.max(1, Math.trunc(limit))) };
+  if (cursor) query.cursor = cursor;
+  return query;
 }
 
 /** A problem with the filter a person can fix before asking the server. */

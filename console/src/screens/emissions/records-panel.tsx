@@ -4,7 +4,7 @@ import { formatDateTime } from '../../ui/format.js';
 import { Empty, ErrorNote, Loading } from '../../ui/notices.js';
 import { describe, useAsync } from '../../ui/use-async.js';
 import { allFacilities, recordsPage, type EmissionRecord } from './api.js';
-import { filterParams, filterProblem, readFilter, recordsPath, type RecordsFilter } from './records-filter.js';
+import { filterParams, filterProblem, readFilter, recordsQuery, type RecordsFilter } from './records-filter.js';
 import { categoryLabel, facilityNamer, formatKg } from './shape.js';
 
 const PAGE = 50;
@@ -17,7 +17,7 @@ export function RecordsPanel() {
   const problem = filterProblem(filter);
   const facilities = useAsync((signal) => allFacilities(signal), []);
   const name = useMemo(() => facilityNamer(facilities.data ?? []), [facilities.data]);
-  const first = useAsync(async (signal) => (problem ? null : recordsPage(recordsPath(filter, PAGE), signal)), [key]);
+  const first = useAsync(async (signal) => (problem ? null : recordsPage(recordsQuery(filter, PAGE), signal)), [key]);
   const [more, setMore] = useState<{ rows: EmissionRecord[]; cursor: string | null; error: string | null; loading: boolean }>({ rows: [], cursor: null, error: null, loading: false });
   useEffect(() => setMore({ rows: [], cursor: first.data?.pagination.has_more ? first.data.pagination.next_cursor : null, error: null, loading: false }), [first.data]);
 
@@ -25,7 +25,7 @@ export function RecordsPanel() {
     if (!more.cursor) return;
     setMore({ ...more, loading: true, error: null });
     try {
-      const page = await recordsPage(recordsPath(filter, PAGE, more.cursor));
+      const page = await recordsPage(recordsQuery(filter, PAGE, more.cursor));
       setMore({ rows: [...more.rows, ...page.data], cursor: page.pagination.has_more ? page.pagination.next_cursor : null, error: null, loading: false });
     } catch (error) {
       setMore({ ...more, loading: false, error: describe(error) });

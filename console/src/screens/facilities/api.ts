@@ -1,27 +1,17 @@
-import { request } from '../../api/client.js';
+import { api, dataOf, type Answer } from '../../api/client.js';
 import type { FacilitySummary } from '../emissions/api.js';
-import type { CalculatedEmission, ConsumptionBody } from './consumption-form.js';
+import type { ConsumptionBody } from './consumption-form.js';
 
-export interface ConsumptionEntry {
-  id: string;
-  category: string;
-  activity: string;
-  quantity: number;
-  unit: string;
-  period_start: string;
-  period_end: string;
-  emission: (CalculatedEmission & { id: string }) | null;
-  history: unknown[];
-}
+export type ConsumptionEntry = Answer<'/v1/facilities/{facility_id}/consumption'>['items'][number];
 
 export function facility(id: string, signal?: AbortSignal): Promise<FacilitySummary> {
-  return request<FacilitySummary>(`/v1/facilities/${encodeURIComponent(id)}`, signal ? { signal } : {});
+  return dataOf(api.GET('/v1/facilities/{facility_id}', { params: { path: { facility_id: id } }, ...(signal ? { signal } : {}) }));
 }
 
 export async function consumption(id: string, signal: AbortSignal): Promise<ConsumptionEntry[]> {
-  return (await request<{ items: ConsumptionEntry[] }>(`/v1/facilities/${encodeURIComponent(id)}/consumption`, { signal })).items;
+  return (await dataOf(api.GET('/v1/facilities/{facility_id}/consumption', { params: { path: { facility_id: id } }, signal }))).items;
 }
 
 export function addConsumption(id: string, body: ConsumptionBody): Promise<ConsumptionEntry> {
-  return request<ConsumptionEntry>(`/v1/facilities/${encodeURIComponent(id)}/consumption`, { method: 'POST', body });
+  return dataOf(api.POST('/v1/facilities/{facility_id}/consumption', { params: { path: { facility_id: id } }, body }));
 }

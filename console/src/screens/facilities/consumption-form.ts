@@ -2,20 +2,25 @@
  * The "add consumption" form's rules, mirroring what `POST /v1/facilities/{id}/consumption`
  * accepts, so a person picks only combinations the server can calculate.
  */
+import type { paths } from '../../api/openapi.js';
 
-export type ConsumptionCategory = 'electricity' | 'heat' | 'water' | 'recharge';
+/** The body of `POST /v1/facilities/{facility_id}/consumption`, as its OpenAPI declares it. */
+export type ConsumptionBody = NonNullable<paths['/v1/facilities/{facility_id}/consumption']['post']['requestBody']>['content']['application/json'];
+export type ConsumptionCategory = ConsumptionBody['category'];
+type Unit = ConsumptionBody['unit'];
+type WaterService = NonNullable<ConsumptionBody['water_service']>;
 export const CATEGORIES: readonly ConsumptionCategory[] = ['electricity', 'heat', 'water', 'recharge'];
 
 export const FUELS = ['natural_gas', 'diesel', 'petrol', 'lpg', 'heating_oil', 'wood_pellets', 'district_heat'] as const;
 export const REFRIGERANTS = ['R-410A', 'R-32', 'R-134a', 'R-404A', 'R-407C'] as const;
-export const WATER_SERVICES = ['supply', 'treatment'] as const;
+export const WATER_SERVICES: readonly WaterService[] = ['supply', 'treatment'];
 
-const ENERGY = ['kWh', 'MWh', 'GJ', 'therm'];
-const VOLUME = ['m3', 'litre'];
-const MASS = ['kg', 't'];
+const ENERGY: Unit[] = ['kWh', 'MWh', 'GJ', 'therm'];
+const VOLUME: Unit[] = ['m3', 'litre'];
+const MASS: Unit[] = ['kg', 't'];
 
 /** Units the factor library has a factor for, per category (and fuel for heat). */
-export function unitsFor(category: ConsumptionCategory, fuel?: string): string[] {
+export function unitsFor(category: ConsumptionCategory, fuel?: string): Unit[] {
   if (category === 'electricity') return ENERGY;
   if (category === 'water') return VOLUME;
   if (category === 'recharge') return MASS;
@@ -35,8 +40,6 @@ export interface ConsumptionDraft {
   period_end: string;
 }
 
-export type ConsumptionBody = Record<string, string | number> & { category: ConsumptionCategory; quantity: number; unit: string; period_start: string; period_end: string };
-
 export type DraftResult = { ok: true; body: ConsumptionBody } | { ok: false; problems: Record<string, string> };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -50,13 +53,14 @@ export function consumptionBody(draft: ConsumptionDraft): DraftResult {
   if (!DAY.test(draft.period_start)) problems.period_start = 'Choose the first day of the period.';
   if (!DAY.test(draft.period_end)) problems.period_end = 'Choose the last day of the period.';
   else if (DAY.test(draft.period_start) && draft.period_end < draft.period_start) problems.period_end = 'The period ends before it starts.';
-  if (!unitsFor(draft.category, draft.fuel).includes(draft.unit)) problems.unit = 'Choose a unit for this kind of consumption.';
+  const unit = unitsFor(draft.category, draft.fuel).find((known) => known === draft.unit);
+  if (!unit) problems.unit = 'Choose a unit for this kind of consumption.';
   if (draft.category === 'heat' && !draft.fuel) problems.fuel = 'Choose the fuel.';
   if (draft.category === 'recharge' && !draft.refrigerant) problems.refrigerant = 'Choose the refrigerant.';
-  if (Object.keys(problems).length > 0) return { ok: false, problems };
-  const body: ConsumptionBody = { category: draft.category, quantity, unit: draft.unit, period_start: draft.period_start, period_end: draft.period_end };
+  if (!unit || Object.keys(problems).length > 0) return { ok: false, problems };
+  const body: ConsumptionBody = { category: draft.category, quantity, unit, period_start: draft.period_start, period_end: draft.period_end };
   if (draft.category === 'heat') body.fuel = draft.fuel;
-  if (draft.category === 'water') body.water_service = draft.water_service || 'supply';
+  if (draft.category === 'water') body.water_service = WATER_SERVICES.find((service) => service === draft.water_service) ?? 'supply';
   if (draft.category === 'recharge') body.refrigerant = draft.refrigerant;
   return { ok: true, body };
 }

@@ -140,7 +140,7 @@ function ConsumptionForm({ facilityId, categories, onAdded }: { facilityId: stri
   const change = (patch: Partial<ConsumptionDraft>) => {
     const next = { ...draft, ...patch };
     const allowed = unitsFor(next.category, next.fuel);
-    if (!allowed.includes(next.unit)) next.unit = allowed[0]!;
+    if (!allowed.some((unit) => unit === next.unit)) next.unit = allowed[0]!;
     setDraft(next);
   };
 

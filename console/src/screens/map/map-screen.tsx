@@ -1,16 +1,16 @@
 import { useState } from 'preact/hooks';
-import { request } from '../../api/client.js';
+import { api, dataOf } from '../../api/client.js';
 import { isSignedIn, session } from '../../api/session.js';
 import { setQuery, usePlace } from '../../router.js';
 import { useStore } from '../../store.js';
 import { describe } from '../../ui/use-async.js';
 import { FilterPanel } from './filter-panel.js';
-import { filtersOf } from './filters.js';
+import { filtersOf, sourceQuery } from './filters.js';
 import { MapView, type View } from './map-view.js';
 import { PlumePanel } from './plume-panel.js';
 import { SourcePanel } from './source-panel.js';
 import { SummaryBar } from './summary-bar.js';
-import type { Plume, SourceObject } from './types.js';
+import type { Plume } from './types.js';
 
 /** `at=zoom/lat/lon` in the address; the Permian Basin and the US Gulf Coast by default. */
 function viewOf(at: string | null): { center: [number, number]; zoom: number } {
@@ -21,7 +21,7 @@ function viewOf(at: string | null): { center: [number, number]; zoom: number } {
 
 /** When the first plume was drawn, in ms since the page's navigation began (read by the browser tests). */
 function recordFirstPlume() {
-  document.documentElement.dataset.firstPlumeMs = String(Math.round(performance.now()));
+  document.documentElement.dataset.firstPlumeMs = String(Math.round(performance.mark('map:first-plume').startTime));
 }
 
 export default function MapScreen() {
@@ -41,7 +41,7 @@ export default function MapScreen() {
 
   const openSourceOfPlume = async (plumeId: string) => {
     try {
-      const found = await request<SourceObject>(`/api/v1/catalog/source/plume/${encodeURIComponent(plumeId)}`, { query: { eps: filters.eps } });
+      const found = await dataOf(api.GET('/api/v1/catalog/source/plume/{plume_uuid}', { params: { path: { plume_uuid: plumeId }, query: { eps: sourceQuery(filters).eps } } }));
       setQuery({ source: found.source_name }, { replace: false });
     } catch (error) {
       const announcer = document.getElementById('announcer');

@@ -1,13 +1,16 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type LayerSpecification, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
+import { Map as MapLibreMap, NavigationControl, prewarm, setWorkerUrl, type GeoJSONSource, type LayerSpecification, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { request, urlOf } from '../../api/client.js';
+import { urlOf } from '../../api/client.js';
 import { authHeaders } from '../../api/session.js';
-import { BACKGROUND, basemapLayers, PLUME_HIGHLIGHT, sourceLayers } from './map-layers.js';
+import { BACKGROUND, basemapLayers, hiddenUntilFirstView, PLUME_HIGHLIGHT, showAfterFirstView, sourceLayers } from './map-layers.js';
 import { plumeQuery, queryString, sceneQuery, sourceQuery, type Filters } from './filters.js';
+import { mapStyle } from './preload.js';
 
 setWorkerUrl(workerUrl);
+// The worker starts loading now, while the style is still on its way (it is otherwise made with the map).
+prewarm();
 
 export interface View {
   /** west, south, east, north */
@@ -46,7 +49,7 @@ export function MapView(props: MapViewProps) {
 
   useEffect(() => {
     let disposed = false;
-    void request<StyleSpecification>('/api/v1/layers/style.json').then((serverStyle) => {
+    void mapStyle().then((serverStyle) => {
       if (disposed || !container.current) return;
       const style: StyleSpecification = {
         ...serverStyle,
@@ -58,7 +61,7 @@ export function MapView(props: MapViewProps) {
           sources: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
         },
         // Sources under the plumes, so a plume dot on a source ring stays clickable.
-        layers: [BACKGROUND, ...serverStyle.layers.filter((layer) => layer.id !== 'plumes'), ...sourceLayers(), ...serverStyle.layers.filter((layer) => layer.id === 'plumes').map(largestOnTop), PLUME_HIGHLIGHT],
+        layers: [BACKGROUND, ...serverStyle.layers.filter((layer) => layer.id !== 'plumes').map(hiddenUntilFirstView), ...sourceLayers(), ...serverStyle.layers.filter((layer) => layer.id === 'plumes').map(largestOnTop), PLUME_HIGHLIGHT],
       };
       const created = new MapLibreMap({
         container: container.current,
@@ -91,6 +94,7 @@ export function MapView(props: MapViewProps) {
       created.once('idle', () => {
         applySourceFilters(created, latest.current.filters);
         addBasemap(created);
+        showAfterFirstView(created);
       });
       // After the move and again once the new data is drawn (the source count needs the drawn features).
       created.on('moveend', report);

@@ -1,4 +1,4 @@
-import { download, request, urlOf } from '../../api/client.js';
+import { api, dataOf, download, urlOf } from '../../api/client.js';
 import { formatDateTime, formatNumber, withUncertainty } from '../../ui/format.js';
 import { ErrorNote, Loading } from '../../ui/notices.js';
 import { describe, useAsync } from '../../ui/use-async.js';
@@ -7,7 +7,7 @@ import type { Plume } from './types.js';
 
 export function PlumePanel({ id, onClose, onSource, onLoaded }: { id: string; onClose(): void; onSource(plumeId: string): void; onLoaded(plume: Plume | null): void }) {
   const plume = useAsync(async (signal) => {
-    const found = await request<Plume>(`/api/v1/catalog/plume/${encodeURIComponent(id)}`, { signal });
+    const found = await dataOf(api.GET('/api/v1/catalog/plume/{plume_id}', { params: { path: { plume_id: id } }, signal }));
     onLoaded(found);
     return found;
   }, [id]);
@@ -68,7 +68,7 @@ function PlumeDetails({ plume, onSource }: { plume: Plume; onSource(plumeId: str
         <a class="button" href={urlOf('/api/v1/stac/search', { ids: plume.plume_id })} target="_blank" rel="noopener">
           STAC item
         </a>
-        <DownloadButton label="CSV" run={() => download('/api/v1/catalog/plume-csv', onlyThis, `${plume.plume_id}.csv`)} />
+        <DownloadButton label="CSV" run={() => download(api.GET('/api/v1/catalog/plume-csv', { params: { query: onlyThis }, parseAs: 'blob' }), `${plume.plume_id}.csv`)} />
       </div>
     </div>
   );

@@ -1,5 +1,5 @@
 import type { AlignedData } from 'uplot';
-import { download, request } from '../../api/client.js';
+import { api, dataOf, download } from '../../api/client.js';
 import { Chart } from '../../ui/chart.js';
 import { formatNumber, withUncertainty } from '../../ui/format.js';
 import { ErrorNote, Loading } from '../../ui/notices.js';
@@ -12,8 +12,10 @@ import type { SourceObject } from './types.js';
 export function SourcePanel({ name, eps, onClose, onPlume }: { name: string; eps?: string | undefined; onClose(): void; onPlume(id: string): void }) {
   const source = useAsync(
     (signal) => {
-      const path = name.startsWith('plume:') ? `/api/v1/catalog/source/plume/${encodeURIComponent(name.slice(6))}` : `/api/v1/catalog/source/${encodeURIComponent(name)}`;
-      return request<SourceObject>(path, { query: { explain: true, eps }, signal });
+      const query = { explain: true, eps: eps ? Number(eps) : undefined };
+      return name.startsWith('plume:')
+        ? dataOf(api.GET('/api/v1/catalog/source/plume/{plume_uuid}', { params: { path: { plume_uuid: name.slice(6) }, query }, signal }))
+        : dataOf(api.GET('/api/v1/catalog/source/{source_name}', { params: { path: { source_name: name }, query }, signal }));
     },
     [name, eps],
   );
@@ -74,7 +76,7 @@ function SourceDetails({ source, onPlume }: { source: SourceObject; onPlume(id: 
         ))}
       </ul>
       <div class="actions">
-        <DownloadButton label="source CSV" run={() => download(`/api/v1/catalog/source-plumes-csv/${encodeURIComponent(source.source_name)}`, {}, `${source.source_name}.csv`)} />
+        <DownloadButton label="source CSV" run={() => download(api.GET('/api/v1/catalog/source-plumes-csv/{source_name}', { params: { path: { source_name: source.source_name } }, parseAs: 'blob' }), `${source.source_name}.csv`)} />
       </div>
     </div>
   );

@@ -1,12 +1,11 @@
 import type { AlignedData } from 'uplot';
-import { download, request } from '../../api/client.js';
+import { api, dataOf, download } from '../../api/client.js';
 import { barPaths, Chart } from '../../ui/chart.js';
 import { formatNumber } from '../../ui/format.js';
 import { ErrorNote } from '../../ui/notices.js';
 import { useAsync } from '../../ui/use-async.js';
 import { plumeQuery, sceneQuery, sectorName, sourceQuery, type Filters } from './filters.js';
 import { DownloadButton } from './plume-panel.js';
-import type { PlumePage, SectorAggregate } from './types.js';
 
 /** The filters with the view's box, unless the person drew a box of their own. */
 function inView(filters: Filters, bounds: number[] | null): Filters {
@@ -24,8 +23,8 @@ export function SummaryBar({ filters, bounds, sourcesInView }: { filters: Filter
   // Until the map knows its view there is nothing "in view" to count: a count of everything would
   // flash first (and its queries would queue ahead of the first plume tiles on the embedded database).
   const hasView = Boolean(view.bbox);
-  const plumes = useAsync((signal) => (hasView ? request<PlumePage>('/api/v1/catalog/plumes/annotated', { query: { ...plumeQuery(view), limit: 1 }, signal }) : Promise.resolve(null)), [key]);
-  const sectors = useAsync((signal) => (hasView ? request<SectorAggregate[]>('/api/v1/catalog/sources/aggregate', { query: sourceQuery(view), signal }) : Promise.resolve(null)), [key]);
+  const plumes = useAsync((signal) => (hasView ? dataOf(api.GET('/api/v1/catalog/plumes/annotated', { params: { query: { ...plumeQuery(view), limit: 1 } }, signal })) : Promise.resolve(null)), [key]);
+  const sectors = useAsync((signal) => (hasView ? dataOf(api.GET('/api/v1/catalog/sources/aggregate', { params: { query: sourceQuery(view) }, signal })) : Promise.resolve(null)), [key]);
   const rows = sectors.data ?? [];
   const total = rows.reduce((sum, row) => sum + row.emission_sum, 0);
   const uncertainty = rows.reduce((sum, row) => sum + row.emission_uncertainty_sum, 0);
@@ -69,9 +68,9 @@ export function SummaryBar({ filters, bounds, sourcesInView }: { filters: Filter
       )}
       {sectors.data && rows.length === 0 && <p class="hint">No source with a known emission in this view.</p>}
       <div class="actions" aria-label="Download the selection">
-        <DownloadButton label="plumes CSV" run={() => download('/api/v1/catalog/plume-csv', plumeQuery(view), `plumes-${stamp}.csv`)} />
-        <DownloadButton label="sources GeoJSON" run={() => download('/api/v1/catalog/sources.geojson', sourceQuery(view), `sources-${stamp}.geojson`)} />
-        <DownloadButton label="scenes GeoPackage" run={() => download('/api/v1/catalog/download/scenes.gpkg', sceneQuery(view), `scenes-${stamp}.gpkg`)} />
+        <DownloadButton label="plumes CSV" run={() => download(api.GET('/api/v1/catalog/plume-csv', { params: { query: plumeQuery(view) }, parseAs: 'blob' }), `plumes-${stamp}.csv`)} />
+        <DownloadButton label="sources GeoJSON" run={() => download(api.GET('/api/v1/catalog/sources.geojson', { params: { query: sourceQuery(view) }, parseAs: 'blob' }), `sources-${stamp}.geojson`)} />
+        <DownloadButton label="scenes GeoPackage" run={() => download(api.GET('/api/v1/catalog/download/scenes.gpkg', { params: { query: sceneQuery(view) }, parseAs: 'blob' }), `scenes-${stamp}.gpkg`)} />
       </div>
     </section>
   );

@@ -1,49 +1,14 @@
-import { request } from '../../api/client.js';
+import { anonymousFetch, api, dataOf, type Answer } from '../../api/client.js';
 import { whoAmI } from '../../api/auth.js';
+import type { paths } from '../../api/openapi.js';
 import { session } from '../../api/session.js';
-import type { TrackedTransaction } from './shape.js';
+import type { ActionBody } from './shape.js';
 
-export interface Credit {
-  id: string;
-  project: { id: string; fullName: string; num: string; publicUrl: string };
-  serialization: string;
-  vintage: string;
-  supply: number;
-  amount: number;
-  unit: string;
-  type: string;
-}
-
-export interface Transaction extends TrackedTransaction {
-  fromOrganizationId: string;
-  toOrganizationId: string | null;
-  beneficiaryName: string | null;
-  project: { fullName: string };
-  vintage: string;
-}
-
-export interface Retirement {
-  id: string;
-  organizationId: string | null;
-  beneficiaryName: string;
-  reason: string;
-  comment: string;
-  amount: number;
-  serialRanges: number[][];
-  serialization: string;
-  project: { fullName: string; publicUrl: string };
-  vintage: string;
-  retiredAt: string;
-  txId: string | null;
-}
-
-export interface ChainVerification {
-  ledger: string;
-  valid: boolean;
-  length: number;
-  headTxId: string;
-  brokenAt: { sequence: number; transactionId: string; problem: string } | null;
-}
+export type Credit = Answer<'/organizations/{id}/inventory'>['credits'][number];
+export type Transaction = Answer<'/organizations/{id}/transactions'>['transactions'][number];
+export type Retirement = Answer<'/retirements/{id}'>;
+export type ChainVerification = Answer<'/registry/chain/verify'>;
+type Action = paths['/organizations/{id}/inventory/action/{action}']['post']['parameters']['path']['action'];
 
 /** The registry's paths name the organization: the one the console acts for. */
 export async function organizationId(signal: AbortSignal): Promise<string> {
@@ -55,21 +20,21 @@ export async function organizationId(signal: AbortSignal): Promise<string> {
 }
 
 export async function inventory(org: string, signal: AbortSignal): Promise<Credit[]> {
-  return (await request<{ credits: Credit[] }>(`/organizations/${org}/inventory`, { signal })).credits;
+  return (await dataOf(api.GET('/organizations/{id}/inventory', { params: { path: { id: org } }, signal }))).credits;
 }
 
 export async function transactions(org: string, signal?: AbortSignal): Promise<Transaction[]> {
-  return (await request<{ transactions: Transaction[] }>(`/organizations/${org}/transactions`, { query: { limit: 20 }, ...(signal ? { signal } : {}) })).transactions;
+  return (await dataOf(api.GET('/organizations/{id}/transactions', { params: { path: { id: org }, query: { limit: 20 } }, ...(signal ? { signal } : {}) }))).transactions;
 }
 
-export function act(org: string, action: string, body: Record<string, unknown>): Promise<Transaction> {
-  return request<Transaction>(`/organizations/${org}/inventory/action/${action}`, { method: 'POST', body });
+export function act(org: string, action: Action, body: ActionBody): Promise<Answer<'/organizations/{id}/inventory/action/{action}', 'post'>> {
+  return dataOf(api.POST('/organizations/{id}/inventory/action/{action}', { params: { path: { id: org, action } }, body }));
 }
 
 export function retirement(id: string, signal: AbortSignal): Promise<Retirement> {
-  return request<Retirement>(`/retirements/${encodeURIComponent(id)}`, { signal, anonymous: true });
+  return dataOf(api.GET('/retirements/{id}', { params: { path: { id } }, signal, fetch: anonymousFetch }));
 }
 
 export function verifyChain(signal: AbortSignal): Promise<ChainVerification> {
-  return request<ChainVerification>('/registry/chain/verify', { query: { ledger: 'live' }, signal });
+  return dataOf(api.GET('/registry/chain/verify', { params: { query: { ledger: 'live' } }, signal }));
 }

@@ -1,4 +1,8 @@
 /** Pure shaping for the Registry screen: serial ranges, transaction states, the retire/transfer form. */
+import type { paths } from '../../api/openapi.js';
+
+/** The body of `POST /organizations/{id}/inventory/action/{action}`, as its OpenAPI declares it. */
+export type ActionBody = paths['/organizations/{id}/inventory/action/{action}']['post']['requestBody']['content']['application/json'];
 
 export interface SerialRange {
   text: string;
@@ -73,7 +77,7 @@ export interface ActionDraft {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** The action request body, or what to fix, in words. */
-export function actionBody(draft: ActionDraft): { ok: true; body: Record<string, unknown> } | { ok: false; problems: Record<string, string> } {
+export function actionBody(draft: ActionDraft): { ok: true; body: ActionBody } | { ok: false; problems: Record<string, string> } {
   const problems: Record<string, string> = {};
   const amount = Number(draft.amount);
   if (!draft.creditId) problems.creditId = 'Choose the credits to use.';
@@ -84,7 +88,7 @@ export function actionBody(draft: ActionDraft): { ok: true; body: Record<string,
   if (transfers && !UUID.test(draft.toOrganizationId.trim())) problems.toOrganizationId = 'Enter the receiving organization’s id (a UUID).';
   if (retires && !draft.beneficiaryName.trim()) problems.beneficiaryName = 'Name the beneficiary of the retirement.';
   if (Object.keys(problems).length > 0) return { ok: false, problems };
-  const body: Record<string, unknown> = { creditId: draft.creditId, amount };
+  const body: ActionBody = { creditId: draft.creditId, amount };
   if (transfers) body.toOrganizationId = draft.toOrganizationId.trim();
   if (retires) body.retirementData = { beneficiaryName: draft.beneficiaryName.trim(), reason: draft.reason.trim(), comment: draft.comment.trim() };
   return { ok: true, body };

@@ -11,6 +11,7 @@ import { viewerOf } from '../../catalog/viewer.js';
 import { layerTile, findReadyLayer, layerRevision, viewerOfLayers } from './layer-tiles.service.js';
 import { acceptsGzip, notModified, queryStringOf, sendTile, TILE_RESPONSES, tileEtag } from './tile-responses.js';
 import { fieldsOfSchema, mapStyle, Style, TileJson, tileJson } from './tilejson.js';
+import { warmTilesOnListen } from './tile-warm-up.js';
 
 const TAGS = ['geo'];
 const errors = { 400: ErrorSchemas.plume, 401: ErrorSchemas.plume, 403: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
@@ -56,6 +57,7 @@ export default async function tilesRoutes(instance: FastifyInstance) {
     cache.close();
     await revisions.close();
   });
+  warmTilesOnListen(app);
   const encoder = catalogTiles.defaultEncoder(app.db);
   const catalogRevision = () => revisions.current('catalog', () => catalogTiles.catalogRevision(app.db));
 
