@@ -1,6 +1,6 @@
 import type { AlignedData } from 'uplot';
 import { download, request } from '../../api/client.js';
-import { barPaths, Chart } from '../../ui/chart.js';
+import { barPaths, Chart, compactTicks, fitAxisSize } from '../../ui/chart.js';
 import { formatNumber } from '../../ui/format.js';
 import { ErrorNote } from '../../ui/notices.js';
 import { useAsync } from '../../ui/use-async.js';
@@ -62,7 +62,7 @@ export function SummaryBar({ filters, bounds, sourcesInView }: { filters: Filter
           options={{
             legend: { show: false },
             scales: { x: { time: false, range: [-0.5, rows.length - 0.5] } },
-            axes: [{ values: (_plot, ticks) => ticks.map((tick) => rows[tick]?.sector ?? ''), splits: () => rows.map((_row, index) => index) }, { size: 50 }],
+            axes: [{ values: (_plot, ticks) => ticks.map((tick) => rows[tick]?.sector ?? ''), splits: () => rows.map((_row, index) => index) }, { values: compactTicks, size: fitAxisSize }],
             series: [{}, { label: 'kg/h', fill: '#0b6e4f', stroke: '#0b6e4f', paths: barPaths, points: { show: false } }],
           }}
         />
