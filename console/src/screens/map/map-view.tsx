@@ -4,6 +4,8 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { request, urlOf } from '../../api/client.js';
 import { authHeaders } from '../../api/session.js';
+import { addAreaLayers, showAreaShape, type AreaShape } from './area-outline.js';
+import { boxFeature, drawBox, type Box } from './box-draw.js';
 import { BACKGROUND, basemapLayers, PLUME_HIGHLIGHT, sourceLayers } from './map-layers.js';
 import { plumeQuery, queryString, sceneQuery, sourceQuery, type Filters } from './filters.js';
 
@@ -30,6 +32,14 @@ export interface MapViewProps {
   onView(view: View): void;
   onPlume(id: string): void;
   onSource(name: string): void;
+  /** The chosen area's outline (drawn box, administrative area, AOI). */
+  area: AreaShape;
+  /** Fit the map to these bounds whenever `key` changes (a picked area). */
+  fit: { bounds: Box; key: number } | null;
+  /** While true, a drag on the map draws a box instead of panning. */
+  drawing: boolean;
+  /** The drawn box, or null when drawing was cancelled. */
+  onDrawn(box: Box | null): void;
   /** Called once, when the first plume is drawn (the budget the console is measured against). */
   onFirstPlume(): void;
 }
@@ -82,8 +92,13 @@ export function MapView(props: MapViewProps) {
       };
       let reported = '';
       created.on('load', () => {
+        ready.add(created);
         // Filters changed while the style loaded: only then does this fetch anything.
         applyTileFilters(created, latest.current.filters);
+        addAreaLayers(created);
+        showAreaShape(created, latest.current.area);
+        if (latest.current.fit) fitTo(created, latest.current.fit.bounds);
+        showOverlay(created, latest.current.overlay);
         report();
       });
       // The basemap and the sources join once the plumes are drawn: on the embedded database (one
@@ -127,7 +142,7 @@ export function MapView(props: MapViewProps) {
   const filterKey = JSON.stringify(props.filters) + props.viewerKey;
   useEffect(() => {
     const current = map.current;
-    if (current?.loaded()) applyFilters(current, props.filters);
+    if (current && ready.has(current)) applyFilters(current, props.filters);
   }, [filterKey]);
 
   useEffect(() => {
@@ -142,9 +157,43 @@ export function MapView(props: MapViewProps) {
     current.setFilter('plume-selected', ['==', ['get', 'id'], props.selectedPlume ?? '']);
   }, [props.selectedPlume, map.current]);
 
+  const areaKey = JSON.stringify(props.area);
+  useEffect(() => {
+    if (map.current && ready.has(map.current)) showAreaShape(map.current, props.area);
+  }, [areaKey]);
+
+  useEffect(() => {
+    if (map.current && props.fit) fitTo(map.current, props.fit.bounds);
+  }, [props.fit?.key]);
+
+  useEffect(() => {
+    const current = map.current;
+    if (!props.drawing || !current) return;
+    // The live box replaces the outline while the pointer moves; the address then brings the final one.
+    return drawBox(current, {
+      onChange: (box) => showAreaShape(current, { type: 'FeatureCollection', features: [boxFeature(box)] }),
+      onDone: (box) => {
+        if (!box) showAreaShape(current, latest.current.area);
+        latest.current.onDrawn(box);
+      },
+    });
+  }, [props.drawing, map.current]);
+
   useEffect(() => showOverlay(map.current, props.overlay), [props.overlay?.sceneId, props.overlay?.product, map.current]);
 
   return <div class="map-canvas" ref={container} role="region" aria-label="Map of plumes and sources. Arrow keys pan, + and - zoom." tabIndex={0} />;
+}
+
+/**
+ * Maps whose style has loaded (their 'load' fired). Not `map.loaded()`: that is false whenever a tile
+ * is on its way, and a filter changed then would never reach the map.
+ */
+const ready = new WeakSet<MapLibreMap>();
+
+/** The map fitted to a box with room around it; a box that wraps or is empty is left alone. */
+function fitTo(map: MapLibreMap, [west, south, east, north]: Box): void {
+  if (!(east > west && north > south)) return;
+  map.fitBounds([west, south, east, north], { padding: 40, maxZoom: 12, duration: 0 });
 }
 
 function emissionOf(feature: { properties: Record<string, unknown> }): number {
@@ -217,7 +266,7 @@ function applyFilters(map: MapLibreMap, filters: Filters): void {
 
 /** The plume's scene raster over the map (its gas's concentration product), while its panel is open. */
 function showOverlay(map: MapLibreMap | null, overlay: MapViewProps['overlay']): void {
-  if (!map?.loaded()) return;
+  if (!map || !ready.has(map)) return;
   if (map.getLayer('overlay')) map.removeLayer('overlay');
   if (map.getSource('overlay')) map.removeSource('overlay');
   if (!overlay) return;
