@@ -1,13 +1,14 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type GeoJSONSource, type LayerSpecification, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
+import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type LayerSpecification, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { request, urlOf } from '../../api/client.js';
+import { request } from '../../api/client.js';
 import { authHeaders } from '../../api/session.js';
 import { addAreaLayers, showAreaShape, type AreaShape } from './area-outline.js';
 import { boxFeature, drawBox, type Box } from './box-draw.js';
 import { BACKGROUND, basemapLayers, PLUME_HIGHLIGHT, sourceLayers } from './map-layers.js';
-import { plumeQuery, queryString, sceneQuery, sourceQuery, type Filters } from './filters.js';
+import type { Filters } from './filters.js';
+import { applyFilters, applySourceFilters, applyTileFilters, plumeTileJsonUrl, sceneTileJsonUrl, withUrl } from './map-sources.js';
 
 setWorkerUrl(workerUrl);
 
@@ -215,53 +216,6 @@ function addBasemap(map: MapLibreMap): void {
   map.addSource('basemap', { type: 'vector', url: `${location.origin}/api/v1/common/basemap/tilejson.json` });
   const below = map.getStyle().layers.find((layer) => layer.id !== 'background')?.id;
   for (const layer of basemapLayers()) map.addLayer(layer, below);
-}
-
-function plumeTileJsonUrl(filters: Filters): string {
-  const plumes = queryString(plumeQuery(filters));
-  return `${location.origin}/api/v1/layers/plumes/tilejson.json${plumes ? `?${plumes}` : ''}`;
-}
-
-function sceneTileJsonUrl(filters: Filters): string {
-  const scenes = queryString(sceneQuery(filters));
-  return `${location.origin}/api/v1/layers/scenes/tilejson.json${scenes ? `?${scenes}` : ''}`;
-}
-
-function sourcesDataUrl(filters: Filters): string {
-  const { bbox: _box, ...withoutBox } = sourceQuery(filters);
-  return `${location.origin}${urlOf('/api/v1/catalog/sources.geojson', filters.bbox ? sourceQuery(filters) : withoutBox)}`;
-}
-
-/** The server's source `name` with its TileJSON URL replaced (absent from the style: nothing). */
-function withUrl(style: StyleSpecification, name: string, url: string): StyleSpecification['sources'] {
-  const source = style.sources[name];
-  return source && source.type === 'vector' ? { [name]: { ...source, url } } : {};
-}
-
-/** setUrl reloads every tile even for the same URL, so it is called only when the URL changes. */
-function setTileJsonUrl(map: MapLibreMap, name: string, url: string): void {
-  const source = map.getSource(name) as VectorTileSource | undefined;
-  if (source && source.url !== url) source.setUrl(url);
-}
-
-/** The URL each map's sources layer was last given (GeoJSONSource does not say). */
-const sourcesShown = new WeakMap<MapLibreMap, string>();
-
-function applyTileFilters(map: MapLibreMap, filters: Filters): void {
-  setTileJsonUrl(map, 'plumes', plumeTileJsonUrl(filters));
-  setTileJsonUrl(map, 'scenes', sceneTileJsonUrl(filters));
-}
-
-function applySourceFilters(map: MapLibreMap, filters: Filters): void {
-  const url = sourcesDataUrl(filters);
-  if (sourcesShown.get(map) === url) return;
-  sourcesShown.set(map, url);
-  (map.getSource('sources') as GeoJSONSource | undefined)?.setData(url);
-}
-
-function applyFilters(map: MapLibreMap, filters: Filters): void {
-  applyTileFilters(map, filters);
-  applySourceFilters(map, filters);
 }
 
 /** The plume's scene raster over the map (its gas's concentration product), while its panel is open. */
