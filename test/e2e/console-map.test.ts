@@ -235,6 +235,8 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
     await search.press('Enter');
     await page.waitForURL(/area=USA\.44_1/);
     expect(await search.inputValue()).toBe('Texas, United States of America');
+    // Anonymous: administrative areas only, no AOIs.
+    expect(await page.getByLabel('Area of interest').count()).toBe(0);
 
     const answer = await harness.ctx.request({ method: 'GET', url: '/api/v1/catalog/plumes/annotated?gadm_composite_id=USA.44_1&limit=1' });
     const inTexas = answer.json().bbox_count as number;
@@ -252,6 +254,36 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
     await shared.goto(address.pathname + address.search);
     expect(await plumeCount(shared)).toBe(inTexas);
     await other.close();
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 300_000);
+
+  it('a signed-in person picks one of their AOIs: the address takes its id, the map its outline, the summary the count of the API', async () => {
+    const permian = [[[-104.5, 31], [-101, 31], [-101, 33.5], [-104.5, 33.5], [-104.5, 31]]];
+    const created = await harness.ctx.request({ method: 'POST', url: '/api/v1/layers/aoi', key: harness.demo.apiKey!, payload: { geometry_json: { type: 'Polygon', coordinates: permian }, name: 'Permian basin (e2e)' } });
+    expect(created.statusCode, created.body).toBe(200);
+    const aoi = created.json().id as string;
+    const { context, page, errors } = await harness.newPage();
+    await page.goto('/sign-in');
+    await page.getByRole('tab', { name: 'API key' }).click();
+    await page.getByLabel('API key').fill(harness.demo.apiKey!);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('signed-in-as').waitFor();
+    await page.waitForURL((url) => url.pathname === '/');
+    const inView = await plumeCount(page);
+    const select = page.getByLabel('Area of interest');
+    await expect.poll(() => select.locator('option').allTextContents()).toContain('Permian basin (e2e)');
+    await select.selectOption({ label: 'Permian basin (e2e)' });
+    await page.waitForURL(new RegExp(`aoi=${aoi}`));
+    const answer = await harness.ctx.request({ method: 'GET', url: `/api/v1/catalog/plumes/annotated?aoi_id=${aoi}&limit=1`, key: harness.demo.apiKey! });
+    const inAoi = answer.json().bbox_count as number;
+    expect(inAoi).toBeGreaterThan(0);
+    expect(inAoi).not.toBe(inView);
+    await expect.poll(() => page.getByTestId('plume-count').textContent(), { timeout: 30_000 }).toBe(inAoi.toLocaleString('en'));
+    await expect.poll(() => page.getByTestId('chosen-area').textContent()).toBe('AOI Permian basin (e2e)');
+    // Fitted to the AOI: centred on about 102.75° W, 32.25° N.
+    await expect.poll(() => new URL(page.url()).searchParams.get('at')).toMatch(/^\d+\.\d+\/3[12]\.\d+\/-10[23]\.\d+$/);
+    await harness.screenshot(page, 'map-aoi');
     expect(errors).toEqual([]);
     await context.close();
   }, 300_000);
