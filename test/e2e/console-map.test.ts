@@ -326,6 +326,14 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
     await page.getByRole('button', { name: 'Filters', exact: true }).click();
     await plumeCount(page);
     await harness.screenshot(page, 'map-phone');
+    // Drawing a box folds the filters away (the map is under them) and says how to stop, over the map.
+    await page.getByRole('button', { name: 'Filters', exact: true }).click();
+    await page.getByRole('button', { name: 'Draw a box' }).click();
+    await page.getByTestId('drawing-hint').waitFor();
+    await page.getByRole('checkbox', { name: /Oil & Gas/ }).waitFor({ state: 'hidden' });
+    await page.getByTestId('drawing-hint').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('drawing-hint').waitFor({ state: 'detached' });
+    expect(new URL(page.url()).searchParams.get('bbox')).toBeNull();
     expect(errors).toEqual([]);
     await context.close();
   }, 300_000);

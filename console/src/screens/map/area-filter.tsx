@@ -54,11 +54,6 @@ export function AreaFilter({ filters, viewBounds, signedIn, viewerKey, drawing, 
           Use this view
         </button>
       </div>
-      {drawing && (
-        <p class="hint" role="status" data-testid="drawing-hint">
-          Drag on the map to draw the box; Escape cancels.
-        </p>
-      )}
       <AdminAreaSearch
         chosen={filters.area ? (areaNames.get(filters.area) ?? filters.area) : ''}
         onPick={(match) => {

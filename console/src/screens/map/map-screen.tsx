@@ -118,6 +118,15 @@ export default function MapScreen() {
             if (box) setQuery({ bbox: box.join(','), area: null, aoi: null });
           }}
         />
+        {drawing && (
+          // Over the map, so it shows on a phone too (where the filters fold away while drawing).
+          <div class="drawing-banner" role="status" data-testid="drawing-hint">
+            Drag on the map to draw the box; Escape cancels.
+            <button type="button" onClick={() => setDrawing(false)}>
+              Cancel
+            </button>
+          </div>
+        )}
         {panelsOpen && (plume || source) && (
           <div class="panels">
             {plume && <PlumePanel id={plume} onClose={() => setQuery({ plume: null })} onSource={openSourceOfPlume} onLoaded={showPlumeRaster} />}
