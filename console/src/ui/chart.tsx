@@ -32,5 +32,32 @@ export function Chart({ label, data, options, height = 180 }: ChartProps) {
   return <div class="chart" ref={box} role="img" aria-label={label} />;
 }
 
+/**
+ * A y axis's width from its widest label (uPlot's fixed default of 50 px cut "10,000" to "0,000"):
+ * tick length + gap + the label measured in the axis's own font, scaled back from canvas pixels.
+ * uPlot calls this again after it has laid out the ticks (cycleNum > 0) until the size settles;
+ * an axis title (`label`) gets its own `labelSize` on top.
+ */
+export function fitAxisSize(self: uPlot, values: string[] | null, axisIndex: number, cycleNum: number): number {
+  const axis = self.axes[axisIndex] as uPlot.Axis & { font: [string, number]; _size?: number };
+  if (cycleNum > 1 && axis._size !== undefined) return axis._size;
+  let size = (axis.ticks?.size ?? 10) + (axis.gap ?? 5) + 4;
+  const widest = (values ?? []).reduce((longest, value) => (String(value).length > longest.length ? String(value) : longest), '');
+  if (widest) {
+    // save/restore: uPlot caches the context's font and would not set its own back.
+    self.ctx.save();
+    self.ctx.font = axis.font[0];
+    size += self.ctx.measureText(widest).width / uPlot.pxRatio;
+    self.ctx.restore();
+  }
+  return Math.ceil(size);
+}
+
+/** "1,200,000" → "1.2M", "12,500" → "12.5k": y-axis labels stay short; the exact figures are in the text around the chart. */
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+export function compactTicks(_self: uPlot, ticks: number[]): string[] {
+  return ticks.map((tick) => compact.format(tick));
+}
+
 /** Bars for uPlot series (categories on the x axis as 0, 1, 2…). */
 export const barPaths = uPlot.paths.bars!({ size: [0.7, 60] });

@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { usePlace } from '../../router.js';
-import { Chart, barPaths } from '../../ui/chart.js';
+import { Chart, barPaths, fitAxisSize } from '../../ui/chart.js';
 import { Card, Empty, ErrorNote, Loading } from '../../ui/notices.js';
 import { useAsync } from '../../ui/use-async.js';
 import { allFacilities, insights, latestYearWithRecords, type Insights } from './api.js';
@@ -123,7 +123,7 @@ function ScopeMonthChart({ table }: { table: ScopeMonthTable }) {
     scales: { x: { time: false, range: [-0.5, 11.5] as [number, number] }, y: { range: (_: unknown, _min: number, max: number) => [0, max * 1.05] as [number, number] } },
     axes: [
       { values: (_: unknown, ticks: number[]) => ticks.map((tick) => (Number.isInteger(tick) && table.months[tick] ? monthLabel(table.months[tick]!).slice(0, 3) : '')), splits: () => table.months.map((_, i) => i) },
-      { values: (_: unknown, ticks: number[]) => ticks.map((tick) => (tick >= 1000 ? `${Math.round(tick / 100) / 10} t` : `${tick} kg`)), size: 64 },
+      { values: (_: unknown, ticks: number[]) => ticks.map((tick) => (tick >= 1000 ? `${Math.round(tick / 100) / 10} t` : `${tick} kg`)), size: fitAxisSize },
     ],
     series: [
       { label: 'Month', value: (_: unknown, i: number | null) => (i === null || !table.months[i] ? '' : monthLabel(table.months[i]!)) },

@@ -1,10 +1,11 @@
 import { setQuery } from '../../router.js';
+import { AreaFilter, type AreaFilterProps } from './area-filter.js';
 import { INSTRUMENTS, QUALITIES, SECTORS, STATUSES, type FilterKey, type Filters } from './filters.js';
 
 const set = (key: FilterKey) => (event: Event) => setQuery({ [key]: (event.currentTarget as HTMLInputElement | HTMLSelectElement).value.trim() });
 
 /** Every filter of the map portal; each change goes to the address bar, which the map and the totals follow. */
-export function FilterPanel({ filters, viewBounds, signedIn }: { filters: Filters; viewBounds: number[] | null; signedIn: boolean }) {
+export function FilterPanel({ filters, viewBounds, signedIn, area }: { filters: Filters; viewBounds: number[] | null; signedIn: boolean; area: Pick<AreaFilterProps, 'viewerKey' | 'drawing' | 'onDraw' | 'onFit'> }) {
   const sectors = new Set((filters.sectors ?? '').split(',').filter(Boolean));
   const toggleSector = (code: string, on: boolean) => {
     const next = new Set(sectors);
@@ -80,27 +81,7 @@ export function FilterPanel({ filters, viewBounds, signedIn }: { filters: Filter
         <label for="f-eps">Clustering radius (m)</label>
         <input id="f-eps" type="number" min={1} max={2000} step={1} value={filters.eps ?? ''} placeholder="100" onChange={set('eps')} />
       </fieldset>
-      <fieldset>
-        <legend>Area</legend>
-        <div class="row">
-          <button type="button" disabled={!viewBounds} onClick={() => viewBounds && setQuery({ bbox: viewBounds.map((value) => value.toFixed(4)).join(',') })}>
-            Use this view as the box
-          </button>
-          {filters.bbox && (
-            <button type="button" onClick={() => setQuery({ bbox: null })}>
-              Clear the box
-            </button>
-          )}
-        </div>
-        <label for="f-area">Administrative area (GADM id)</label>
-        <input id="f-area" placeholder="USA.44_1" value={filters.area ?? ''} onChange={set('area')} maxLength={64} />
-        {signedIn && (
-          <>
-            <label for="f-aoi">Area of interest (id)</label>
-            <input id="f-aoi" value={filters.aoi ?? ''} onChange={set('aoi')} maxLength={64} />
-          </>
-        )}
-      </fieldset>
+      <AreaFilter filters={filters} viewBounds={viewBounds} signedIn={signedIn} {...area} />
       <button type="button" onClick={() => setQuery(Object.fromEntries(Object.keys(filters).map((key) => [key, null])))}>
         Clear all filters
       </button>

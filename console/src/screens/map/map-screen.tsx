@@ -1,9 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, dataOf } from '../../api/client.js';
 import { isSignedIn, session } from '../../api/session.js';
 import { setQuery, usePlace } from '../../router.js';
 import { useStore } from '../../store.js';
 import { describe } from '../../ui/use-async.js';
+import { useAreaOutline } from './area-outline.js';
+import type { Box } from './box-draw.js';
 import { FilterPanel } from './filter-panel.js';
 import { filtersOf, sourceQuery } from './filters.js';
 import { MapView, type View } from './map-view.js';
@@ -34,6 +36,17 @@ export default function MapScreen() {
   const [overlay, setOverlay] = useState<{ sceneId: string; product: string; bounds: number[] } | null>(null);
   const [panelsOpen, setPanelsOpen] = useState(true);
   const [filtersOpen, setFiltersOpen] = useState(false);
+  const [drawing, setDrawing] = useState(false);
+  // A shared link with an area but no view opens fitted to the area (once); a pick fits the map to it.
+  const [fitOnLoad] = useState(() => !query.get('at') && ['bbox', 'area', 'aoi'].some((key) => query.has(key)));
+  const [fit, setFit] = useState<{ bounds: Box; key: number } | null>(null);
+  const fitTo = (bounds: Box) => setFit((previous) => ({ bounds, key: (previous?.key ?? 0) + 1 }));
+  const signedIn = isSignedIn(who);
+  const area = useAreaOutline(filters, signedIn);
+  const areaBounds = area.bounds?.join(',');
+  useEffect(() => {
+    if (fitOnLoad && area.bounds && !fit) fitTo(area.bounds);
+  }, [areaBounds]);
   const plume = query.get('plume');
   const source = query.get('source');
   const persistence = Math.min(100, Math.max(0, Number(filters.persistence ?? 0) || 0)) / 100;
@@ -59,7 +72,21 @@ export default function MapScreen() {
         </button>
       </div>
       <div id="map-filters" class="map-filters">
-        <FilterPanel filters={filters} viewBounds={view?.bounds ?? null} signedIn={isSignedIn(who)} />
+        <FilterPanel
+          filters={filters}
+          viewBounds={view?.bounds ?? null}
+          signedIn={signedIn}
+          area={{
+            viewerKey,
+            drawing,
+            onDraw: (on) => {
+              setDrawing(on);
+              // On a phone the filters cover the map: fold them so the map can be drawn on.
+              if (on) setFiltersOpen(false);
+            },
+            onFit: fitTo,
+          }}
+        />
       </div>
       <div class="map-area">
         <MapView
@@ -83,7 +110,23 @@ export default function MapScreen() {
             setQuery({ source: name }, { replace: false });
           }}
           onFirstPlume={recordFirstPlume}
+          area={area.shape}
+          fit={fit}
+          drawing={drawing}
+          onDrawn={(box) => {
+            setDrawing(false);
+            if (box) setQuery({ bbox: box.join(','), area: null, aoi: null });
+          }}
         />
+        {drawing && (
+          // Over the map, so it shows on a phone too (where the filters fold away while drawing).
+          <div class="drawing-banner" role="status" data-testid="drawing-hint">
+            Drag on the map to draw the box; Escape cancels.
+            <button type="button" onClick={() => setDrawing(false)}>
+              Cancel
+            </button>
+          </div>
+        )}
         {panelsOpen && (plume || source) && (
           <div class="panels">
             {plume && <PlumePanel id={plume} onClose={() => setQuery({ plume: null })} onSource={openSourceOfPlume} onLoaded={showPlumeRaster} />}

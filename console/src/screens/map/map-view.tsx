@@ -4,8 +4,11 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { urlOf } from '../../api/client.js';
 import { authHeaders } from '../../api/session.js';
+import { addAreaLayers, showAreaShape, type AreaShape } from './area-outline.js';
+import { boxFeature, drawBox, type Box } from './box-draw.js';
 import { BACKGROUND, basemapLayers, hiddenUntilFirstView, PLUME_HIGHLIGHT, showAfterFirstView, sourceLayers } from './map-layers.js';
 import { plumeQuery, queryString, sceneQuery, sourceQuery, type Filters } from './filters.js';
+import { applyFilters, applySourceFilters, applyTileFilters, plumeTileJsonUrl, sceneTileJsonUrl, withUrl } from './map-sources.js';
 import { mapStyle } from './preload.js';
 
 setWorkerUrl(workerUrl);
@@ -33,6 +36,14 @@ export interface MapViewProps {
   onView(view: View): void;
   onPlume(id: string): void;
   onSource(name: string): void;
+  /** The chosen area's outline (drawn box, administrative area, AOI). */
+  area: AreaShape;
+  /** Fit the map to these bounds whenever `key` changes (a picked area). */
+  fit: { bounds: Box; key: number } | null;
+  /** While true, a drag on the map draws a box instead of panning. */
+  drawing: boolean;
+  /** The drawn box, or null when drawing was cancelled. */
+  onDrawn(box: Box | null): void;
   /** Called once, when the first plume is drawn (the budget the console is measured against). */
   onFirstPlume(): void;
 }
@@ -85,8 +96,13 @@ export function MapView(props: MapViewProps) {
       };
       let reported = '';
       created.on('load', () => {
+        ready.add(created);
         // Filters changed while the style loaded: only then does this fetch anything.
         applyTileFilters(created, latest.current.filters);
+        addAreaLayers(created);
+        showAreaShape(created, latest.current.area);
+        if (latest.current.fit) fitTo(created, latest.current.fit.bounds);
+        showOverlay(created, latest.current.overlay);
         report();
       });
       // The basemap and the sources join once the plumes are drawn: on the embedded database (one
@@ -133,7 +149,7 @@ export function MapView(props: MapViewProps) {
   const filterKey = JSON.stringify(props.filters) + props.viewerKey;
   useEffect(() => {
     const current = map.current;
-    if (current?.loaded()) applyFilters(current, props.filters);
+    if (current && ready.has(current)) applyFilters(current, props.filters);
   }, [filterKey]);
 
   useEffect(() => {
@@ -148,9 +164,43 @@ export function MapView(props: MapViewProps) {
     current.setFilter('plume-selected', ['==', ['get', 'id'], props.selectedPlume ?? '']);
   }, [props.selectedPlume, map.current]);
 
+  const areaKey = JSON.stringify(props.area);
+  useEffect(() => {
+    if (map.current && ready.has(map.current)) showAreaShape(map.current, props.area);
+  }, [areaKey]);
+
+  useEffect(() => {
+    if (map.current && props.fit) fitTo(map.current, props.fit.bounds);
+  }, [props.fit?.key]);
+
+  useEffect(() => {
+    const current = map.current;
+    if (!props.drawing || !current) return;
+    // The live box replaces the outline while the pointer moves; the address then brings the final one.
+    return drawBox(current, {
+      onChange: (box) => showAreaShape(current, { type: 'FeatureCollection', features: [boxFeature(box)] }),
+      onDone: (box) => {
+        if (!box) showAreaShape(current, latest.current.area);
+        latest.current.onDrawn(box);
+      },
+    });
+  }, [props.drawing, map.current]);
+
   useEffect(() => showOverlay(map.current, props.overlay), [props.overlay?.sceneId, props.overlay?.product, map.current]);
 
   return <div class="map-canvas" ref={container} role="region" aria-label="Map of plumes and sources. Arrow keys pan, + and - zoom." tabIndex={0} />;
+}
+
+/**
+ * Maps whose style has loaded (their 'load' fired). Not `map.loaded()`: that is false whenever a tile
+ * is on its way, and a filter changed then would never reach the map.
+ */
+const ready = new WeakSet<MapLibreMap>();
+
+/** The map fitted to a box with room around it; a box that wraps or is empty is left alone. */
+function fitTo(map: MapLibreMap, [west, south, east, north]: Box): void {
+  if (!(east > west && north > south)) return;
+  map.fitBounds([west, south, east, north], { padding: 40, maxZoom: 12, duration: 0 });
 }
 
 function emissionOf(feature: { properties: Record<string, unknown> }): number {
@@ -174,56 +224,9 @@ function addBasemap(map: MapLibreMap): void {
   for (const layer of basemapLayers()) map.addLayer(layer, below);
 }
 
-function plumeTileJsonUrl(filters: Filters): string {
-  const plumes = queryString(plumeQuery(filters));
-  return `${location.origin}/api/v1/layers/plumes/tilejson.json${plumes ? `?${plumes}` : ''}`;
-}
-
-function sceneTileJsonUrl(filters: Filters): string {
-  const scenes = queryString(sceneQuery(filters));
-  return `${location.origin}/api/v1/layers/scenes/tilejson.json${scenes ? `?${scenes}` : ''}`;
-}
-
-function sourcesDataUrl(filters: Filters): string {
-  const { bbox: _box, ...withoutBox } = sourceQuery(filters);
-  return `${location.origin}${urlOf('/api/v1/catalog/sources.geojson', filters.bbox ? sourceQuery(filters) : withoutBox)}`;
-}
-
-/** The server's source `name` with its TileJSON URL replaced (absent from the style: nothing). */
-function withUrl(style: StyleSpecification, name: string, url: string): StyleSpecification['sources'] {
-  const source = style.sources[name];
-  return source && source.type === 'vector' ? { [name]: { ...source, url } } : {};
-}
-
-/** setUrl reloads every tile even for the same URL, so it is called only when the URL changes. */
-function setTileJsonUrl(map: MapLibreMap, name: string, url: string): void {
-  const source = map.getSource(name) as VectorTileSource | undefined;
-  if (source && source.url !== url) source.setUrl(url);
-}
-
-/** The URL each map's sources layer was last given (GeoJSONSource does not say). */
-const sourcesShown = new WeakMap<MapLibreMap, string>();
-
-function applyTileFilters(map: MapLibreMap, filters: Filters): void {
-  setTileJsonUrl(map, 'plumes', plumeTileJsonUrl(filters));
-  setTileJsonUrl(map, 'scenes', sceneTileJsonUrl(filters));
-}
-
-function applySourceFilters(map: MapLibreMap, filters: Filters): void {
-  const url = sourcesDataUrl(filters);
-  if (sourcesShown.get(map) === url) return;
-  sourcesShown.set(map, url);
-  (map.getSource('sources') as GeoJSONSource | undefined)?.setData(url);
-}
-
-function applyFilters(map: MapLibreMap, filters: Filters): void {
-  applyTileFilters(map, filters);
-  applySourceFilters(map, filters);
-}
-
 /** The plume's scene raster over the map (its gas's concentration product), while its panel is open. */
 function showOverlay(map: MapLibreMap | null, overlay: MapViewProps['overlay']): void {
-  if (!map?.loaded()) return;
+  if (!map || !ready.has(map)) return;
   if (map.getLayer('overlay')) map.removeLayer('overlay');
   if (map.getSource('overlay')) map.removeSource('overlay');
   if (!overlay) return;

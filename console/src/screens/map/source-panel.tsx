@@ -1,6 +1,6 @@
 import type { AlignedData } from 'uplot';
 import { api, dataOf, download } from '../../api/client.js';
-import { Chart } from '../../ui/chart.js';
+import { Chart, compactTicks, fitAxisSize } from '../../ui/chart.js';
 import { formatNumber, withUncertainty } from '../../ui/format.js';
 import { ErrorNote, Loading } from '../../ui/notices.js';
 import { useAsync } from '../../ui/use-async.js';
@@ -101,7 +101,7 @@ function TimeSeries({ source }: { source: SourceObject }) {
       options={{
         legend: { show: true },
         scales: { x: { time: true } },
-        axes: [{}, { label: 'kg/h', size: 50 }],
+        axes: [{}, { label: 'kg/h', values: compactTicks, size: fitAxisSize }],
         series: [
           {},
           { label: 'Observed', stroke: '#8c8777', paths: () => null, points: { show: true, size: 5, fill: '#8c8777' } },

@@ -1,28 +1,31 @@
 import type { AlignedData } from 'uplot';
 import { api, dataOf, download } from '../../api/client.js';
-import { barPaths, Chart } from '../../ui/chart.js';
+import { barPaths, Chart, compactTicks, fitAxisSize } from '../../ui/chart.js';
 import { formatNumber } from '../../ui/format.js';
 import { ErrorNote } from '../../ui/notices.js';
 import { useAsync } from '../../ui/use-async.js';
 import { plumeQuery, sceneQuery, sectorName, sourceQuery, type Filters } from './filters.js';
 import { DownloadButton } from './plume-panel.js';
 
-/** The filters with the view's box, unless the person drew a box of their own. */
+/** A box, an administrative area or an AOI chosen: the totals are the area's, wherever the map looks. */
+const hasArea = (filters: Filters) => Boolean(filters.bbox || filters.area || filters.aoi);
+
+/** The filters with the view's box, unless the person chose an area of their own. */
 function inView(filters: Filters, bounds: number[] | null): Filters {
-  if (filters.bbox || !bounds) return filters;
+  if (hasArea(filters) || !bounds) return filters;
   const clamp = (value: number, limit: number) => Math.max(-limit, Math.min(limit, value));
   const [west, south, east, north] = bounds as [number, number, number, number];
   const box = [clamp(west, 180), clamp(south, 90), clamp(east, 180), clamp(north, 90)].map((value) => value.toFixed(4));
   return { ...filters, bbox: box.join(',') };
 }
 
-/** Totals for what the map shows: plumes, sources, emission ± uncertainty, by sector; and downloads of the selection. */
+/** Totals for what the map shows (or the chosen area): plumes, sources, emission ± uncertainty, by sector; and downloads of the selection. */
 export function SummaryBar({ filters, bounds, sourcesInView }: { filters: Filters; bounds: number[] | null; sourcesInView: number | null }) {
   const view = inView(filters, bounds);
   const key = JSON.stringify(view);
   // Until the map knows its view there is nothing "in view" to count: a count of everything would
   // flash first (and its queries would queue ahead of the first plume tiles on the embedded database).
-  const hasView = Boolean(view.bbox);
+  const hasView = hasArea(view);
   const plumes = useAsync((signal) => (hasView ? dataOf(api.GET('/api/v1/catalog/plumes/annotated', { params: { query: { ...plumeQuery(view), limit: 1 } }, signal })) : Promise.resolve(null)), [key]);
   const sectors = useAsync((signal) => (hasView ? dataOf(api.GET('/api/v1/catalog/sources/aggregate', { params: { query: sourceQuery(view) }, signal })) : Promise.resolve(null)), [key]);
   const rows = sectors.data ?? [];
@@ -35,7 +38,7 @@ export function SummaryBar({ filters, bounds, sourcesInView }: { filters: Filter
       {(plumes.error || sectors.error) && <ErrorNote message={(plumes.error ?? sectors.error)!} retry={() => (plumes.reload(), sectors.reload())} />}
       <div class="summary-figures">
         <div>
-          <span class="label">Plumes in view</span>
+          <span class="label">{hasArea(filters) ? 'Plumes in the area' : 'Plumes in view'}</span>
           <span class="value" data-testid="plume-count">
             {plumes.data ? formatNumber(plumes.data.bbox_count, 'whole') : '…'}
           </span>
@@ -61,7 +64,7 @@ export function SummaryBar({ filters, bounds, sourcesInView }: { filters: Filter
           options={{
             legend: { show: false },
             scales: { x: { time: false, range: [-0.5, rows.length - 0.5] } },
-            axes: [{ values: (_plot, ticks) => ticks.map((tick) => rows[tick]?.sector ?? ''), splits: () => rows.map((_row, index) => index) }, { size: 50 }],
+            axes: [{ values: (_plot, ticks) => ticks.map((tick) => rows[tick]?.sector ?? ''), splits: () => rows.map((_row, index) => index) }, { values: compactTicks, size: fitAxisSize }],
             series: [{}, { label: 'kg/h', fill: '#0b6e4f', stroke: '#0b6e4f', paths: barPaths, points: { show: false } }],
           }}
         />
