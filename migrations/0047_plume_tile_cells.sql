@@ -45,6 +45,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   WHERE abs(ST_Y($1)) <= 85.0511287798066 AND abs(ST_X($1)) <= 180
 $$;
 
+-- No plume write may commit between the backfill and the triggers below (an older instance still
+-- running during a deploy): its change would never be counted, and a later delete would subtract it.
+LOCK TABLE plumes IN SHARE ROW EXCLUSIVE MODE;
+
 INSERT INTO plume_tile_cells
 SELECT c.cx, c.cy, c.organization_id, c.status, c.gas, c.sector, c.instrument, count(*), count(c.emission), COALESCE(sum(c.emission), 0),
   count(c.public_emission), COALESCE(sum(c.public_emission), 0), sum(c.mx), sum(c.my)

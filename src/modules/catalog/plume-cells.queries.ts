@@ -42,14 +42,14 @@ export function cellCandidates(filter: PlumeFilter, viewer: Viewer, tile: Tile):
   const inTile = sql`p.cx BETWEEN ${tile.x * perTile - perCell} AND ${(tile.x + 1) * perTile + perCell - 1}
     AND p.cy BETWEEN ${tile.y * perTile - perCell} AND ${(tile.y + 1) * perTile + perCell - 1}`;
   return sql`(
-    SELECT ST_SetSRID(ST_MakePoint(sum(p.sum_x) / sum(p.plumes)::float8, sum(p.sum_y) / sum(p.plumes)::float8), 3857) AS g,
+    SELECT ST_SetSRID(ST_MakePoint(sum(p.sum_x) / NULLIF(sum(p.plumes), 0)::float8, sum(p.sum_y) / NULLIF(sum(p.plumes), 0)::float8), 3857) AS g,
       sum(p.plumes)::int AS plume_count, sum(p.emissions)::int AS emission_count,
       CASE WHEN sum(p.emissions) > 0 THEN sum(p.emission_sum)::float8 END AS emission_sum
     FROM (
       SELECT p.cx >> ${shift} AS gx, p.cy >> ${shift} AS gy, p.plumes, p.sum_x, p.sum_y, ${emissions} AS emissions, ${emissionSum} AS emission_sum
       FROM plume_tile_cells p WHERE ${join([...plumeConditions(filter, viewer), inTile], ' AND ')}
     ) p
-    GROUP BY p.gx, p.gy ORDER BY p.gx, p.gy)`;
+    GROUP BY p.gx, p.gy HAVING sum(p.plumes) > 0 ORDER BY p.gx, p.gy)`;
 }
 
 /** What a cell carries: how many plumes, how many of them with an emission the viewer may see, and their sum (kg/h). */

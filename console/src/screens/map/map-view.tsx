@@ -81,7 +81,7 @@ export function MapView(props: MapViewProps) {
         zoom: latest.current.initialView.zoom,
         attributionControl: { compact: true, customAttribution: 'Natural Earth · US Census' },
         // Same-origin requests carry the credential, so a signed-in map shows the organization's plumes.
-        transformRequest: (url) => (url.startsWith(location.origin) ? { url, headers: authHeaders() } : { url }),
+        transformRequest: (url) => (new URL(url, location.href).origin === location.origin ? { url, headers: authHeaders() } : { url }),
       });
       created.addControl(new NavigationControl({ showCompass: false }), 'top-right');
       created.keyboard.enable();
