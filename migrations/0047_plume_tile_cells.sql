@@ -32,6 +32,9 @@ CREATE TABLE plume_tile_cells (
   sum_y double precision NOT NULL
 );
 CREATE UNIQUE INDEX plume_tile_cells_key ON plume_tile_cells (cx, cy, organization_id, status, gas, sector, instrument) NULLS NOT DISTINCT;
+-- The tenant rule (every table with organization_id is indexed by it first): an organization's own
+-- cells, e.g. its drafts at low zoom, without reading everyone's.
+CREATE INDEX plume_tile_cells_organization ON plume_tile_cells (organization_id, cx, cy);
 
 -- A plume as its cell's contribution: cell, dimensions, Web Mercator position, emissions (NULL when
 -- it has none; public_emission NULL when hidden). Spherical Mercator as EPSG:3857 computes it.
