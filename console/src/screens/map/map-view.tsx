@@ -1,13 +1,12 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { Map as MapLibreMap, NavigationControl, prewarm, setWorkerUrl, type GeoJSONSource, type LayerSpecification, type StyleSpecification, type VectorTileSource } from 'maplibre-gl';
+import { Map as MapLibreMap, NavigationControl, prewarm, setWorkerUrl, type LayerSpecification, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { urlOf } from '../../api/client.js';
 import { authHeaders } from '../../api/session.js';
 import { addAreaLayers, showAreaShape, type AreaShape } from './area-outline.js';
 import { boxFeature, drawBox, type Box } from './box-draw.js';
 import { BACKGROUND, basemapLayers, hiddenUntilFirstView, PLUME_HIGHLIGHT, showAfterFirstView, sourceLayers } from './map-layers.js';
-import { plumeQuery, queryString, sceneQuery, sourceQuery, type Filters } from './filters.js';
+import type { Filters } from './filters.js';
 import { applyFilters, applySourceFilters, applyTileFilters, plumeTileJsonUrl, sceneTileJsonUrl, withUrl } from './map-sources.js';
 import { mapStyle } from './preload.js';
 
