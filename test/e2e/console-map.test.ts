@@ -23,6 +23,25 @@ async function plumeCount(page: Page): Promise<number> {
   return Number((await text.textContent())!.replaceAll(',', ''));
 }
 
+/** The summary's count once the map has settled its view: two reads a second apart agree (the first
+ * count shown can be that of a view the map is still moving to). */
+async function settledPlumeCount(page: Page): Promise<number> {
+  let last = await plumeCount(page);
+  await expect
+    .poll(
+      async () => {
+        await page.waitForTimeout(1000);
+        const now = await plumeCount(page);
+        const settled = now === last;
+        last = now;
+        return settled;
+      },
+      { timeout: 30_000, interval: 0 },
+    )
+    .toBe(true);
+  return last;
+}
+
 /** Waits until the count differs from `before` (the summary refetches after a filter change). */
 async function countChangedFrom(page: Page, before: number): Promise<number> {
   const text = page.getByTestId('plume-count');
@@ -175,7 +194,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
     const { context, page, errors } = await harness.newPage();
     await page.goto('/');
     await firstPlumeDrawn(page, errors);
-    const inView = await plumeCount(page);
+    const inView = await settledPlumeCount(page);
     const canvas = (await page.locator('.map-canvas canvas').boundingBox())!;
 
     // Keyboard: the button is reachable and Escape cancels the drawing without touching the address.
