@@ -121,8 +121,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await loginThrottle.close();
     await db.close();
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   if (pretty) {
     app.addHook('onResponse', async (request, reply) => {

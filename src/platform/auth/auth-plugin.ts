@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
 import type { AddressBudget, Budget, CredentialBudget, RateLimitDecision, RateLimiter, TargetBudget } from '../rate-limit.js';
@@ -7,6 +7,7 @@ import type { CredentialResolver } from './credentials.js';
 import type { Principal, TenantPrincipal, UserPrincipal } from './principal.js';
 import { grants, type Scope } from './scopes.js';
 import { clientAddressOf } from '../http/client-address.js';
+import { addRouteHook } from '../http/route-hooks.js';
 
 export type AuthMode = 'required' | 'optional' | 'none';
 
@@ -133,7 +134,14 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
 
   // A target budget is checked before the handler but charged only for calls that succeed: a
   // registration refused for a weak password sent no mail and must not use up the address's budget.
-  app.addHook('preHandler', async (request, reply) => {
+  // Only the routes that declare one carry these hooks.
+  app.addHook('onRoute', (route) => {
+    const rateLimit = (route.config as FastifyContextConfig | undefined)?.rateLimit;
+    if (!rateLimit || !rateLimit.target) return;
+    addRouteHook(route, 'preHandler', checkTarget, 'first');
+    addRouteHook(route, 'onSend', chargeTarget, 'first');
+  });
+  async function checkTarget(request: FastifyRequest, reply: FastifyReply) {
     const target = targetOf(request);
     if (!target) return;
     const decision = await options.rateLimiter.peek(target.key, target.budget);
@@ -141,11 +149,11 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     // The refusal describes the budget that refused, not the caller's per-address one.
     describeBudget(reply, decision);
     throw new RateLimitedError(decision.retryAfterSeconds);
-  });
-  app.addHook('onSend', async (request, reply) => {
+  }
+  async function chargeTarget(request: FastifyRequest, reply: FastifyReply) {
     const target = reply.statusCode < 300 ? targetOf(request) : undefined;
     if (target) await options.rateLimiter.consume(target.key, target.budget);
-  });
+  }
 }
 
 /** The target budget a validated request spends, keyed by a digest: the counter store never sees the address itself. */

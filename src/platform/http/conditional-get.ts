@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Whether an If-None-Match header names this entity tag (weak comparison, as RFC 9110 asks for GET). */
 export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -16,19 +16,22 @@ export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string):
  * Registered before compression, so the tag names the representation, not its encoding.
  */
 export function addConditionalGet(app: FastifyInstance) {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
-    // An answer marked no-store is never kept by the client, so a tag would never be sent back.
-    if (/no-store/i.test(String(reply.getHeader('cache-control') ?? ''))) return payload;
-    let etag = reply.getHeader('etag');
-    if (etag === undefined) {
-      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
-      etag = `W/"${createHash('sha256').update(payload).digest('base64url').slice(0, 27)}"`;
-      reply.header('etag', etag);
-    }
-    if (!matchesEntityTag(request.headers['if-none-match'], String(etag))) return payload;
-    reply.code(304);
-    reply.removeHeader('content-length');
-    return '';
-  });
+  // A callback hook: it runs on every response, and has nothing to wait for.
+  app.addHook('onSend', (request, reply, payload, done) => done(null, conditionalPayload(request, reply, payload)));
+}
+
+function conditionalPayload(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+  if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
+  // An answer marked no-store is never kept by the client, so a tag would never be sent back.
+  if (/no-store/i.test(String(reply.getHeader('cache-control') ?? ''))) return payload;
+  let etag = reply.getHeader('etag');
+  if (etag === undefined) {
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    etag = `W/"${createHash('sha256').update(payload).digest('base64url').slice(0, 27)}"`;
+    reply.header('etag', etag);
+  }
+  if (!matchesEntityTag(request.headers['if-none-match'], String(etag))) return payload;
+  reply.code(304);
+  reply.removeHeader('content-length');
+  return '';
 }

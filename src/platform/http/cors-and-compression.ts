@@ -16,14 +16,25 @@ export function allowedOrigins(setting: string | undefined): boolean | string[] 
 }
 
 export async function registerCorsAndCompression(app: FastifyInstance) {
+  const origins = allowedOrigins(app.config.CORS_ORIGINS);
+  // No origin listed: no CORS headers for anyone, which is what the plugin would answer too, without
+  // its hook on every request.
+  if (origins !== false) await registerCors(app, origins);
+  addConditionalGet(app);
+  await registerCompression(app);
+}
+
+async function registerCors(app: FastifyInstance, origins: true | string[]) {
   await app.register(cors, {
-    origin: allowedOrigins(app.config.CORS_ORIGINS),
+    origin: origins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-organization-id', 'idempotency-key', 'if-none-match', 'x-request-id'],
     exposedHeaders: ['x-request-id', 'etag', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'location'],
     maxAge: 600,
   });
-  addConditionalGet(app);
+}
+
+async function registerCompression(app: FastifyInstance) {
   // Brotli at a low quality: large CSV and GeoJSON exports stream through it, and the top qualities
   // cost far more CPU than the bytes they save.
   await app.register(compress, {

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { RateLimitedError } from '../errors.js';
 import { DownloadSlots, type DownloadLimits } from './download-slots.js';
 import { clientAddressOf } from './client-address.js';
+import { addRouteHook } from './route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,9 +42,12 @@ async function downloadsPlugin(app: FastifyInstance, options: DownloadsPluginOpt
   const slots = new DownloadSlots(options);
   app.decorate('downloadSlots', slots);
 
-  // Registered after the auth plugin, so the principal is known here.
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.routeOptions.config.download) return;
+  // On download routes only, and as a route hook: it runs after the app-wide auth hook, so the
+  // principal is known here.
+  app.addHook('onRoute', (route) => {
+    if ((route.config as FastifyContextConfig | undefined)?.download) addRouteHook(route, 'onRequest', holdSlot);
+  });
+  async function holdSlot(request: FastifyRequest, reply: FastifyReply) {
     const release = slots.tryAcquire(clientOf(request));
     if (!release) throw new RateLimitedError(RETRY_AFTER_SECONDS);
     reply.raw.once('close', release);
@@ -53,7 +57,7 @@ async function downloadsPlugin(app: FastifyInstance, options: DownloadsPluginOpt
     if (request.raw.socket && typeof request.raw.socket.setTimeout === 'function') {
       reply.raw.setTimeout(options.stallSeconds * 1000, () => reply.raw.destroy());
     }
-  });
+  }
 }
 
 declare module 'fastify' {

@@ -82,12 +82,14 @@ async function metricsPlugin(app: FastifyInstance) {
   });
   app.decorate('metrics', { registry, databaseGauge });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook: it runs after every response, and has nothing to wait for.
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     requests.inc(labels);
     latency.observe(labels, reply.elapsedTime / 1000);
     if (reply.statusCode === 429) refusals.inc({ route });
+    done();
   });
 
   app.get(

@@ -34,5 +34,10 @@ export function applySecurityHeaders(reply: FastifyReply): void {
 
 /** On every response that goes through Fastify's hooks (router refusals are covered in client-errors.ts). */
 export function addSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (_request, reply) => applySecurityHeaders(reply));
+  // A callback hook, not an async one: it runs on every response, and a promise per response is
+  // measurable on the cached-tile path (docs/benchmarks.md).
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    applySecurityHeaders(reply);
+    done(null, payload);
+  });
 }

@@ -31,6 +31,18 @@ const REDIS_TTL_SECONDS = 86_400;
  * A scene or plume unpublished or deleted stops being served within this long (docs/geo-raster.md).
  */
 const ACCESS_TTL_MS = 5_000;
+/**
+ * Map tiles come in bursts (a view asks for dozens at once): they spend the tile budget
+ * (RATE_LIMIT_TILES), like the vector tiles, rather than the tier's 100 requests a minute.
+ */
+const TILE_BUDGET = { rateLimit: { address: 'tiles' as const, credential: 'tiles' as const } };
+const SCENE_TILE = { auth: 'optional' as const, ...TILE_BUDGET };
+const ASSET_TILE = { scopes: ['catalog:read' as const], ...TILE_BUDGET };
+/**
+ * PNG is compressed already, and a GET has no body to decompress: the compression hooks would only
+ * look at each tile and pass it by.
+ */
+const OWN_ENCODING = { compress: false as const, decompress: false as const };
 
 const Product = Type.Enum(['co2', 'ch4', 'rgb'], { description: 'co2 and ch4: the concentration product; rgb: the scene image' });
 const Z = Type.Integer({ minimum: 0, maximum: MAX_ZOOM });
@@ -118,7 +130,8 @@ export default async function rasterRoutes(instance: FastifyInstance) {
   app.get(
     '/layers/scene/:scene_id/:product/:z/:x/:y(^\\d+).png',
     {
-      config: { auth: 'optional' },
+      config: SCENE_TILE,
+      ...OWN_ENCODING,
       schema: { operationId: 'sceneRasterTile', tags: TAGS, summary: sceneSummary, params: Type.Object(sceneParams), querystring: Type.Object(sceneStyle), response: tileResponses },
     },
     (request, reply) => sceneTile(request, reply, request.params, request.query, 1),
@@ -126,7 +139,8 @@ export default async function rasterRoutes(instance: FastifyInstance) {
   app.get(
     '/layers/scene/:scene_id/:product/:z/:x/:y(^\\d+)@:scale(^\\d+)x.png',
     {
-      config: { auth: 'optional' },
+      config: SCENE_TILE,
+      ...OWN_ENCODING,
       schema: { operationId: 'sceneRasterTileScale', tags: TAGS, summary: `${sceneSummary}, at 2× or 3×`, params: Type.Object({ ...sceneParams, scale: Scale }), querystring: Type.Object(sceneStyle), response: tileResponses },
     },
     (request, reply) => sceneTile(request, reply, request.params, request.query, request.params.scale),
@@ -135,7 +149,8 @@ export default async function rasterRoutes(instance: FastifyInstance) {
   app.get(
     '/layers/asset/:pk/:z/:x/:y(^\\d+).png',
     {
-      config: { scopes: ['catalog:read'] },
+      config: ASSET_TILE,
+      ...OWN_ENCODING,
       schema: {
         operationId: 'assetPkTile',
         tags: TAGS,
@@ -150,7 +165,8 @@ export default async function rasterRoutes(instance: FastifyInstance) {
   app.get(
     '/layers/asset/:pk/:z/:x/:y(^\\d+)@:scale(^\\d+)x.png',
     {
-      config: { scopes: ['catalog:read'] },
+      config: ASSET_TILE,
+      ...OWN_ENCODING,
       schema: { operationId: 'assetTileScale', tags: TAGS, summary: 'Asset Tile Scale: the asset tile at 2× or 3×', params: Type.Object({ ...assetParams, scale: Scale }), querystring: Type.Object(styleQuery), response: tileResponses },
     },
     (request, reply) => assetTile(request, reply, request.params, request.query, request.params.scale),

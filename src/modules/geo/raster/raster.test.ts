@@ -222,6 +222,18 @@ describe('scene tiles', () => {
   });
 });
 
+describe('tile budget', () => {
+  it('spends the tiles budget (per address and per credential), not the anonymous or tier one, and skips the compression hook', async () => {
+    const anonymous = await ctx.request({ method: 'GET', url: tileUrl(`/api/v1/layers/scene/${publicScene}/ch4`), headers: { 'accept-encoding': 'gzip, br' } });
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.headers['x-ratelimit-limit']).toBe(String(ctx.config.RATE_LIMIT_TILES));
+    expect(anonymous.headers['content-encoding']).toBeUndefined();
+    const keyed = await ctx.request({ method: 'GET', url: tileUrl(`/api/v1/layers/asset/${encodeURIComponent(publishedAsset())}`), key: otherKey });
+    expect(keyed.statusCode).toBe(200);
+    expect(keyed.headers['x-ratelimit-limit']).toBe(String(ctx.config.RATE_LIMIT_TILES));
+  });
+});
+
 describe('asset tiles', () => {
   const assetUrl = (key: string, suffix = '.png') => tileUrl(`/api/v1/layers/asset/${encodeURIComponent(key)}`, suffix);
 

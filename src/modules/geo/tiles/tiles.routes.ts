@@ -27,9 +27,9 @@ const UNCACHED = { scopes: ['catalog:read' as const], ...TILE_BUDGET };
 const LAYER = { scopes: ['geo:read' as const], ...TILE_BUDGET };
 /**
  * Tile routes gzip their own bytes (once, when a tile is made): the global compression hook would
- * only look at each answer and pass it by, on the path of every tile.
+ * only look at each answer and pass it by, on the path of every tile (and a GET has no body to decompress).
  */
-const OWN_ENCODING = { compress: false as const };
+const OWN_ENCODING = { compress: false as const, decompress: false as const };
 
 /** How long Redis keeps a vector tile: its key holds the revision, so an old one is only unreachable, never served. */
 const REDIS_TTL_SECONDS = 600;
