@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { addExamples } from './openapi/document-examples.js';
+import { markDefaultedParametersOptional } from './openapi/optional-defaults.js';
 
 const TAG_GROUPS = ['Facilities API', 'Emissions API', 'Credit registry API', 'Plume data platform API', 'Platform'] as const;
 
@@ -63,7 +64,7 @@ async function openApiPlugin(app: FastifyInstance) {
     // Redoc and most portals group tags by the API they belong to (a vendor extension the typings lack).
     // Descriptions and examples of every body and response are filled in centrally (document-examples.ts).
     transformObject: (document) => ({
-      ...addExamples('openapiObject' in document ? document.openapiObject : document.swaggerObject, scopesByOperation),
+      ...addExamples(markDefaultedParametersOptional('openapiObject' in document ? document.openapiObject : document.swaggerObject), scopesByOperation),
       'x-tagGroups': TAG_GROUPS.map((group) => ({ name: group, tags: TAGS.filter((tag) => tag.group === group).map((tag) => tag.name) })),
     }),
     // Shared schemas are named by their title (PlumeError…), not def-0, so generated clients get real type names.

@@ -47,6 +47,15 @@ function* mediaOf(entries: Entry[]) {
 }
 
 describe('the OpenAPI document describes every operation with real examples', () => {
+  it('marks no query parameter with a default as required (the server fills it in), and keeps required the ones without', () => {
+    type Parameter = { name: string; in: string; required?: boolean; schema?: { default?: unknown } };
+    const parameters = operations.flatMap(({ where, operation }) => ((operation as { parameters?: Parameter[] }).parameters ?? []).map((p) => ({ where, ...p })));
+    expect(parameters.filter((p) => p.in === 'query' && p.required && p.schema?.default !== undefined).map((p) => `${p.where} ${p.name}`)).toEqual([]);
+    const plumes = parameters.filter((p) => p.where === 'GET /api/v1/catalog/plumes/annotated');
+    expect(plumes.find((p) => p.name === 'limit')).toMatchObject({ required: false, schema: { default: expect.any(Number) } });
+    expect(parameters.filter((p) => p.in === 'path').every((p) => p.required)).toBe(true);
+  });
+
   it('gives every operation a summary, and every request body and response a description', () => {
     const missing = operations.flatMap(({ where, operation }) => [
       ...(operation.summary || operation.description ? [] : [`${where}: summary`]),
