@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import type { Database } from '../../src/platform/db/database.js';
@@ -34,6 +34,9 @@ export interface TestContext {
 
 /** A private copy of the migrated template: a PGlite directory, or a PostgreSQL database. */
 export async function freshDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  // *.unit.test.ts files run once, on the embedded-database half only (vitest.config.ts): one that
+  // opened a database would silently lose its PostgreSQL run.
+  if (/\.unit\.test\.ts$/.test(expect.getState().testPath ?? '')) throw new Error('A *.unit.test.ts file must not open a database: rename it to *.test.ts.');
   const base = process.env.DATABASE_URL;
   if (base) {
     const name = `carbon_atlas_test_${randomBytes(6).toString('hex')}`;
