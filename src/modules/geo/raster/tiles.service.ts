@@ -84,11 +84,18 @@ export function createRasterTiles(options: { db: Queryable; store: BlobStore; ca
     return png;
   };
 
-  /** The PNG of one tile of a described raster (cache, then render; concurrent requests for one tile render it once). */
-  async function tileOf(row: queries.RasterRow, request: TileRequest, rgb: boolean): Promise<Tile> {
+  /** The top of the colour scale, and the cache key of one tile of a described raster. */
+  function keyOf(row: queries.RasterRow, request: TileRequest, rgb: boolean) {
     const vMax = request.vMax ?? (row.p99 !== null && row.p99 > 0 ? row.p99 : FALLBACK_V_MAX);
     const style = rgb ? 'rgb' : `${request.colormap}:${vMax}`;
-    const cacheKey = `r${RENDERER_VERSION}|${row.key}|${row.version}|${request.z}/${request.x}/${request.y}@${request.scale}|${style}`;
+    return { vMax, cacheKey: `r${RENDERER_VERSION}|${row.key}|${row.version}|${request.z}/${request.x}/${request.y}@${request.scale}|${style}` };
+  }
+
+  const isRgb = (row: queries.RasterRow, product: queries.SceneProduct) => product === 'rgb' || (!row.floating && row.bands >= 3);
+
+  /** The PNG of one tile of a described raster (cache, then render; concurrent requests for one tile render it once). */
+  async function tileOf(row: queries.RasterRow, request: TileRequest, rgb: boolean): Promise<Tile> {
+    const { vMax, cacheKey } = keyOf(row, request, rgb);
     const held = cache.peek(cacheKey);
     if (held) return { png: held.body, etag: held.etag };
     const made = await cache.get(cacheKey, async () => {
@@ -110,6 +117,17 @@ export function createRasterTiles(options: { db: Queryable; store: BlobStore; ca
   }
 
   return {
+    /**
+     * A scene product's tile when this process holds it in memory (its row and its bytes), without
+     * waiting on anything: most map requests are answered here. Undefined otherwise.
+     */
+    heldSceneTile(sceneId: string, product: queries.SceneProduct, request: TileRequest): Tile | undefined {
+      const row = sceneRows.get(`${sceneId}|${product}`)?.row;
+      if (!row) return undefined;
+      const held = cache.peek(keyOf(row, request, isRgb(row, product)).cacheKey);
+      return held ? { png: held.body, etag: held.etag } : undefined;
+    },
+
     /** A scene product's tile; the caller has checked the scene is visible. */
     async sceneTile(sceneId: string, product: queries.SceneProduct, request: TileRequest): Promise<Tile> {
       let entry = sceneRows.get(`${sceneId}|${product}`);
@@ -119,7 +137,7 @@ export function createRasterTiles(options: { db: Queryable; store: BlobStore; ca
       }
       const row = entry.row;
       if (!row) throw new NotFoundError(`Scene ${sceneId} has no ${product} raster.`);
-      return tileOf(row, request, product === 'rgb' || (!row.floating && row.bands >= 3));
+      return tileOf(row, request, isRgb(row, product));
     },
 
     /**
