@@ -55,9 +55,15 @@ export function prepareAreaFilters(request: FastifyRequest): void {
  * geometries, attached to the query for `areasOf`. Any route filtering by area — the catalog's, or
  * another module's reusing the catalog filter (tiles) — calls this first.
  */
+/** Whether the validated query names areas (which resolveAreaFilters must then look up). */
+export function namesAreas(request: FastifyRequest): boolean {
+  const query = request.query as AreaQuery | undefined;
+  return Boolean(query && (query.aoi_id?.length || query.gadm_composite_id?.length));
+}
+
 export async function resolveAreaFilters(request: FastifyRequest): Promise<void> {
   const query = request.query as AreaQuery | undefined;
-  if (!query || (!query.aoi_id?.length && !query.gadm_composite_id?.length)) return;
+  if (!query || !namesAreas(request)) return;
   const principal = request.principal;
   query[RESOLVED] = await request.server.areas.resolve(
     { aoiIds: query.aoi_id ?? [], gadmIds: query.gadm_composite_id ?? [] },

@@ -5,7 +5,7 @@ import type { Tile } from '../../platform/tiles/tile-math.js';
 import type { Viewer } from './plume-filter.js';
 import { plumeFilterProperties } from './plumes.schemas.js';
 import { toFilter } from './plumes.service.js';
-import { prepareAreaFilters, resolveAreaFilters } from './area-filters.js';
+import { namesAreas, prepareAreaFilters, resolveAreaFilters } from './area-filters.js';
 import { SceneFilterQuery } from './scenes/scenes.schemas.js';
 import { toSceneFilter } from './scenes/scenes.service.js';
 import { plumesOfSource } from './sources/sources.service.js';
@@ -49,6 +49,7 @@ export function defaultEncoder(db: Database): TileEncoder {
  */
 export const prepareTileAreaFilters = prepareAreaFilters;
 export const resolveTileAreaFilters = resolveAreaFilters;
+export const tileNamesAreas = namesAreas;
 
 const sortedJson = (value: object) => JSON.stringify(value, Object.keys(value).sort());
 

@@ -43,9 +43,23 @@ const TileParams = Type.Object({
   y: Type.Integer({ minimum: 0, description: 'Row, 0 to 2^z - 1 from the north (400 beyond)' }),
 });
 const LayerName = Type.String({ pattern: '^[a-zA-Z0-9-_]+$', maxLength: 512 });
+/**
+ * Callback hooks, not async ones: they run on every tile, and only a tile filtered by an area has
+ * something to wait for.
+ */
 const areaFilterHooks = {
-  preValidation: async (request: FastifyRequest) => catalogTiles.prepareTileAreaFilters(request),
-  preHandler: async (request: FastifyRequest) => catalogTiles.resolveTileAreaFilters(request),
+  preValidation: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    try {
+      catalogTiles.prepareTileAreaFilters(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
+  },
+  preHandler: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    if (!catalogTiles.tileNamesAreas(request)) return done();
+    catalogTiles.resolveTileAreaFilters(request).then(() => done(), done);
+  },
 };
 
 export default async function tilesRoutes(instance: FastifyInstance) {
