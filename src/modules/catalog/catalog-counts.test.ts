@@ -208,11 +208,12 @@ describe('maintained counts per owner and status', () => {
 });
 
 describe('after a bulk load', () => {
-  it('the planner statistics already count every plume and scene (no wait for autovacuum)', async () => {
+  it('the planner statistics already count every plume, scene and time cell (no wait for autovacuum)', async () => {
     const stats = await ctx.db.query<{ relname: string; reltuples: number; rows: number }>(sql`
       SELECT c.relname, c.reltuples::int AS reltuples,
-        CASE c.relname WHEN 'plumes' THEN (SELECT count(*) FROM plumes) ELSE (SELECT count(*) FROM scenes) END::int AS rows
-      FROM pg_class c WHERE c.relname IN ('plumes', 'scenes') AND c.relkind = 'r' ORDER BY 1`);
+        CASE c.relname WHEN 'plumes' THEN (SELECT count(*) FROM plumes) WHEN 'scenes' THEN (SELECT count(*) FROM scenes) ELSE (SELECT count(*) FROM plume_time_cells) END::int AS rows
+      FROM pg_class c WHERE c.relname IN ('plumes', 'scenes', 'plume_time_cells') AND c.relkind = 'r' ORDER BY 1`);
+    expect(stats).toHaveLength(3);
     for (const table of stats) expect(table.reltuples, table.relname).toBe(table.rows);
   });
 });
