@@ -122,16 +122,19 @@ export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer:
     const to = end && end < next ? end : next;
     const covered = to.getTime() - from.getTime();
     const direct = covered <= next.getTime() - first.getTime() - covered;
-    const time = direct
-      ? sql`p."datetime" >= ${from} AND p."datetime" < ${to}`
-      : sql`((p."datetime" >= ${first} AND p."datetime" < ${from}) OR (p."datetime" >= ${to} AND p."datetime" < ${next}))`;
-    const sign = direct ? sql`` : sql`-`;
+    // One statement per range (an OR of ranges may be planned as a scan of the whole sector); empty ranges are left out.
+    const times: [Date, Date][] = direct ? [[from, to]] : [[first, from], [to, next]];
     if (!direct) {
       total += Number(part.total);
       inBox += Number(part.inside ?? 0);
     }
-    if (withTotal) totalTerms.push(sql`${sign}(SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time})`);
-    if (ranges) boxTerms.push(sql`${sign}(SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time} AND ${inRange(ROW_CELL, ranges.inside)})`);
+    for (const [a, b] of times) {
+      if (a.getTime() >= b.getTime()) continue;
+      const time = sql`p."datetime" >= ${a} AND p."datetime" < ${b}`;
+      const sign = direct ? sql`` : sql`-`;
+      if (withTotal) totalTerms.push(sql`${sign}(SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time})`);
+      if (ranges) boxTerms.push(sql`${sign}(SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time} AND ${inRange(ROW_CELL, ranges.inside)})`);
+    }
   }
   if (ranges && edgeCells.size) {
     const time = join([start ? sql`p."datetime" >= ${start}` : sql`true`, end ? sql`p."datetime" < ${end}` : sql`true`], ' AND ');
