@@ -13,6 +13,7 @@ let ctx: TestContext;
 let acme: TestOrganization;
 let acmeKey: string;
 let rivalKey: string;
+let acmeReaderKey: string; // Acme's read-only key: sees what everyone sees
 
 const BOX = [-120, 31, -101, 36] as const;
 const YEAR = ['2021-01-01T00:00:00Z', '2021-12-31T23:59:59.001Z'] as const;
@@ -22,12 +23,15 @@ interface Scenario {
   query: string;
   /** The same filter as plain SQL on plumes, visibility aside; `$org` stands for the viewer's organization. */
   where: string;
-  box?: boolean;
+  box?: boolean | readonly [number, number, number, number];
   offset?: number;
 }
 
-const inBox = `ST_X(geometry) BETWEEN ${BOX[0]} AND ${BOX[2]} AND ST_Y(geometry) BETWEEN ${BOX[1]} AND ${BOX[3]}`;
+const within = (box: readonly number[]) => `ST_X(geometry) BETWEEN ${box[0]} AND ${box[2]} AND ST_Y(geometry) BETWEEN ${box[1]} AND ${box[3]}`;
 const bboxQuery = BOX.map((v) => `bbox=${v}`).join('&');
+// Edges off the 1/8-degree grid of the time cells (decision 0025): the cells they cut are counted row by row.
+const CUT = [-118.31, 31.77, -102.29, 33.93] as const;
+const cutQuery = CUT.map((v) => `bbox=${v}`).join('&');
 const SCENARIOS: Scenario[] = [
   { name: 'bbox + datetime + sector', query: `${bboxQuery}&datetime=2021-01-01T00:00:00Z/2021-12-31T23:59:59Z&sectors=1B2`, where: `"datetime" >= '${YEAR[0]}' AND "datetime" < '${YEAR[1]}' AND sector = '1B2'`, box: true },
   { name: 'no filter', query: '', where: 'true' },
@@ -42,19 +46,40 @@ const SCENARIOS: Scenario[] = [
       AND (CASE WHEN NOT hide_emission OR organization_id IS NOT DISTINCT FROM $org THEN emission_auto END) BETWEEN 50 AND 100000`,
     box: true,
   },
+  // Answered by the time cells (sector, gas, instrument, dates, box) with exact edges.
+  {
+    name: 'cut box, months covered in part (the uncovered part is shorter)',
+    query: `${cutQuery}&datetime=2020-01-03T05:00:00Z/2020-12-25T12:00:00Z&sectors=1B2&sectors=NULL&plume_gas=CH4&instruments=ssc&instruments=av3&instruments=GAO`,
+    where: `"datetime" >= '2020-01-03T05:00:00Z' AND "datetime" < '2020-12-25T12:00:00.001Z' AND (sector = '1B2' OR sector IS NULL) AND gas = 'CH4' AND instrument IN ('ssc', 'av3', 'GAO')`,
+    box: CUT,
+  },
+  {
+    name: 'cut box, a few days inside one month (the covered part is shorter)',
+    query: 'bbox=-119.41&bbox=35.2&bbox=-119.27&bbox=35.33&datetime=2020-12-10/2020-12-16',
+    where: `"datetime" >= '2020-12-10T00:00:00Z' AND "datetime" < '2020-12-17T00:00:00Z'`,
+    box: [-119.41, 35.2, -119.27, 35.33],
+  },
+  { name: 'open-ended dates, no box', query: 'datetime=2022-02-15T00:00:00Z/..&sectors=6A', where: `"datetime" >= '2022-02-15T00:00:00Z' AND sector = '6A'` },
+  { name: 'whole months, cut box', query: `${cutQuery}&datetime=2020-01-01/2021-06-30&plume_gas=CH4`, where: `"datetime" >= '2020-01-01' AND "datetime" < '2021-07-01' AND gas = 'CH4'`, box: CUT },
+  { name: 'a box smaller than a cell', query: 'bbox=-102.5&bbox=31.6&bbox=-102.39&bbox=31.72', where: 'true', box: [-102.5, 31.6, -102.39, 31.72] },
 ];
 
 function visible(org: string | null) {
   return org ? `(status = 'published' OR organization_id = '${org}') AND status <> 'deleted'` : `status = 'published'`;
 }
 
+function boxOf(scenario: Scenario) {
+  if (!scenario.box) return 'true';
+  return within(scenario.box === true ? BOX : scenario.box);
+}
+
 async function expected(scenario: Scenario, org: string | null) {
   const where = `${visible(org)} AND ${scenario.where.replaceAll('$org', org ? `'${org}'::uuid` : 'NULL::uuid')}`;
   const [counts] = await ctx.db.query<{ total: number; in_bbox: number }>(
-    sql`SELECT count(*)::int AS total, count(*) FILTER (WHERE ${raw(scenario.box ? inBox : 'true')})::int AS in_bbox FROM plumes WHERE ${raw(where)}`,
+    sql`SELECT count(*)::int AS total, count(*) FILTER (WHERE ${raw(boxOf(scenario))})::int AS in_bbox FROM plumes WHERE ${raw(where)}`,
   );
   const ids = await ctx.db.query<{ id: string }>(
-    sql`SELECT id FROM plumes WHERE ${raw(where)} AND ${raw(scenario.box ? inBox : 'true')} ORDER BY "datetime" DESC, plume_id DESC, id LIMIT 100 OFFSET ${scenario.offset ?? 0}`,
+    sql`SELECT id FROM plumes WHERE ${raw(where)} AND ${raw(boxOf(scenario))} ORDER BY "datetime" DESC, plume_id DESC, id LIMIT 100 OFFSET ${scenario.offset ?? 0}`,
   );
   return { total: counts!.total, inBox: counts!.in_bbox, ids: ids.map((row) => row.id) };
 }
@@ -72,11 +97,23 @@ async function countsByOwnerAndStatus() {
   return { maintained, counted };
 }
 
+/** The time cells (migration 0050) against GROUP BY over the plumes, cell and month computed here from the coordinates. */
+async function timeCells() {
+  const maintained = await ctx.db.query(sql`
+    SELECT organization_id, status, month::text AS month, cell, sector, gas, instrument, plumes::int AS plumes FROM plume_time_cells ORDER BY 1, 2, 3, 4, 5, 6, 7`);
+  const counted = await ctx.db.query(sql`
+    SELECT organization_id, status, to_char("datetime" AT TIME ZONE 'UTC', 'YYYY-MM-01') AS month,
+      (floor(ST_Y(geometry) * 8)::int + 720) * 4096 + (floor(ST_X(geometry) * 8)::int + 1440) AS cell, sector, gas, instrument, count(*)::int AS plumes
+    FROM plumes GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`);
+  return { maintained, counted };
+}
+
 beforeAll(async () => {
   ctx = await createTestContext();
   acme = await ctx.organization('Acme');
   acmeKey = await acme.key(['catalog:read', 'catalog:write']);
   rivalKey = await (await ctx.organization('Rival')).key(['catalog:read', 'catalog:write']);
+  acmeReaderKey = await acme.key(['catalog:read']);
   await loadDemoCatalog(ctx.db, { plumes: 600, seed: 5, organizationId: null });
   await loadDemoCatalog(ctx.db, { plumes: 200, seed: 11, organizationId: acme.id });
   // Some of everything the visibility rule distinguishes: hidden emissions, hidden and deleted plumes.
@@ -89,9 +126,10 @@ afterAll(() => ctx?.close());
 describe('catalog pages against plain SQL', () => {
   for (const scenario of SCENARIOS) {
     it(`${scenario.name}: the counts are count(*) and the page is the same rows in the same order, for every viewer`, async () => {
-      for (const [key, org] of [[undefined, null], [acmeKey, acme.id], [rivalKey, null]] as const) {
+      for (const [key, org] of [[undefined, null], [acmeKey, acme.id], [rivalKey, null], [acmeReaderKey, null]] as const) {
         const want = await expected(scenario, org);
         if (scenario.name !== 'a status' || org) expect(want.inBox, 'the fixture matches this filter').toBeGreaterThan(0);
+        if (scenario.box && scenario.box !== true) expect(want.inBox, 'the box leaves some out').toBeLessThan(want.total);
         const got = await page(scenario, key);
         expect({ total: got.total, inBox: got.inBox }).toEqual({ total: want.total, inBox: scenario.box ? want.inBox : want.total });
         expect(got.ids).toEqual(want.ids);
@@ -146,11 +184,15 @@ describe('nearby_items against plain SQL', () => {
 });
 
 describe('maintained counts per owner and status', () => {
-  it('equal count(*) after inserts, status moves, owner changes, deletions and a rollback', async () => {
+  it('equal count(*) after inserts, status moves, owner changes, deletions and a rollback (per owner and status, and per time cell)', async () => {
     expect((await countsByOwnerAndStatus()).maintained).toEqual((await countsByOwnerAndStatus()).counted);
+    expect((await timeCells()).maintained).toEqual((await timeCells()).counted);
     await ctx.db.query(sql`UPDATE plumes SET status = 'published', published_at = now() WHERE organization_id = ${acme.id} AND status = 'publish_ready' AND plume_id LIKE '%-A'`);
     await ctx.db.query(sql`UPDATE plumes SET notes = 'checked' WHERE plume_id LIKE '%-A'`);
     await ctx.db.query(sql`UPDATE plumes SET status = 'hidden' WHERE organization_id IS NULL AND plume_id LIKE '%-B'`);
+    // A move to another cell and month, and a sector change: the time cells follow.
+    await ctx.db.query(sql`UPDATE plumes SET geometry = ST_SetSRID(ST_MakePoint(ST_X(geometry) + 0.3, ST_Y(geometry) - 0.2), 4326), "datetime" = "datetime" - interval '40 days' WHERE plume_id LIKE '%-A'`);
+    await ctx.db.query(sql`UPDATE plumes SET sector = NULL WHERE plume_id LIKE '%-D' AND sector = '6A'`);
     await ctx.db.transaction(async (tx) => {
       await tx.query(sql`DELETE FROM plumes WHERE organization_id = ${acme.id} AND status = 'deleted'`);
       await tx.query(sql`UPDATE plumes SET organization_id = NULL WHERE organization_id = ${acme.id} AND plume_id LIKE '%-D'`);
@@ -162,15 +204,18 @@ describe('maintained counts per owner and status', () => {
     await loadDemoCatalog(ctx.db, { plumes: 100, seed: 23, organizationId: acme.id });
     const { maintained, counted } = await countsByOwnerAndStatus();
     expect(maintained).toEqual(counted);
+    const cells = await timeCells();
+    expect(cells.maintained).toEqual(cells.counted);
   });
 });
 
 describe('after a bulk load', () => {
-  it('the planner statistics already count every plume and scene (no wait for autovacuum)', async () => {
+  it('the planner statistics already count every plume, scene and time cell (no wait for autovacuum)', async () => {
     const stats = await ctx.db.query<{ relname: string; reltuples: number; rows: number }>(sql`
       SELECT c.relname, c.reltuples::int AS reltuples,
-        CASE c.relname WHEN 'plumes' THEN (SELECT count(*) FROM plumes) ELSE (SELECT count(*) FROM scenes) END::int AS rows
-      FROM pg_class c WHERE c.relname IN ('plumes', 'scenes') AND c.relkind = 'r' ORDER BY 1`);
+        CASE c.relname WHEN 'plumes' THEN (SELECT count(*) FROM plumes) WHEN 'scenes' THEN (SELECT count(*) FROM scenes) ELSE (SELECT count(*) FROM plume_time_cells) END::int AS rows
+      FROM pg_class c WHERE c.relname IN ('plumes', 'scenes', 'plume_time_cells') AND c.relkind = 'r' ORDER BY 1`);
+    expect(stats).toHaveLength(3);
     for (const table of stats) expect(table.reltuples, table.relname).toBe(table.rows);
   });
 });

@@ -5,6 +5,7 @@ import type { Interval } from './intervals.js';
 import type { PlumeFilter, PlumeSort, PlumeStatus, Viewer } from './plume-filter.js';
 import { visiblePlumes } from './visible-plumes.queries.js';
 import { intersectsAnyArea } from './area-filter.queries.js';
+import { cellsCount, countFromCells } from './plume-time-cells.queries.js';
 
 export interface PlumeRow {
   id: string;
@@ -173,10 +174,11 @@ export async function countPlumes(db: Queryable, filter: PlumeFilter, viewer: Vi
     const [counted] = await db.query<{ total: number }>(sql`
       SELECT COALESCE(sum(p.plumes), 0)::int AS total FROM plume_counts p WHERE ${join(visibility(viewer, filter.status, filter.includeDeleted), ' AND ')}`);
     if (!filter.bbox) return { total: counted!.total, in_bbox: counted!.total };
-    const [boxed] = await db.query<{ in_bbox: number }>(sql`
-      SELECT count(*)::int AS in_bbox FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}`);
-    return { total: counted!.total, in_bbox: boxed!.in_bbox };
+    const boxed = await countFromCells(db, filter, viewer, false);
+    return { total: counted!.total, in_bbox: boxed.in_bbox };
   }
+  // Sector, gas, instrument, dates and box: summed from the time cells, the edges counted row by row (migration 0050).
+  if (cellsCount(filter)) return countFromCells(db, filter, viewer);
   const inBox = filter.bbox ? bboxCondition(filter.bbox) : sql`true`;
   const [row] = await db.query<{ total: number; in_bbox: number }>(sql`
     SELECT count(*)::int AS total, count(*) FILTER (WHERE ${inBox})::int AS in_bbox

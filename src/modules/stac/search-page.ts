@@ -78,12 +78,21 @@ export function itemSearch(app: FastifyInstance) {
     const parsed = toSearch(input);
     if (collection) parsed.collections = [collection];
     const scope = searchScope(`${request.method} ${path}`, { ...input, collections: collection ? [collection] : input.collections });
+    const viewer = viewerOf(request);
+    // Who the count was made for: a count carried in a token is reused by the same viewer only (decision 0026).
+    const countedFor = viewer.organizationId ?? '';
+    let carried: number | undefined;
     if (input.token) {
-      parsed.keyset = tokens.verify(input.token, scope);
+      const verified = tokens.verify(input.token, scope, countedFor);
+      parsed.keyset = verified.keyset;
+      carried = verified.matched;
       parsed.offset = undefined;
     }
-    const viewer = viewerOf(request);
-    const [rows, matched] = await Promise.all([catalog.searchItems(app.db, viewer, parsed), catalog.countItems(app.db, viewer, parsed, EXACT_COUNT_LIMIT)]);
+    // Later pages of a search report the count of its first page instead of counting again.
+    const [rows, matched] = await Promise.all([
+      catalog.searchItems(app.db, viewer, parsed),
+      carried ?? catalog.countItems(app.db, viewer, parsed, EXACT_COUNT_LIMIT),
+    ]);
     const prev = parsed.keyset?.direction === 'prev';
     const more = rows.length > parsed.limit;
     const page = rows.slice(0, parsed.limit);
@@ -104,7 +113,8 @@ export function itemSearch(app: FastifyInstance) {
     }
     const first = page[0];
     const last = page[page.length - 1];
-    const tokenOf = (row: typeof first, direction: 'next' | 'prev') => tokens.sign({ values: row!.keys, kind: row!.kind, uid: row!.uid, direction }, scope);
+    const tokenOf = (row: typeof first, direction: 'next' | 'prev') =>
+      tokens.sign({ values: row!.keys, kind: row!.kind, uid: row!.uid, direction }, scope, { count: matched, viewer: countedFor });
     const linkTo = (rel: 'next' | 'prev', change: { token?: string; offset?: number }): Link => {
       if (request.method === 'POST') {
         const body: Record<string, unknown> = { ...(request.body as object) };

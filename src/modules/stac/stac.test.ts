@@ -454,6 +454,28 @@ describe('sorting and paging', () => {
     await ctx.db.query(sql`DELETE FROM plumes WHERE plume_id = 'GAO20220101t000000p0000-ZZ'`);
   });
 
+  it('reports on later pages the numberMatched of the first page (carried in the token, not counted again), for the viewer it was counted for only', async () => {
+    const first = await page(`${V9}?limit=5`);
+    expect(first.numberMatched).toBe(25);
+    const nextHref = relative(first.links.find((link) => link.rel === 'next')!.href).replace('/api/v1/stac', '');
+    await ctx.db.query(sql`
+      INSERT INTO plumes (plume_id, scene_id, scene_name, instrument, "datetime", organization_id, gas, geometry, status, emission_cmf_type, emission_version)
+      SELECT 'GAO20220101t000000p0000-ZY', s.id, s.name, 'GAO', '2021-12-31T00:00:00Z', ${acmeId}::uuid, 'CH4', ST_SetSRID(ST_MakePoint(10, 45), 4326), 'published', 'mfa', 'v9'
+      FROM scenes s WHERE s.name = 'GAO20220101t000000p0000'`);
+    try {
+      const second = await page(nextHref);
+      expect(second).toMatchObject({ numberMatched: 25, numberMatchedExact: true, numberReturned: 5 });
+      // The next token carries the same count on.
+      const thirdHref = relative(second.links.find((link) => link.rel === 'next')!.href).replace('/api/v1/stac', '');
+      expect((await page(thirdHref)).numberMatched).toBe(25);
+      // A new search counts; so does another viewer following the same link (the count was not made for them).
+      expect((await page(`${V9}?limit=5`)).numberMatched).toBe(26);
+      expect((await page(nextHref, analyst)).numberMatched).toBe(26);
+    } finally {
+      await ctx.db.query(sql`DELETE FROM plumes WHERE plume_id = 'GAO20220101t000000p0000-ZY'`);
+    }
+  });
+
   it('refuses paging tokens that were altered or belong to another search', async () => {
     const first = await page(`${V9}?limit=5`);
     const next = new URL(first.links.find((link) => link.rel === 'next')!.href);
