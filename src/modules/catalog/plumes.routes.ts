@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../platform/auth/auth-plugin.js';
 import { ErrorSchemas } from '../../platform/http/error-families.js';
-import { CSV_COLUMNS, plumeCsvStream } from './plume-csv.js';
+import { CSV_COLUMNS, CSV_COMPRESSION, plumeCsvStream } from './plume-csv.js';
 import { SORTS } from './plume-filter.js';
 import { viewerOf } from './viewer.js';
 import { plumesOfSource } from './sources/sources.service.js';
@@ -80,6 +80,7 @@ export default async function plumeRoutes(instance: FastifyInstance) {
     '/plume-csv',
     {
       config: { ...read, download: true },
+      compress: CSV_COMPRESSION,
       schema: {
         operationId: 'downloadPlumeCsv',
         tags: TAGS,

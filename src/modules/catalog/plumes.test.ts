@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import sql from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
@@ -235,6 +236,18 @@ describe('GET plume-csv', () => {
     expect(response.body).not.toContain('GAO20230628t191011p0000-C');
     expect((await get('/plume-csv?limit=100001')).statusCode).toBe(422);
     expect((await get('/plume-csv?exclude_columns=secret')).statusCode).toBe(422);
+  });
+
+  it('sends the same CSV compressed (gzip, brotli) as uncompressed, with every row in order', async () => {
+    const url = '/api/v1/catalog/plume-csv?sort=asc';
+    const plain = await ctx.request({ method: 'GET', url, key: analyst, headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.split('\r\n').filter(Boolean)).toHaveLength(9);
+    for (const [encoding, decode] of [['gzip', gunzipSync], ['br', brotliDecompressSync]] as const) {
+      const packed = await ctx.request({ method: 'GET', url, key: analyst, headers: { 'accept-encoding': encoding } });
+      expect(packed.headers['content-encoding']).toBe(encoding);
+      expect(decode(packed.rawPayload).toString('utf8')).toBe(plain.body);
+    }
   });
 
   it('round-trips: export, import into an empty catalog, export again — the same bytes', async () => {

@@ -227,6 +227,25 @@ describe('listing facilities', () => {
     expect(officesAnyStatus.total2).toBe(1);
   });
 
+  it('lists each facility exactly as GET shows it: every field, timestamps cut to the millisecond', async () => {
+    // Microseconds a Date cannot hold (cut, as toISOString cuts them), a whole second, odd text and figures.
+    const { body: odd } = await create({ name: 'Quote " and ünïcödé\ttab', type: 'laboratory', country: 'NO', address: null, categories: ['water'], logistic_factor: 0.1 }, key);
+    await ctx.db.query(sql`UPDATE facilities SET created_at = '2031-05-06T07:08:09.999999Z', updated_at = '2031-05-06T07:08:10Z', co2e = 1e-7, co2e_biomass = 123456789.125 WHERE id = ${odd.id}::uuid`);
+    const body = await list('?size=100');
+    for (const item of body.items) {
+      const read = await ctx.request({ method: 'GET', url: `/v1/facilities/${item.id}`, key });
+      expect(item).toEqual(read.json());
+    }
+    expect(body.items[0]).toEqual({
+      ...odd,
+      created_at: '2031-05-06T07:08:09.999Z',
+      updated_at: '2031-05-06T07:08:10.000Z',
+      co2e: 1e-7,
+      co2e_biomass: 123456789.125,
+    });
+    await ctx.request({ method: 'DELETE', url: `/v1/facilities/${odd.id}`, key });
+  });
+
   it.each(['?size=101', '?size=0', '?page=0', '?status[]=closed', '?type=castle', '?country=Spain', '?sort=name'])(
     'refuses %s with 422',
     async (query) => {
