@@ -485,6 +485,20 @@ describe('sorting and paging', () => {
     expectStacError(await get(`/search?limit=5&token=${token}`), 400, /another search/);
   });
 
+  it('seals its paging tokens: a link read in a log shows neither the count it carries nor the item it points at', async () => {
+    const first = await page(`${V9}?limit=5`);
+    const last = first.features.at(-1)!;
+    const token = new URL(first.links.find((link) => link.rel === 'next')!.href).searchParams.get('token')!;
+    const readable = Buffer.from(token, 'base64url').toString('latin1') + Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('latin1');
+    expect(readable).not.toContain('25');
+    expect(readable).not.toContain(String(last.properties.datetime).slice(0, 10));
+    expect(readable).not.toContain('"m"');
+    // Two tokens for the same place differ (a fresh nonce each), and each still pages.
+    const again = new URL((await page(`${V9}?limit=5`)).links.find((link) => link.rel === 'next')!.href).searchParams.get('token')!;
+    expect(again).not.toBe(token);
+    expect((await page(`${V9}?limit=5&token=${again}`)).features[0]!.id).toBe((await page(`${V9}?limit=5&token=${token}`)).features[0]!.id);
+  });
+
   it('accepts limit up to 10,000, serving pages of 1,000 with a next link, and says when numberMatched is only a lower bound', async () => {
     await ctx.db.query(sql`
       INSERT INTO plumes (plume_id, scene_id, scene_name, instrument, "datetime", organization_id, gas, geometry, status, emission_cmf_type, emission_version)
