@@ -33,6 +33,15 @@ const CHUNK_ROWS = 2000;
 const ID_DIGITS = 32;
 export { safeCell } from '../../platform/http/csv.js';
 
+/**
+ * Chunk queries read ahead at once in this process, across every export: each export has one
+ * query of its own (as many as the download slots, DOWNLOAD_LIMIT_TOTAL, allow), and the read-ahead
+ * second one only while this is free — so eight exports at once still leave the pool's other
+ * connections to every other request.
+ */
+const READ_AHEAD_LIMIT = 1;
+let readingAhead = 0;
+
 function idsOf(packed: string): string[] {
   const ids: string[] = [];
   for (let at = 0; at < packed.length; at += ID_DIGITS) ids.push(packed.slice(at, at + ID_DIGITS));
@@ -45,7 +54,7 @@ function idsOf(packed: string): string[] {
  * chunk of 2,000 rows is one short query. While one chunk is written, the next two are read, each
  * on its own connection: formatting a chunk costs the database about twice what COPY spends on the
  * same rows, and two queries at once use both of a small server's cores (a chunk's query is most
- * of an export's time). Never more than two chunks are read ahead of what the client took, so a
+ * of an export's time) — when no other export is reading ahead (READ_AHEAD_LIMIT). Never more than two chunks are read ahead of what the client took, so a
  * slow or paused reader costs the database nothing once they are read (on the embedded database,
  * which has one connection, every other request gets its turn), and one that leaves stops the
  * queries. Memory stays flat: the ids (32 bytes a plume) and three chunks.
@@ -66,6 +75,16 @@ export function plumeCsvStream(db: Queryable, filter: PlumeFilter, viewer: Viewe
     text.catch(() => undefined); // awaited when its turn comes, unless the stream is gone by then
     return text;
   };
+  /** The next chunk read now, beside the current one, if the process's read-ahead allows; else it is read in its turn. */
+  const readAhead = (): Promise<string> | undefined => {
+    if (readingAhead >= READ_AHEAD_LIMIT) return undefined;
+    const text = read();
+    if (!text) return undefined;
+    readingAhead += 1;
+    const release = () => void (readingAhead -= 1);
+    text.then(release, release);
+    return text;
+  };
   return pullStream(async () => {
     if (ids === undefined) {
       ids = await selectPageIds(db, filter, viewer, page);
@@ -73,7 +92,7 @@ export function plumeCsvStream(db: Queryable, filter: PlumeFilter, viewer: Viewe
     }
     const current = following ?? read();
     if (current === undefined) return null;
-    following = read();
+    following = readAhead();
     return current;
   });
 }
