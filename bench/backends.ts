@@ -51,7 +51,7 @@ export async function pgliteBackend(): Promise<Backend> {
 
 /** Budgets high enough that the limiter still counts every request but never refuses one. */
 export function benchEnv(backend: Backend): Record<string, string> {
-  return { ...backend.env, LOG_LEVEL: 'silent', RATE_LIMIT_ENTERPRISE: '1000000000', RATE_LIMIT_ANONYMOUS: '1000000000', RATE_LIMIT_TILES: '1000000000', JWT_SECRET: randomBytes(32).toString('hex') };
+  return { ...backend.env, LOG_LEVEL: 'silent', RATE_LIMIT_ENTERPRISE: '1000000000', RATE_LIMIT_ANONYMOUS: '1000000000', RATE_LIMIT_TILES: '1000000000', DB_STATEMENT_TIMEOUT_MS: '0', JWT_SECRET: randomBytes(32).toString('hex') };
 }
 
 export type { Config };
