@@ -11,6 +11,8 @@ import type { SearchInput } from './search-request.js';
  * tickets and Referer headers. A page starts strictly after its token's item, so no item is skipped
  * or repeated while items are added or removed elsewhere in the order.
  */
+const NOT_A_TOKEN = 'token is not a paging token of this server.';
+
 export function pagingTokens(key: Uint8Array) {
   const sealKey = Buffer.from(key).subarray(0, 32);
   const seal = (plain: string) => {
@@ -21,13 +23,13 @@ export function pagingTokens(key: Uint8Array) {
   };
   const open = (token: string): string => {
     const bytes = Buffer.from(token, 'base64url');
-    if (bytes.length < 12 + 16 + 2) throw new BadRequestError('token is not a paging token of this server.');
+    if (bytes.length < 12 + 16 + 2) throw new BadRequestError(NOT_A_TOKEN);
     try {
       const decipher = createDecipheriv('aes-256-gcm', sealKey, bytes.subarray(0, 12));
       decipher.setAuthTag(bytes.subarray(bytes.length - 16));
       return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
     } catch {
-      throw new BadRequestError('token is not a paging token of this server.');
+      throw new BadRequestError(NOT_A_TOKEN);
     }
   };
   return {

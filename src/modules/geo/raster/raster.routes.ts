@@ -15,6 +15,7 @@ import type { SceneProduct } from './raster.queries.js';
 import { importSceneRaster } from './scene-rasters.service.js';
 import { TileCache } from '../../../platform/tiles/tile-cache.js';
 import { createRasterTiles, type Tile } from './tiles.service.js';
+import { OWN_ENCODING, TILE_BUDGET } from '../tile-route-options.js';
 
 const TAGS = ['geo'];
 const errors = { 400: ErrorSchemas.plume, 401: ErrorSchemas.plume, 403: ErrorSchemas.plume, 404: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
@@ -31,18 +32,8 @@ const REDIS_TTL_SECONDS = 86_400;
  * A scene or plume unpublished or deleted stops being served within this long (docs/geo-raster.md).
  */
 const ACCESS_TTL_MS = 5_000;
-/**
- * Map tiles come in bursts (a view asks for dozens at once): they spend the tile budget
- * (RATE_LIMIT_TILES), like the vector tiles, rather than the tier's 100 requests a minute.
- */
-const TILE_BUDGET = { rateLimit: { address: 'tiles' as const, credential: 'tiles' as const } };
 const SCENE_TILE = { auth: 'optional' as const, ...TILE_BUDGET };
 const ASSET_TILE = { scopes: ['catalog:read' as const], ...TILE_BUDGET };
-/**
- * PNG is compressed already, and a GET has no body to decompress: the compression hooks would only
- * look at each tile and pass it by.
- */
-const OWN_ENCODING = { compress: false as const, decompress: false as const };
 
 const Product = Type.Enum(['co2', 'ch4', 'rgb'], { description: 'co2 and ch4: the concentration product; rgb: the scene image' });
 const Z = Type.Integer({ minimum: 0, maximum: MAX_ZOOM });

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { publicOrigin } from '../../../platform/http/public-origin.js';
 import { TileCache } from '../../../platform/tiles/tile-cache.js';
 import { sendTile, TILE_RESPONSES } from './tile-responses.js';
+import { TILE_BUDGET } from '../tile-route-options.js';
 
 const TAGS = ['geo'];
 const errors = { 400: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
@@ -21,7 +22,7 @@ const TileParams = Type.Object({
 });
 /** Boundaries change only when an operator imports areas: browsers may keep a tile a day. */
 const BASEMAP_CACHE_CONTROL = 'public, max-age=86400';
-const PUBLIC = { auth: 'none' as const, rateLimit: { address: 'tiles' as const, credential: 'tiles' as const } };
+const PUBLIC = { auth: 'none' as const, ...TILE_BUDGET };
 
 const BasemapTileJson = Type.Object(
   {

@@ -12,24 +12,14 @@ import { layerTile, findReadyLayer, layerRevision, viewerOfLayers } from './laye
 import { acceptsGzip, notModified, queryStringOf, sendTile, TILE_RESPONSES, tileEtag } from './tile-responses.js';
 import { fieldsOfSchema, mapStyle, Style, TileJson, tileJson } from './tilejson.js';
 import { warmTilesOnListen } from './tile-warm-up.js';
+import { OWN_ENCODING, TILE_BUDGET } from '../tile-route-options.js';
 
 const TAGS = ['geo'];
 const errors = { 400: ErrorSchemas.plume, 401: ErrorSchemas.plume, 403: ErrorSchemas.plume, 422: ErrorSchemas.plume, 429: ErrorSchemas.plume };
 
-/**
- * Map tiles come in bursts (a view asks for dozens at once, each pan for more): they spend their
- * own per-minute budget (RATE_LIMIT_TILES, per credential or else per address) rather than the
- * tier's 100 requests a minute, which one map would use up in seconds.
- */
-const TILE_BUDGET = { rateLimit: { address: 'tiles' as const, credential: 'tiles' as const } };
 const CACHED = { auth: 'optional' as const, ...TILE_BUDGET };
 const UNCACHED = { scopes: ['catalog:read' as const], ...TILE_BUDGET };
 const LAYER = { scopes: ['geo:read' as const], ...TILE_BUDGET };
-/**
- * Tile routes gzip their own bytes (once, when a tile is made): the global compression hook would
- * only look at each answer and pass it by, on the path of every tile (and a GET has no body to decompress).
- */
-const OWN_ENCODING = { compress: false as const, decompress: false as const };
 
 /** How long Redis keeps a vector tile: its key holds the revision, so an old one is only unreachable, never served. */
 const REDIS_TTL_SECONDS = 600;
@@ -48,12 +38,9 @@ const LayerName = Type.String({ pattern: '^[a-zA-Z0-9-_]+$', maxLength: 512 });
  * something to wait for.
  */
 const areaFilterHooks = {
+  // A throw (an area filter this route does not take) reaches Fastify's error handler as from any hook.
   preValidation: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
-    try {
-      catalogTiles.prepareTileAreaFilters(request);
-    } catch (error) {
-      return done(error as Error);
-    }
+    catalogTiles.prepareTileAreaFilters(request);
     done();
   },
   preHandler: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
