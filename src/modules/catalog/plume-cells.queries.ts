@@ -1,6 +1,6 @@
 import sql, { join, type Sql } from 'sql-template-tag';
 import type { Tile } from '../../platform/tiles/tile-math.js';
-import type { PlumeFilter, Viewer } from './plume-filter.js';
+import { filtersOnly, type PlumeFilter, type Viewer } from './plume-filter.js';
 import { plumeConditions } from './plumes.queries.js';
 
 /**
@@ -22,7 +22,7 @@ const GRID_ZOOM = CELL_MAX_ZOOM + Math.log2(CELLS_PER_TILE);
 const CELL_FIELDS = new Set<keyof PlumeFilter>(['status', 'includeDeleted', 'gas', 'sectors', 'instruments']);
 
 export function cellsAnswer(filter: PlumeFilter, tile: Tile, maxZoom: number): boolean {
-  return tile.z <= Math.min(maxZoom, CELL_MAX_ZOOM) && Object.entries(filter).every(([field, value]) => value === undefined || CELL_FIELDS.has(field as keyof PlumeFilter));
+  return tile.z <= Math.min(maxZoom, CELL_MAX_ZOOM) && filtersOnly(filter, CELL_FIELDS);
 }
 
 /**

@@ -50,6 +50,11 @@ export interface Viewer {
 
 export const ANONYMOUS: Viewer = { organizationId: null };
 
+/** Whether the filter sets nothing beyond these fields: what a maintained aggregate kept by them can answer. */
+export function filtersOnly(filter: PlumeFilter, fields: ReadonlySet<keyof PlumeFilter>): boolean {
+  return Object.entries(filter).every(([field, value]) => value === undefined || fields.has(field as keyof PlumeFilter));
+}
+
 /** Status changes the curation workflow allows: valid → publish_ready/publish_delayed → published; deleted is final. */
 const TRANSITIONS: Record<PlumeStatus, readonly PlumeStatus[]> = {
   valid: ['publish_ready', 'publish_delayed', 'hidden', 'deleted'],

@@ -1,7 +1,7 @@
 import sql, { join, type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../platform/db/database.js';
-import type { PlumeFilter, Viewer } from './plume-filter.js';
-import { plumeConditions } from './plumes.queries.js';
+import { filtersOnly, type PlumeFilter, type Viewer } from './plume-filter.js';
+import { bboxCondition, plumeConditions } from './plumes.queries.js';
 
 /**
  * Exact counts from the maintained time cells (migration 0050, decision 0025): per 1/8-degree cell,
@@ -14,7 +14,7 @@ import { plumeConditions } from './plumes.queries.js';
 const CELL_FIELDS = new Set<keyof PlumeFilter>(['status', 'includeDeleted', 'bbox', 'datetime', 'sectors', 'gas', 'instruments']);
 
 export function cellsCount(filter: PlumeFilter): boolean {
-  return Object.entries(filter).every(([field, value]) => value === undefined || CELL_FIELDS.has(field as keyof PlumeFilter));
+  return filtersOnly(filter, CELL_FIELDS);
 }
 
 const PER_DEGREE = 8;
@@ -138,9 +138,8 @@ export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer:
   }
   if (ranges && edgeCells.size) {
     const time = join([start ? sql`p."datetime" >= ${start}` : sql`true`, end ? sql`p."datetime" < ${end}` : sql`true`], ' AND ');
-    const [west, south, east, north] = bbox!;
     boxTerms.push(sql`(SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${ROW_CELL} = ANY(${[...edgeCells]}::int[]) AND ${time}
-      AND p.geometry && ST_MakeEnvelope(${west}, ${south}, ${east}, ${north}, 4326))`);
+      AND ${bboxCondition(bbox!)})`);
   }
   if (totalTerms.length > 1 || boxTerms.length > 1) {
     const [rows] = await db.query<{ total: string; in_bbox: string }>(sql`SELECT (${join(totalTerms, ' + ')})::text AS total, (${join(boxTerms, ' + ')})::text AS in_bbox`);

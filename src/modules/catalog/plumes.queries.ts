@@ -3,7 +3,7 @@ import type { Queryable } from '../../platform/db/database.js';
 import { inOneSnapshot } from '../../platform/db/snapshot.js';
 import { containsPattern } from '../../platform/db/like.js';
 import type { Interval } from './intervals.js';
-import type { PlumeFilter, PlumeSort, PlumeStatus, Viewer } from './plume-filter.js';
+import { filtersOnly, type PlumeFilter, type PlumeSort, type PlumeStatus, type Viewer } from './plume-filter.js';
 import { visiblePlumes } from './visible-plumes.queries.js';
 import { intersectsAnyArea } from './area-filter.queries.js';
 import { cellsCount, countFromCells } from './plume-time-cells.queries.js';
@@ -165,7 +165,7 @@ export function selectPlumes(db: Queryable, filter: PlumeFilter, viewer: Viewer,
 const COUNTED_FIELDS = new Set<keyof PlumeFilter>(['status', 'includeDeleted', 'bbox']);
 
 function onlyVisibility(filter: PlumeFilter): boolean {
-  return Object.entries(filter).every(([field, value]) => value === undefined || COUNTED_FIELDS.has(field as keyof PlumeFilter));
+  return filtersOnly(filter, COUNTED_FIELDS);
 }
 
 /** total: every filter but the bounding box; in_bbox: with it too (the same as total without one). */
