@@ -17,6 +17,7 @@ import { registerCorsAndCompression } from './platform/http/cors-and-compression
 import downloadsPlugin from './platform/http/downloads-plugin.js';
 import areasPlugin from './platform/areas.js';
 import { createValidatorCompiler } from './platform/http/validators.js';
+import { DeferredCompilation } from './platform/http/deferred-compilation.js';
 import { guardJsonBodies } from './platform/http/json-body-parser.js';
 import { addSecurityHeaders } from './platform/http/security-headers.js';
 import { httpServerOptions } from './platform/http/server-options.js';
@@ -47,6 +48,8 @@ declare module 'fastify' {
     sessions: SessionSettings;
     /** A key for one purpose (e.g. signing cursors), derived from the JWT secret. */
     deriveKey(purpose: string): Uint8Array;
+    /** Route validators and serializers compile at their first use; this compiles the rest now (tests). */
+    schemaCompilation: DeferredCompilation;
   }
 }
 
@@ -67,7 +70,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const tracing = await startTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const db = tracing ? tracedDatabase(deps.db, tracing.tracer) : deps.db;
   const pretty = deps.logger !== false && usesPrettyLogs(config.LOG_FORMAT);
+  const schemaCompilation = new DeferredCompilation();
   const app = Fastify({
+    schemaController: { compilersFactory: { buildSerializer: schemaCompilation.serializerFactory() } },
     logger: deps.logger === false ? false : loggerOptions(config.LOG_LEVEL, pretty),
     // On a terminal one line per request (below) replaces Fastify's two objects.
     ...(pretty ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
@@ -106,6 +111,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   };
 
   app.decorate('config', config);
+  app.decorate('schemaCompilation', schemaCompilation);
   app.decorate('db', db);
   app.decorate('tokenSigner', tokenSigner);
   app.decorate('credentials', credentials);
@@ -134,7 +140,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (tracing) await tracing.instrument(app);
   addSecurityHeaders(app);
   guardJsonBodies(app);
-  app.setValidatorCompiler(createValidatorCompiler());
+  app.setValidatorCompiler(createValidatorCompiler(schemaCompilation));
   app.setErrorHandler(errorHandlerFor('platform'));
   app.setNotFoundHandler(notFoundHandlerFor('platform'));
 

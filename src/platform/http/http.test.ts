@@ -26,6 +26,21 @@ describe('operations endpoints', () => {
   });
 });
 
+describe('route schemas', () => {
+  it('compile at first use, and every one of them compiles', async () => {
+    const key = await (await ctx.organization('Schema compilation')).key();
+    const first = await ctx.request({ method: 'GET', url: '/v1/facilities?page=1&size=2', key });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ items: [], total: 0 });
+    const waiting = ctx.app.schemaCompilation.compileAll();
+    // Hundreds of routes, each with validators (params, query, body) and a serializer per status.
+    expect(waiting).toBeGreaterThan(500);
+    expect(ctx.app.schemaCompilation.compileAll()).toBe(0);
+    const refused = await ctx.request({ method: 'GET', url: '/v1/facilities?size=abc', key });
+    expect(refused.statusCode).toBe(422);
+  });
+});
+
 describe('OpenAPI', () => {
   it('serves an OpenAPI 3.1 document generated from the route schemas', async () => {
     const response = await ctx.request({ method: 'GET', url: '/openapi.json' });

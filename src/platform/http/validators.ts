@@ -4,6 +4,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import { isDate, isInstant } from './date-time.js';
 import { findJsonProblem } from './json-guard.js';
 import { booleanNormaliser } from './query-booleans.js';
+import type { DeferredCompilation } from './deferred-compilation.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
@@ -83,16 +84,17 @@ function guarded(validate: ValidateFunction, walk = true): ValidateFunction {
  * ("5" → 5, one value → an array). JSON bodies carry types of their own and are validated as sent:
  * `null`, `true` or `["x"]` where a number or string is due is a 422, never silently converted.
  */
-export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
-  const lenient = createAjv('array');
-  const strict = createAjv(false);
-  return ({ schema, httpPart }) => {
+export function createValidatorCompiler(deferred?: DeferredCompilation): FastifySchemaCompiler<unknown> {
+  let ajvs: { lenient: Ajv; strict: Ajv } | undefined;
+  const compile = (schema: unknown, httpPart: string | undefined) => {
+    ajvs ??= { lenient: createAjv('array'), strict: createAjv(false) };
     // A JSON body was already walked by the body parser (json-body-parser.ts), the only parser that
     // yields parsed values; walking it again here would only repeat that work on every request.
-    const validate = httpPart === 'body' ? guarded(strict.compile(schema as object), false) : guarded(lenient.compile(schema as object));
+    const validate = httpPart === 'body' ? guarded(ajvs.strict.compile(schema as object), false) : guarded(ajvs.lenient.compile(schema as object));
     const normalise = httpPart === 'querystring' || httpPart === 'params' ? booleanNormaliser(schema) : undefined;
     return normalise ? withBooleanSpellings(validate, normalise) : validate;
   };
+  return ({ schema, httpPart }) => (deferred ? deferred.defer(() => compile(schema, httpPart)) : compile(schema, httpPart));
 }
 
 /** Booleans in text (query, path) are read as clients spell them (see query-booleans.ts) before validation. */

@@ -14,6 +14,18 @@ export async function insertJob(db: Queryable, queue: string, payload: Record<st
   return Number(row!.id);
 }
 
+/**
+ * Whether a queue has a job due, by a plain read: an idle worker's poll writes nothing (and so
+ * does not count as a write, which would wake every other worker of this process).
+ */
+export async function hasDueJob(db: Queryable, queue: string) {
+  const rows = await db.query(sql`
+    SELECT 1 FROM jobs
+    WHERE queue = ${queue} AND ((state = 'queued' AND run_after <= now()) OR (state = 'running' AND locked_until < now()))
+    LIMIT 1`);
+  return rows.length > 0;
+}
+
 /** Leases the next due job of a queue; a job whose lease ran out (its worker died) is due again. */
 export async function leaseJob(db: Queryable, queue: string, leaseSeconds: number) {
   const [row] = await db.query<JobRow>(sql`

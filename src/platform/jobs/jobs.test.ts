@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sql from 'sql-template-tag';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
+import type { Database } from '../db/database.js';
 import { betweenChunks, drainQueue, enqueueJob, startWorker } from './jobs.js';
 
 let ctx: TestContext;
@@ -89,5 +90,40 @@ describe('job queue', () => {
     for (let i = 0; i < 100 && seen.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     await worker.stop();
     expect(seen).toEqual(['a']);
+  });
+
+  it('picks up a job nobody woke it for: after a write on the embedded database, by polling on PostgreSQL', async () => {
+    const seen: unknown[] = [];
+    const worker = startWorker(ctx.db, 'test.unannounced', async (payload) => void seen.push(payload.n), (error) => { throw error; }, 20, 60_000);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // its first poll found nothing
+      await ctx.db.transaction((tx) => enqueueJob(tx, 'test.unannounced', { n: 'b' }));
+      for (let i = 0; i < 250 && seen.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(seen).toEqual(['b']);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it.skipIf(Boolean(process.env.DATABASE_URL))('on the embedded database, does not query while this process writes nothing', async () => {
+    const statements: string[] = [];
+    // Its own write counter: the app's background sweeps must not count as this test's writes.
+    let writes = 0;
+    const counting: Database = { ...ctx.db, kind: ctx.db.kind, writesCompleted: () => writes, query: (statement) => (statements.push(statement.text), ctx.db.query(statement)) };
+    const worker = startWorker(counting, 'test.idle', async () => undefined, (error) => { throw error; }, 20, 60_000);
+    try {
+      for (let i = 0; i < 250 && statements.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(statements).toHaveLength(1); // the first poll, a read
+      expect(statements[0]).toMatch(/^\s*SELECT 1 FROM jobs/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(statements).toHaveLength(1);
+      await enqueueJob(ctx.db, 'test.idle', { n: 1 });
+      writes += 1;
+      for (let i = 0; i < 100 && statements.length < 3; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(statements.some((text) => /UPDATE jobs SET state = 'running'/.test(text))).toBe(true);
+    } finally {
+      await worker.stop();
+    }
   });
 });
