@@ -102,14 +102,17 @@ async function spend(rateLimiter: RateLimiter, reply: FastifyReply, key: string,
 async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorateRequest('principal', null);
 
+  // Named functions, not closures made per request: this hook runs before every request.
+  async function spendAddressBudget(request: FastifyRequest, reply: FastifyReply) {
+    const config = request.routeOptions.config;
+    if (config.rateLimit === false) return;
+    await spend(options.rateLimiter, reply, `address:${clientAddressOf(request)}`, config.rateLimit?.address ?? 'anonymous');
+  }
+
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     const mode: AuthMode = config.auth ?? (request.is404 ? 'none' : 'required');
-    const spendAddressBudget = async () => {
-      if (config.rateLimit === false) return;
-      await spend(options.rateLimiter, reply, `address:${clientAddressOf(request)}`, config.rateLimit?.address ?? 'anonymous');
-    };
-    if (mode === 'none') return spendAddressBudget();
+    if (mode === 'none') return spendAddressBudget(request, reply);
 
     let principal: Principal | null;
     try {
@@ -117,11 +120,11 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     } catch (error) {
       // Each refused credential (wrong key or token, a foreign or malformed x-organization-id) costs
       // a lookup: it spends the address's budget like any anonymous call, and answers with its headers.
-      if (error instanceof UnauthorizedError || error instanceof ForbiddenError) await spendAddressBudget();
+      if (error instanceof UnauthorizedError || error instanceof ForbiddenError) await spendAddressBudget(request, reply);
       throw error;
     }
     if (!principal) {
-      await spendAddressBudget();
+      await spendAddressBudget(request, reply);
       if (mode === 'required') throw new UnauthorizedError();
       return;
     }

@@ -1,6 +1,7 @@
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 
-type Compiled = (...args: never[]) => unknown;
+/** Validators and serializers: Fastify calls both with one argument. */
+type Compiled = (data: never) => unknown;
 
 /**
  * Route schemas are compiled on first use instead of when the server starts. Compiling every
@@ -23,10 +24,10 @@ export class DeferredCompilation {
       }
       return compiled;
     };
-    const deferred = ((...args: Parameters<F>) => {
-      const target = ensure() as F & { errors?: unknown };
-      const result = target(...args);
-      (deferred as { errors?: unknown }).errors = target.errors;
+    const deferred = ((data: never) => {
+      const target = (compiled ?? ensure()) as F & { errors?: unknown };
+      const result = target(data);
+      deferred.errors = target.errors;
       return result;
     }) as unknown as F & { errors?: unknown };
     deferred.errors = null;
