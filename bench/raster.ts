@@ -132,6 +132,8 @@ export async function benchRaster(backend: Backend, seconds: number) {
             bareRuns.push(await runLoad({ url: bareUrl, seconds, connections: 10 }));
             cachedRuns.push(await runLoad({ url: target, seconds, connections: 10 }));
           }
+          const failed = [...bareRuns, ...cachedRuns].find((run) => run.non2xx > 0 || run.errors > 0);
+          if (failed) throw new Error(`a load round had ${failed.non2xx} non-2xx answers and ${failed.errors} errors`);
           results.bare = medianRun(bareRuns);
           results.cached = medianRun(cachedRuns);
         } finally {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,8 +36,13 @@ export interface TestContext {
 
 const run = promisify(execFile);
 
-function copyDirectory(from: string, to: string) {
-  return run('cp', ['-a', '--sparse=always', `${from}/.`, to]);
+/** GNU cp(1) where there is one (twice as fast as fs.cp here); Node's own copy elsewhere. */
+async function copyDirectory(from: string, to: string) {
+  try {
+    await run('cp', ['-a', '--sparse=always', `${from}/.`, to]);
+  } catch {
+    await cp(from, to, { recursive: true, force: true });
+  }
 }
 
 /** A private copy of the migrated template: a PGlite directory, or a PostgreSQL database. */

@@ -103,8 +103,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorateRequest('principal', null);
 
   // Named functions, not closures made per request: this hook runs before every request.
-  async function spendAddressBudget(request: FastifyRequest, reply: FastifyReply) {
-    const config = request.routeOptions.config;
+  async function spendAddressBudget(request: FastifyRequest, reply: FastifyReply, config: FastifyContextConfig) {
     if (config.rateLimit === false) return;
     await spend(options.rateLimiter, reply, `address:${clientAddressOf(request)}`, config.rateLimit?.address ?? 'anonymous');
   }
@@ -112,7 +111,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     const mode: AuthMode = config.auth ?? (request.is404 ? 'none' : 'required');
-    if (mode === 'none') return spendAddressBudget(request, reply);
+    if (mode === 'none') return spendAddressBudget(request, reply, config);
 
     let principal: Principal | null;
     try {
@@ -120,11 +119,11 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     } catch (error) {
       // Each refused credential (wrong key or token, a foreign or malformed x-organization-id) costs
       // a lookup: it spends the address's budget like any anonymous call, and answers with its headers.
-      if (error instanceof UnauthorizedError || error instanceof ForbiddenError) await spendAddressBudget(request, reply);
+      if (error instanceof UnauthorizedError || error instanceof ForbiddenError) await spendAddressBudget(request, reply, config);
       throw error;
     }
     if (!principal) {
-      await spendAddressBudget(request, reply);
+      await spendAddressBudget(request, reply, config);
       if (mode === 'required') throw new UnauthorizedError();
       return;
     }

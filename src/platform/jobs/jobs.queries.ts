@@ -15,15 +15,15 @@ export async function insertJob(db: Queryable, queue: string, payload: Record<st
 }
 
 /**
- * Whether a queue has a job due, by a plain read: an idle worker's poll writes nothing (and so
- * does not count as a write, which would wake every other worker of this process).
+ * How long until a queue's next job is due (0 or less: one is due now; undefined: none waits),
+ * by a plain read: an idle worker's look writes nothing (and so does not count as a write, which
+ * would wake every other worker of this process). A running job is "due" when its lease runs out.
  */
-export async function hasDueJob(db: Queryable, queue: string) {
-  const rows = await db.query(sql`
-    SELECT 1 FROM jobs
-    WHERE queue = ${queue} AND ((state = 'queued' AND run_after <= now()) OR (state = 'running' AND locked_until < now()))
-    LIMIT 1`);
-  return rows.length > 0;
+export async function msUntilNextJob(db: Queryable, queue: string): Promise<number | undefined> {
+  const [row] = await db.query<{ wait_ms: number | null }>(sql`
+    SELECT extract(epoch FROM min(CASE WHEN state = 'queued' THEN run_after ELSE locked_until END) - now())::float8 * 1000 AS wait_ms
+    FROM jobs WHERE queue = ${queue} AND state IN ('queued', 'running')`);
+  return row?.wait_ms ?? undefined;
 }
 
 /** Leases the next due job of a queue; a job whose lease ran out (its worker died) is due again. */

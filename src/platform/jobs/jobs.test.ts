@@ -115,13 +115,28 @@ describe('job queue', () => {
       for (let i = 0; i < 250 && statements.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(statements).toHaveLength(1); // the first poll, a read
-      expect(statements[0]).toMatch(/^\s*SELECT 1 FROM jobs/);
+      expect(statements[0]).toMatch(/^\s*SELECT extract\(epoch FROM min/);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(statements).toHaveLength(1);
       await enqueueJob(ctx.db, 'test.idle', { n: 1 });
       writes += 1;
       for (let i = 0; i < 100 && statements.length < 3; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(statements.some((text) => /UPDATE jobs SET state = 'running'/.test(text))).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it.skipIf(Boolean(process.env.DATABASE_URL))('on the embedded database, runs a retry when its back-off ends although nothing was written', async () => {
+    let writes = 0;
+    const quietDb: Database = { ...ctx.db, kind: ctx.db.kind, writesCompleted: () => writes };
+    await ctx.db.query(sql`INSERT INTO jobs (queue, payload, run_after) VALUES ('test.backoff', '{"n": 5}', now() + interval '600 milliseconds')`);
+    const seen: unknown[] = [];
+    const worker = startWorker(quietDb, 'test.backoff', async (payload) => void seen.push(payload.n), (error) => { throw error; }, 20, 60_000);
+    try {
+      for (let i = 0; i < 250 && seen.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(seen).toEqual([5]);
+      expect(writes).toBe(0);
     } finally {
       await worker.stop();
     }

@@ -79,26 +79,35 @@ const EMBEDDED_IDLE_POLL_MS = 5_000;
 /**
  * Polls a queue every `pollMs` and drains it; several workers (and processes) may share a queue.
  * On the embedded database a poll runs only after this process wrote something (an enqueue, a
- * hand-back) or every EMBEDDED_IDLE_POLL_MS: there each poll runs on this process's own thread,
- * and six workers polling four times a second took a quarter of a core from an idle server.
- * A poll first reads whether anything is due, so an idle one writes nothing.
+ * hand-back), once the next waiting job comes due (a retry's back-off, a lease running out), or
+ * every EMBEDDED_IDLE_POLL_MS: there each poll runs on this process's own thread, and six workers
+ * polling four times a second took a quarter of a core from an idle server. A poll first reads
+ * whether anything is due, so an idle one writes nothing.
  */
 export function startWorker(db: Database, queue: string, handler: JobHandler, onError: (error: unknown) => void, pollMs = 250, idlePollMs = EMBEDDED_IDLE_POLL_MS): Worker {
   const stopping = new AbortController();
   const sleepsBetweenWrites = db.kind === 'pglite' && typeof db.writesCompleted === 'function';
   let running: Promise<void> = Promise.resolve();
   let pending = false;
+  // performance.now(): a wall clock stepped back must not hold a worker asleep.
   let writesSeen = -1;
-  let lastPoll = 0;
-  const quiet = () => sleepsBetweenWrites && db.writesCompleted!() === writesSeen && Date.now() - lastPoll < idlePollMs;
+  let nextLookAt = 0;
+  const quiet = () => sleepsBetweenWrites && db.writesCompleted!() === writesSeen && performance.now() < nextLookAt;
   const poll = async () => {
     pending = false;
     if (stopping.signal.aborted) return;
+    const startedAt = performance.now();
     writesSeen = sleepsBetweenWrites ? db.writesCompleted!() : -1;
-    lastPoll = Date.now();
-    if (!(await queries.hasDueJob(db, queue))) return;
-    await drainQueue(db, queue, handler, 60, stopping.signal);
-    writesSeen = -1; // what the jobs wrote may have queued more
+    try {
+      const wait = await queries.msUntilNextJob(db, queue);
+      nextLookAt = startedAt + Math.min(idlePollMs, wait ?? Infinity);
+      if (wait === undefined || wait > 0) return;
+      await drainQueue(db, queue, handler, 60, stopping.signal);
+      writesSeen = -1; // what the jobs wrote may have queued more
+    } catch (error) {
+      writesSeen = -1; // look again at the next tick, not after the next write
+      throw error;
+    }
   };
   const schedule = (force: boolean) => {
     if (stopping.signal.aborted || pending || (!force && quiet())) return;
