@@ -89,8 +89,8 @@ export function startWorker(db: Database, queue: string, handler: JobHandler, on
   const sleepsBetweenWrites = db.kind === 'pglite' && typeof db.writesCompleted === 'function';
   let running: Promise<void> = Promise.resolve();
   let pending = false;
-  // performance.now(): a wall clock stepped back must not hold a worker asleep.
   let writesSeen = -1;
+  // On performance.now()'s clock: a wall clock stepped back must not hold a worker asleep.
   let nextLookAt = 0;
   const quiet = () => sleepsBetweenWrites && db.writesCompleted!() === writesSeen && performance.now() < nextLookAt;
   const poll = async () => {
