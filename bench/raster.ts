@@ -63,8 +63,8 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 /**
  * Raster tiles (PGlite or PostgreSQL, demo scenes): 200 fixed tiles at z8–z14 rendered uncached over
  * HTTP against the same render function called in-process (target ≥ 0.8), one cached tile under
- * autocannon against a bare Fastify route sending the same PNG (target ≥ 0.5; medians of five alternating rounds), the in-process render
- * time's p50/p99, and the process's peak RSS.
+ * autocannon against a bare Fastify route sending the same PNG (target ≥ 0.5; medians of five
+ * alternating rounds), the in-process render time's p50/p99, and the process's peak RSS.
  */
 export async function benchRaster(backend: Backend, seconds: number) {
   const env = benchEnv(backend);

@@ -84,7 +84,7 @@ function guarded(validate: ValidateFunction, walk = true): ValidateFunction {
  * ("5" → 5, one value → an array). JSON bodies carry types of their own and are validated as sent:
  * `null`, `true` or `["x"]` where a number or string is due is a 422, never silently converted.
  */
-export function createValidatorCompiler(deferred?: DeferredCompilation): FastifySchemaCompiler<unknown> {
+export function createValidatorCompiler(deferred: DeferredCompilation): FastifySchemaCompiler<unknown> {
   let ajvs: { lenient: Ajv; strict: Ajv } | undefined;
   const compile = (schema: unknown, httpPart: string | undefined) => {
     ajvs ??= { lenient: createAjv('array'), strict: createAjv(false) };
@@ -94,7 +94,7 @@ export function createValidatorCompiler(deferred?: DeferredCompilation): Fastify
     const normalise = httpPart === 'querystring' || httpPart === 'params' ? booleanNormaliser(schema) : undefined;
     return normalise ? withBooleanSpellings(validate, normalise) : validate;
   };
-  return ({ schema, httpPart }) => (deferred ? deferred.defer(() => compile(schema, httpPart)) : compile(schema, httpPart));
+  return ({ schema, httpPart }) => deferred.defer(() => compile(schema, httpPart));
 }
 
 /** Booleans in text (query, path) are read as clients spell them (see query-booleans.ts) before validation. */

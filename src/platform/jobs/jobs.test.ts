@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import sql from 'sql-template-tag';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
 import type { Database } from '../db/database.js';
@@ -98,8 +98,7 @@ describe('job queue', () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 100)); // its first poll found nothing
       await ctx.db.transaction((tx) => enqueueJob(tx, 'test.unannounced', { n: 'b' }));
-      for (let i = 0; i < 250 && seen.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(seen).toEqual(['b']);
+      await vi.waitFor(() => expect(seen).toEqual(['b']), { timeout: 5_000, interval: 20 });
     } finally {
       await worker.stop();
     }
@@ -112,7 +111,7 @@ describe('job queue', () => {
     const counting: Database = { ...ctx.db, kind: ctx.db.kind, writesCompleted: () => writes, query: (statement) => (statements.push(statement.text), ctx.db.query(statement)) };
     const worker = startWorker(counting, 'test.idle', async () => undefined, (error) => { throw error; }, 20, 60_000);
     try {
-      for (let i = 0; i < 250 && statements.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      await vi.waitFor(() => expect(statements.length).toBeGreaterThan(0), { timeout: 5_000, interval: 20 });
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(statements).toHaveLength(1); // the first poll, a read
       expect(statements[0]).toMatch(/^\s*SELECT extract\(epoch FROM min/);
@@ -120,8 +119,7 @@ describe('job queue', () => {
       expect(statements).toHaveLength(1);
       await enqueueJob(ctx.db, 'test.idle', { n: 1 });
       writes += 1;
-      for (let i = 0; i < 100 && statements.length < 3; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(statements.some((text) => /UPDATE jobs SET state = 'running'/.test(text))).toBe(true);
+      await vi.waitFor(() => expect(statements.some((text) => /UPDATE jobs SET state = 'running'/.test(text))).toBe(true), { timeout: 2_000, interval: 20 });
     } finally {
       await worker.stop();
     }
@@ -134,8 +132,7 @@ describe('job queue', () => {
     const seen: unknown[] = [];
     const worker = startWorker(quietDb, 'test.backoff', async (payload) => void seen.push(payload.n), (error) => { throw error; }, 20, 60_000);
     try {
-      for (let i = 0; i < 250 && seen.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(seen).toEqual([5]);
+      await vi.waitFor(() => expect(seen).toEqual([5]), { timeout: 5_000, interval: 20 });
       expect(writes).toBe(0);
     } finally {
       await worker.stop();
