@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { Map as MapLibreMap, NavigationControl, prewarm, setWorkerUrl, type LayerSpecification, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -172,7 +172,9 @@ export function MapView(props: MapViewProps) {
     if (map.current && props.fit) fitTo(map.current, props.fit.bounds);
   }, [props.fit?.key]);
 
-  useEffect(() => {
+  // A layout effect: the drawing's listeners (Escape among them) are in place before the banner
+  // saying "Escape cancels" is painted; with useEffect a key pressed as it appeared could be lost.
+  useLayoutEffect(() => {
     const current = map.current;
     if (!props.drawing || !current) return;
     // The live box replaces the outline while the pointer moves; the address then brings the final one.
