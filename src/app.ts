@@ -19,7 +19,7 @@ import areasPlugin from './platform/areas.js';
 import { createValidatorCompiler } from './platform/http/validators.js';
 import { DeferredCompilation } from './platform/http/deferred-compilation.js';
 import { guardJsonBodies } from './platform/http/json-body-parser.js';
-import { addSecurityHeaders } from './platform/http/security-headers.js';
+import { addResponseHeaders } from './platform/http/response-headers.js';
 import { httpServerOptions } from './platform/http/server-options.js';
 import { loggerOptions, requestLine, usesPrettyLogs } from './platform/http/log-redaction.js';
 import healthRoutes from './platform/http/health.routes.js';
@@ -127,10 +127,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await loginThrottle.close();
     await db.close();
   });
-  app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id);
-    done(null, payload);
-  });
   if (pretty) {
     app.addHook('onResponse', async (request, reply) => {
       request.log.info(requestLine(request.method, request.url, reply.statusCode, reply.elapsedTime));
@@ -138,7 +134,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   }
 
   if (tracing) await tracing.instrument(app);
-  addSecurityHeaders(app);
+  addResponseHeaders(app);
   guardJsonBodies(app);
   app.setValidatorCompiler(createValidatorCompiler(schemaCompilation));
   app.setErrorHandler(errorHandlerFor('platform'));

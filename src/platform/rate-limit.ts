@@ -1,5 +1,6 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createCounterStore } from './counters.js';
+import { FixedWindows } from './fixed-windows.js';
 import type { Tier } from './auth/scopes.js';
 
 export interface RateLimitDecision {
@@ -43,7 +44,8 @@ export const WINDOW_SECONDS: Record<Budget, number> = {
 
 export interface RateLimiter {
   readonly store: 'memory' | 'redis';
-  consume(key: string, budget: Budget): Promise<RateLimitDecision>;
+  /** Counts one call: answered at once, without a promise, when the counters are in this process's memory. */
+  consume(key: string, budget: Budget): RateLimitDecision | Promise<RateLimitDecision>;
   /** Whether a call would be allowed now, spending nothing (for budgets charged only for what was done). */
   peek(key: string, budget: Budget): Promise<RateLimitDecision>;
   close(): Promise<void>;
@@ -61,40 +63,64 @@ export interface RateLimitOptions {
  * its own in-memory counters rather than failing requests.
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
-  const store = createCounterStore(options.redisUrl);
-  const limiters = new Map<Budget, RateLimiterAbstract>();
   const limits: Record<Budget, number> = { ...options.limits, tiles: options.limits.tiles ?? options.limits.anonymous };
+  return options.redisUrl ? sharedRateLimiter(limits, options.redisUrl) : memoryRateLimiter(limits);
+}
+
+/** `allowed` by default: whether the calls counted so far, this one included, fit the budget. */
+function decision(points: number, consumed: number, msBeforeNext: number, allowed = consumed <= points): RateLimitDecision {
+  const wait = Math.max(0, msBeforeNext);
+  return {
+    allowed,
+    limit: points,
+    remaining: Math.max(0, points - consumed),
+    resetAt: Math.ceil((Date.now() + wait) / 1000),
+    retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)),
+  };
+}
+
+function memoryRateLimiter(limits: Record<Budget, number>): RateLimiter {
+  const windows = new Map<Budget, FixedWindows>();
+  for (const budget of Object.keys(limits) as Budget[]) windows.set(budget, new FixedWindows(WINDOW_SECONDS[budget] * 1000));
+  return {
+    store: 'memory',
+    consume(key, budget) {
+      const count = windows.get(budget)!.consume(key);
+      return decision(limits[budget], count.consumed, count.msBeforeNext);
+    },
+    async peek(key, budget) {
+      const count = windows.get(budget)!.peek(key) ?? { consumed: 0, msBeforeNext: WINDOW_SECONDS[budget] * 1000 };
+      return decision(limits[budget], count.consumed, count.msBeforeNext, count.consumed < limits[budget]);
+    },
+    async close() {
+      for (const counters of windows.values()) counters.close();
+    },
+  };
+}
+
+function sharedRateLimiter(limits: Record<Budget, number>, redisUrl: string): RateLimiter {
+  const store = createCounterStore(redisUrl);
+  const limiters = new Map<Budget, RateLimiterAbstract>();
   for (const budget of Object.keys(limits) as Budget[]) {
     limiters.set(budget, store.window(`rl:${budget}`, limits[budget], WINDOW_SECONDS[budget]));
   }
-
-  function decision(points: number, result: RateLimiterRes, allowed: boolean): RateLimitDecision {
-    const msBeforeNext = Math.max(0, result.msBeforeNext);
-    return {
-      allowed,
-      limit: points,
-      remaining: Math.max(0, result.remainingPoints),
-      resetAt: Math.ceil((Date.now() + msBeforeNext) / 1000),
-      retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
-    };
-  }
-
   return {
     store: store.kind,
     async consume(key, budget) {
       const limiter = limiters.get(budget)!;
       try {
-        return decision(limiter.points, await limiter.consume(key), true);
+        const result = await limiter.consume(key);
+        return decision(limiter.points, result.consumedPoints, result.msBeforeNext);
       } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) return decision(limiter.points, rejection, false);
+        if (rejection instanceof RateLimiterRes) return decision(limiter.points, Math.max(rejection.consumedPoints, limiter.points + 1), rejection.msBeforeNext);
         throw rejection;
       }
     },
     async peek(key, budget) {
       const limiter = limiters.get(budget)!;
       const state = await limiter.get(key);
-      if (!state) return decision(limiter.points, new RateLimiterRes(limiter.points, WINDOW_SECONDS[budget] * 1000), true);
-      return decision(limiter.points, state, state.consumedPoints < limiter.points);
+      if (!state) return decision(limiter.points, 0, WINDOW_SECONDS[budget] * 1000);
+      return decision(limiter.points, state.consumedPoints, state.msBeforeNext, state.consumedPoints < limiter.points);
     },
     async close() {
       store.close();

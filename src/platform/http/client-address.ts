@@ -33,7 +33,12 @@ export function addressBudgetKey(ip: string): string {
   return `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64`;
 }
 
+let lastAddress = { ip: '', key: '' };
+
 /** The client a request's per-address budgets (rate limits, sign-in throttle, download slots) count against. */
 export function clientAddressOf(request: FastifyRequest): string {
-  return addressBudgetKey(request.ip);
+  const ip = request.ip;
+  // Consecutive requests mostly come from one address (a map loading its tiles): the last answer is kept.
+  if (ip !== lastAddress.ip) lastAddress = { ip, key: addressBudgetKey(ip) };
+  return lastAddress.key;
 }

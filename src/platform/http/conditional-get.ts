@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Whether an If-None-Match header names this entity tag (weak comparison, as RFC 9110 asks for GET). */
 export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -13,14 +13,9 @@ export function matchesEntityTag(ifNoneMatch: string | undefined, etag: string):
  * Every successful GET answered in one piece carries an ETag of its bytes, and a client that already
  * holds them gets 304 with no body. Routes that know a cheaper tag (a revision) set their own first;
  * streamed answers (CSV exports) are left alone, since their bytes are not known in advance.
- * Registered before compression, so the tag names the representation, not its encoding.
+ * Run before compression (response-headers.ts), so the tag names the representation, not its encoding.
  */
-export function addConditionalGet(app: FastifyInstance) {
-  // A callback hook: it runs on every response, and has nothing to wait for.
-  app.addHook('onSend', (request, reply, payload, done) => done(null, conditionalPayload(request, reply, payload)));
-}
-
-function conditionalPayload(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+export function conditionalPayload(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
   if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
   // An answer marked no-store is never kept by the client, so a tag would never be sent back.
   if (/no-store/i.test(String(reply.getHeader('cache-control') ?? ''))) return payload;

@@ -2,7 +2,6 @@ import { constants as zlib } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import compress from '@fastify/compress';
-import { addConditionalGet } from './conditional-get.js';
 
 /**
  * Browsers on other origins (a team's own dashboard, a notebook) may call the API only from the
@@ -20,7 +19,6 @@ export async function registerCorsAndCompression(app: FastifyInstance) {
   // No origin listed: no CORS headers for anyone, which is what the plugin would answer too, without
   // its hook on every request.
   if (origins !== false) await registerCors(app, origins);
-  addConditionalGet(app);
   await registerCompression(app);
 }
 

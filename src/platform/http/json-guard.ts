@@ -13,28 +13,45 @@ export interface JsonProblem {
   type: 'max_depth' | 'finite';
 }
 
+/** A value still to check, with the way back to the root: a path is built only for the value that breaks a limit. */
 interface Pending {
   value: unknown;
-  path: (string | number)[];
+  depth: number;
+  key: string | number | undefined;
+  parent: Pending | undefined;
+}
+
+function pathOf(pending: Pending): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let step: Pending | undefined = pending; step?.parent; step = step.parent) path.push(step.key!);
+  return path.reverse();
 }
 
 /** The first limit the value breaks, or undefined. Depth counts containers: `{}` is 1, `{"a":[]}` is 2. */
 export function findJsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonProblem | undefined {
-  const stack: Pending[] = [{ value, path: [] }];
+  // Checked on every query string and path too, so the usual case (a few strings) allocates nothing per entry.
+  const stack: Pending[] = [{ value, depth: 0, key: undefined, parent: undefined }];
   while (stack.length > 0) {
-    const { value: current, path } = stack.pop()!;
+    const pending = stack.pop()!;
+    const current = pending.value;
     if (typeof current === 'number') {
-      if (!Number.isFinite(current)) return { path, message: 'must be a finite number', type: 'finite' };
+      if (!Number.isFinite(current)) return { path: pathOf(pending), message: 'must be a finite number', type: 'finite' };
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
-    if (path.length >= maxDepth) return { path, message: `is nested more than ${maxDepth} levels deep`, type: 'max_depth' };
+    if (pending.depth >= maxDepth) return { path: pathOf(pending), message: `is nested more than ${maxDepth} levels deep`, type: 'max_depth' };
+    const depth = pending.depth + 1;
     if (Array.isArray(current)) {
-      for (let index = current.length - 1; index >= 0; index -= 1) stack.push({ value: current[index], path: [...path, index] });
+      for (let index = current.length - 1; index >= 0; index -= 1) pushIfCheckable(stack, current[index], depth, index, pending);
     } else {
-      const entries = Object.entries(current as Record<string, unknown>);
-      for (let index = entries.length - 1; index >= 0; index -= 1) stack.push({ value: entries[index]![1], path: [...path, entries[index]![0]] });
+      const keys = Object.keys(current);
+      for (let index = keys.length - 1; index >= 0; index -= 1) pushIfCheckable(stack, (current as Record<string, unknown>)[keys[index]!], depth, keys[index]!, pending);
     }
   }
   return undefined;
+}
+
+/** Strings, booleans and null break no limit: only numbers and containers need checking. */
+function pushIfCheckable(stack: Pending[], value: unknown, depth: number, key: string | number, parent: Pending) {
+  if (typeof value === 'number' || (typeof value === 'object' && value !== null)) stack.push({ value, depth, key, parent });
 }

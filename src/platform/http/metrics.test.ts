@@ -28,6 +28,12 @@ describe('GET /metrics', () => {
     const text = response.body;
     expect(sample(text, 'carbon_atlas_http_requests_total', { route: '/v1/facilities', status: '200', method: 'GET' })).toBe(2);
     expect(sample(text, 'carbon_atlas_http_request_duration_seconds_count', { route: '/v1/facilities', status: '200' })).toBe(2);
+    expect(sample(text, 'carbon_atlas_http_request_duration_seconds_bucket', { le: '+Inf', route: '/v1/facilities', status: '200' })).toBe(2);
+    expect(sample(text, 'carbon_atlas_http_request_duration_seconds_sum', { route: '/v1/facilities', status: '200' })).toBeGreaterThan(0);
+    expect(sample(text, 'carbon_atlas_http_requests_total', { route: '/api/v1/catalog/plumes/annotated', status: '429' })).toBe(1);
+    // Every family once: the request families written beside prom-client's registry do not repeat a name.
+    const families = text.split('\n').filter((line) => line.startsWith('# TYPE ')).map((line) => line.split(' ')[2]);
+    expect(new Set(families).size).toBe(families.length);
     expect(sample(text, 'carbon_atlas_rate_limit_refusals_total', { route: '/api/v1/catalog/plumes/annotated' })).toBe(1);
   });
 

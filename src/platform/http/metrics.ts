@@ -2,8 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../errors.js';
 import fp from 'fastify-plugin';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import sql, { type Sql } from 'sql-template-tag';
+import { RequestMetrics } from './request-metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,8 +33,6 @@ export function scraperAllowed(authorization: string | undefined, remoteAddress:
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-
 /**
  * Prometheus metrics at /metrics: request rate and latency by route and status, rate-limit
  * refusals, the database pool, job queue depths and whatever gauges modules add. One registry per
@@ -42,9 +41,7 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 async function metricsPlugin(app: FastifyInstance) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'carbon_atlas_' });
-  const labelNames = ['method', 'route', 'status'] as const;
-  const requests = new Counter({ name: 'carbon_atlas_http_requests_total', help: 'HTTP requests answered', labelNames, registers: [registry] });
-  const latency = new Histogram({ name: 'carbon_atlas_http_request_duration_seconds', help: 'Time to answer, by route and status', labelNames, buckets: LATENCY_BUCKETS, registers: [registry] });
+  const requests = new RequestMetrics();
   const refusals = new Counter({ name: 'carbon_atlas_rate_limit_refusals_total', help: 'Requests refused with 429 because a rate budget was spent', labelNames: ['route'], registers: [registry] });
 
   new Gauge({
@@ -85,9 +82,7 @@ async function metricsPlugin(app: FastifyInstance) {
   // A callback hook: it runs after every response, and has nothing to wait for.
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    const labels = { method: request.method, route, status: String(reply.statusCode) };
-    requests.inc(labels);
-    latency.observe(labels, reply.elapsedTime / 1000);
+    requests.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     if (reply.statusCode === 429) refusals.inc({ route });
     done();
   });
@@ -97,7 +92,7 @@ async function metricsPlugin(app: FastifyInstance) {
     { config: { auth: 'none' }, schema: { tags: ['operations'], operationId: 'metrics', summary: 'Prometheus metrics', hide: true } },
     async (request, reply) => {
       if (!scraperAllowed(request.headers.authorization, request.socket.remoteAddress, app.config.METRICS_TOKEN)) throw new NotFoundError('Not found.');
-      return reply.type(registry.contentType).send(await registry.metrics());
+      return reply.type(registry.contentType).send(`${await registry.metrics()}\n${requests.exposition()}`);
     },
   );
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 
 /**
  * Headers every response carries. A small hook rather than @fastify/helmet: the policy is four
@@ -26,18 +26,10 @@ function isHtml(contentType: unknown): boolean {
   return typeof contentType === 'string' && contentType.startsWith('text/html');
 }
 
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
+
 /** Sets the headers on a reply about to be sent; a route that set its own Content-Security-Policy keeps it. */
 export function applySecurityHeaders(reply: FastifyReply): void {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+  for (const [name, value] of SECURITY_HEADER_ENTRIES) reply.header(name, value);
   if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', isHtml(reply.getHeader('content-type')) ? HTML_CSP : API_CSP);
-}
-
-/** On every response that goes through Fastify's hooks (router refusals are covered in client-errors.ts). */
-export function addSecurityHeaders(app: FastifyInstance): void {
-  // A callback hook, not an async one: it runs on every response, and a promise per response is
-  // measurable on the cached-tile path (docs/benchmarks.md).
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    applySecurityHeaders(reply);
-    done(null, payload);
-  });
 }

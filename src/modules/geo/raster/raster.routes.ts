@@ -14,7 +14,7 @@ import { COLORMAPS, type ColormapName } from './colormaps.js';
 import type { SceneProduct } from './raster.queries.js';
 import { importSceneRaster } from './scene-rasters.service.js';
 import { TileCache } from '../../../platform/tiles/tile-cache.js';
-import { createRasterTiles, type Tile } from './tiles.service.js';
+import { CLOCK_RESOLUTION_MS, createRasterTiles, type Tile } from './tiles.service.js';
 import { OWN_ENCODING, TILE_BUDGET } from '../tile-route-options.js';
 
 const TAGS = ['geo'];
@@ -78,7 +78,7 @@ export default async function rasterRoutes(instance: FastifyInstance) {
   const store = configuredBlobStore(app.config);
   const cache = new TileCache({ maxBytes: app.config.RASTER_CACHE_MB * 1024 * 1024, redisUrl: app.config.REDIS_URL, gzip: false, redisTtlSeconds: REDIS_TTL_SECONDS });
   const tiles = createRasterTiles({ db: app.db, store, cache });
-  const accesses = new LRUCache<string, { access: catalog.RasterAccess | null }>({ max: 50_000, ttl: ACCESS_TTL_MS });
+  const accesses = new LRUCache<string, { access: catalog.RasterAccess | null }>({ max: 50_000, ttl: ACCESS_TTL_MS, ttlResolution: CLOCK_RESOLUTION_MS });
   const remembered = async (id: string, decide: () => Promise<catalog.RasterAccess | undefined>) => {
     let entry = accesses.get(id);
     if (!entry) {
