@@ -33,6 +33,18 @@ describe('FixedWindows', () => {
     expect(counters.peek('a', 1_000)).toBeUndefined();
   });
 
+  it('sweeps in the order windows end, a reopened window counting from its reopening', () => {
+    const counters = windows(1_000);
+    counters.consume('a', 0);
+    counters.consume('b', 500);
+    counters.consume('a', 1_200); // a's second window, ending at 2,200, after b's
+    counters.sweep(1_600);
+    expect(counters.size).toBe(1);
+    expect(counters.peek('a', 1_600)).toEqual({ consumed: 1, msBeforeNext: 600 });
+    counters.sweep(2_200);
+    expect(counters.size).toBe(0);
+  });
+
   it('drops ended windows when swept, keeping open ones', () => {
     const counters = windows(1_000);
     counters.consume('old', 0);

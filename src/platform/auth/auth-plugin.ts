@@ -133,7 +133,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   function anonymousCall(request: FastifyRequest, reply: FastifyReply, config: FastifyContextConfig, required: boolean, done: HookDone) {
     if (config.rateLimit === false) return done(required ? new UnauthorizedError() : undefined);
     const decision = options.rateLimiter.consume(`address:${clientAddressOf(request)}`, config.rateLimit?.address ?? 'anonymous');
-    if (decision instanceof Promise) return void decision.then((counted) => anonymousCallCounted(reply, counted, required, done), done);
+    if ('then' in decision) return void decision.then((counted) => anonymousCallCounted(reply, counted, required, done), done);
     anonymousCallCounted(reply, decision, required, done);
   }
 
