@@ -59,7 +59,6 @@ async function inBatches<T>(items: T[], work: (item: T) => Promise<unknown>) {
 
 /** Alternating pairs of short rounds (bare route, then the app's tile): see benchRaster. */
 const LOAD_PAIRS = 15;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const medianRun = (runs: LoadResult[]) => [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)]!;
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
@@ -161,7 +160,7 @@ export async function benchRaster(backend: Backend, seconds: number) {
 
 export function printRaster(result: RasterFigures) {
   const uncachedRatio = result.uncachedHttp / result.inProcess;
-  const cachedRatio = median(result.pairRatios);
+  const cachedRatio = percentile(result.pairRatios, 0.5);
   console.log(`\nRaster tiles — ${result.backend}, ${result.tiles} demo tiles at z8–z14, ${CONCURRENCY} at a time`);
   console.log(`uncached over HTTP      ${result.uncachedHttp.toFixed(1).padStart(8)} tiles/s`);
   console.log(`render in-process       ${result.inProcess.toFixed(1).padStart(8)} tiles/s   render p50 ${result.renderP50.toFixed(1)} ms, p99 ${result.renderP99.toFixed(1)} ms`);

@@ -42,7 +42,7 @@ export class FixedWindows {
     return window && window.endsAt > now ? { consumed: window.consumed, msBeforeNext: window.endsAt - now } : undefined;
   }
 
-  /** Keys with an open window (for tests and metrics). */
+  /** Keys held: open windows, and ended ones the next sweep drops. */
   get size(): number {
     return this.windows.size;
   }

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
 import type { AddressBudget, Budget, CredentialBudget, RateLimitDecision, RateLimiter, TargetBudget } from '../rate-limit.js';
-import type { CredentialResolver } from './credentials.js';
+import { presentsCredentials, type CredentialResolver } from './credentials.js';
 import type { Principal, TenantPrincipal, UserPrincipal } from './principal.js';
 import { grants, type Scope } from './scopes.js';
 import { clientAddressOf } from '../http/client-address.js';
@@ -82,11 +81,6 @@ export function mailRecipientBudget(field: string): NonNullable<RouteRateLimit['
   };
 }
 
-/** Whether a request carries anything to resolve: most anonymous reads (tiles) skip the lookup's promise. */
-function presentsCredentials(headers: IncomingHttpHeaders): boolean {
-  return headers.authorization !== undefined || headers['x-api-key'] !== undefined || headers['x-organization-id'] !== undefined;
-}
-
 function describeBudget(reply: FastifyReply, decision: RateLimitDecision) {
   reply.header('x-ratelimit-limit', decision.limit);
   reply.header('x-ratelimit-remaining', decision.remaining);
@@ -120,9 +114,16 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorateRequest('principal', null);
 
   // Named functions, not closures made per request: this hook runs before every request.
+  /** Counts a call against its client address's budget; undefined on routes exempt from budgets. */
+  function countAddress(request: FastifyRequest, config: FastifyContextConfig) {
+    if (config.rateLimit === false) return undefined;
+    return options.rateLimiter.consume(`address:${clientAddressOf(request)}`, config.rateLimit?.address ?? 'anonymous');
+  }
+
   async function spendAddressBudget(request: FastifyRequest, reply: FastifyReply, config: FastifyContextConfig) {
-    if (config.rateLimit === false) return;
-    await spend(options.rateLimiter, reply, `address:${clientAddressOf(request)}`, config.rateLimit?.address ?? 'anonymous');
+    const counted = countAddress(request, config);
+    const refusal = counted && settle(reply, await counted);
+    if (refusal) throw refusal;
   }
 
   /**
@@ -131,8 +132,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
    * map tiles, and each await on this path showed in the cached-tile benchmark (decision 0029).
    */
   function anonymousCall(request: FastifyRequest, reply: FastifyReply, config: FastifyContextConfig, required: boolean, done: HookDone) {
-    if (config.rateLimit === false) return done(required ? new UnauthorizedError() : undefined);
-    const decision = options.rateLimiter.consume(`address:${clientAddressOf(request)}`, config.rateLimit?.address ?? 'anonymous');
+    const decision = countAddress(request, config);
+    if (!decision) return done(required ? new UnauthorizedError() : undefined);
     if ('then' in decision) return void decision.then((counted) => anonymousCallCounted(reply, counted, required, done), done);
     anonymousCallCounted(reply, decision, required, done);
   }

@@ -31,6 +31,14 @@ function bearerToken(headers: IncomingHttpHeaders): string | undefined {
   return match[1];
 }
 
+/**
+ * Whether a request carries any header `resolve` reads: without one it resolves to null, so
+ * callers may skip it (and its promise) for the many anonymous reads, map tiles above all.
+ */
+export function presentsCredentials(headers: IncomingHttpHeaders): boolean {
+  return headers.authorization !== undefined || headers['x-api-key'] !== undefined || headers['x-organization-id'] !== undefined;
+}
+
 function requestedOrganization(headers: IncomingHttpHeaders): string | undefined {
   const value = header(headers, 'x-organization-id')?.trim();
   if (value === undefined || value === '') return undefined;
