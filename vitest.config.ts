@@ -14,11 +14,11 @@ export default defineConfig({
     pool: 'forks',
     // Each test file opens its own database copy; two at a time suits a 2-core machine.
     maxWorkers: 2,
-    // Each file in a fresh process: sharing a worker's modules across files (isolate: false) was
-    // measured slower on ten heavy files (129 s against 111 s): the worker's heap grows with every
-    // file's embedded database and the collector's pauses cost more than the imports saved
-    // (docs/decisions/0022).
-    isolate: true,
+    // A worker keeps its modules from one test file to the next: each file imported the whole app
+    // afresh (~4–5 s apiece), which cost more than the collector's pauses over a worker's growing
+    // heap on the full suite (PGlite half 750 s → 649 s; decision 0022). Test files share nothing
+    // through modules; a test that changes process-wide state restores it.
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
