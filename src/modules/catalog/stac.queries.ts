@@ -237,15 +237,27 @@ export function searchSql(viewer: Viewer, search: StacSearch): Sql {
     ORDER BY ${orderBy(keys, flip, null, raw('uid'))} LIMIT ${search.limit + 1} OFFSET ${search.offset ?? 0}`;
 }
 
-export function countSql(viewer: Viewer, search: StacSearch, cap: number): Sql {
+/** One `SELECT 1` per kind of item the search can match (plumes, then each scene source). */
+function matchingRows(viewer: Viewer, search: StacSearch): Sql[] {
   const counted = { ...search, keyset: undefined };
   const parts: Sql[] = [];
   const plumes = plumeConditions(counted);
-  if (plumes) parts.push(sql`(SELECT count(*) FROM (SELECT 1 FROM ${visiblePlumes(viewer)} p WHERE ${join(plumes, ' AND ')} LIMIT ${cap + 1}) c)`);
+  if (plumes) parts.push(sql`SELECT 1 FROM ${visiblePlumes(viewer)} p WHERE ${join(plumes, ' AND ')}`);
   for (const source of sceneSources(counted)) {
-    parts.push(sql`(SELECT count(*) FROM (SELECT 1 FROM ${sceneSource(viewer, source)} s WHERE ${join(sceneConditions(counted), ' AND ')} LIMIT ${cap + 1}) c)`);
+    parts.push(sql`SELECT 1 FROM ${sceneSource(viewer, source)} s WHERE ${join(sceneConditions(counted), ' AND ')}`);
   }
+  return parts;
+}
+
+export function countSql(viewer: Viewer, search: StacSearch, cap: number): Sql {
+  const parts = matchingRows(viewer, search).map((rows) => sql`(SELECT count(*) FROM (${rows} LIMIT ${cap + 1}) c)`);
   return parts.length ? sql`SELECT ${join(parts, ' + ')} AS n` : sql`SELECT 0 AS n`;
+}
+
+/** The planner's estimate of the rows the search matches: EXPLAIN plans the statement, it runs nothing. */
+export function estimateSql(viewer: Viewer, search: StacSearch): Sql | null {
+  const parts = matchingRows(viewer, search);
+  return parts.length ? sql`EXPLAIN (FORMAT JSON) ${join(parts, ' UNION ALL ')}` : null;
 }
 
 /**

@@ -9,7 +9,7 @@ import { itemDocument, MEDIA, type Link } from './documents.js';
 import { bboxFromText, fieldsFromText, jsonParam, sortbyFromText, toSearch, type SearchInput } from './search-request.js';
 import type { SearchBody, SearchQuery } from './stac.schemas.js';
 
-/** numberMatched is exact up to this many items; beyond, it says "more than this" (numberMatchedExact: false). */
+/** numberMatched is exact up to this many items; beyond, it is an estimate (numberMatchedExact: false; decision 0030). */
 export const EXACT_COUNT_LIMIT = 10_000;
 
 export const baseOf = (request: FastifyRequest) => publicOrigin(request);
@@ -147,10 +147,10 @@ export function itemSearch(app: FastifyInstance) {
       type: 'FeatureCollection' as const,
       features,
       links,
-      numberMatched: exact ? matched : EXACT_COUNT_LIMIT,
+      numberMatched: matched,
       numberReturned: features.length,
       numberMatchedExact: exact,
-      context: { returned: features.length, limit: parsed.limit, matched: exact ? matched : EXACT_COUNT_LIMIT },
+      context: { returned: features.length, limit: parsed.limit, matched },
     };
   }
 

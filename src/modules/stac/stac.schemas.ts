@@ -29,7 +29,7 @@ export const ItemCollection = Open(
     links: Links,
     numberMatched: Type.Optional(Type.Integer()),
     numberReturned: Type.Integer(),
-    numberMatchedExact: Type.Optional(Type.Boolean({ description: 'false when numberMatched passed the exact-count threshold (10,000) and is a lower bound' })),
+    numberMatchedExact: Type.Optional(Type.Boolean({ description: 'false when numberMatched is an estimate: the planner expected more than 10,000 matches (its estimate is given), or more than 10,000 were found (10,001 is given)' })),
   },
   'StacItemCollection',
 );

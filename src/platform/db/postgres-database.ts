@@ -74,7 +74,10 @@ function poolConfig(connectionString: string, options: PostgresOptions): pg.Pool
     // planner's estimate passes jit_above_cost PostgreSQL compiles for ~400 ms a plan that then runs
     // in milliseconds (the STAC searches, the catalog counts at 1,000,000 plumes; a low-zoom tile
     // spent 1.5–2.5 s of its 3–6 s compiling). Decisions 0018 and 0020.
-    options: '-c jit=off',
+    // Custom plans always: statements are named (below), and after five runs PostgreSQL may keep a
+    // generic plan made without the values, which for a box and a date range walks the wrong index
+    // (a STAC page: 30–40 ms with the values, 300–460 ms generic). Decision 0030.
+    options: '-c jit=off -c plan_cache_mode=force_custom_plan',
     keepAlive: true,
     connectionTimeoutMillis: options.connectTimeoutMs || undefined,
     statement_timeout: statementTimeout,
