@@ -22,7 +22,10 @@ export function conditionalPayload(request: FastifyRequest, reply: FastifyReply,
   let etag = reply.getHeader('etag');
   if (etag === undefined) {
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
-    etag = `W/"${createHash('sha256').update(payload).digest('base64url').slice(0, 27)}"`;
+    // Encoded once: hashing a string encodes it to UTF-8, and compression and the socket would
+    // encode it again (~0.25 ms each for a 200 KiB page).
+    if (typeof payload === 'string') payload = Buffer.from(payload);
+    etag = `W/"${createHash('sha256').update(payload as Buffer).digest('base64url').slice(0, 27)}"`;
     reply.header('etag', etag);
   }
   if (!matchesEntityTag(request.headers['if-none-match'], String(etag))) return payload;
