@@ -511,6 +511,8 @@ describe('sorting and paging', () => {
     expect(counted.context.limit).toBe(1000);
     expect(counted.links.some((link) => link.rel === 'next')).toBe(true);
     expect(counted).toMatchObject({ numberMatched: 10_001, numberMatchedExact: false });
+    // Across collections (plumes and scenes, each counted to 10,001) the sum still reads 10,001.
+    expect(await page('/search?limit=5')).toMatchObject({ numberMatched: 10_001, numberMatchedExact: false });
     // With statistics the planner expects ~10,050: its estimate is given, nothing is counted.
     await ctx.db.query(sql`ANALYZE plumes`);
     const big = await page('/collections/l3a-ch4-mfa-v8/items?limit=10000');

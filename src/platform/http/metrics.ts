@@ -33,14 +33,36 @@ export function scraperAllowed(authorization: string | undefined, remoteAddress:
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
+let processRegistry: Registry | undefined;
+
+/**
+ * The process's own figures (CPU, memory, event-loop delay, GC), collected once per process:
+ * prom-client's collectors stay attached for the process's life (a GC observer, an event-loop
+ * monitor), and one per app kept every closed app's registry, and through its gauges the app and
+ * its database, reachable (test workers build an app per test file).
+ */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: 'carbon_atlas_' });
+  }
+  return processRegistry;
+}
+
 /**
  * Prometheus metrics at /metrics: request rate and latency by route and status, rate-limit
  * refusals, the database pool, job queue depths and whatever gauges modules add. One registry per
- * app, so several apps in one process (tests) never share counters.
+ * app, so several apps in one process (tests) never share counters; the process's own figures
+ * come from one registry per process.
  */
 async function metricsPlugin(app: FastifyInstance) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'carbon_atlas_' });
+  const processFigures = processMetrics();
+  // A closed app's gauges (which read its database) are let go even if something holds the registry.
+  app.addHook('onClose', (_instance, done) => {
+    registry.clear();
+    done();
+  });
   const requests = new RequestMetrics();
   const refusals = new Counter({ name: 'carbon_atlas_rate_limit_refusals_total', help: 'Requests refused with 429 because a rate budget was spent', labelNames: ['route'], registers: [registry] });
 
@@ -92,7 +114,7 @@ async function metricsPlugin(app: FastifyInstance) {
     { config: { auth: 'none' }, schema: { tags: ['operations'], operationId: 'metrics', summary: 'Prometheus metrics', hide: true } },
     async (request, reply) => {
       if (!scraperAllowed(request.headers.authorization, request.socket.remoteAddress, app.config.METRICS_TOKEN)) throw new NotFoundError('Not found.');
-      return reply.type(registry.contentType).send(`${await registry.metrics()}\n${requests.exposition()}`);
+      return reply.type(registry.contentType).send(`${await processFigures.metrics()}\n${await registry.metrics()}\n${requests.exposition()}`);
     },
   );
 }
