@@ -24004,7 +24004,7 @@ export interface operations {
                         links: unknown[];
                         numberMatched?: number;
                         numberReturned: number;
-                        /** @description false when numberMatched passed the exact-count threshold (10,000) and is a lower bound */
+                        /** @description false when numberMatched is an estimate: the planner expected more than 10,000 matches (its estimate is given), or more than 10,000 were found (10,001 is given) */
                         numberMatchedExact?: boolean;
                     } & {
                         [key: string]: unknown;
@@ -24223,7 +24223,7 @@ export interface operations {
                         links: unknown[];
                         numberMatched?: number;
                         numberReturned: number;
-                        /** @description false when numberMatched passed the exact-count threshold (10,000) and is a lower bound */
+                        /** @description false when numberMatched is an estimate: the planner expected more than 10,000 matches (its estimate is given), or more than 10,000 were found (10,001 is given) */
                         numberMatchedExact?: boolean;
                     } & {
                         [key: string]: unknown;
@@ -24360,7 +24360,7 @@ export interface operations {
                         links: unknown[];
                         numberMatched?: number;
                         numberReturned: number;
-                        /** @description false when numberMatched passed the exact-count threshold (10,000) and is a lower bound */
+                        /** @description false when numberMatched is an estimate: the planner expected more than 10,000 matches (its estimate is given), or more than 10,000 were found (10,001 is given) */
                         numberMatchedExact?: boolean;
                     } & {
                         [key: string]: unknown;
