@@ -2,7 +2,8 @@ import sql, { raw } from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
 import { loadDemoCatalog } from './demo/demo.service.js';
-import { selectNearbyAmongNewest, selectNearbyByDistance } from './plumes.queries.js';
+import { nearbyCellKeys, pointCellKey } from './nearby-cells.js';
+import { candidateCellKey, selectNearbyAmongNewest, selectNearbyByDistance } from './plumes.queries.js';
 
 /*
  * The catalog's pages read counts and page ids from covering indexes and maintained counts
@@ -166,19 +167,35 @@ describe('nearby_items against plain SQL', () => {
     for (const [key, org] of [[undefined, null], [acmeKey, acme.id]] as const) {
       for (const scenario of SCENARIOS) {
         const response = await ctx.request({ method: 'GET', url: `/api/v1/catalog/plumes/annotated?limit=100&${scenario.query}`, ...(key ? { key } : {}) });
-        const body = response.json() as { items: { id: string }[]; nearby_items: { id: string }[] };
+        const body = response.json() as { items: { id: string; gas: string; geometry_json: { coordinates: number[] } }[]; nearby_items: { id: string }[] };
         const pageIds = body.items.map((item) => item.id);
+        const cells = nearbyCellKeys(body.items.map(({ gas, geometry_json: { coordinates } }) => ({ longitude: coordinates[0]!, latitude: coordinates[1]!, gas })), 1000);
         if (!pageIds.length) continue;
         const want = await expectedNearby(pageIds, org);
         expect(body.nearby_items.map((item) => item.id)).toEqual(want);
         const viewer = { organizationId: org };
         // Each way alone: among the newest (exact when it fills the limit) and outwards by distance.
-        const newest = (await selectNearbyAmongNewest(ctx.db, pageIds, viewer, 1000, 100)).map((row) => row.id);
+        const newest = (await selectNearbyAmongNewest(ctx.db, pageIds, cells, viewer, 1000, 100)).map((row) => row.id);
         expect(want.slice(0, newest.length)).toEqual(newest);
         expect((await selectNearbyByDistance(ctx.db, pageIds, viewer, 1000, 100)).map((row) => row.id)).toEqual(want);
-        const few = (await selectNearbyAmongNewest(ctx.db, pageIds, viewer, 1000, 3)).map((row) => row.id);
+        const few = (await selectNearbyAmongNewest(ctx.db, pageIds, cells, viewer, 1000, 3)).map((row) => row.id);
         expect(few).toEqual(want.slice(0, few.length));
       }
+    }
+  });
+});
+
+describe('nearby cells', () => {
+  it('are keyed alike in SQL and in the service, on every side of the equator, the meridian and the bands', async () => {
+    const points = [
+      [0, 0], [-0.001, -0.001], [179.9999, 89.99], [-179.9999, -89.99], [-118.3125, 31.77], [12.3456789, 59.99999], [12.3456789, 60.00001],
+      [-45.0039, -74.999], [100.0001, 75.001], [3.1, -82.4999], [3.1, 82.5001], [-0.00390625, -0.00390625], [0.00390625, 0.00390625],
+    ];
+    for (const gas of ['CH4', 'CO2']) {
+      const keys = await ctx.db.query<{ key: string }>(sql`
+        SELECT (${candidateCellKey(sql`x`, sql`floor(y * 256)::int`, sql`${gas}::text`)})::text AS key
+        FROM unnest(${points.map((p) => p[0])}::float8[], ${points.map((p) => p[1])}::float8[]) WITH ORDINALITY AS point(x, y, n) ORDER BY n`);
+      expect(keys.map((row) => Number(row.key))).toEqual(points.map(([x, y]) => pointCellKey(x!, y!, gas)));
     }
   });
 });

@@ -7,6 +7,7 @@ import { nextPlumeName } from './names.js';
 import { bboxParam, pointParam, withoutUndefined } from './query-params.js';
 import { areasOf } from './area-filters.js';
 import { canMove, type PlumeFilter, type PlumeSort, type Viewer } from './plume-filter.js';
+import { nearbyCellKeys } from './nearby-cells.js';
 import { plumeView } from './plume-view.js';
 import * as queries from './plumes.queries.js';
 import type { PlumeBody, PlumeFilterQuery, PlumePatchBody } from './plumes.schemas.js';
@@ -43,24 +44,37 @@ export function toFilter(query: PlumeFilterQuery): PlumeFilter {
   return withoutUndefined(filter);
 }
 
-export async function listPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {
-  const filter = { ...toFilter(query), ...extra };
-  const [rows, counts] = await Promise.all([queries.selectPlumes(db, filter, viewer, query), queries.countPlumes(db, filter, viewer)]);
+type PageQuery = PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number };
+
+function pageOf(query: PageQuery, rows: queries.PlumeRow[], counts: { in_bbox: number; total: number }, viewer: Viewer) {
   return { bbox_count: counts.in_bbox, total_count: counts.total, limit: query.limit, offset: query.offset, items: rows.map((row) => plumeView(row, viewer)) };
 }
 
+export async function listPlumes(db: Queryable, query: PageQuery, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {
+  const filter = { ...toFilter(query), ...extra };
+  const [rows, counts] = await Promise.all([queries.selectPlumes(db, filter, viewer, query), queries.countPlumes(db, filter, viewer)]);
+  return pageOf(query, rows, counts, viewer);
+}
+
 /** Among the newest plumes first (enough in a dense basin), else outwards from the page's plumes. */
-async function nearbyPlumes(db: Queryable, ids: string[], viewer: Viewer) {
-  const newest = await queries.selectNearbyAmongNewest(db, ids, viewer, NEARBY_METRES, NEARBY_LIMIT);
+async function nearbyPlumes(db: Queryable, page: queries.PlumeRow[], viewer: Viewer) {
+  if (!page.length) return [];
+  const ids = page.map((row) => row.id);
+  const newest = await queries.selectNearbyAmongNewest(db, ids, nearbyCellKeys(page, NEARBY_METRES), viewer, NEARBY_METRES, NEARBY_LIMIT);
   return newest.length === NEARBY_LIMIT ? newest : queries.selectNearbyByDistance(db, ids, viewer, NEARBY_METRES, NEARBY_LIMIT);
 }
 
-/** plumes/annotated: the page of plumes, and other plumes of the same gas near them: what a map shows around a selection. */
-export async function annotatedPlumes(db: Queryable, query: PlumeFilterQuery & { sort: PlumeSort; limit: number; offset: number }, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {
-  const page = await listPlumes(db, query, viewer, extra);
-  const ids = page.items.map((item) => item.id);
-  const nearby = ids.length ? await nearbyPlumes(db, ids, viewer) : [];
-  return { ...page, nearby_items: nearby.map((row) => plumeView(row, viewer)) };
+/**
+ * plumes/annotated: the page of plumes, and other plumes of the same gas near them: what a map
+ * shows around a selection. The neighbours are looked for as soon as the page's rows arrive, while
+ * the counts may still run.
+ */
+export async function annotatedPlumes(db: Queryable, query: PageQuery, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {
+  const filter = { ...toFilter(query), ...extra };
+  const page = queries.selectPlumes(db, filter, viewer, query);
+  const nearby = page.then((rows) => nearbyPlumes(db, rows, viewer));
+  const [rows, counts, neighbours] = await Promise.all([page, queries.countPlumes(db, filter, viewer), nearby]);
+  return { ...pageOf(query, rows, counts, viewer), nearby_items: neighbours.map((row) => plumeView(row, viewer)) };
 }
 
 const key = (plumeId: string) => (isUuid(plumeId) ? { id: plumeId } : { name: plumeId });
