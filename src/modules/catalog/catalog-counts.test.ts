@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
 import { loadDemoCatalog } from './demo/demo.service.js';
 import { nearbyCellKeys, pointCellKey } from './nearby-cells.js';
-import { candidateCellKey, selectNearbyAmongNewest, selectNearbyByDistance } from './plumes.queries.js';
+import { candidateCellKey, cellRow, NEWEST_SCANNED, selectNearbyAmongNewest, selectNearbyByDistance } from './plumes.queries.js';
 
 /*
  * The catalog's pages read counts and page ids from covering indexes and maintained counts
@@ -169,16 +169,16 @@ describe('nearby_items against plain SQL', () => {
         const response = await ctx.request({ method: 'GET', url: `/api/v1/catalog/plumes/annotated?limit=100&${scenario.query}`, ...(key ? { key } : {}) });
         const body = response.json() as { items: { id: string; gas: string; geometry_json: { coordinates: number[] } }[]; nearby_items: { id: string }[] };
         const pageIds = body.items.map((item) => item.id);
-        const cells = nearbyCellKeys(body.items.map(({ gas, geometry_json: { coordinates } }) => ({ longitude: coordinates[0]!, latitude: coordinates[1]!, gas })), 1000);
+        const origins = body.items.map(({ id, gas, geometry_json: { coordinates } }) => ({ id, longitude: coordinates[0]!, latitude: coordinates[1]!, gas }));
         if (!pageIds.length) continue;
         const want = await expectedNearby(pageIds, org);
         expect(body.nearby_items.map((item) => item.id)).toEqual(want);
         const viewer = { organizationId: org };
         // Each way alone: among the newest (exact when it fills the limit) and outwards by distance.
-        const newest = (await selectNearbyAmongNewest(ctx.db, pageIds, cells, viewer, 1000, 100)).map((row) => row.id);
+        const newest = (await selectNearbyAmongNewest(ctx.db, origins, viewer, 1000, 100)).map((row) => row.id);
         expect(want.slice(0, newest.length)).toEqual(newest);
         expect((await selectNearbyByDistance(ctx.db, pageIds, viewer, 1000, 100)).map((row) => row.id)).toEqual(want);
-        const few = (await selectNearbyAmongNewest(ctx.db, pageIds, cells, viewer, 1000, 3)).map((row) => row.id);
+        const few = (await selectNearbyAmongNewest(ctx.db, origins, viewer, 1000, 3)).map((row) => row.id);
         expect(few).toEqual(want.slice(0, few.length));
       }
     }
@@ -193,10 +193,57 @@ describe('nearby cells', () => {
     ];
     for (const gas of ['CH4', 'CO2']) {
       const keys = await ctx.db.query<{ key: string }>(sql`
-        SELECT (${candidateCellKey(sql`x`, sql`floor(y * 256)::int`, sql`${gas}::text`)})::text AS key
+        SELECT (${candidateCellKey(sql`x`, cellRow(sql`y`), sql`${gas}::text`)})::text AS key
         FROM unnest(${points.map((p) => p[0])}::float8[], ${points.map((p) => p[1])}::float8[]) WITH ORDINALITY AS point(x, y, n) ORDER BY n`);
       expect(keys.map((row) => Number(row.key))).toEqual(points.map(([x, y]) => pointCellKey(x!, y!, gas)));
     }
+  });
+
+  it('hold every point the exact test accepts, up to its edges: the box (float4 rounding included) and 1 km on the spheroid', async () => {
+    // Page plumes at the poles' clamp, the antimeridian, the longitude bands' edges, cell edges and the equator.
+    const pages = [
+      [0, 0], [-0.001, -0.001], [100, -0.0045], [179.995, 0.0045], [12.3, 59.996], [12.3, -60], [45, 74.999], [45, 82.499], [-100, -82.5],
+      [0, 89.427], [30, 89.9999], [0, -89.99], [179.5, 89.5], [-179.995, -89.995], [-118.3125, 31.77], [-179.5, -89.43],
+      // Near a pole the box (its reach clamped at cos 0.01) is narrower than 1 km: boxes whose east or
+      // west edge stops 1e-7 degree short of a cell's edge (100.5 = 1,608 / 16), which `&&`, rounding to float4, lets candidates cross.
+      [100.5 - 1000 / 111000 / 0.01 - 1e-7, 89.5], [100.5 + 1000 / 111000 / 0.01 + 1e-7, 89.5],
+    ];
+    let accepted = 0;
+    for (const [x, y] of pages) {
+      // Candidates stepping out across the box's edge in longitude and across 1 km in latitude, and a grid inside.
+      const rows = await ctx.db.query<{ x: number; y: number; key: string }>(sql`
+        WITH o AS (SELECT ST_SetSRID(ST_MakePoint(${x}::float8, ${y}::float8), 4326) AS geometry),
+        page AS (SELECT geometry, geometry::geography AS place, (1000::float8 / 111000.0 / GREATEST(cos(radians(ST_Y(geometry))), 0.01)) AS reach FROM o),
+        candidates AS (
+          SELECT ST_SetSRID(ST_MakePoint(cx, cy), 4326) AS g FROM page,
+            LATERAL (SELECT ${x}::float8 + side * (page.reach + k * 2e-6) AS cx FROM generate_series(-20, 20) k, (VALUES (-1), (1)) AS sides(side)
+                     UNION ALL SELECT ${x}::float8 + i * page.reach / 8 FROM generate_series(-8, 8) i) xs,
+            LATERAL (SELECT ${y}::float8 + side * (0.00904 + k * 2e-6) AS cy FROM generate_series(-12, 12) k, (VALUES (-1), (1)) AS sides(side)
+                     UNION ALL SELECT ${y}::float8 + i * 0.001 FROM generate_series(-8, 8) i) ys
+          WHERE cy BETWEEN -90 AND 90 AND cx BETWEEN -180 AND 180)
+        SELECT ST_X(c.g) AS x, ST_Y(c.g) AS y, (${candidateCellKey(sql`ST_X(c.g)`, cellRow(sql`ST_Y(c.g)`), sql`'CH4'::text`)})::text AS key
+        FROM candidates c, page o
+        WHERE c.g && ST_Expand(o.geometry, o.reach) AND ST_DWithin(o.place, c.g::geography, 1000)`);
+      const keys = new Set(nearbyCellKeys([{ longitude: x!, latitude: y!, gas: 'CH4' }], 1000));
+      expect(rows.filter((row) => !keys.has(Number(row.key)))).toEqual([]);
+      accepted += rows.length;
+    }
+    expect(accepted).toBeGreaterThan(pages.length * 100);
+  });
+
+  it('leave the newest neighbours as plain SQL finds them among the newest, to the last one', async () => {
+    const response = await ctx.request({ method: 'GET', url: `/api/v1/catalog/plumes/annotated?limit=50&${bboxQuery}` });
+    const items = (response.json() as { items: { id: string; gas: string; geometry_json: { coordinates: number[] } }[] }).items;
+    const origins = items.map(({ id, gas, geometry_json: { coordinates } }) => ({ id, longitude: coordinates[0]!, latitude: coordinates[1]!, gas }));
+    const ids = origins.map((origin) => origin.id);
+    const expected = await ctx.db.query<{ id: string }>(sql`
+      SELECT n.id FROM (SELECT * FROM plumes WHERE status = 'published' ORDER BY "datetime" DESC, plume_id DESC LIMIT ${NEWEST_SCANNED}) n
+      WHERE NOT (n.id = ANY(${ids}::uuid[]))
+        AND EXISTS (SELECT 1 FROM plumes o WHERE o.id = ANY(${ids}::uuid[]) AND o.gas = n.gas AND ST_DWithin(o.geometry::geography, n.geometry::geography, 1000))
+      ORDER BY n."datetime" DESC, n.plume_id DESC`);
+    expect(expected.length).toBeGreaterThan(0);
+    const found = await selectNearbyAmongNewest(ctx.db, origins, { organizationId: null }, 1000, NEWEST_SCANNED);
+    expect(found.map((row) => row.id)).toEqual(expected.map((row) => row.id));
   });
 });
 

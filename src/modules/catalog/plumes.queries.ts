@@ -7,7 +7,7 @@ import { filtersOnly, type PlumeFilter, type PlumeSort, type PlumeStatus, type V
 import { visiblePlumes } from './visible-plumes.queries.js';
 import { intersectsAnyArea } from './area-filter.queries.js';
 import { cellsCount, countFromCells } from './plume-time-cells.queries.js';
-import { LONGITUDE_SCALES, ROWS_PER_DEGREE } from './nearby-cells.js';
+import { LONGITUDE_SCALES, nearbyCellKeys, ROWS_PER_DEGREE, type PagePlume } from './nearby-cells.js';
 
 export interface PlumeRow {
   id: string;
@@ -209,11 +209,26 @@ function wholeRows(viewer: Viewer, chosenIds: Sql) {
 /** Thousands of keys as one array literal: pg's own array encoding of numbers costs ~0.2 µs each. */
 const int8ArrayLiteral = (values: number[]) => `{${values.join(',')}}`;
 
+/**
+ * Above this many keys (a page of 1,000 plumes far north or south) the set might not fit the hash
+ * memory (work_mem × hash_mem_multiplier) and would be scanned per candidate: candidates then go
+ * straight to the exact test.
+ */
+const MAX_CELL_KEYS = 50_000;
+
+/** A point's cell row (nearby-cells.ts), as SQL. */
+export const cellRow = (latitude: Sql) => sql`floor(${latitude} * ${ROWS_PER_DEGREE}::int)::int`;
+
 /** A candidate's cell key, as nearby-cells.ts computes it (the same float8 products, floored). */
 export function candidateCellKey(longitude: Sql, row: Sql, gas: Sql): Sql {
   const scales = LONGITUDE_SCALES.slice(0, -1).map(([below, scale]) => sql`WHEN abs(${row}) < ${below}::int THEN ${scale}::int`);
   const scale = sql`CASE ${join(scales, ' ')} ELSE ${LONGITUDE_SCALES.at(-1)![1]}::int END`;
   return sql`((${row} + 32768)::bigint * 131072 + (floor(${longitude} * ${scale})::int + 65536)) * 2 + (${gas} = 'CO2')::int`;
+}
+
+/** A plume of the page, as the page's statement read it. */
+export interface NearbyOrigin extends PagePlume {
+  id: string;
 }
 
 /**
@@ -222,23 +237,31 @@ export function candidateCellKey(longitude: Sql, row: Sql, gas: Sql): Sql {
  * of them it is the exact answer (every other neighbour is older); when not, selectNearbyByDistance
  * gives it. In a dense basin a page of 100 plumes has some 100,000 neighbours, which the distance
  * search would each read to keep 100; the newest ones are found here in the first few thousand
- * index entries. `nearCells` (nearbyCellKeys of the same plumes) passes over, with one hash probe,
- * each candidate no page plume's neighbourhood touches, before the exact test against every page plume.
+ * index entries. A candidate outside every cell the page's neighbourhoods touch (nearbyCellKeys) is
+ * passed over with one hash probe, before the exact test against every page plume. The page's
+ * plumes are taken where the page's statement found them (not read again), so the cells and the
+ * exact test always agree, even if a plume moves meanwhile.
  */
-export function selectNearbyAmongNewest(db: Queryable, ids: string[], nearCells: number[], viewer: Viewer, metres: number, limit: number) {
+export function selectNearbyAmongNewest(db: Queryable, origins: NearbyOrigin[], viewer: Viewer, metres: number, limit: number) {
+  const ids = origins.map((origin) => origin.id);
+  const keys = nearbyCellKeys(origins, metres);
+  const candidateKey = candidateCellKey(sql`ST_X(newest.geometry)`, sql`newest.cell_row`, sql`newest.gas`);
+  // IN (…) inside an expression stays a subplan (not a join), hashed once and probed per candidate in time order.
+  const inNearCells = keys.length <= MAX_CELL_KEYS ? sql`AND (${candidateKey} IN (SELECT unnest(${int8ArrayLiteral(keys)}::bigint[]))) IS TRUE` : sql``;
   return db.query<PlumeRow>(sql`
     WITH page AS MATERIALIZED (
       SELECT o.gas, o.geometry::geography AS place, ST_Expand(o.geometry, ${nearbyDegrees(metres)}) AS near
-      FROM unnest(${ids}::uuid[]) AS chosen(id) JOIN plumes o ON o.id = chosen.id),
+      FROM (SELECT gas, ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) AS geometry
+            FROM unnest(${origins.map((origin) => origin.longitude)}::float8[], ${origins.map((origin) => origin.latitude)}::float8[], ${origins.map((origin) => origin.gas)}::text[])
+              AS origin(longitude, latitude, gas)) o),
     region AS MATERIALIZED (SELECT ST_SetSRID(ST_Extent(near)::geometry, 4326) AS near FROM page)
     ${wholeRows(viewer, sql`
       SELECT newest.id FROM (
-        SELECT p.id, p.gas, p.geometry, p."datetime", p.plume_id, floor(ST_Y(p.geometry) * ${ROWS_PER_DEGREE}::int)::int AS cell_row
+        SELECT p.id, p.gas, p.geometry, p."datetime", p.plume_id, ${cellRow(sql`ST_Y(p.geometry)`)} AS cell_row
         FROM plumes p WHERE ${join(visibility(viewer, undefined), ' AND ')}
         ORDER BY p."datetime" DESC, p.plume_id DESC LIMIT ${NEWEST_SCANNED}) newest
       WHERE newest.geometry && (SELECT near FROM region) AND NOT (newest.id = ANY(${ids}::uuid[]))
-        -- IN (…) inside an expression stays a subplan (not a join), hashed once and probed per candidate in time order.
-        AND (${candidateCellKey(sql`ST_X(newest.geometry)`, sql`newest.cell_row`, sql`newest.gas`)} IN (SELECT unnest(${int8ArrayLiteral(nearCells)}::bigint[]))) IS TRUE
+        ${inNearCells}
         -- OFFSET 0 keeps this a check on each candidate in time order (not a join), so the scan stops at the limit.
         AND EXISTS (SELECT 1 FROM page o WHERE o.gas = newest.gas AND newest.geometry && o.near AND ST_DWithin(o.place, newest.geometry::geography, ${metres}) OFFSET 0)
       ORDER BY newest."datetime" DESC, newest.plume_id DESC LIMIT ${limit}`)}`);

@@ -7,7 +7,6 @@ import { nextPlumeName } from './names.js';
 import { bboxParam, pointParam, withoutUndefined } from './query-params.js';
 import { areasOf } from './area-filters.js';
 import { canMove, type PlumeFilter, type PlumeSort, type Viewer } from './plume-filter.js';
-import { nearbyCellKeys } from './nearby-cells.js';
 import { plumeView } from './plume-view.js';
 import * as queries from './plumes.queries.js';
 import type { PlumeBody, PlumeFilterQuery, PlumePatchBody } from './plumes.schemas.js';
@@ -59,22 +58,26 @@ export async function listPlumes(db: Queryable, query: PageQuery, viewer: Viewer
 /** Among the newest plumes first (enough in a dense basin), else outwards from the page's plumes. */
 async function nearbyPlumes(db: Queryable, page: queries.PlumeRow[], viewer: Viewer) {
   if (!page.length) return [];
-  const ids = page.map((row) => row.id);
-  const newest = await queries.selectNearbyAmongNewest(db, ids, nearbyCellKeys(page, NEARBY_METRES), viewer, NEARBY_METRES, NEARBY_LIMIT);
-  return newest.length === NEARBY_LIMIT ? newest : queries.selectNearbyByDistance(db, ids, viewer, NEARBY_METRES, NEARBY_LIMIT);
+  const newest = await queries.selectNearbyAmongNewest(db, page, viewer, NEARBY_METRES, NEARBY_LIMIT);
+  return newest.length === NEARBY_LIMIT ? newest : queries.selectNearbyByDistance(db, page.map((row) => row.id), viewer, NEARBY_METRES, NEARBY_LIMIT);
 }
 
 /**
  * plumes/annotated: the page of plumes, and other plumes of the same gas near them: what a map
  * shows around a selection. The neighbours are looked for as soon as the page's rows arrive, while
- * the counts may still run.
+ * the counts may still run (not once the counts have failed: the answer is an error by then).
  */
 export async function annotatedPlumes(db: Queryable, query: PageQuery, viewer: Viewer, extra: Partial<PlumeFilter> = {}) {
   const filter = { ...toFilter(query), ...extra };
+  let failed = false;
+  const counts = queries.countPlumes(db, filter, viewer).catch((error: unknown) => {
+    failed = true;
+    throw error;
+  });
   const page = queries.selectPlumes(db, filter, viewer, query);
-  const nearby = page.then((rows) => nearbyPlumes(db, rows, viewer));
-  const [rows, counts, neighbours] = await Promise.all([page, queries.countPlumes(db, filter, viewer), nearby]);
-  return { ...pageOf(query, rows, counts, viewer), nearby_items: neighbours.map((row) => plumeView(row, viewer)) };
+  const nearby = page.then((rows) => (failed ? [] : nearbyPlumes(db, rows, viewer)));
+  const [rows, counted, neighbours] = await Promise.all([page, counts, nearby]);
+  return { ...pageOf(query, rows, counted, viewer), nearby_items: neighbours.map((row) => plumeView(row, viewer)) };
 }
 
 const key = (plumeId: string) => (isUuid(plumeId) ? { id: plumeId } : { name: plumeId });

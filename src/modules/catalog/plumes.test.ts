@@ -208,6 +208,16 @@ describe('GET plume-csv', () => {
     expect(response.body).not.toContain("'-119");
   });
 
+  it('writes plume_bounds as the quoted JSON array of west, south, east, north', async () => {
+    const body = (await get('/plume-csv?plume_names=GAO20230628t191011p0000-A')).body;
+    expect(body.split('\r\n')[1]).toContain(',mfa,"[-119.1, 35.49, -119.08, 35.5]",GAO,');
+    // The same text as the JSON the cell used to be built from, for every plume with bounds.
+    const differing = await ctx.db.query(sql`
+      SELECT p.id FROM plumes p WHERE p.bounds IS NOT NULL AND csv_quote(json_build_array(ST_XMin(p.bounds), ST_YMin(p.bounds), ST_XMax(p.bounds), ST_YMax(p.bounds))::text)
+        IS DISTINCT FROM '"[' || ST_XMin(p.bounds)::text || ', ' || ST_YMin(p.bounds)::text || ', ' || ST_XMax(p.bounds)::text || ', ' || ST_YMax(p.bounds)::text || ']"'`);
+    expect(differing).toEqual([]);
+  });
+
   it('escapes cells in the database the way RFC 4180 and OWASP ask (csv_cell)', async () => {
     const cases: [string | null, string][] = [
       [null, ''],
