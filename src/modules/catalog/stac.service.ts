@@ -83,15 +83,22 @@ export const SORT_FIELDS = queries.SORT_FIELDS;
 export type { ItemRow, SceneProduct, SortField } from './stac.queries.js';
 export { checkGeometry, MAX_POSITIONS } from './stac-geometry.js';
 
+/** Workers an aggregate may use: it reads every matching item, where two workers saved ~25 % at 1M plumes. */
+const PARALLEL_WORKERS = 2;
+
 /**
- * Runs a search statement. JIT is off on every PostgreSQL connection (the pool sets it; decision
- * 0018), so only a statement that must also avoid bitmap scans needs a transaction of its own, to
- * set that for itself alone. (PGlite has neither.)
+ * Runs a search statement. JIT and parallel workers are off on every PostgreSQL connection (the
+ * pool sets them; decisions 0018, 0032), so only a statement that must also avoid bitmap scans, or
+ * that is worth parallel workers, needs a transaction of its own, to set that for itself alone.
+ * (PGlite has neither.)
  */
-function runSearch<Row>(db: Database, statement: Sql, options: { bitmapScans?: boolean } = {}): Promise<Row[]> {
-  if (db.kind !== 'postgres' || options.bitmapScans !== false) return db.query<Row>(statement);
+function runSearch<Row>(db: Database, statement: Sql, options: { bitmapScans?: boolean; parallel?: boolean } = {}): Promise<Row[]> {
+  const settings: Sql[] = [];
+  if (options.bitmapScans === false) settings.push(sql`SET LOCAL enable_bitmapscan = off`);
+  if (options.parallel) settings.push(sql`SELECT set_config('max_parallel_workers_per_gather', ${String(PARALLEL_WORKERS)}, true)`);
+  if (db.kind !== 'postgres' || !settings.length) return db.query<Row>(statement);
   return db.transaction(async (tx) => {
-    await tx.query(sql`SET LOCAL enable_bitmapscan = off`);
+    for (const setting of settings) await tx.query(setting);
     return tx.query<Row>(statement);
   });
 }
@@ -152,7 +159,7 @@ export const MAX_AGGREGATION_BUCKETS = aggregates.MAX_BUCKETS;
 
 /** The items a search matches, aggregated: `total` and, per requested name, a value or [key, frequency] pairs. */
 export async function aggregateItems(db: Database, viewer: Viewer, search: StacSearch, request: aggregates.AggregateRequest) {
-  const [row] = await runSearch<Record<string, unknown>>(db, aggregates.aggregateSql(viewer, { ...search, keyset: undefined, offset: undefined }, request));
+  const [row] = await runSearch<Record<string, unknown>>(db, aggregates.aggregateSql(viewer, { ...search, keyset: undefined, offset: undefined }, request), { parallel: true });
   return row!;
 }
 

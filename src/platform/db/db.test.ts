@@ -36,12 +36,14 @@ describe('migrations', () => {
     expect(point!.wkt).toBe('POINT(-3.7038 40.4168)');
   });
 
-  it('plan every PostgreSQL statement with its values and without JIT (decisions 0018, 0030)', async () => {
+  it('plan every PostgreSQL statement with its values, without JIT and without parallel workers (decisions 0018, 0030, 0032)', async () => {
     if (db.kind !== 'postgres') return;
     // Named statements otherwise fall to a generic plan after five runs: 10× slower for a box and a date range.
     for (let run = 0; run < 7; run += 1) {
-      const [settings] = await db.query<{ plans: string; jit: string }>(sql`SELECT current_setting('plan_cache_mode') AS plans, current_setting('jit') AS jit`);
-      expect(settings).toEqual({ plans: 'force_custom_plan', jit: 'off' });
+      const [settings] = await db.query<{ plans: string; jit: string; workers: string }>(
+        sql`SELECT current_setting('plan_cache_mode') AS plans, current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') AS workers`,
+      );
+      expect(settings).toEqual({ plans: 'force_custom_plan', jit: 'off', workers: '0' });
     }
   });
 

@@ -77,7 +77,11 @@ function poolConfig(connectionString: string, options: PostgresOptions): pg.Pool
     // Custom plans always: statements are named (below), and after five runs PostgreSQL may keep a
     // generic plan made without the values, which for a box and a date range walks the wrong index
     // (a STAC page: 30–40 ms with the values, 300–460 ms generic). Decision 0030.
-    options: '-c jit=off -c plan_cache_mode=force_custom_plan',
+    // No parallel workers: starting them took 12–15 ms here, for scans of a few milliseconds (a
+    // STAC page of 100: 21 ms with two workers, 3 ms without), and on a small server they only
+    // compete with the other requests for its cores. A statement that scans far (the STAC
+    // aggregate) asks for them itself (PARALLEL_WORKERS). Decision 0032.
+    options: '-c jit=off -c plan_cache_mode=force_custom_plan -c max_parallel_workers_per_gather=0',
     keepAlive: true,
     connectionTimeoutMillis: options.connectTimeoutMs || undefined,
     statement_timeout: statementTimeout,
