@@ -28,8 +28,9 @@ function cellExpressions(): Record<CsvColumn, Sql> {
     gas: sql`p.gas`,
     emission_cmf_type: text('p.emission_cmf_type'),
     // What csv_quote(json_build_array(…)::text) gives (the array always holds commas, so it is quoted),
-    // written directly: a third of the line's cost went to building and scanning that JSON.
-    plume_bounds: sql`CASE WHEN p.bounds IS NULL THEN '' ELSE '"[' || ST_XMin(p.bounds)::text || ', ' || ST_YMin(p.bounds)::text || ', ' || ST_XMax(p.bounds)::text || ', ' || ST_YMax(p.bounds)::text || ']"' END`,
+    // written directly: a third of the line's cost went to building and scanning that JSON. An empty
+    // polygon (no extent: NULL) gives an empty cell, never a missing one (concat_ws skips NULLs).
+    plume_bounds: sql`COALESCE('"[' || ST_XMin(p.bounds)::text || ', ' || ST_YMin(p.bounds)::text || ', ' || ST_XMax(p.bounds)::text || ', ' || ST_YMax(p.bounds)::text || ']"', '')`,
     instrument: sql`p.instrument`,
     mission_phase: text('p.mission_phase'),
     published_at: time('p.published_at'),
