@@ -205,7 +205,7 @@ describe('nearby cells', () => {
       [0, 0], [-0.001, -0.001], [100, -0.0045], [179.995, 0.0045], [12.3, 59.996], [12.3, -60], [45, 74.999], [45, 82.499], [-100, -82.5],
       [0, 89.427], [30, 89.9999], [0, -89.99], [179.5, 89.5], [-179.995, -89.995], [-118.3125, 31.77], [-179.5, -89.43],
       // Near a pole the box (its reach clamped at cos 0.01) is narrower than 1 km: boxes whose east or
-      // west edge stops 1e-7 degree short of a cell's edge (100.5 = 1,608 / 16), which `&&`, rounding to float4, lets candidates cross.
+      // west edge stops 1e-7 degree short of a cell's edge (100.5 = 402 / 4 there), which `&&`, rounding to float4, lets candidates cross.
       [100.5 - 1000 / 111000 / 0.01 - 1e-7, 89.5], [100.5 + 1000 / 111000 / 0.01 + 1e-7, 89.5],
     ];
     let accepted = 0;

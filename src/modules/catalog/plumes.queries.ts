@@ -7,7 +7,7 @@ import { filtersOnly, type PlumeFilter, type PlumeSort, type PlumeStatus, type V
 import { visiblePlumes } from './visible-plumes.queries.js';
 import { intersectsAnyArea } from './area-filter.queries.js';
 import { cellsCount, countFromCells } from './plume-time-cells.queries.js';
-import { LONGITUDE_SCALES, nearbyCellKeys, ROWS_PER_DEGREE, type PagePlume } from './nearby-cells.js';
+import { COLUMN_OFFSET, COLUMN_SPAN, LONGITUDE_SCALES, nearbyCellKeys, ROW_OFFSET, ROWS_PER_DEGREE, type PagePlume } from './nearby-cells.js';
 
 export interface PlumeRow {
   id: string;
@@ -206,13 +206,13 @@ function wholeRows(viewer: Viewer, chosenIds: Sql) {
   return sql`SELECT ${PLUME_COLUMNS} FROM ${visiblePlumes(viewer)} p WHERE p.id = ANY(ARRAY(${chosenIds})) ORDER BY p."datetime" DESC, p.plume_id DESC`;
 }
 
-/** Thousands of keys as one array literal: pg's own array encoding of numbers costs ~0.2 µs each. */
-const int8ArrayLiteral = (values: number[]) => `{${values.join(',')}}`;
+/** Hundreds of keys as one array literal: pg's own array encoding of numbers costs ~0.2 µs each. */
+const intArrayLiteral = (values: number[]) => `{${values.join(',')}}`;
 
 /**
- * Above this many keys (a page of 1,000 plumes far north or south) the set might not fit the hash
- * memory (work_mem × hash_mem_multiplier) and would be scanned per candidate: candidates then go
- * straight to the exact test.
+ * Above this many keys (more than a page of 1,000 plumes lists anywhere) the set might not fit the
+ * hash memory (work_mem × hash_mem_multiplier) and would be scanned per candidate: candidates then
+ * go straight to the exact test.
  */
 const MAX_CELL_KEYS = 50_000;
 
@@ -223,7 +223,7 @@ export const cellRow = (latitude: Sql) => sql`floor(${latitude} * ${ROWS_PER_DEG
 export function candidateCellKey(longitude: Sql, row: Sql, gas: Sql): Sql {
   const scales = LONGITUDE_SCALES.slice(0, -1).map(([below, scale]) => sql`WHEN abs(${row}) < ${below}::int THEN ${scale}::int`);
   const scale = sql`CASE ${join(scales, ' ')} ELSE ${LONGITUDE_SCALES.at(-1)![1]}::int END`;
-  return sql`((${row} + 32768)::bigint * 131072 + (floor(${longitude} * ${scale})::int + 65536)) * 2 + (${gas} = 'CO2')::int`;
+  return sql`((${row} + ${ROW_OFFSET}::int) * ${COLUMN_SPAN}::int + (floor(${longitude} * ${scale})::int + ${COLUMN_OFFSET}::int)) * 2 + (${gas} = 'CO2')::int`;
 }
 
 /** A plume of the page, as the page's statement read it. */
@@ -247,7 +247,7 @@ export function selectNearbyAmongNewest(db: Queryable, origins: NearbyOrigin[], 
   const keys = nearbyCellKeys(origins, metres);
   const candidateKey = candidateCellKey(sql`ST_X(newest.geometry)`, sql`newest.cell_row`, sql`newest.gas`);
   // IN (…) inside an expression stays a subplan (not a join), hashed once and probed per candidate in time order.
-  const inNearCells = keys.length <= MAX_CELL_KEYS ? sql`AND (${candidateKey} IN (SELECT unnest(${int8ArrayLiteral(keys)}::bigint[]))) IS TRUE` : sql``;
+  const inNearCells = keys.length <= MAX_CELL_KEYS ? sql`AND (${candidateKey} IN (SELECT unnest(${intArrayLiteral(keys)}::int[]))) IS TRUE` : sql``;
   return db.query<PlumeRow>(sql`
     WITH page AS MATERIALIZED (
       SELECT o.gas, o.geometry::geography AS place, ST_Expand(o.geometry, ${nearbyDegrees(metres)}) AS near
