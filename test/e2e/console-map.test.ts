@@ -89,8 +89,17 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the web console in a browser
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByTestId('signed-in-as').filter({ hasText: harness.demo.user.email }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
+    const storedSession = () => page.evaluate<string | null>("sessionStorage.getItem('carbon-atlas.session')");
+    const stored = JSON.parse((await storedSession()) ?? 'null') as { refreshToken: string; accessToken: string };
+    const revoked = page.waitForResponse((response) => response.url().endsWith('/v1/auth/revoke'));
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    expect((await revoked).status()).toBe(204);
+    // The session ended on the server too: a copy of its tokens no longer works.
+    expect(await storedSession()).toBeNull();
+    const refresh = await harness.ctx.request({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: stored.refreshToken } });
+    expect(refresh.statusCode).toBe(401);
+    expect((await harness.ctx.request({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${stored.accessToken}` } })).statusCode).toBe(401);
     expect(errors.filter((error) => !error.includes('401'))).toEqual([]);
     await context.close();
   });

@@ -33,8 +33,15 @@ export async function signInWithApiKey(apiKey: string): Promise<void> {
   session.set({ kind: 'key', apiKey, organizationId: who.organization?.id ?? null });
 }
 
+/**
+ * Signs out here at once, and ends the session on the server (its refresh token's family, which
+ * takes every access token of it along), so a copy of the tokens left anywhere stops working. An
+ * API key has no session to end: it stays valid until revoked in the organization's settings.
+ */
 export function signOut(): void {
+  const current = session.get();
   session.set({ kind: 'anonymous' });
+  if (current.kind === 'token') void dataOf(api.POST('/v1/auth/revoke', { body: { refresh_token: current.refreshToken }, fetch: anonymousFetch })).catch(() => undefined);
 }
 
 export function whoAmI(): Promise<WhoAmI> {

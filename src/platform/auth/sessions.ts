@@ -98,6 +98,16 @@ export async function refresh(db: Database, settings: SessionSettings, refreshTo
   return issuePair(db, settings, { userId: user.id, organizationId: claims.organizationId, familyId: claims.familyId });
 }
 
+/**
+ * Signs out: the refresh token's whole family is revoked, so neither it nor any access token of the
+ * same session works again. A token that is not ours, expired or already revoked is ignored, and
+ * the answer is the same (RFC 7009): it tells a caller nothing about a token it holds.
+ */
+export async function signOut(db: Database, settings: SessionSettings, refreshToken: string): Promise<void> {
+  const claims = await settings.signer.verify(refreshToken, 'refresh');
+  if (claims) await queries.revokeRefreshFamily(db, claims.familyId);
+}
+
 /** Whether a token we issued still works: signature and expiry, then its revocation state. */
 export async function isLiveToken(db: Database, signer: TokenSigner, token: string): Promise<boolean> {
   const claims = await signer.verify(token, ['access', 'refresh', 'stac']);

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { callerOf, principalOf } from '../auth/auth-plugin.js';
 import type { Principal } from '../auth/principal.js';
 import { grants, isScope, type Scope, type Tier } from '../auth/scopes.js';
-import { refresh, signIn } from '../auth/sessions.js';
+import { refresh, signIn, signOut } from '../auth/sessions.js';
 import { ValidationError } from '../errors.js';
 import { ErrorSchemas } from '../http/error-families.js';
 import { platformErrorResponses } from '../http/common-schemas.js';
@@ -111,6 +111,24 @@ export default async function identityRoutes(instance: FastifyInstance) {
       },
     },
     (request) => refresh(app.db, app.sessions, request.body.refresh_token),
+  );
+
+  app.post(
+    '/v1/auth/revoke',
+    {
+      config: { auth: 'none', rateLimit: { address: 'credentials' } },
+      schema: {
+        operationId: 'signOut',
+        tags: ['identity'],
+        summary: "Sign out: revoke a refresh token's session (it and every access token of it); 204 whether or not the token was live (RFC 7009)",
+        body: RefreshBody,
+        response: { 204: Type.Null({ description: 'Signed out' }), 422: ErrorSchemas.platform, 429: ErrorSchemas.platform },
+      },
+    },
+    async (request, reply) => {
+      await signOut(app.db, app.sessions, request.body.refresh_token);
+      return reply.status(204).send(null);
+    },
   );
 
   app.get(

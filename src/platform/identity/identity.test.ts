@@ -197,6 +197,34 @@ describe('sign-in and refresh tokens', () => {
     expect((await whoami(other.access_token)).statusCode).toBe(200);
   });
 
+  it("signs out: the session's refresh and access tokens stop working, the user's other sessions do not", async () => {
+    const whoami = (token: string) => ctx.request({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } });
+    const other = (await signIn('olga@globex.test', 'owner password 1')).json();
+    const first = (await signIn('olga@globex.test', 'owner password 1')).json();
+    const second = (await ctx.request({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: first.refresh_token } })).json();
+
+    const out = await ctx.request({ method: 'POST', url: '/v1/auth/revoke', payload: { refresh_token: second.refresh_token } });
+    expect(out.statusCode).toBe(204);
+    expect(out.body).toBe('');
+    expect((await whoami(second.access_token)).statusCode).toBe(401);
+    expect((await whoami(first.access_token)).statusCode).toBe(401);
+    expect((await ctx.request({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: second.refresh_token } })).statusCode).toBe(401);
+    expect((await whoami(other.access_token)).statusCode).toBe(200);
+    // Signing out twice, or with a token that is not ours, answers the same and says nothing more.
+    expect((await ctx.request({ method: 'POST', url: '/v1/auth/revoke', payload: { refresh_token: second.refresh_token } })).statusCode).toBe(204);
+    expect((await ctx.request({ method: 'POST', url: '/v1/auth/revoke', payload: { refresh_token: 'a.b.c' } })).statusCode).toBe(204);
+    // An access token is not a refresh token: the other session survives it.
+    expect((await ctx.request({ method: 'POST', url: '/v1/auth/revoke', payload: { refresh_token: other.access_token } })).statusCode).toBe(204);
+    expect((await whoami(other.access_token)).statusCode).toBe(200);
+  });
+
+  it('refuses a sign-out without a refresh token (422)', async () => {
+    for (const payload of [{}, { refresh_token: '' }, { refresh_token: 'x', extra: 1 }]) {
+      const response = await ctx.request({ method: 'POST', url: '/v1/auth/revoke', payload });
+      expect(response.statusCode).toBe(422);
+    }
+  });
+
   it('refuses forged, tampered and refresh-as-access tokens', async () => {
     const pair = (await signIn('olga@globex.test', 'owner password 1')).json();
     const [header, payload, signature] = pair.access_token.split('.');
