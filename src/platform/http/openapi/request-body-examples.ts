@@ -34,6 +34,7 @@ export const REQUEST_BODY_EXAMPLES: Record<string, unknown> = {
   // Platform identity
   signIn: { email: 'demo@carbon-atlas.test', password: 'demo-printed-by-npm-run-demo' },
   refreshToken: { refresh_token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIiwidHlwIjoicmVmcmVzaCJ9.c2lnbmF0dXJl' },
+  signOut: { refresh_token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIiwidHlwIjoicmVmcmVzaCJ9.c2lnbmF0dXJl' },
   createApiKey: { name: 'meter gateway', scopes: ['facilities:read'], tier: 'standard' },
   // Facilities and their consumption
   createFacility: facility,
