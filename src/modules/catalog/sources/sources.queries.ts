@@ -78,14 +78,16 @@ export function clusteredPlumes(filter: PlumeFilter, viewer: Viewer, eps: number
 }
 
 /**
- * Sources: each cluster with its plumes in time order (their UTC dates and rates, for the daily
- * figures), centre (centroid of its plumes), time span, and the UTC dates of the visible scenes
- * whose footprint covers its centre. One pass over the clustered plumes, sorted once.
+ * Sources of one partition: each cluster with its plumes in time order (their UTC dates and rates,
+ * for the daily figures), centre (centroid of its plumes), time span, and the UTC dates of the
+ * visible scenes whose footprint covers its centre. One pass over the clustered plumes, sorted
+ * once by cluster and time only: the partition fixes gas, sector and zone (sorting on those text
+ * keys too cost ~0.3 s of 1.3 s for the Permian's 82,567 plumes).
  */
-export function selectClusters(db: Queryable, filter: PlumeFilter, viewer: Viewer, eps: number, minpoints: number, partition?: Partition) {
+export function selectClusters(db: Queryable, filter: PlumeFilter, viewer: Viewer, eps: number, minpoints: number, partition: Partition) {
   return db.query<ClusterRow>(sql`
     WITH sources AS (
-      SELECT gas, sector, srid, cluster, count(*)::int AS plume_count,
+      SELECT ${partition.gas}::text AS gas, ${partition.sector}::text AS sector, ${partition.srid}::int AS srid, cluster, count(*)::int AS plume_count,
         array_agg(plume_id) AS plume_ids, array_agg(id::text) AS plume_uuids,
         array_agg((("datetime" AT TIME ZONE 'UTC')::date)::text) AS plume_days,
         array_agg(emission_auto) AS emissions, array_agg(emission_uncertainty_auto) AS uncertainties,
@@ -94,9 +96,9 @@ export function selectClusters(db: Queryable, filter: PlumeFilter, viewer: Viewe
         min(published_at) AS published_at_min, max(published_at) AS published_at_max
       FROM (
         SELECT * FROM (${clusteredPlumes(filter, viewer, eps, minpoints, partition)}) c
-        WHERE cluster IS NOT NULL ORDER BY gas, sector, srid, cluster, "datetime", plume_id
+        WHERE cluster IS NOT NULL ORDER BY cluster, "datetime", plume_id
       ) members
-      GROUP BY gas, sector, srid, cluster
+      GROUP BY cluster
     )
     SELECT s.gas, s.sector, s.srid, s.cluster, s.plume_count, s.plume_ids, s.plume_uuids, s.plume_days, s.emissions, s.uncertainties,
       ST_X(s.centre) AS longitude, ST_Y(s.centre) AS latitude, s.timestamp_min, s.timestamp_max, s.published_at_min, s.published_at_max,
