@@ -152,6 +152,11 @@ describe('catalog pages against plain SQL', () => {
   });
 });
 
+type PageItem = { id: string; gas: string; geometry_json: { coordinates: number[] } };
+
+/** The page's plumes as selectNearbyAmongNewest takes them: where the page found them. */
+const originsOf = (items: PageItem[]) => items.map(({ id, gas, geometry_json: { coordinates } }) => ({ id, longitude: coordinates[0]!, latitude: coordinates[1]!, gas }));
+
 /** Plain SQL for nearby_items: visible plumes of the same gas within 1 km of a page plume, newest 100. */
 async function expectedNearby(pageIds: string[], org: string | null) {
   const rows = await ctx.db.query<{ id: string }>(sql`
@@ -167,9 +172,9 @@ describe('nearby_items against plain SQL', () => {
     for (const [key, org] of [[undefined, null], [acmeKey, acme.id]] as const) {
       for (const scenario of SCENARIOS) {
         const response = await ctx.request({ method: 'GET', url: `/api/v1/catalog/plumes/annotated?limit=100&${scenario.query}`, ...(key ? { key } : {}) });
-        const body = response.json() as { items: { id: string; gas: string; geometry_json: { coordinates: number[] } }[]; nearby_items: { id: string }[] };
+        const body = response.json() as { items: PageItem[]; nearby_items: { id: string }[] };
         const pageIds = body.items.map((item) => item.id);
-        const origins = body.items.map(({ id, gas, geometry_json: { coordinates } }) => ({ id, longitude: coordinates[0]!, latitude: coordinates[1]!, gas }));
+        const origins = originsOf(body.items);
         if (!pageIds.length) continue;
         const want = await expectedNearby(pageIds, org);
         expect(body.nearby_items.map((item) => item.id)).toEqual(want);
@@ -233,8 +238,8 @@ describe('nearby cells', () => {
 
   it('leave the newest neighbours as plain SQL finds them among the newest, to the last one', async () => {
     const response = await ctx.request({ method: 'GET', url: `/api/v1/catalog/plumes/annotated?limit=50&${bboxQuery}` });
-    const items = (response.json() as { items: { id: string; gas: string; geometry_json: { coordinates: number[] } }[] }).items;
-    const origins = items.map(({ id, gas, geometry_json: { coordinates } }) => ({ id, longitude: coordinates[0]!, latitude: coordinates[1]!, gas }));
+    const items = (response.json() as { items: PageItem[] }).items;
+    const origins = originsOf(items);
     const ids = origins.map((origin) => origin.id);
     const expected = await ctx.db.query<{ id: string }>(sql`
       SELECT n.id FROM (SELECT * FROM plumes WHERE status = 'published' ORDER BY "datetime" DESC, plume_id DESC LIMIT ${NEWEST_SCANNED}) n

@@ -147,6 +147,8 @@ describe('API keys', () => {
 });
 
 describe('sign-in and refresh tokens', () => {
+  const whoami = (token: string) => ctx.request({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } });
+
   beforeAll(async () => {
     const user = await identity.createUser(ctx.db, { email: 'olga@globex.test', password: 'owner password 1' });
     await identity.addMember(ctx.db, globex.id, user.id, 'owner');
@@ -183,7 +185,6 @@ describe('sign-in and refresh tokens', () => {
   });
 
   it("ends the replayed family's access tokens too, and no other session's", async () => {
-    const whoami = (token: string) => ctx.request({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } });
     const other = (await signIn('olga@globex.test', 'owner password 1')).json();
     const first = (await signIn('olga@globex.test', 'owner password 1')).json();
     const second = (await ctx.request({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: first.refresh_token } })).json();
@@ -198,7 +199,6 @@ describe('sign-in and refresh tokens', () => {
   });
 
   it("signs out: the session's refresh and access tokens stop working, the user's other sessions do not", async () => {
-    const whoami = (token: string) => ctx.request({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } });
     const other = (await signIn('olga@globex.test', 'owner password 1')).json();
     const first = (await signIn('olga@globex.test', 'owner password 1')).json();
     const second = (await ctx.request({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: first.refresh_token } })).json();
