@@ -69,82 +69,79 @@ interface Part {
   edge_cells: number[] | null;
 }
 
-/** total: every filter but the box; in_bbox: with it. `withTotal` false when the caller has the total already. */
+/** The part of a partly covered month the interval covers, as row counts to add (or, when shorter, the uncovered part to take away). */
+interface MonthPart {
+  month: string;
+  /** Count the covered part (true), or take the month's cells and subtract the uncovered part. */
+  direct: boolean;
+  times: [Date, Date][];
+}
+
+function partialMonths(start: Date | null, end: Date | null): MonthPart[] {
+  const months = new Set<string>();
+  if (start && monthStart(utcMonth(start)).getTime() !== start.getTime()) months.add(utcMonth(start));
+  if (end) {
+    const last = utcMonth(new Date(end.getTime() - 1));
+    if (monthEnd(last).getTime() !== end.getTime()) months.add(last);
+  }
+  return [...months].map((month) => {
+    const [first, next] = [monthStart(month), monthEnd(month)];
+    const from = start && start > first ? start : first;
+    const to = end && end < next ? end : next;
+    const covered = to.getTime() - from.getTime();
+    const direct = covered <= next.getTime() - first.getTime() - covered;
+    // One count per range (an OR of ranges may be planned as a scan of the whole sector); empty ranges are left out.
+    const spans: [Date, Date][] = direct ? [[from, to]] : [[first, from], [to, next]];
+    const times = spans.filter(([a, b]) => a.getTime() < b.getTime());
+    return { month, direct, times };
+  });
+}
+
+/**
+ * total: every filter but the box; in_bbox: with it. `withTotal` false when the caller has the total
+ * already. One statement (one snapshot, one round trip): the cells of the months the interval covers
+ * whole, summed per cell; the partly covered months counted row by row; the cells the box's edges
+ * cut, found among the summed cells, counted row by row inside the box.
+ */
 export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer: Viewer, withTotal = true): Promise<{ total: number; in_bbox: number }> {
   const { bbox, datetime, ...rest } = filter;
   const conditions = plumeConditions(rest, viewer);
   const start = datetime?.start ?? null;
   const end = datetime?.end ?? null;
-  // The months the interval meets, as an index range (a stored month is its first day, UTC); the
-  // first and the last may be covered only in part.
+  // The months the interval meets, as an index range (a stored month is its first day, UTC).
   const cellConditions = [...conditions];
-  const partial: string[] = [];
-  if (start) {
-    cellConditions.push(sql`p.month >= ${utcMonth(start)}::date`);
-    if (monthStart(utcMonth(start)).getTime() !== start.getTime()) partial.push(utcMonth(start));
-  }
-  if (end) {
-    const last = utcMonth(new Date(end.getTime() - 1));
-    cellConditions.push(sql`p.month <= ${last}::date`);
-    if (monthEnd(last).getTime() !== end.getTime()) partial.push(last);
-  }
+  if (start) cellConditions.push(sql`p.month >= ${utcMonth(start)}::date`);
+  if (end) cellConditions.push(sql`p.month <= ${utcMonth(new Date(end.getTime() - 1))}::date`);
   const ranges = bbox ? cellRanges(bbox) : undefined;
   if (ranges && !withTotal) cellConditions.push(inRange(sql`p.cell`, ranges.touched));
-  const inside = ranges ? inRange(sql`p.cell`, ranges.inside) : sql`true`;
-  const edge = ranges ? sql`${inRange(sql`p.cell`, ranges.touched)} AND NOT ${inside}` : sql`false`;
+  const edge = ranges ? sql`${inRange(sql`p.cell`, ranges.touched)} AND NOT ${inRange(sql`p.cell`, ranges.inside)}` : sql`false`;
 
-  // One row for the months the interval covers whole (month NULL), one per partly covered month,
-  // summed per cell first (a few hundred groups), then the cells are told apart.
-  const parts = await db.query<Part>(sql`
-    SELECT p.month, sum(p.plumes)::text AS total, COALESCE(sum(p.plumes) FILTER (WHERE ${inside}), 0)::text AS inside,
-      array_agg(p.cell) FILTER (WHERE ${edge}) AS edge_cells
-    FROM (
-      SELECT CASE WHEN p.month = ANY(${partial}::date[]) THEN p.month::text END AS month, p.cell, sum(p.plumes) AS plumes
-      FROM plume_time_cells p WHERE ${join(cellConditions, ' AND ')} GROUP BY 1, 2) p
-    GROUP BY 1`);
-
+  const partial = partialMonths(start, end);
+  // Months taken whole from the cells: those covered whole, and those whose uncovered part is subtracted.
+  const wholeFromCells = partial.filter((part) => !part.direct).map((part) => part.month);
   const rowConditions = join(conditions, ' AND ');
-  const totalTerms: Sql[] = [sql`0::bigint`];
-  const boxTerms: Sql[] = [sql`0::bigint`];
-  let total = 0;
-  let inBox = 0;
-  const edgeCells = new Set<number>();
-  for (const part of parts) {
-    for (const cell of part.edge_cells ?? []) edgeCells.add(cell);
-    if (!part.month) {
-      total += Number(part.total);
-      inBox += Number(part.inside ?? 0);
-      continue;
-    }
-    // A month partly covered: count the covered part, or the month's cells minus the uncovered part, whichever is shorter.
-    const [first, next] = [monthStart(part.month), monthEnd(part.month)];
-    const from = start && start > first ? start : first;
-    const to = end && end < next ? end : next;
-    const covered = to.getTime() - from.getTime();
-    const direct = covered <= next.getTime() - first.getTime() - covered;
-    // One statement per range (an OR of ranges may be planned as a scan of the whole sector); empty ranges are left out.
-    const times: [Date, Date][] = direct ? [[from, to]] : [[first, from], [to, next]];
-    if (!direct) {
-      total += Number(part.total);
-      inBox += Number(part.inside ?? 0);
-    }
-    for (const [a, b] of times) {
-      if (a.getTime() >= b.getTime()) continue;
+  const cellsTaken = (what: Sql) => sql`(SELECT COALESCE(${what}, 0) FROM cells c WHERE c.month IS NULL OR c.month = ANY(${wholeFromCells}::text[]))`;
+  const totalTerms: Sql[] = [cellsTaken(sql`sum(c.plumes)`)];
+  const boxTerms: Sql[] = ranges ? [cellsTaken(sql`sum(c.plumes) FILTER (WHERE ${inRange(sql`c.cell`, ranges.inside)})`)] : [];
+  for (const part of partial) {
+    for (const [a, b] of part.times) {
       const time = sql`p."datetime" >= ${a} AND p."datetime" < ${b}`;
-      const sign = direct ? sql`` : sql`-`;
-      if (withTotal) totalTerms.push(sql`${sign}(SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time})`);
-      if (ranges) boxTerms.push(sql`${sign}(SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time} AND ${inRange(ROW_CELL, ranges.inside)})`);
+      const sign = part.direct ? sql`+` : sql`-`;
+      if (withTotal) totalTerms.push(sql`${sign} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time})`);
+      if (ranges) boxTerms.push(sql`${sign} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time} AND ${inRange(ROW_CELL, ranges.inside)})`);
     }
   }
-  if (ranges && edgeCells.size) {
+  if (ranges) {
     const time = join([start ? sql`p."datetime" >= ${start}` : sql`true`, end ? sql`p."datetime" < ${end}` : sql`true`], ' AND ');
-    boxTerms.push(sql`(SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${ROW_CELL} = ANY(${[...edgeCells]}::int[]) AND ${time}
+    boxTerms.push(sql`+ (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${ROW_CELL} = ANY(ARRAY(SELECT DISTINCT c.cell FROM cells c WHERE c.edge)) AND ${time}
       AND ${bboxCondition(bbox!)})`);
   }
-  if (totalTerms.length > 1 || boxTerms.length > 1) {
-    const [rows] = await db.query<{ total: string; in_bbox: string }>(sql`SELECT (${join(totalTerms, ' + ')})::text AS total, (${join(boxTerms, ' + ')})::text AS in_bbox`);
-    total += Number(rows!.total);
-    inBox += Number(rows!.in_bbox);
-  }
-  return { total, in_bbox: ranges ? inBox : total };
+  // Summed per (month taken apart or not, cell) first: a few hundred groups.
+  const [row] = await db.query<{ total: string; in_bbox: string }>(sql`
+    WITH cells AS MATERIALIZED (
+      SELECT CASE WHEN p.month = ANY(${partial.map((part) => part.month)}::date[]) THEN p.month::text END AS month, p.cell, ${edge} AS edge, sum(p.plumes) AS plumes
+      FROM plume_time_cells p WHERE ${join(cellConditions, ' AND ')} GROUP BY 1, 2)
+    SELECT (${withTotal ? join(totalTerms, ' ') : sql`0`})::text AS total, (${ranges ? join(boxTerms, ' ') : sql`0`})::text AS in_bbox`);
+  const total = Number(row!.total);
+  return { total, in_bbox: ranges ? Number(row!.in_bbox) : total };
 }

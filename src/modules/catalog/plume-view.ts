@@ -14,7 +14,7 @@ export function plumeView(row: PlumeRow, viewer: Viewer) {
     geometry_json: { type: 'Point' as const, coordinates: [row.longitude, row.latitude], bbox: [row.longitude, row.latitude, row.longitude, row.latitude] },
     scene_id: row.scene_id,
     scene_name: row.scene_name,
-    scene_timestamp: row.datetime.toISOString(),
+    scene_timestamp: row.datetime,
     instrument: row.instrument,
     mission_phase: row.mission_phase,
     platform: row.platform,
@@ -31,7 +31,7 @@ export function plumeView(row: PlumeRow, viewer: Viewer) {
     con_tif: row.con_tif,
     rgb_png: row.rgb_png,
     rgb_tif: row.rgb_tif,
-    plume_bounds: row.bounds ? row.bounds.map(Number) : [],
+    plume_bounds: row.west === null ? [] : [row.west, row.south!, row.east!, row.north!],
     plume_quality: row.quality,
     quality_shape: row.quality_shape,
     quality_artifacts: row.quality_artifacts,
@@ -54,8 +54,8 @@ export function plumeView(row: PlumeRow, viewer: Viewer) {
     hide_emission: row.hide_emission,
     notes: owner ? row.notes : null,
     asset_id: row.asset_id,
-    published_at: row.published_at?.toISOString() ?? null,
-    modified: row.modified.toISOString(),
+    published_at: row.published_at,
+    modified: row.modified,
   };
 }
 

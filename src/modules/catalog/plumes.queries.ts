@@ -1,6 +1,7 @@
 import sql, { join, raw, type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../platform/db/database.js';
 import { inOneSnapshot } from '../../platform/db/snapshot.js';
+import { isoInstant } from '../../platform/db/iso-instant.js';
 import { containsPattern } from '../../platform/db/like.js';
 import type { Interval } from './intervals.js';
 import { filtersOnly, type PlumeFilter, type PlumeSort, type PlumeStatus, type Viewer } from './plume-filter.js';
@@ -18,12 +19,17 @@ export interface PlumeRow {
   platform: string | null;
   provider: string | null;
   mission_phase: string | null;
-  datetime: Date;
+  /** Instants as ISO 8601 text (isoInstant): what the page shows, formatted by the database. */
+  datetime: string;
   organization_id: string | null;
   gas: 'CH4' | 'CO2';
   longitude: number;
   latitude: number;
-  bounds: [number, number, number, number] | null;
+  /** The plume's bounds, one column per side: four numbers decode far cheaper than a float8[] (NULL without bounds). */
+  west: number | null;
+  south: number | null;
+  east: number | null;
+  north: number | null;
   sector: string | null;
   emission_auto: number | null;
   emission_uncertainty_auto: number | null;
@@ -55,19 +61,20 @@ export interface PlumeRow {
   rgb_png: string | null;
   is_offshore: boolean;
   collection: string | null;
-  published_at: Date | null;
-  modified: Date;
+  published_at: string | null;
+  modified: string;
 }
 
 export const PLUME_COLUMNS = sql`
-  p.id, p.plume_id, p.scene_id, p.scene_name, p.instrument, p.platform, p.provider, p.mission_phase, p."datetime", p.organization_id, p.gas,
+  p.id, p.plume_id, p.scene_id, p.scene_name, p.instrument, p.platform, p.provider, p.mission_phase, ${isoInstant(sql`p."datetime"`)} AS "datetime",
+  p.organization_id, p.gas,
   ST_X(p.geometry) AS longitude, ST_Y(p.geometry) AS latitude,
-  CASE WHEN p.bounds IS NULL THEN NULL ELSE ARRAY[ST_XMin(p.bounds), ST_YMin(p.bounds), ST_XMax(p.bounds), ST_YMax(p.bounds)] END AS bounds,
+  ST_XMin(p.bounds) AS west, ST_YMin(p.bounds) AS south, ST_XMax(p.bounds) AS east, ST_YMax(p.bounds) AS north,
   p.sector, p.emission_auto, p.emission_uncertainty_auto, p.emission_cmf_type, p.emission_version, p.processing_software, p.gsd,
   p.sensitivity_mode, p.off_nadir, p.wind_speed_avg_auto, p.wind_speed_std_auto, p.wind_direction_avg_auto, p.wind_direction_std_auto,
   p.wind_source_auto, p.quality, p.quality_shape, p.quality_artifacts, p.quality_flare, p.quality_background, p.phme_candidate,
   p.hide_emission, p.notes, p.asset_id, p.status, p.plume_tif, p.plume_png, p.con_tif, p.rgb_tif, p.rgb_png, p.is_offshore,
-  p.collection, p.published_at, p.modified`;
+  p.collection, ${isoInstant(sql`p.published_at`)} AS published_at, ${isoInstant(sql`p.modified`)} AS modified`;
 
 function within(column: Sql, interval: Interval): Sql[] {
   const parts: Sql[] = [];

@@ -1,5 +1,6 @@
 import sql, { type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../platform/db/database.js';
+import { isoInstant } from '../../platform/db/iso-instant.js';
 import type { Tile } from '../../platform/tiles/tile-math.js';
 import { halfPixelMetres } from '../../platform/tiles/tile-math.js';
 import { inSearchBox, MVT_GEOMETRY, TILE_GEOMETRY_JOINS, tileFrame, toMercator } from '../../platform/tiles/tile-sql.js';
@@ -12,7 +13,6 @@ import { visiblePlumes } from './visible-plumes.queries.js';
 import { visibleScenes } from './visible-scenes.queries.js';
 
 /** Instants as the catalog's JSON writes them (toISOString), so a pop-up and a list agree. */
-const iso = (column: Sql) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** What a map styles and pops up for a plume; emissions as visiblePlumes shows them (NULL when hidden). */
 const PLUME_PROPERTIES = sql`c.id, c.plume_id, c.gas, c.sector, c.emission_auto, c.emission_uncertainty_auto, c."datetime", c.instrument, c.status`;
@@ -37,7 +37,7 @@ const PLUME_TILE_ORDER = sql`p.emission_auto DESC NULLS LAST, p.id`;
 function plumeCandidates(filter: PlumeFilter, viewer: Viewer, tile: Tile, limit: number): Sql {
   const inTile = sql`${plumeWhere(filter, viewer)} AND ${inSearchBox(sql`p.geometry`, tile)}`;
   const columns = sql`ST_Transform(p.geometry, 3857) AS g, p.id::text AS id, p.plume_id, p.gas, p.sector, p.emission_auto, p.emission_uncertainty_auto,
-      ${iso(sql`p."datetime"`)} AS "datetime", p.instrument, p.status`;
+      ${isoInstant(sql`p."datetime"`)} AS "datetime", p.instrument, p.status`;
   if (tile.z > RANKED_PICK_MAX_ZOOM) {
     return sql`(SELECT ${columns} FROM ${visiblePlumes(viewer)} p WHERE ${inTile} ORDER BY ${PLUME_TILE_ORDER} LIMIT ${limit})`;
   }
@@ -51,7 +51,7 @@ function plumeCandidates(filter: PlumeFilter, viewer: Viewer, tile: Tile, limit:
 function sceneCandidates(filter: SceneFilter, viewer: Viewer, tile: Tile, limit: number): Sql {
   return sql`(
     SELECT ST_Simplify(${toMercator(sql`s.footprint`)}, ${halfPixelMetres(tile)}, true) AS g, s.id::text AS id, s.name, s.instrument,
-      ${iso(sql`s."timestamp"`)} AS "timestamp", s.cloud_cover::float8 AS cloud_cover_pct, array_to_json(s.qa_flags)::text AS qa_flags, s.assessed, s.status
+      ${isoInstant(sql`s."timestamp"`)} AS "timestamp", s.cloud_cover::float8 AS cloud_cover_pct, array_to_json(s.qa_flags)::text AS qa_flags, s.assessed, s.status
     FROM ${visibleScenes(viewer)} s
     WHERE ${sceneWhere(filter, viewer)} AND s.footprint IS NOT NULL AND ${inSearchBox(sql`s.footprint`, tile)}
     ORDER BY s."timestamp" DESC, s.id LIMIT ${limit})`;

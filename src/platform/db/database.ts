@@ -11,6 +11,11 @@ export interface Database extends Queryable {
   /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
+   * Runs reads in one read-only REPEATABLE READ transaction (one snapshot). Not counted by
+   * writesCompleted: it cannot write, so no value kept in memory needs re-reading after it.
+   */
+  readSnapshot?<T>(work: (snapshot: Queryable) => Promise<T>): Promise<T>;
+  /**
    * Runs `work` on one dedicated session holding a PostgreSQL advisory lock, so that two processes
    * doing the same thing (migrations, seeding) take turns. `exec` runs multi-statement SQL text.
    */

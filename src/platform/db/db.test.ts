@@ -9,6 +9,8 @@ import { databaseUrlFor } from '../../../test/support/database-url.js';
 import { runCli } from '../../../test/support/cli.js';
 import { DataDirectoryBusyError, lockDataDirectory } from './data-dir-lock.js';
 import { migrate, MigrationError, readMigrations } from './migrate.js';
+import { inOneSnapshot } from './snapshot.js';
+import { isoInstant } from './iso-instant.js';
 import { openDatabase } from './open-database.js';
 import type { Database } from './database.js';
 
@@ -45,6 +47,29 @@ describe('migrations', () => {
       );
       expect(settings).toEqual({ plans: 'force_custom_plan', jit: 'off', workers: '0' });
     }
+  });
+
+  it('format instants as Date.toISOString() does (isoInstant), milliseconds truncated like the driver’s Date', async () => {
+    const instants = ['2023-06-28T19:10:11Z', '2023-06-28T19:10:11.123789Z', '2024-02-29T23:59:59.999999+05:30', '1969-12-31T23:59:59.5Z', '2000-01-01T00:00:00.001Z'];
+    const rows = await db.query<{ value: Date; text: string }>(
+      sql`SELECT t AS value, ${isoInstant(sql`t`)} AS text FROM unnest(${instants}::timestamptz[]) AS t`,
+    );
+    expect(rows.map((row) => row.text)).toEqual(rows.map((row) => row.value.toISOString()));
+    expect(rows[1]!.text).toBe('2023-06-28T19:10:11.123Z');
+  });
+
+  it('run several reads on one read-only snapshot that writesCompleted does not count', async () => {
+    const before = db.writesCompleted!();
+    const settings = await inOneSnapshot(db, async (snapshot) => {
+      const [first] = await snapshot.query<{ isolation: string; readOnly: string; started: Date }>(
+        sql`SELECT current_setting('transaction_isolation') AS isolation, current_setting('transaction_read_only') AS "readOnly", now() AS started`,
+      );
+      const [second] = await snapshot.query<{ started: Date }>(sql`SELECT now() AS started`);
+      return { ...first!, sameTransaction: first!.started.getTime() === second!.started.getTime() };
+    });
+    expect(settings).toMatchObject({ isolation: 'repeatable read', readOnly: 'on', sameTransaction: true });
+    expect(db.writesCompleted!()).toBe(before);
+    await expect(inOneSnapshot(db, (snapshot) => snapshot.query(sql`CREATE TEMP TABLE refused (id int)`))).rejects.toThrow(/read-only/);
   });
 
   it('refuse to run when an applied migration file was edited (forward-only)', async () => {

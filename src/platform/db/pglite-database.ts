@@ -36,6 +36,13 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
     kind: 'pglite',
     query: (statement) => writes.statement(statement, () => counted(() => plain.query(statement))),
     transaction: (work) => writes.block(() => counted(() => pglite.transaction((tx) => work(asQueryable(tx))))),
+    readSnapshot: (work) =>
+      counted(() =>
+        pglite.transaction(async (tx) => {
+          await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+          return work(asQueryable(tx));
+        }),
+      ),
     // One process owns the data directory (see data-dir-lock.ts), so there is nobody to wait for.
     withAdvisoryLock: (_lockKey, work) => writes.block(() => work({ ...plain, exec: async (script) => void (await pglite.exec(script)) })),
     // Every write goes through this process (the data directory is locked to it): writesCompleted

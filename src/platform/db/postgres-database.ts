@@ -138,6 +138,8 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     kind: 'postgres',
     query: (statement) => writes.statement(statement, () => plain.query(statement)),
     transaction: (work) => writes.block(() => runTransaction(work)),
+    // One statement opens it (not BEGIN, then SET TRANSACTION): a round trip less per snapshot.
+    readSnapshot: (work) => runTransaction(work, 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY'),
     withAdvisoryLock: (lockKey, work) => writes.block(() => withAdvisoryLock(lockKey, work)),
     listen: (channel, onMessage, onState) => listenForNotifications(sessionClient, channel, onMessage, onState),
     writesCompleted: writes.completed,
@@ -145,7 +147,7 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 
-  async function runTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  async function runTransaction<T>(work: (tx: Queryable) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     // A deadlock or serialisation failure aborts one of the transactions involved; running it
     // again is what PostgreSQL asks for, and the work is database-only, so it can be re-run.
     for (let attempt = 1; ; attempt++) {
@@ -153,7 +155,7 @@ export async function openPostgresDatabase(connectionString: string, options: Po
         return await withPoolClient(
           pool,
           async (client) => {
-            await client.query('BEGIN');
+            await client.query(begin);
             const result = await work(asQueryable(client));
             await client.query('COMMIT');
             return result;

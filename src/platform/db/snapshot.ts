@@ -11,6 +11,7 @@ const isDatabase = (db: Queryable): db is Database => typeof (db as Partial<Data
  */
 export function inOneSnapshot<T>(db: Queryable, work: (snapshot: Queryable) => Promise<T>): Promise<T> {
   if (!isDatabase(db)) return work(db);
+  if (db.readSnapshot) return db.readSnapshot(work);
   return db.transaction(async (tx) => {
     await tx.query(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
     return work(tx);
