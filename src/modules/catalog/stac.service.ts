@@ -1,6 +1,6 @@
 import type { Config } from '../../platform/config.js';
 import sql, { type Sql } from 'sql-template-tag';
-import type { Database } from '../../platform/db/database.js';
+import type { Database, LocalSetting } from '../../platform/db/database.js';
 import { urlSigner } from '../../platform/storage/blob-store.js';
 import { configuredBlobStore } from '../../platform/storage/configured-blob-store.js';
 import { mayName } from './asset-keys.js';
@@ -84,23 +84,20 @@ export type { ItemRow, SceneProduct, SortField } from './stac.queries.js';
 export { checkGeometry, MAX_POSITIONS } from './stac-geometry.js';
 
 /** Workers an aggregate may use: it reads every matching item, where two workers saved ~25 % at 1M plumes. */
-const PARALLEL_WORKERS = 2;
+const PARALLEL_WORKERS: LocalSetting = 'max_parallel_workers_per_gather = 2';
 
 /**
  * Runs a search statement. JIT and parallel workers are off on every PostgreSQL connection (the
  * pool sets them; decisions 0018, 0032), so only a statement that must also avoid bitmap scans, or
- * that is worth parallel workers, needs a transaction of its own, to set that for itself alone.
- * (PGlite has neither.)
+ * that is worth parallel workers, runs in a read-only transaction of its own that sets that for
+ * itself alone, opened and set in one round trip (decision 0033). (PGlite has neither.)
  */
 function runSearch<Row>(db: Database, statement: Sql, options: { bitmapScans?: boolean; parallel?: boolean } = {}): Promise<Row[]> {
-  const settings: Sql[] = [];
-  if (options.bitmapScans === false) settings.push(sql`SET LOCAL enable_bitmapscan = off`);
-  if (options.parallel) settings.push(sql`SELECT set_config('max_parallel_workers_per_gather', ${String(PARALLEL_WORKERS)}, true)`);
+  const settings: LocalSetting[] = [];
+  if (options.bitmapScans === false) settings.push('enable_bitmapscan = off');
+  if (options.parallel) settings.push(PARALLEL_WORKERS);
   if (db.kind !== 'postgres' || !settings.length) return db.query<Row>(statement);
-  return db.transaction(async (tx) => {
-    for (const setting of settings) await tx.query(setting);
-    return tx.query<Row>(statement);
-  });
+  return db.readSnapshot((snapshot) => snapshot.query<Row>(statement), { settings });
 }
 
 /** Rows of one page, in order, plus one more when another page follows. */

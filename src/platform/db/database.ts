@@ -6,15 +6,22 @@ export interface Queryable {
   query<Row = Record<string, unknown>>(statement: Sql): Promise<Row[]>;
 }
 
+/**
+ * Planner settings a read may take for itself alone. A closed list: they are sent as SQL text in
+ * the statement that opens the transaction (one round trip), never built from input.
+ */
+export type LocalSetting = 'enable_bitmapscan = off' | 'max_parallel_workers_per_gather = 2';
+
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
-   * Runs reads in one read-only REPEATABLE READ transaction (one snapshot). Not counted by
-   * writesCompleted: it cannot write, so no value kept in memory needs re-reading after it.
+   * Runs reads in one read-only REPEATABLE READ transaction (one snapshot), with `settings` set for
+   * it alone (SET LOCAL; PostgreSQL only). Not counted by writesCompleted: it cannot write, so no
+   * value kept in memory needs re-reading after it.
    */
-  readSnapshot?<T>(work: (snapshot: Queryable) => Promise<T>): Promise<T>;
+  readSnapshot<T>(work: (snapshot: Queryable) => Promise<T>, options?: { settings?: readonly LocalSetting[] }): Promise<T>;
   /**
    * Runs `work` on one dedicated session holding a PostgreSQL advisory lock, so that two processes
    * doing the same thing (migrations, seeding) take turns. `exec` runs multi-statement SQL text.

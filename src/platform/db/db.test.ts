@@ -72,6 +72,15 @@ describe('migrations', () => {
     await expect(inOneSnapshot(db, (snapshot) => snapshot.query(sql`CREATE TEMP TABLE refused (id int)`))).rejects.toThrow(/read-only/);
   });
 
+  it('set planner settings for one read-only snapshot alone (PostgreSQL)', async () => {
+    if (db.kind !== 'postgres') return;
+    const setting = sql`SELECT current_setting('enable_bitmapscan') AS bitmaps, current_setting('max_parallel_workers_per_gather') AS workers, current_setting('transaction_read_only') AS "readOnly"`;
+    const inside = await db.readSnapshot((snapshot) => snapshot.query(setting), { settings: ['enable_bitmapscan = off', 'max_parallel_workers_per_gather = 2'] });
+    expect(inside).toEqual([{ bitmaps: 'off', workers: '2', readOnly: 'on' }]);
+    // Pooled connections come back as they were: every later statement sees the defaults.
+    for (let run = 0; run < 12; run += 1) expect(await db.query(setting)).toEqual([{ bitmaps: 'on', workers: '0', readOnly: 'off' }]);
+  });
+
   it('refuse to run when an applied migration file was edited (forward-only)', async () => {
     const files = await readMigrations();
     const edited = files.map((m, index) => (index === 0 ? { ...m, checksum: 'edited' } : m));

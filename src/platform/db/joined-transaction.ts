@@ -11,6 +11,8 @@ export function joinedTransaction(tx: Queryable, kind: Database['kind']): Databa
     kind,
     query: (statement) => tx.query(statement),
     transaction: (work) => work(tx),
+    // Inside a transaction already: its own snapshot and settings apply.
+    readSnapshot: (work) => work(tx),
     withAdvisoryLock: () => Promise.reject(new Error('An advisory-lock session cannot be opened inside a transaction.')),
     close: async () => undefined,
   };

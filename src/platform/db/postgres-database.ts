@@ -138,8 +138,10 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     kind: 'postgres',
     query: (statement) => writes.statement(statement, () => plain.query(statement)),
     transaction: (work) => writes.block(() => runTransaction(work)),
-    // One statement opens it (not BEGIN, then SET TRANSACTION): a round trip less per snapshot.
-    readSnapshot: (work) => runTransaction(work, 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY'),
+    // One message opens it and sets what it needs (not BEGIN, then SET TRANSACTION, then SET LOCAL):
+    // each round trip to the server costs ~0.2 ms of this process's time on a busy host (decision 0033).
+    readSnapshot: (work, options) =>
+      runTransaction(work, ['BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', ...(options?.settings ?? []).map((setting) => `SET LOCAL ${setting}`)].join('; ')),
     withAdvisoryLock: (lockKey, work) => writes.block(() => withAdvisoryLock(lockKey, work)),
     listen: (channel, onMessage, onState) => listenForNotifications(sessionClient, channel, onMessage, onState),
     writesCompleted: writes.completed,

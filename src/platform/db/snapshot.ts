@@ -1,4 +1,3 @@
-import sql from 'sql-template-tag';
 import type { Database, Queryable } from './database.js';
 
 const isDatabase = (db: Queryable): db is Database => typeof (db as Partial<Database>).transaction === 'function';
@@ -11,9 +10,5 @@ const isDatabase = (db: Queryable): db is Database => typeof (db as Partial<Data
  */
 export function inOneSnapshot<T>(db: Queryable, work: (snapshot: Queryable) => Promise<T>): Promise<T> {
   if (!isDatabase(db)) return work(db);
-  if (db.readSnapshot) return db.readSnapshot(work);
-  return db.transaction(async (tx) => {
-    await tx.query(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
-    return work(tx);
-  });
+  return db.readSnapshot(work);
 }
