@@ -98,12 +98,13 @@ function partialMonths(start: Date | null, end: Date | null): MonthPart[] {
 }
 
 /**
- * total: every filter but the box; in_bbox: with it. `withTotal` false when the caller has the total
- * already. One statement (one snapshot, one round trip): the cells of the months the interval covers
- * whole, summed per cell; the partly covered months counted row by row; the cells the box's edges
- * cut, found among the summed cells, counted row by row inside the box.
+ * total: every filter but the box; in_bbox: with it. `total` is the caller's own expression for the
+ * total (the maintained counts), when it has one. One statement (one snapshot, one round trip): the
+ * cells of the months the interval covers whole, summed per cell; the partly covered months counted
+ * row by row; the cells the box's edges cut, found among the summed cells, counted row by row
+ * inside the box.
  */
-export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer: Viewer, withTotal = true): Promise<{ total: number; in_bbox: number }> {
+export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer: Viewer, total?: Sql): Promise<{ total: number; in_bbox: number }> {
   const { bbox, datetime, ...rest } = filter;
   const conditions = plumeConditions(rest, viewer);
   const start = datetime?.start ?? null;
@@ -113,7 +114,8 @@ export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer:
   if (start) cellConditions.push(sql`p.month >= ${utcMonth(start)}::date`);
   if (end) cellConditions.push(sql`p.month <= ${utcMonth(new Date(end.getTime() - 1))}::date`);
   const ranges = bbox ? cellRanges(bbox) : undefined;
-  if (ranges && !withTotal) cellConditions.push(inRange(sql`p.cell`, ranges.touched));
+  // With the total given, only the cells the box touches are needed.
+  if (ranges && total) cellConditions.push(inRange(sql`p.cell`, ranges.touched));
   const edge = ranges ? sql`${inRange(sql`p.cell`, ranges.touched)} AND NOT ${inRange(sql`p.cell`, ranges.inside)}` : sql`false`;
 
   const partial = partialMonths(start, end);
@@ -127,7 +129,7 @@ export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer:
     for (const [a, b] of part.times) {
       const time = sql`p."datetime" >= ${a} AND p."datetime" < ${b}`;
       const sign = part.direct ? sql`+` : sql`-`;
-      if (withTotal) totalTerms.push(sql`${sign} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time})`);
+      totalTerms.push(sql`${sign} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time})`);
       if (ranges) boxTerms.push(sql`${sign} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time} AND ${inRange(ROW_CELL, ranges.inside)})`);
     }
   }
@@ -141,7 +143,7 @@ export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer:
     WITH cells AS MATERIALIZED (
       SELECT CASE WHEN p.month = ANY(${partial.map((part) => part.month)}::date[]) THEN p.month::text END AS month, p.cell, ${edge} AS edge, sum(p.plumes) AS plumes
       FROM plume_time_cells p WHERE ${join(cellConditions, ' AND ')} GROUP BY 1, 2)
-    SELECT (${withTotal ? join(totalTerms, ' ') : sql`0`})::text AS total, (${ranges ? join(boxTerms, ' ') : sql`0`})::text AS in_bbox`);
-  const total = Number(row!.total);
-  return { total, in_bbox: ranges ? Number(row!.in_bbox) : total };
+    SELECT (${total ?? join(totalTerms, ' ')})::text AS total, (${ranges ? join(boxTerms, ' ') : sql`0`})::text AS in_bbox`);
+  const counted = Number(row!.total);
+  return { total: counted, in_bbox: ranges ? Number(row!.in_bbox) : counted };
 }

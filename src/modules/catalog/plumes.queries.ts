@@ -1,6 +1,5 @@
 import sql, { join, raw, type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../platform/db/database.js';
-import { inOneSnapshot } from '../../platform/db/snapshot.js';
 import { isoInstant } from '../../platform/db/iso-instant.js';
 import { containsPattern } from '../../platform/db/like.js';
 import type { Interval } from './intervals.js';
@@ -180,22 +179,17 @@ function onlyVisibility(filter: PlumeFilter): boolean {
 export async function countPlumes(db: Queryable, filter: PlumeFilter, viewer: Viewer) {
   if (onlyVisibility(filter)) {
     // No filter but who may see what: the total is a sum of maintained counts (migration 0038).
-    const total = (snapshot: Queryable) => snapshot.query<{ total: number }>(sql`
-      SELECT COALESCE(sum(p.plumes), 0)::int AS total FROM plume_counts p WHERE ${join(visibility(viewer, filter.status, filter.includeDeleted), ' AND ')}`);
+    const maintained = sql`(SELECT COALESCE(sum(p.plumes), 0) FROM plume_counts p WHERE ${join(visibility(viewer, filter.status, filter.includeDeleted), ' AND ')})`;
     if (!filter.bbox) {
-      const [counted] = await total(db);
+      const [counted] = await db.query<{ total: number }>(sql`SELECT ${maintained}::int AS total`);
       return { total: counted!.total, in_bbox: counted!.total };
     }
-    // Several statements: one snapshot, so the box never counts more than the total.
-    return inOneSnapshot(db, async (snapshot) => {
-      const [counted] = await total(snapshot);
-      const boxed = await countFromCells(snapshot, filter, viewer, false);
-      return { total: counted!.total, in_bbox: boxed.in_bbox };
-    });
+    // The box from the time cells in the same statement: one snapshot, so it never counts more than the total.
+    return countFromCells(db, filter, viewer, maintained);
   }
   // Sector, gas, instrument, dates and box: summed from the time cells, the edges counted row by row
-  // (migration 0050), in one snapshot (a concurrent write must not fall between the two statements).
-  if (cellsCount(filter)) return inOneSnapshot(db, (snapshot) => countFromCells(snapshot, filter, viewer));
+  // (migration 0050), in one statement (one snapshot: a concurrent write cannot fall between its parts).
+  if (cellsCount(filter)) return countFromCells(db, filter, viewer);
   const inBox = filter.bbox ? bboxCondition(filter.bbox) : sql`true`;
   const [row] = await db.query<{ total: number; in_bbox: number }>(sql`
     SELECT count(*)::int AS total, count(*) FILTER (WHERE ${inBox})::int AS in_bbox

@@ -9,7 +9,6 @@ import { databaseUrlFor } from '../../../test/support/database-url.js';
 import { runCli } from '../../../test/support/cli.js';
 import { DataDirectoryBusyError, lockDataDirectory } from './data-dir-lock.js';
 import { migrate, MigrationError, readMigrations } from './migrate.js';
-import { inOneSnapshot } from './snapshot.js';
 import { isoInstant } from './iso-instant.js';
 import { openDatabase } from './open-database.js';
 import type { Database } from './database.js';
@@ -60,7 +59,7 @@ describe('migrations', () => {
 
   it('run several reads on one read-only snapshot that writesCompleted does not count', async () => {
     const before = db.writesCompleted!();
-    const settings = await inOneSnapshot(db, async (snapshot) => {
+    const settings = await db.readSnapshot(async (snapshot) => {
       const [first] = await snapshot.query<{ isolation: string; readOnly: string; started: Date }>(
         sql`SELECT current_setting('transaction_isolation') AS isolation, current_setting('transaction_read_only') AS "readOnly", now() AS started`,
       );
@@ -69,7 +68,7 @@ describe('migrations', () => {
     });
     expect(settings).toMatchObject({ isolation: 'repeatable read', readOnly: 'on', sameTransaction: true });
     expect(db.writesCompleted!()).toBe(before);
-    await expect(inOneSnapshot(db, (snapshot) => snapshot.query(sql`CREATE TEMP TABLE refused (id int)`))).rejects.toThrow(/read-only/);
+    await expect(db.readSnapshot((snapshot) => snapshot.query(sql`CREATE TEMP TABLE refused (id int)`))).rejects.toThrow(/read-only/);
   });
 
   it('set planner settings for one read-only snapshot alone (PostgreSQL)', async () => {

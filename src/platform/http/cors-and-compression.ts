@@ -34,14 +34,15 @@ async function registerCors(app: FastifyInstance, origins: true | string[]) {
 
 async function registerCompression(app: FastifyInstance) {
   // Brotli at a low quality: large CSV and GeoJSON exports stream through it, and the top qualities
-  // cost far more CPU than the bytes they save. An answer already in memory up to 1 MiB (a page of
+  // cost far more CPU than the bytes they save. An answer already in memory up to 512 KiB (a page of
   // 100 STAC items is ~210 KiB, plumes/annotated with 100 items and 100 neighbours ~265 KiB) is
-  // compressed in one synchronous call (~0.7 ms at 265 KiB, ~3 ms at 1 MiB) instead of through a
-  // stream: the stream's set-up and thread-pool hops cost ~3.5 ms of CPU and 5 ms of latency on
-  // such a page (the library's default ceiling on 2 cores is 8 KiB). Decision 0033.
+  // compressed in one synchronous call (265 KiB: gzip 0.7 ms, brotli 1 ms; 512 KiB holds the event
+  // loop ~1.5–2 ms) instead of through a stream: the stream's set-up and thread-pool hops cost
+  // ~3.5 ms of CPU and 5 ms of latency on such a page (the library's default ceiling on 2 cores is
+  // 8 KiB). Decision 0033.
   await app.register(compress, {
     threshold: 1024,
-    syncThreshold: 1024 * 1024,
+    syncThreshold: 512 * 1024,
     encodings: ['br', 'gzip'],
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
     // gzip at level 3, for the same reason: on a 210 KiB STAC page 0.57 ms and 20.0 KB, against

@@ -14,6 +14,8 @@ const Item = Type.Object({
   owner: Nullable(Uuid),
   bounds: Type.Array(Type.Number()),
   nested: Nullable(Type.Object({ inner: Nullable(Type.String()) })),
+  kind: Nullable(Type.Literal('plume')),
+  unit: Nullable(Type.String({ default: 'kg/hr' })),
 });
 const Page = Type.Object({ total: Type.Integer(), items: Type.Array(Item) });
 
@@ -30,13 +32,15 @@ describe('nullableAsTypeArrays', () => {
     expect(converted.properties.nested.anyOf[0].properties.inner).toEqual({ type: ['string', 'null'] });
     expect(converted.properties.nested.anyOf[1]).toEqual({ type: 'null' });
     expect(converted.properties.bounds).toEqual({ type: 'array', items: { type: 'number' } });
+    expect(converted.properties.kind.anyOf).toHaveLength(2);
+    expect(converted.properties.unit.anyOf).toHaveLength(2);
   });
 
   it('writes the same JSON as the schema it came from, for values and nulls alike', () => {
     const items = [
-      { name: 'a', label: 'x "quoted"', emission: 1234.5678, count: 3, flag: true, at: '2024-05-06T07:08:09.123Z', owner: '0b7994d1-0bae-5608-b2d8-25fcb6b2eb94', bounds: [-119.1, 35.49], nested: { inner: 'y' } },
-      { name: 'b', label: null, emission: null, count: null, flag: null, at: null, owner: null, bounds: [], nested: null },
-      { name: 'c', label: '', emission: 0, count: 0, flag: false, at: '1969-12-31T23:59:59.500Z', owner: null, bounds: [1e-7, 1e21], nested: { inner: null } },
+      { name: 'a', label: 'x "quoted"', emission: 1234.5678, count: 3, flag: true, at: '2024-05-06T07:08:09.123Z', owner: '0b7994d1-0bae-5608-b2d8-25fcb6b2eb94', bounds: [-119.1, 35.49], nested: { inner: 'y' }, kind: 'plume', unit: 't/yr' },
+      { name: 'b', label: null, emission: null, count: null, flag: null, at: null, owner: null, bounds: [], nested: null, kind: null, unit: null },
+      { name: 'c', label: '', emission: 0, count: 0, flag: false, at: '1969-12-31T23:59:59.500Z', owner: null, bounds: [1e-7, 1e21], nested: { inner: null }, kind: null, unit: '' },
     ];
     const page = { total: 3, items };
     const original = fastJsonStringify(plain(Page));

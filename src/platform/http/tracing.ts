@@ -67,6 +67,7 @@ export function tracedDatabase(db: Database, tracer: Tracer): Database {
   return {
     ...tracedQueryable(db, tracer),
     transaction: (work) => db.transaction((tx) => work(tracedQueryable(tx, tracer))),
+    readSnapshot: (work, options) => db.readSnapshot((snapshot) => work(tracedQueryable(snapshot, tracer)), options),
     withAdvisoryLock: (key, work) => db.withAdvisoryLock(key, (session) => work(tracedQueryable(session, tracer))),
     close: () => db.close(),
     ...(db.poolStats ? { poolStats: () => db.poolStats!() } : {}),
