@@ -61,14 +61,6 @@ function monthEnd(month: string) {
 
 const ROW_CELL = sql`plume_count_cell(p.geometry)`;
 
-interface Part {
-  /** 'YYYY-MM-01' for a month covered in part; null for the months covered whole. */
-  month: string | null;
-  total: string;
-  inside: string | null;
-  edge_cells: number[] | null;
-}
-
 /** The part of a partly covered month the interval covers, as row counts to add (or, when shorter, the uncovered part to take away). */
 interface MonthPart {
   month: string;
@@ -98,6 +90,27 @@ function partialMonths(start: Date | null, end: Date | null): MonthPart[] {
 }
 
 /**
+ * The sums over the `cells` CTE and the row counts of the partly covered months, as terms of the
+ * total and of the count inside the box (the cells wholly inside it): months covered whole and
+ * months whose uncovered part is subtracted come from the cells, the rest from rows.
+ */
+function countTerms(partial: MonthPart[], rowConditions: Sql, ranges: ReturnType<typeof cellRanges> | undefined) {
+  const wholeFromCells = partial.filter((part) => !part.direct).map((part) => part.month);
+  const cellsTaken = (what: Sql) => sql`(SELECT COALESCE(${what}, 0) FROM cells c WHERE c.month IS NULL OR c.month = ANY(${wholeFromCells}::text[]))`;
+  const total: Sql[] = [cellsTaken(sql`sum(c.plumes)`)];
+  const box: Sql[] = ranges ? [cellsTaken(sql`sum(c.plumes) FILTER (WHERE ${inRange(sql`c.cell`, ranges.inside)})`)] : [];
+  for (const part of partial) {
+    for (const [a, b] of part.times) {
+      const time = sql`p."datetime" >= ${a} AND p."datetime" < ${b}`;
+      const sign = part.direct ? sql`+` : sql`-`;
+      total.push(sql`${sign} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time})`);
+      if (ranges) box.push(sql`${sign} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time} AND ${inRange(ROW_CELL, ranges.inside)})`);
+    }
+  }
+  return { total, box };
+}
+
+/**
  * total: every filter but the box; in_bbox: with it. `total` is the caller's own expression for the
  * total (the maintained counts), when it has one. One statement (one snapshot, one round trip): the
  * cells of the months the interval covers whole, summed per cell; the partly covered months counted
@@ -119,23 +132,10 @@ export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer:
   const edge = ranges ? sql`${inRange(sql`p.cell`, ranges.touched)} AND NOT ${inRange(sql`p.cell`, ranges.inside)}` : sql`false`;
 
   const partial = partialMonths(start, end);
-  // Months taken whole from the cells: those covered whole, and those whose uncovered part is subtracted.
-  const wholeFromCells = partial.filter((part) => !part.direct).map((part) => part.month);
-  const rowConditions = join(conditions, ' AND ');
-  const cellsTaken = (what: Sql) => sql`(SELECT COALESCE(${what}, 0) FROM cells c WHERE c.month IS NULL OR c.month = ANY(${wholeFromCells}::text[]))`;
-  const totalTerms: Sql[] = [cellsTaken(sql`sum(c.plumes)`)];
-  const boxTerms: Sql[] = ranges ? [cellsTaken(sql`sum(c.plumes) FILTER (WHERE ${inRange(sql`c.cell`, ranges.inside)})`)] : [];
-  for (const part of partial) {
-    for (const [a, b] of part.times) {
-      const time = sql`p."datetime" >= ${a} AND p."datetime" < ${b}`;
-      const sign = part.direct ? sql`+` : sql`-`;
-      totalTerms.push(sql`${sign} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time})`);
-      if (ranges) boxTerms.push(sql`${sign} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${time} AND ${inRange(ROW_CELL, ranges.inside)})`);
-    }
-  }
+  const terms = countTerms(partial, join(conditions, ' AND '), ranges);
   if (ranges) {
     const time = join([start ? sql`p."datetime" >= ${start}` : sql`true`, end ? sql`p."datetime" < ${end}` : sql`true`], ' AND ');
-    boxTerms.push(sql`+ (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${ROW_CELL} = ANY(ARRAY(SELECT DISTINCT c.cell FROM cells c WHERE c.edge)) AND ${time}
+    terms.box.push(sql`+ (SELECT count(*) FROM plumes p WHERE ${join(conditions, ' AND ')} AND ${ROW_CELL} = ANY(ARRAY(SELECT DISTINCT c.cell FROM cells c WHERE c.edge)) AND ${time}
       AND ${bboxCondition(bbox!)})`);
   }
   // Summed per (month taken apart or not, cell) first: a few hundred groups.
@@ -143,7 +143,7 @@ export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer:
     WITH cells AS MATERIALIZED (
       SELECT CASE WHEN p.month = ANY(${partial.map((part) => part.month)}::date[]) THEN p.month::text END AS month, p.cell, ${edge} AS edge, sum(p.plumes) AS plumes
       FROM plume_time_cells p WHERE ${join(cellConditions, ' AND ')} GROUP BY 1, 2)
-    SELECT (${total ?? join(totalTerms, ' ')})::text AS total, (${ranges ? join(boxTerms, ' ') : sql`0`})::text AS in_bbox`);
+    SELECT (${total ?? join(terms.total, ' ')})::text AS total, (${ranges ? join(terms.box, ' ') : sql`0`})::text AS in_bbox`);
   const counted = Number(row!.total);
   return { total: counted, in_bbox: ranges ? Number(row!.in_bbox) : counted };
 }
