@@ -131,11 +131,12 @@ export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer:
   if (ranges && total) cellConditions.push(inRange(sql`p.cell`, ranges.touched));
   const edge = ranges ? sql`${inRange(sql`p.cell`, ranges.touched)} AND NOT ${inRange(sql`p.cell`, ranges.inside)}` : sql`false`;
 
+  const rowConditions = join(conditions, ' AND ');
   const partial = partialMonths(start, end);
-  const terms = countTerms(partial, join(conditions, ' AND '), ranges);
+  const terms = countTerms(partial, rowConditions, ranges);
   if (ranges) {
     const time = join([start ? sql`p."datetime" >= ${start}` : sql`true`, end ? sql`p."datetime" < ${end}` : sql`true`], ' AND ');
-    terms.box.push(sql`+ (SELECT count(*) FROM plumes p WHERE ${join(conditions, ' AND ')} AND ${ROW_CELL} = ANY(ARRAY(SELECT DISTINCT c.cell FROM cells c WHERE c.edge)) AND ${time}
+    terms.box.push(sql`+ (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND ${ROW_CELL} = ANY(ARRAY(SELECT DISTINCT c.cell FROM cells c WHERE c.edge)) AND ${time}
       AND ${bboxCondition(bbox!)})`);
   }
   // Summed per (month taken apart or not, cell) first: a few hundred groups.

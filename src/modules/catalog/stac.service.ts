@@ -1,5 +1,5 @@
 import type { Config } from '../../platform/config.js';
-import sql, { type Sql } from 'sql-template-tag';
+import type { Sql } from 'sql-template-tag';
 import type { Database, LocalSetting } from '../../platform/db/database.js';
 import { urlSigner } from '../../platform/storage/blob-store.js';
 import { configuredBlobStore } from '../../platform/storage/configured-blob-store.js';
