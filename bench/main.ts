@@ -16,6 +16,7 @@ import { printPages } from './catalog-pages.js';
 import { benchPlumeImport, printPlumeImport } from './plume-import.js';
 import { benchTiles, printTiles } from './tiles.js';
 import { benchStac, printStac } from './stac.js';
+import { benchImportWithAndWithoutSources, benchSources, printSources } from './sources.js';
 import { benchRasterApart, printRaster } from './raster.js';
 
 const EMISSION_RECORDS = Number(process.env.BENCH_EMISSION_RECORDS ?? 1_000_000);
@@ -159,7 +160,7 @@ async function catalogOnly() {
 }
 
 async function main() {
-  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--tiles-only', '--stac-only', '--raster-only', '--facilities-only'].includes(arg));
+  const only = process.argv.find((arg) => ['--pg-only', '--pglite-only', '--login-only', '--registry-only', '--emissions-only', '--catalog-only', '--tiles-only', '--stac-only', '--raster-only', '--facilities-only', '--sources-only'].includes(arg));
   if (only === '--tiles-only') {
     const existing = process.env.BENCH_TILES_DATABASE_URL;
     const backend = existing ? await existingPostgresBackend(existing) : await postgresBackend(ADMIN_URL);
@@ -189,6 +190,18 @@ async function main() {
   }
   if (only === '--catalog-only') {
     await catalogOnly();
+    return;
+  }
+  if (only === '--sources-only') {
+    // BENCH_SOURCES_DATABASE_URL: an existing loaded database (a copy of ca_bench_1m); otherwise a fresh one loaded with BENCH_PLUMES.
+    const reuse = process.env.BENCH_SOURCES_DATABASE_URL;
+    const backend = reuse ? await existingPostgresBackend(reuse) : await postgresBackend(ADMIN_URL);
+    try {
+      const figures = await benchSources(backend, CATALOG_PLUMES);
+      printSources(figures, process.env.BENCH_SOURCES_IMPORT === '0' ? undefined : await benchImportWithAndWithoutSources(ADMIN_URL, figures.importCsv));
+    } finally {
+      await backend.dispose();
+    }
     return;
   }
   if (only === '--stac-only') {

@@ -1,5 +1,6 @@
 import * as identity from '../../platform/identity/identity.service.js';
 import { loadDemoCatalog } from '../../modules/catalog/demo/demo.service.js';
+import { refreshMaintainedSources } from '../../modules/catalog/sources/sources.service.js';
 import type { Registration } from '../context.js';
 import { parseInteger, parseOrganizationId } from '../options.js';
 import { progressOn } from '../progress.js';
@@ -22,6 +23,8 @@ export const registerDemoPlumes: Registration = (program, { terminal, withDataba
           onProgress: (done) => progress.update(done.plumes, { received: done.plumes, failed: 0 }),
         });
         progress.done();
+        // The sources' clusters of the whole catalog, now rather than in the first reader's request.
+        await refreshMaintainedSources(db);
         const kept = totals.skipped ? ` (${totals.skipped} already stored or taken by another owner's published name)` : '';
         terminal.out(`${totals.plumes} plumes in ${totals.scenes} scenes (seed ${options.seed})${kept}.`);
       }),

@@ -6,7 +6,7 @@ import { startWorker } from '../../platform/jobs/jobs.js';
 import { logBackgroundFailure } from '../../platform/db/database-errors.js';
 import * as registration from './registration.service.js';
 import { ChangePasswordBody, OneTimeLinkBody, PasswordResetRequestBody, RegisterBody, ResetPasswordBody, User } from './accounts.schemas.js';
-import { formErrors, NoContent, plumeErrors } from './responses.js';
+import { formErrors, NoContent } from './responses.js';
 import { CREDENTIAL_ROUTE, MAILING_ROUTE } from './route-budgets.js';
 
 const TAGS = ['account'];

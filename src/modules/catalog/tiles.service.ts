@@ -69,7 +69,7 @@ export function sceneTileKey(query: SceneTileQuery): string {
  * it holds cells (count, emission sum) from the maintained aggregate when the filters allow, else
  * plumes (decision 0023).
  */
-export async function plumeTile(db: Queryable, query: PlumeTileQuery, viewer: Viewer, tile: Tile, options: { encoder: TileEncoder; limit: number; cellsMaxZoom: number }) {
+export async function plumeTile(db: Database, query: PlumeTileQuery, viewer: Viewer, tile: Tile, options: { encoder: TileEncoder; limit: number; cellsMaxZoom: number }) {
   const filter = { ...toFilter(query), ...(await plumesOfSource(db, query.source_name, viewer)) };
   if (cellsAnswer(filter, tile, options.cellsMaxZoom)) {
     if (options.encoder === 'postgis') return queries.plumeCellTileMvt(db, filter, viewer, tile);

@@ -1,6 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Sql } from 'sql-template-tag';
-import type { Database, Queryable, Session } from './database.js';
+import type { Database, Queryable } from './database.js';
 import { createWriteCounter } from './write-counter.js';
 import { corePostgis } from './postgis-bundle.js';
 

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { Queryable } from '../../../platform/db/database.js';
+import type { Database } from '../../../platform/db/database.js';
 import { NotFoundError, ValidationError } from '../../../platform/errors.js';
 import { isUuid } from '../../../platform/uuid.js';
 import type { PlumeFilter, PlumeStatus, Viewer } from '../plume-filter.js';
@@ -9,6 +9,7 @@ import type { PlumeFilterQuery } from '../plumes.schemas.js';
 import { sectorAggregates } from './sector-aggregate.js';
 import { dailyDetections, parseSourceName, sourceFigures, sourceName, utmSrid, type SourceKey } from './source-name.js';
 import * as queries from './sources.queries.js';
+import { clustersStale, MAINTAINED_EPS, MAINTAINED_MINPOINTS, refreshSourceClusters, selectMaintainedClusters } from './source-clusters.queries.js';
 
 export interface SourceOptions {
   eps: number;
@@ -68,12 +69,48 @@ const byEmission = (a: Source, b: Source) => (b.figures.emission ?? -1) - (a.fig
 /** Partitions clustered at once: DBSCAN is single-threaded per statement, so two cores cluster two partitions together. */
 const PARALLEL_PARTITIONS = 4;
 
-export async function listSources(db: Queryable, query: SourceQuery, viewer: Viewer): Promise<Source[]> {
+/** `onDemand`: cluster afresh even where the maintained clusters answer (what tests compare them with). */
+export interface ClusteringChoice {
+  onDemand?: boolean;
+}
+
+/** The maintained clusters answer the default clustering for a viewer who sees the published plumes only. */
+function maintainable(options: SourceOptions, viewer: Viewer, choice: ClusteringChoice) {
+  return !choice.onDemand && options.eps === MAINTAINED_EPS && options.minpoints === MAINTAINED_MINPOINTS && viewer.organizationId === null;
+}
+
+/** Refreshes this often at most before clustering on demand, when writers keep changing plumes meanwhile. */
+const FRESH_ATTEMPTS = 3;
+
+/** Sources from the maintained clusters, refreshed first when a committed change is not in them yet. */
+async function maintainedClusters(db: Database, filter: PlumeFilter, partition?: queries.Partition) {
+  for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
+    const rows = await db.readSnapshot(async (snapshot) => ((await clustersStale(snapshot)) ? undefined : selectMaintainedClusters(snapshot, filter, partition)));
+    if (rows) return rows;
+    await refreshSourceClusters(db);
+  }
+  return undefined;
+}
+
+async function clusterRows(db: Database, query: SourceQuery, viewer: Viewer, choice: ClusteringChoice, partition?: queries.Partition) {
   const filter = filterOf(query);
-  const partitions = await queries.selectPartitions(db, filter, viewer);
+  if (maintainable(query, viewer, choice)) {
+    const rows = await maintainedClusters(db, filter, partition);
+    if (rows) return rows;
+  }
+  const partitions = partition ? [partition] : await queries.selectPartitions(db, filter, viewer);
   const limit = pLimit(PARALLEL_PARTITIONS);
-  const rows = await Promise.all(partitions.map((partition) => limit(() => queries.selectClusters(db, filter, viewer, query.eps, query.minpoints, partition))));
-  return rows.flat().map((row) => describe(row, query.eps)).sort(byEmission);
+  const rows = await Promise.all(partitions.map((p) => limit(() => queries.selectClusters(db, filter, viewer, query.eps, query.minpoints, p))));
+  return rows.flat();
+}
+
+/** Brings the maintained clusters up to date now (after a bulk load), so that no reader waits for it. */
+export function refreshMaintainedSources(db: Database): Promise<void> {
+  return refreshSourceClusters(db);
+}
+
+export async function listSources(db: Database, query: SourceQuery, viewer: Viewer, choice: ClusteringChoice = {}): Promise<Source[]> {
+  return (await clusterRows(db, query, viewer, choice)).map((row) => describe(row, query.eps)).sort(byEmission);
 }
 
 /** The extent [west, south, east, north] of points, or undefined for none (GeoJSON's bbox is then left out). */
@@ -84,21 +121,20 @@ function extent(points: number[][]): [number, number, number, number] | undefine
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
-export async function sourcesGeojson(db: Queryable, query: SourceQuery, viewer: Viewer) {
+export async function sourcesGeojson(db: Database, query: SourceQuery, viewer: Viewer) {
   const features = (await listSources(db, query, viewer)).map(feature);
   const bbox = extent(features.map((f) => f.geometry.coordinates));
   return { ...(bbox ? { bbox } : {}), type: 'FeatureCollection' as const, features };
 }
 
-export async function aggregateBySector(db: Queryable, query: SourceQuery, viewer: Viewer) {
+export async function aggregateBySector(db: Database, query: SourceQuery, viewer: Viewer) {
   return sectorAggregates(await listSources(db, query, viewer));
 }
 
 /** The sources of one gas, sector and UTM zone: clustering that partition alone gives the same clusters as clustering everything. */
-async function partitionSources(db: Queryable, key: Omit<SourceKey, 'eps'>, options: SourceQuery, viewer: Viewer) {
+async function partitionSources(db: Database, key: Omit<SourceKey, 'eps'>, options: SourceQuery, viewer: Viewer) {
   const partition = { gas: key.gas, sector: key.sector, srid: utmSrid(key.longitude, key.latitude) };
-  const rows = await queries.selectClusters(db, filterOf(options), viewer, options.eps, options.minpoints, partition);
-  return rows.map((row) => describe(row, options.eps));
+  return (await clusterRows(db, options, viewer, {}, partition)).map((row) => describe(row, options.eps));
 }
 
 function nameKey(name: string) {
@@ -109,7 +145,7 @@ function nameKey(name: string) {
 }
 
 /** The source of this exact name (its eps taken from the name). */
-export async function findSource(db: Queryable, name: string, options: SourceQuery, viewer: Viewer) {
+export async function findSource(db: Database, name: string, options: SourceQuery, viewer: Viewer) {
   const key = nameKey(name);
   const sources = await partitionSources(db, key, { ...options, eps: key.eps }, viewer);
   const source = sources.find((s) => s.name === name);
@@ -118,7 +154,7 @@ export async function findSource(db: Queryable, name: string, options: SourceQue
 }
 
 /** The source nearest the name's coordinates, of its gas and sector. */
-export async function searchSource(db: Queryable, name: string, options: SourceQuery, viewer: Viewer) {
+export async function searchSource(db: Database, name: string, options: SourceQuery, viewer: Viewer) {
   const key = nameKey(name);
   const sources = await partitionSources(db, key, { ...options, eps: key.eps }, viewer);
   const distance = (s: Source) => Math.hypot((s.row.longitude - key.longitude) * Math.cos((key.latitude * Math.PI) / 180), s.row.latitude - key.latitude) * 111_195;
@@ -128,7 +164,7 @@ export async function searchSource(db: Queryable, name: string, options: SourceQ
 }
 
 /** The source a plume belongs to. */
-export async function sourceOfPlume(db: Queryable, plumeId: string, options: SourceQuery, viewer: Viewer) {
+export async function sourceOfPlume(db: Database, plumeId: string, options: SourceQuery, viewer: Viewer) {
   const plume = await plumeQueries.selectPlume(db, isUuid(plumeId) ? { id: plumeId } : { name: plumeId }, viewer);
   if (!plume) throw new NotFoundError(`Plume ${plumeId} not found.`);
   const sources = await partitionSources(db, { gas: plume.gas, sector: plume.sector ?? 'NULL', longitude: plume.longitude, latitude: plume.latitude }, options, viewer);
@@ -138,7 +174,7 @@ export async function sourceOfPlume(db: Queryable, plumeId: string, options: Sou
 }
 
 /** The `source_name` filter of the plume endpoints: the plumes of that source, or none. */
-export async function plumesOfSource(db: Queryable, name: string | undefined, viewer: Viewer): Promise<Partial<PlumeFilter>> {
+export async function plumesOfSource(db: Database, name: string | undefined, viewer: Viewer): Promise<Partial<PlumeFilter>> {
   if (name === undefined) return {};
   const key = nameKey(name);
   const sources = await partitionSources(db, key, { eps: key.eps, minpoints: 1, status: 'not_deleted' }, viewer);

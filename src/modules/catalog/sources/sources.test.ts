@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../../test/support/test-app.js';
-import { insertScenes, upsertPlumes, type PlumeValues } from '../catalog-writes.queries.js';
+import { insertScenes, upsertPlumes } from '../catalog-writes.queries.js';
 import { fixturePlume, SCENES } from '../catalog.fixture.js';
 
 let ctx: TestContext;

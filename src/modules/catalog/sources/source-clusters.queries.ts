@@ -1,0 +1,237 @@
+import sql, { type Sql } from 'sql-template-tag';
+import type { Database, Queryable } from '../../../platform/db/database.js';
+import { ANONYMOUS, type PlumeFilter } from '../plume-filter.js';
+import { plumeWhere } from '../plumes.queries.js';
+import { visiblePlumes } from '../visible-plumes.queries.js';
+import { aggregateSources, asJson, partitionCondition, sceneDatesAt, sceneDatesWithin, sceneTimesAt, SRID, type ClusterRow, type Partition } from './sources.queries.js';
+
+/*
+ * Maintained sources (migration 0054, decision 0034): DBSCAN, eps 100 m and minpoints 1, of the
+ * published plumes, refreshed from the rows writers mark dirty, and the reads that answer from it.
+ */
+
+/** The maintained clustering's parameters: the sources endpoints' defaults. */
+export const MAINTAINED_EPS = 100;
+export const MAINTAINED_MINPOINTS = 1;
+
+/** Past this many changed plumes, clustering everything afresh costs less than finding their neighbourhoods. */
+const REBUILD_ABOVE = 50_000;
+
+interface RefreshState {
+  rebuild: boolean;
+  plumes: number;
+  footprints: boolean;
+}
+
+/** Whether the maintained clusters miss a committed change (read in the caller's snapshot). */
+export async function clustersStale(db: Queryable): Promise<boolean> {
+  const [row] = await db.query<{ stale: boolean }>(sql`
+    SELECT rebuild OR EXISTS (SELECT 1 FROM source_dirty_plumes) OR EXISTS (SELECT 1 FROM source_dirty_footprints) AS stale
+    FROM source_cluster_state`);
+  return row?.stale ?? true;
+}
+
+/**
+ * Brings the maintained clusters up to date: everything afresh after a bulk change, otherwise only
+ * the clusters the changed plumes were in or now lie within eps of. One refresher at a time (the
+ * lock), in one snapshot taken after the lock, so the changes it takes are exactly those it sees.
+ */
+export async function refreshSourceClusters(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
+    await tx.query(sql`LOCK TABLE source_cluster_state IN EXCLUSIVE MODE`);
+    const [state] = await tx.query<RefreshState>(sql`
+      SELECT rebuild, (SELECT count(*) FROM (SELECT 1 FROM source_dirty_plumes LIMIT ${REBUILD_ABOVE + 1}) d)::int AS plumes,
+        EXISTS (SELECT 1 FROM source_dirty_footprints) AS footprints
+      FROM source_cluster_state`);
+    if (!state) return;
+    if (state.rebuild || state.plumes > REBUILD_ABOVE) return rebuild(tx);
+    if (state.plumes > 0) await reclusterChanged(tx);
+    if (state.plumes > 0 || state.footprints) await refreshSceneDates(tx, state.plumes > 0);
+  });
+}
+
+async function rebuild(tx: Queryable) {
+  await tx.query(sql`DELETE FROM source_dirty_plumes`);
+  await tx.query(sql`DELETE FROM source_dirty_footprints`);
+  await tx.query(sql`DELETE FROM source_members`);
+  await tx.query(sql`DELETE FROM source_clusters`);
+  await clusterAndStore(tx, sql`true`);
+  await tx.query(sql`UPDATE source_cluster_state SET rebuild = false`);
+}
+
+/**
+ * The changed plumes' old clusters, and every cluster with a member within eps of where a changed
+ * plume now is, clustered again with the changed plumes that are published now. Any other cluster
+ * keeps its members and no new neighbour, so it stays a component as it was.
+ */
+async function reclusterChanged(tx: Queryable) {
+  await tx.query(sql`CREATE TEMP TABLE source_refresh_dirty (plume uuid, scene uuid) ON COMMIT DROP`);
+  await tx.query(sql`
+    WITH taken AS (DELETE FROM source_dirty_plumes RETURNING plume, scene)
+    INSERT INTO source_refresh_dirty SELECT DISTINCT plume, scene FROM taken`);
+  // Temporary tables have no statistics until analysed: without them the planner scans every member.
+  await tx.query(sql`ANALYZE source_refresh_dirty`);
+  await tx.query(sql`CREATE TEMP TABLE source_refresh_clusters (cluster bigint PRIMARY KEY) ON COMMIT DROP`);
+  await tx.query(sql`
+    WITH now_published AS (
+      SELECT p.gas, COALESCE(p.sector, 'NULL') AS sector, ${SRID} AS srid, p.geometry FROM plumes p
+      WHERE p.id IN (SELECT plume FROM source_refresh_dirty) AND p.status = 'published'
+    ), near AS (
+      SELECT n.gas, n.sector, n.srid, ST_SetSRID(ST_Transform(n.geometry, n.srid), 0) AS utm FROM now_published n
+    )
+    INSERT INTO source_refresh_clusters
+    SELECT m.cluster FROM source_members m WHERE m.plume IN (SELECT plume FROM source_refresh_dirty)
+    UNION
+    SELECT m.cluster FROM near n JOIN source_members m
+      ON ST_DWithin(m.utm, n.utm, ${MAINTAINED_EPS}::float8) AND m.gas = n.gas AND m.sector = n.sector AND m.srid = n.srid`);
+  await tx.query(sql`ANALYZE source_refresh_clusters`);
+  await tx.query(sql`CREATE TEMP TABLE source_refresh_plumes (plume uuid PRIMARY KEY) ON COMMIT DROP`);
+  await tx.query(sql`
+    INSERT INTO source_refresh_plumes
+    SELECT plume FROM source_members WHERE cluster IN (SELECT cluster FROM source_refresh_clusters)
+    UNION SELECT plume FROM source_refresh_dirty`);
+  await tx.query(sql`ANALYZE source_refresh_plumes`);
+  await tx.query(sql`DELETE FROM source_members WHERE plume IN (SELECT plume FROM source_refresh_plumes)`);
+  await tx.query(sql`DELETE FROM source_clusters WHERE id IN (SELECT cluster FROM source_refresh_clusters)`);
+  await clusterAndStore(tx, sql`p.id IN (SELECT plume FROM source_refresh_plumes)`);
+}
+
+/**
+ * DBSCAN over the published plumes `which` picks, as an anonymous viewer reads them (hidden
+ * emissions NULL), stored as new clusters with their answers.
+ */
+async function clusterAndStore(tx: Queryable, which: Sql) {
+  await tx.query(sql`
+    CREATE TEMP TABLE source_refresh_members ON COMMIT DROP AS
+    SELECT zoned.*, ST_ClusterDBSCAN(utm, ${MAINTAINED_EPS}::float8, ${MAINTAINED_MINPOINTS}::int) OVER (PARTITION BY gas, sector, srid) AS part_cluster
+    FROM (
+      SELECT picked.*, ST_SetSRID(ST_Transform(picked.geometry, picked.srid), 0) AS utm FROM (
+        SELECT p.id, p.plume_id, p.gas, COALESCE(p.sector, 'NULL') AS sector, p.geometry, p."datetime", p.emission_auto,
+               p.emission_uncertainty_auto, p.published_at, ${SRID} AS srid
+        FROM ${visiblePlumes(ANONYMOUS)} p WHERE ${which}
+      ) picked
+    ) zoned`);
+  await tx.query(sql`
+    CREATE TEMP TABLE source_refresh_ids ON COMMIT DROP AS
+    SELECT gas, sector, srid, part_cluster, nextval('source_clusters_id_seq') AS cluster
+    FROM (SELECT DISTINCT gas, sector, srid, part_cluster FROM source_refresh_members) g`);
+  await tx.query(sql`
+    INSERT INTO source_members (plume, cluster, gas, sector, srid, utm)
+    SELECT m.id, i.cluster, m.gas, m.sector, m.srid, m.utm
+    FROM source_refresh_members m JOIN source_refresh_ids i USING (gas, sector, srid, part_cluster)`);
+  const ordered = sql`
+    SELECT m.id, m.plume_id, m.gas, m.sector, m.srid, m.geometry, m."datetime", m.emission_auto, m.emission_uncertainty_auto, m.published_at, i.cluster
+    FROM source_refresh_members m JOIN source_refresh_ids i USING (gas, sector, srid, part_cluster)
+    ORDER BY i.cluster, m."datetime", m.plume_id`;
+  const extent = sql`, min(gas) AS gas, min(sector) AS sector, min(srid) AS srid,
+    min(ST_X(geometry)) AS west, min(ST_Y(geometry)) AS south, max(ST_X(geometry)) AS east, max(ST_Y(geometry)) AS north`;
+  await tx.query(sql`
+    INSERT INTO source_clusters (id, gas, sector, srid, plume_count, plume_ids, plume_uuids, plume_days, emissions, uncertainties, centre,
+      timestamp_min, timestamp_max, published_at_min, published_at_max, scene_dates, scene_times, west, south, east, north, extent)
+    SELECT s.cluster, s.gas, s.sector, s.srid, s.plume_count, s.plume_ids, s.plume_uuids, s.plume_days, s.emissions, s.uncertainties, s.centre,
+      s.timestamp_min, s.timestamp_max, s.published_at_min, s.published_at_max, ${sceneDatesAt(sql`s.centre`, {}, ANONYMOUS)},
+      ${sceneTimesAt(sql`s.centre`, ANONYMOUS)}, s.west, s.south, s.east, s.north, ST_MakeEnvelope(s.west, s.south, s.east, s.north, 4326)
+    FROM (${aggregateSources(ordered, sql`cluster`, extent)}) s`);
+  await tx.query(sql`DROP TABLE source_refresh_members, source_refresh_ids`);
+}
+
+/**
+ * Scene dates of the clusters whose centre a changed scene covers (before or after the change), or
+ * the 'valid' scene of a changed plume: a published plume is what makes such a scene visible.
+ */
+async function refreshSceneDates(tx: Queryable, plumesChanged: boolean) {
+  await tx.query(sql`CREATE TEMP TABLE source_refresh_footprints (footprint geometry) ON COMMIT DROP`);
+  await tx.query(sql`
+    WITH taken AS (DELETE FROM source_dirty_footprints RETURNING footprint)
+    INSERT INTO source_refresh_footprints SELECT footprint FROM taken`);
+  if (plumesChanged) {
+    await tx.query(sql`
+      INSERT INTO source_refresh_footprints
+      SELECT s.footprint FROM scenes s WHERE s.id IN (SELECT scene FROM source_refresh_dirty) AND s.status = 'valid' AND s.footprint IS NOT NULL`);
+  }
+  await tx.query(sql`
+    UPDATE source_clusters c SET scene_dates = ${sceneDatesAt(sql`c.centre`, {}, ANONYMOUS)}, scene_times = ${sceneTimesAt(sql`c.centre`, ANONYMOUS)}
+    WHERE c.id IN (SELECT k.id FROM source_refresh_footprints f JOIN source_clusters k ON ST_Intersects(f.footprint, k.centre))`);
+}
+
+/** The stored columns as a cluster row. */
+const STORED = sql`c.gas, c.sector, c.srid, c.id AS cluster, c.plume_count, ${asJson(sql`c`)},
+  ST_X(c.centre) AS longitude, ST_Y(c.centre) AS latitude, c.timestamp_min, c.timestamp_max, c.published_at_min, c.published_at_max`;
+
+/** A cut cluster's rows (sources of its matching members) in the same columns. */
+const CUT = sql`s.gas, s.sector, s.srid, s.cluster, s.plume_count, ${asJson(sql`s`)},
+  ST_X(s.centre) AS longitude, ST_Y(s.centre) AS latitude, s.timestamp_min, s.timestamp_max, s.published_at_min, s.published_at_max`;
+
+const MEMBER_COLUMNS = sql`p.id, p.plume_id, p.geometry, p."datetime", p.emission_auto, p.emission_uncertainty_auto, p.published_at, m.cluster, m.gas, m.sector, m.srid`;
+
+/**
+ * Sources of the clusters a filter cuts: DBSCAN over each one's matching members alone (a
+ * component of a subset lies inside one component of the whole), aggregated as on demand.
+ */
+function cutSources(members: Sql): Sql {
+  const ordered = sql`
+    SELECT * FROM (
+      SELECT x.*, ST_ClusterDBSCAN(ST_Transform(x.geometry, x.srid), ${MAINTAINED_EPS}::float8, ${MAINTAINED_MINPOINTS}::int) OVER (PARTITION BY x.cluster) AS sub
+      FROM (${members}) x
+    ) y ORDER BY cluster, sub, "datetime", plume_id`;
+  return aggregateSources(ordered, sql`cluster, sub`, sql`, min(gas) AS gas, min(sector) AS sector, min(srid) AS srid`);
+}
+
+/** Scene dates of a stored cluster: kept for no filter, narrowed from the kept instants by a time filter, looked up for instruments. */
+function storedSceneDates(filter: PlumeFilter): Sql {
+  if (filter.instruments?.length) return sceneDatesAt(sql`c.centre`, filter, ANONYMOUS);
+  return filter.datetime ? sceneDatesWithin(sql`c.scene_times`, filter) : sql`c.scene_dates`;
+}
+
+/** Whether the filter is a box alone (for this viewer, who sees published plumes only, the status filters narrow nothing). */
+function boxOnly(filter: PlumeFilter): boolean {
+  return Object.entries(filter).every(([field, value]) =>
+    value === undefined || field === 'bbox' || field === 'includeDeleted' || (field === 'status' && value === 'published'));
+}
+
+/**
+ * A box alone: clusters inside it are answered as stored, clusters it cuts from their members in
+ * it. The box tests use the same bounding-box operators as the plume filter (`&&`), so "inside"
+ * holds for every member exactly when each member passes the filter.
+ */
+function boxSources(filter: PlumeFilter, partition: Partition | undefined): Sql {
+  const box = filter.bbox ? sql`ST_MakeEnvelope(${filter.bbox[0]}, ${filter.bbox[1]}, ${filter.bbox[2]}, ${filter.bbox[3]}, 4326)` : undefined;
+  const touched = box ? sql`SELECT c.id, c.extent @ ${box} AS whole FROM source_clusters c WHERE c.extent && ${box} AND ${partitionOf(sql`c`, partition)}`
+    : sql`SELECT c.id, true AS whole FROM source_clusters c WHERE ${partitionOf(sql`c`, partition)}`;
+  const members = sql`SELECT ${MEMBER_COLUMNS} FROM source_members m JOIN ${visiblePlumes(ANONYMOUS)} p ON p.id = m.plume
+    WHERE m.cluster IN (SELECT id FROM touched WHERE NOT whole) AND ${plumeWhere(filter, ANONYMOUS)}`;
+  return sql`
+    WITH touched AS MATERIALIZED (${touched}), cut AS (${cutSources(members)})
+    SELECT ${STORED}, c.scene_dates FROM source_clusters c WHERE c.id IN (SELECT id FROM touched WHERE whole)
+    UNION ALL
+    SELECT ${CUT}, ${sceneDatesAt(sql`s.centre`, filter, ANONYMOUS)} AS scene_dates FROM cut s`;
+}
+
+/** Any filter: the matching plumes counted per cluster; a cluster they fill is answered as stored. */
+function filteredSources(filter: PlumeFilter, partition: Partition | undefined): Sql {
+  return sql`
+    WITH matching AS MATERIALIZED (
+      SELECT ${MEMBER_COLUMNS} FROM ${visiblePlumes(ANONYMOUS)} p JOIN source_members m ON m.plume = p.id
+      WHERE ${plumeWhere(filter, ANONYMOUS)} AND ${partitionCondition(partition)}
+    ), kept AS MATERIALIZED (
+      SELECT k.cluster, k.n = c.plume_count AS whole FROM (SELECT cluster, count(*)::int AS n FROM matching GROUP BY cluster) k
+      JOIN source_clusters c ON c.id = k.cluster
+    ), cut AS (${cutSources(sql`SELECT * FROM matching WHERE cluster IN (SELECT cluster FROM kept WHERE NOT whole)`)})
+    SELECT ${STORED}, ${storedSceneDates(filter)} AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT cluster FROM kept WHERE whole)
+    UNION ALL
+    SELECT ${CUT}, ${sceneDatesAt(sql`s.centre`, filter, ANONYMOUS)} AS scene_dates FROM cut s`;
+}
+
+/**
+ * Sources (eps 100 m, minpoints 1) for a viewer who sees the published plumes only, from the
+ * maintained clusters. Call in a snapshot in which clustersStale() was false.
+ */
+export function selectMaintainedClusters(db: Queryable, filter: PlumeFilter, partition?: Partition) {
+  return db.query<ClusterRow>(boxOnly(filter) ? boxSources(filter, partition) : filteredSources(filter, partition));
+}
+
+function partitionOf(alias: Sql, partition: Partition | undefined): Sql {
+  if (!partition) return sql`true`;
+  return sql`${alias}.gas = ${partition.gas} AND ${alias}.sector = ${partition.sector} AND ${alias}.srid = ${partition.srid}`;
+}

@@ -1,0 +1,207 @@
+import sql from 'sql-template-tag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, type TestOrganization } from '../../../../test/support/test-app.js';
+import { insertScenes, upsertPlumes, type PlumeValues } from '../catalog-writes.queries.js';
+import { fixturePlume, SCENES } from '../catalog.fixture.js';
+import { ANONYMOUS, plumeLetter } from '../plume-filter.js';
+import { feature, listSources, type SourceQuery } from './sources.service.js';
+import { refreshSourceClusters } from './source-clusters.queries.js';
+
+/*
+ * Migration 0054 keeps DBSCAN (eps 100 m, minpoints 1) of the published plumes clustered, refreshed
+ * from the changes writers mark. After random sequences of plume and scene changes, the maintained
+ * clusters must be those a fresh ST_ClusterDBSCAN finds over the same plumes, and every source
+ * answer (names, plume ids, figures, scene dates) that of clustering on demand, for every filter.
+ */
+let ctx: TestContext;
+let acme: TestOrganization;
+let other: TestOrganization;
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failing sequence can be replayed. */
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = random(21);
+const pick = <T>(values: readonly T[]): T => values[Math.floor(rand() * values.length)]!;
+
+// Spots 60–250 m apart (so chains form, bridge and break), and two across a UTM zone border (-72°).
+const SPOTS: [number, number][] = [[-74, 40.7], [-74.0012, 40.7004], [-74.0025, 40.7], [-74.02, 40.71], [-72.0004, 40.7], [-71.9996, 40.7]];
+const METRE = 1 / 85_000; // about a metre of longitude at 40.7°N
+let serial = 0;
+
+// A sparse line, 600 m long: gaps of 70–100 m between neighbours are common.
+const LINE: [number, number] = [-73.9, 40.75];
+
+function newPlume(): PlumeValues {
+  const sparse = rand() < 0.25;
+  const [lon, lat] = sparse ? LINE : pick(SPOTS);
+  const n = serial++;
+  const owner = pick([acme.id, acme.id, other.id]);
+  const published = rand() < 0.6;
+  return fixturePlume(owner, crypto.randomUUID(), n % 5, plumeLetter(n), {
+    longitude: lon + (rand() - 0.5) * (sparse ? 600 : 120) * METRE,
+    latitude: lat + (rand() - 0.5) * (sparse ? 5 : 60) * METRE,
+    gas: rand() < 0.85 ? 'CH4' : 'CO2',
+    sector: pick(['6A', '6A', '1B2', null]),
+    emission_auto: Math.round(rand() * 1000),
+    emission_uncertainty_auto: Math.round(rand() * 100),
+    status: published ? 'published' : pick(['valid', 'publish_ready']),
+    published_at: published ? new Date('2024-03-01T00:00:00Z') : null,
+  });
+}
+
+async function somePlume(condition = sql`true`): Promise<string | undefined> {
+  const rows = await ctx.db.query<{ id: string }>(sql`SELECT id FROM plumes WHERE ${condition} ORDER BY id`);
+  return rows.length ? pick(rows).id : undefined;
+}
+
+/** One random change, through the same statements the catalog's writers use. */
+async function randomChange(): Promise<unknown> {
+  const kind = pick(['create', 'create', 'import', 'publish', 'unpublish', 'move', 'hide', 'delete', 'remove', 'regroup', 'mask', 'reassess', 'retime', 'curate', 'scene']);
+  if (kind === 'create') return upsertPlumes(ctx.db, [newPlume()]);
+  if (kind === 'import') return upsertPlumes(ctx.db, Array.from({ length: 5 + Math.floor(rand() * 20) }, newPlume));
+  if (kind === 'scene') {
+    const scene = pick(SCENES.slice(0, 5));
+    return ctx.db.query(sql`UPDATE scenes SET status = ${pick(['published', 'valid', 'hidden'])} WHERE id = ${scene.id}`);
+  }
+  const id = await somePlume(kind === 'publish' ? sql`status <> 'published' AND status <> 'deleted'` : kind === 'unpublish' || kind === 'hide' ? sql`status = 'published'` : sql`true`);
+  if (!id) return;
+  if (kind === 'publish') return ctx.db.query(sql`UPDATE plumes SET status = 'published', published_at = now() WHERE id = ${id}`);
+  if (kind === 'unpublish') return ctx.db.query(sql`UPDATE plumes SET status = 'publish_ready' WHERE id = ${id}`);
+  if (kind === 'hide') return ctx.db.query(sql`UPDATE plumes SET status = 'hidden' WHERE id = ${id}`);
+  if (kind === 'delete') return ctx.db.query(sql`UPDATE plumes SET status = 'deleted' WHERE id = ${id}`);
+  if (kind === 'remove') return ctx.db.query(sql`DELETE FROM plumes WHERE id = ${id}`);
+  if (kind === 'mask') return ctx.db.query(sql`UPDATE plumes SET hide_emission = NOT hide_emission WHERE id = ${id}`);
+  if (kind === 'reassess') return ctx.db.query(sql`UPDATE plumes SET emission_auto = ${Math.round(rand() * 1000)}, emission_uncertainty_auto = NULL WHERE id = ${id}`);
+  if (kind === 'retime') return ctx.db.query(sql`UPDATE plumes SET "datetime" = ${SCENES[Math.floor(rand() * 5)]!.timestamp}, published_at = CASE WHEN published_at IS NOT NULL THEN now() END WHERE id = ${id}`);
+  if (kind === 'regroup') return ctx.db.query(sql`UPDATE plumes SET sector = ${pick(['6A', '1B2'])} WHERE id = ${id}`);
+  if (kind === 'curate') return ctx.db.query(sql`UPDATE plumes SET notes = ${`checked ${serial++}`} WHERE id = ${id}`);
+  const [lon, lat] = pick(SPOTS);
+  return ctx.db.query(sql`UPDATE plumes SET geometry = ST_SetSRID(ST_MakePoint(${lon + (rand() - 0.5) * 200 * METRE}, ${lat + (rand() - 0.5) * 100 * METRE}), 4326) WHERE id = ${id}`);
+}
+
+/** Clusters as sorted lists of sorted plume ids, comparable whatever their numbering. */
+const canonical = (rows: { plume: string; cluster: string }[]) => {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) groups.set(row.cluster, [...(groups.get(row.cluster) ?? []), row.plume]);
+  return [...groups.values()].map((g) => g.sort().join(' ')).sort();
+};
+
+async function expectClustersExact() {
+  await refreshSourceClusters(ctx.db);
+  const maintained = await ctx.db.query<{ plume: string; cluster: string }>(sql`SELECT plume::text, cluster::text FROM source_members`);
+  const fresh = await ctx.db.query<{ plume: string; cluster: string }>(sql`
+    SELECT id::text AS plume, concat_ws(' ', gas, sec, srid, ST_ClusterDBSCAN(ST_Transform(geometry, srid), 100, 1) OVER (PARTITION BY gas, sec, srid)) AS cluster
+    FROM (SELECT p.*, COALESCE(p.sector, 'NULL') AS sec,
+            (CASE WHEN ST_Y(p.geometry) >= 0 THEN 32600 ELSE 32700 END) + LEAST(60, floor((ST_X(p.geometry) + 180) / 6)::int + 1) AS srid
+          FROM plumes p WHERE p.status = 'published') p`);
+  expect(canonical(maintained)).toEqual(canonical(fresh));
+  // Each stored answer counts its members, and nothing is left to refresh.
+  const [check] = await ctx.db.query<{ miscounted: number; dirty: number }>(sql`
+    SELECT (SELECT count(*) FROM source_clusters c WHERE c.plume_count <> (SELECT count(*) FROM source_members m WHERE m.cluster = c.id)
+              OR c.plume_count <> cardinality(c.plume_ids))::int AS miscounted,
+           ((SELECT count(*) FROM source_dirty_plumes) + (SELECT count(*) FROM source_dirty_footprints))::int AS dirty`);
+  expect(check).toEqual({ miscounted: 0, dirty: 0 });
+}
+
+const QUERIES: Partial<SourceQuery>[] = [
+  {},
+  { bbox: [-74.0015, 40.69, -73.99, 40.71] },
+  { bbox: [-74.1, 40.6, -73.8, 40.8] },
+  { datetime: '2024-01-15T00:00:00Z/2024-02-10T00:00:00Z' },
+  { sectors: ['6A'] },
+  { status: 'all' },
+  { status: 'published' },
+  { emission_min: 300 },
+  { published_at_datetime: '2024-01-01T00:00:00Z/2024-06-01T00:00:00Z', bbox: [-74.01, 40.69, -71.9, 40.72] },
+  { instruments: ['GAO'], plume_gas: 'CH4' },
+  { plume_gas: 'CO2', sectors: ['6A', 'NULL'] },
+];
+
+async function expectSourcesExact() {
+  for (const query of QUERIES) {
+    const full = { eps: 100, minpoints: 1, status: 'not_deleted', ...query } as SourceQuery;
+    const sources = await listSources(ctx.db, full, ANONYMOUS);
+    const fresh = await listSources(ctx.db, full, ANONYMOUS, { onDemand: true });
+    expect(sources.map(feature), JSON.stringify(query)).toEqual(fresh.map(feature));
+    expect(sources.map((s) => s.observationDates), JSON.stringify(query)).toEqual(fresh.map((s) => s.observationDates));
+  }
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  acme = await ctx.organization('Acme');
+  other = await ctx.organization('Other');
+  await insertScenes(ctx.db, SCENES, null);
+});
+afterAll(() => ctx?.close());
+
+describe('maintained sources (migration 0054)', () => {
+  it('equal a fresh ST_ClusterDBSCAN, names, figures and scene dates included, after random plume and scene changes', async () => {
+    await upsertPlumes(ctx.db, Array.from({ length: 40 }, newPlume));
+    for (let round = 0; round < 12; round++) {
+      for (let step = 0; step < 6; step++) await randomChange();
+      // Every other round the answers refresh the clusters themselves, before any direct check.
+      if (round % 2) await expectSourcesExact();
+      await expectClustersExact();
+      await expectSourcesExact();
+    }
+    const [counted] = await ctx.db.query<{ plumes: number; clusters: number }>(sql`
+      SELECT (SELECT count(*) FROM plumes WHERE status = 'published')::int AS plumes, (SELECT count(*) FROM source_clusters)::int AS clusters`);
+    expect(counted!.plumes).toBeGreaterThan(30);
+    expect(counted!.clusters).toBeGreaterThan(3);
+  }, 300_000);
+
+  it('answers sources.geojson over HTTP as clustering afresh does, and keeps another organization’s drafts out', async () => {
+    await upsertPlumes(ctx.db, [newPlume(), newPlume()]);
+    const response = await ctx.request({ method: 'GET', url: '/api/v1/catalog/sources.geojson' });
+    expect(response.statusCode).toBe(200);
+    const fresh = (await listSources(ctx.db, { eps: 100, minpoints: 1, status: 'not_deleted' } as SourceQuery, ANONYMOUS, { onDemand: true })).map(feature);
+    expect(response.json().features).toEqual(fresh);
+    const key = await other.key(['catalog:read', 'catalog:write']);
+    const mine = await ctx.request({ method: 'GET', url: '/api/v1/catalog/sources.geojson?status=all', key });
+    const seen = (mine.json().features as { properties: { plume_ids: string[] } }[]).flatMap((f) => f.properties.plume_ids);
+    const acmeDrafts = await ctx.db.query<{ plume_id: string }>(sql`SELECT plume_id FROM plumes WHERE organization_id = ${acme.id} AND status <> 'published'`);
+    expect(acmeDrafts.length).toBeGreaterThan(0);
+    expect(seen.filter((id) => acmeDrafts.some((d) => d.plume_id === id))).toEqual([]);
+  });
+
+  it('follows a valid scene that a plume’s publication makes visible, or hides again, over another source', async () => {
+    // Scene E (California, 2024-03-01) is 'valid': visible only while it holds a published plume.
+    // Q is published, in another scene, under E's footprint; P, in E, lies 4 km away: its own source.
+    const E = SCENES[5]!;
+    const q = fixturePlume(acme.id, crypto.randomUUID(), 0, plumeLetter(serial++), { longitude: -119.5, latitude: 35.5, status: 'published' });
+    const p = fixturePlume(acme.id, crypto.randomUUID(), 5, plumeLetter(serial++), { longitude: -119.45, latitude: 35.5, status: 'publish_ready', published_at: null });
+    await ctx.db.query(sql`UPDATE scenes SET status = 'valid' WHERE id = ${E.id}`);
+    await upsertPlumes(ctx.db, [q, p]);
+    const observedByQ = async () => {
+      const query = { eps: 100, minpoints: 1, status: 'not_deleted', bbox: [-119.6, 35.4, -119.4, 35.6] } as SourceQuery;
+      const [maintained, fresh] = [await listSources(ctx.db, query, ANONYMOUS), await listSources(ctx.db, query, ANONYMOUS, { onDemand: true })];
+      expect(maintained.map(feature)).toEqual(fresh.map(feature));
+      const source = maintained.find((s) => s.row.plume_ids.includes(q.plume_id))!;
+      expect(source.observationDates).toEqual(fresh.find((s) => s.row.plume_ids.includes(q.plume_id))!.observationDates);
+      return source.observationDates;
+    };
+    expect(await observedByQ()).not.toContain('2024-03-01');
+    await ctx.db.query(sql`UPDATE plumes SET status = 'published', published_at = now() WHERE id = ${p.id}`);
+    expect(await observedByQ()).toContain('2024-03-01');
+    await ctx.db.query(sql`UPDATE plumes SET status = 'publish_ready' WHERE id = ${p.id}`);
+    expect(await observedByQ()).not.toContain('2024-03-01');
+  });
+
+  it('clusters everything afresh after TRUNCATE', async () => {
+    await ctx.db.query(sql`TRUNCATE plumes CASCADE`);
+    const [state] = await ctx.db.query<{ rebuild: boolean }>(sql`SELECT rebuild FROM source_cluster_state`);
+    expect(state).toEqual({ rebuild: true });
+    const response = await ctx.request({ method: 'GET', url: '/api/v1/catalog/sources.geojson' });
+    expect(response.json().features).toEqual([]);
+    const [counts] = await ctx.db.query<{ n: number }>(sql`SELECT ((SELECT count(*) FROM source_members) + (SELECT count(*) FROM source_clusters))::int AS n`);
+    expect(counts).toEqual({ n: 0 });
+  });
+});
