@@ -79,12 +79,14 @@ BEGIN
     INSERT INTO source_dirty_plumes SELECT id, scene_id FROM old_rows WHERE status = 'published';
   ELSE
     -- Only what a source answers or groups by; a curation edit (notes, quality, wind) adds nothing.
-    -- The scene only when the plume's status or scene changed: what can change that scene's visibility.
+    -- One row per plume; its scene only when its status or scene changed (what can change that
+    -- scene's visibility), and the old scene too when it moved to another.
     INSERT INTO source_dirty_plumes
-    SELECT x.id, CASE WHEN (n.status, n.scene_id) IS DISTINCT FROM (o.status, o.scene_id) THEN x.scene_id END
-    FROM new_rows n JOIN old_rows o ON o.id = n.id
-      CROSS JOIN LATERAL (VALUES (n.id, n.scene_id), (o.id, o.scene_id)) x(id, scene_id)
-    WHERE (n.status = 'published' OR o.status = 'published')
+    SELECT x.id, x.scene_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+      CROSS JOIN LATERAL (VALUES
+        (n.id, CASE WHEN (n.status, n.scene_id) IS DISTINCT FROM (o.status, o.scene_id) THEN n.scene_id END),
+        (CASE WHEN n.scene_id IS DISTINCT FROM o.scene_id THEN o.id END, o.scene_id)) x(id, scene_id)
+    WHERE x.id IS NOT NULL AND (n.status = 'published' OR o.status = 'published')
       AND (n.status, n.geometry, n.gas, n.sector, n.plume_id, n."datetime", n.published_at, n.emission_auto, n.emission_uncertainty_auto, n.hide_emission, n.scene_id)
         IS DISTINCT FROM (o.status, o.geometry, o.gas, o.sector, o.plume_id, o."datetime", o.published_at, o.emission_auto, o.emission_uncertainty_auto, o.hide_emission, o.scene_id);
   END IF;

@@ -195,6 +195,20 @@ describe('maintained sources (migration 0054)', () => {
     expect(await observedByQ()).not.toContain('2024-03-01');
   });
 
+  // PostgreSQL only: the embedded database has one connection, so no refresh can hold the lock beside a reader.
+  it.runIf(process.env.DATABASE_URL)('clusters on demand, exactly, while another refresh holds the lock', async () => {
+    const published = (): PlumeValues => ({ ...newPlume(), status: 'published', published_at: new Date('2024-03-01T00:00:00Z') });
+    await upsertPlumes(ctx.db, [published(), published(), published()]);
+    const query = { eps: 100, minpoints: 1, status: 'not_deleted' } as SourceQuery;
+    const answered = await ctx.db.transaction(async (tx) => {
+      await tx.query(sql`LOCK TABLE source_cluster_state IN EXCLUSIVE MODE`);
+      return listSources(ctx.db, query, ANONYMOUS);
+    });
+    const [dirty] = await ctx.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM source_dirty_plumes`);
+    expect(dirty!.n).toBeGreaterThan(0);
+    expect(answered.map(feature)).toEqual((await listSources(ctx.db, query, ANONYMOUS, { onDemand: true })).map(feature));
+  });
+
   it('clusters everything afresh after TRUNCATE', async () => {
     await ctx.db.query(sql`TRUNCATE plumes CASCADE`);
     const [state] = await ctx.db.query<{ rebuild: boolean }>(sql`SELECT rebuild FROM source_cluster_state`);

@@ -82,12 +82,20 @@ function maintainable(options: SourceOptions, viewer: Viewer, choice: Clustering
 /** Refreshes this often at most before clustering on demand, when writers keep changing plumes meanwhile. */
 const FRESH_ATTEMPTS = 3;
 
-/** Sources from the maintained clusters, refreshed first when a committed change is not in them yet. */
+/**
+ * Sources from the maintained clusters, refreshed first when a committed change is not in them yet.
+ * Undefined (cluster on demand) when another refresh holds the lock for long, or the refresh fails:
+ * a reader never waits behind a rebuild, nor fails because of one.
+ */
 async function maintainedClusters(db: Database, filter: PlumeFilter, partition?: queries.Partition) {
   for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
     const rows = await db.readSnapshot(async (snapshot) => ((await clustersStale(snapshot)) ? undefined : selectMaintainedClusters(snapshot, filter, partition)));
     if (rows) return rows;
-    await refreshSourceClusters(db);
+    try {
+      await refreshSourceClusters(db, { lockTimeout: '2s' });
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
