@@ -9,6 +9,7 @@ import { seedDemoData, type SeedResult } from './seed.js';
 import { configuredBlobStore } from './platform/storage/configured-blob-store.js';
 import { recalculateForLibraryRelease } from './modules/emissions/consumption/consumption.service.js';
 import { loadBundledAdministrativeAreas } from './modules/geo/areas/bundled-areas.js';
+import { refreshMaintainedSources } from './modules/catalog/sources/sources.service.js';
 
 export interface StartOptions {
   seed?: boolean;
@@ -31,6 +32,9 @@ export async function prepareServer(config: Config, options: StartOptions = {}):
     const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.dataDir);
     const app = await buildApp({ config, db, jwtSecret });
     if (release.recalculated > 0) app.log.info(release, 'emissions recalculated for the new emission-factor library');
+    // The sources' maintained clusters after an upgrade or a bulk change (a rebuild takes ~30 s at a
+    // million plumes), in the background: meanwhile readers cluster on demand (decision 0034).
+    refreshMaintainedSources(db).catch((error: unknown) => app.log.warn({ err: error }, 'maintained sources not refreshed at start; the first reader will'));
     return app;
   } catch (error) {
     await db.close();

@@ -62,6 +62,8 @@ async function rebuild(tx: Queryable) {
   await tx.query(sql`DELETE FROM source_clusters`);
   await clusterAndStore(tx, sql`true`);
   await tx.query(sql`UPDATE source_cluster_state SET rebuild = false`);
+  // The reads are planned from these tables' statistics: current ones at once, not after autovacuum.
+  await tx.query(sql`ANALYZE source_clusters, source_members`);
 }
 
 /**
