@@ -33,8 +33,13 @@ export async function prepareServer(config: Config, options: StartOptions = {}):
     const app = await buildApp({ config, db, jwtSecret });
     if (release.recalculated > 0) app.log.info(release, 'emissions recalculated for the new emission-factor library');
     // The sources' maintained clusters after an upgrade or a bulk change (a rebuild takes ~30 s at a
-    // million plumes), in the background: meanwhile readers cluster on demand (decision 0034).
-    refreshMaintainedSources(db).catch((error: unknown) => app.log.warn({ err: error }, 'maintained sources not refreshed at start; the first reader will'));
+    // million plumes), in the background: meanwhile readers cluster on demand (decision 0034). Not
+    // on the embedded database: its one connection would hold every request until it is done.
+    if (db.kind === 'postgres') {
+      const refreshing = refreshMaintainedSources(db).catch((error: unknown) => app.log.warn({ err: error }, 'maintained sources not refreshed at start; the first reader will'));
+      // Closing waits for it (the pool would anyway): the database closes after it, never under it.
+      app.addHook('preClose', () => refreshing);
+    }
     return app;
   } catch (error) {
     await db.close();

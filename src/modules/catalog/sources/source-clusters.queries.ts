@@ -36,13 +36,16 @@ export async function clustersStale(db: Queryable): Promise<boolean> {
  * the clusters the changed plumes were in or now lie within eps of. One refresher at a time (the
  * lock), in one snapshot taken after the lock, so the changes it takes are exactly those it sees.
  */
-export async function refreshSourceClusters(db: Database, options: { lockTimeout?: 'none' | '2s' } = {}): Promise<void> {
+export async function refreshSourceClusters(db: Database, options: { lockTimeout?: 'short' } = {}): Promise<void> {
+  // Its own transaction, never a joined one: SET TRANSACTION must come first.
   await db.transaction(async (tx) => {
     await tx.query(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
-    // A reader waits this long for another's refresh, then clusters on demand (a rebuild takes ~30 s at 1M plumes).
-    if (options.lockTimeout === '2s') await tx.query(sql`SET LOCAL lock_timeout = '2s'`);
-    // The tables the refresh reads first, as TRUNCATE (whose trigger writes the state row) takes them: no deadlock.
-    await tx.query(sql`LOCK TABLE plumes, scenes IN ACCESS SHARE MODE`);
+    // A reader waits this long for another's refresh (20-45 ms after one change), then clusters on
+    // demand: never the ~30 s of a rebuild at a million plumes, nor holding a pooled connection for it.
+    if (options.lockTimeout === 'short') await tx.query(sql`SET LOCAL lock_timeout = '250ms'`);
+    // The tables the refresh reads first, in the order TRUNCATE ... CASCADE takes them (its trigger
+    // then writes the state row): the two never wait for each other in a cycle.
+    await tx.query(sql`LOCK TABLE scenes, plumes IN ACCESS SHARE MODE`);
     await tx.query(sql`LOCK TABLE source_cluster_state IN EXCLUSIVE MODE`);
     const [state] = await tx.query<RefreshState>(sql`
       SELECT rebuild, (SELECT count(*) FROM (SELECT 1 FROM source_dirty_plumes LIMIT ${REBUILD_ABOVE + 1}) d)::int AS plumes,

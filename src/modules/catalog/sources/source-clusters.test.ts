@@ -128,6 +128,9 @@ async function expectSourcesExact() {
   for (const query of QUERIES) {
     const full = { eps: 100, minpoints: 1, status: 'not_deleted', ...query } as SourceQuery;
     const sources = await listSources(ctx.db, full, ANONYMOUS);
+    // The answer refreshed the clusters itself (a failed refresh would have clustered on demand).
+    const [dirty] = await ctx.db.query<{ n: number }>(sql`SELECT ((SELECT count(*) FROM source_dirty_plumes) + (SELECT count(*) FROM source_dirty_footprints))::int AS n`);
+    expect(dirty, JSON.stringify(query)).toEqual({ n: 0 });
     const fresh = await listSources(ctx.db, full, ANONYMOUS, { onDemand: true });
     expect(sources.map(feature), JSON.stringify(query)).toEqual(fresh.map(feature));
     expect(sources.map((s) => s.observationDates), JSON.stringify(query)).toEqual(fresh.map((s) => s.observationDates));

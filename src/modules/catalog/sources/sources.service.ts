@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { Database } from '../../../platform/db/database.js';
 import { NotFoundError, ValidationError } from '../../../platform/errors.js';
+import { isDatabaseOutage } from '../../../platform/db/database-errors.js';
 import { isUuid } from '../../../platform/uuid.js';
 import type { PlumeFilter, PlumeStatus, Viewer } from '../plume-filter.js';
 import * as plumeQueries from '../plumes.queries.js';
@@ -84,17 +85,19 @@ const FRESH_ATTEMPTS = 3;
 
 /**
  * Sources from the maintained clusters, refreshed first when a committed change is not in them yet.
- * Undefined (cluster on demand) when another refresh holds the lock for long, or the refresh fails:
- * a reader never waits behind a rebuild, nor fails because of one.
+ * Undefined (cluster on demand) when another refresh holds the lock past a short wait, or the
+ * refresh ran out of time: a reader never queues behind a rebuild, nor fails because of one. Any
+ * other failure is a fault and is thrown.
  */
 async function maintainedClusters(db: Database, filter: PlumeFilter, partition?: queries.Partition) {
   for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
     const rows = await db.readSnapshot(async (snapshot) => ((await clustersStale(snapshot)) ? undefined : selectMaintainedClusters(snapshot, filter, partition)));
     if (rows) return rows;
     try {
-      await refreshSourceClusters(db, { lockTimeout: '2s' });
-    } catch {
-      return undefined;
+      await refreshSourceClusters(db, { lockTimeout: 'short' });
+    } catch (error) {
+      if (isDatabaseOutage(error)) return undefined;
+      throw error;
     }
   }
   return undefined;
