@@ -1,9 +1,9 @@
 import sql, { type Sql } from 'sql-template-tag';
 import type { Database, Queryable } from '../../../platform/db/database.js';
-import { ANONYMOUS, type PlumeFilter } from '../plume-filter.js';
+import { ANONYMOUS, filtersOnly, type PlumeFilter } from '../plume-filter.js';
 import { plumeWhere } from '../plumes.queries.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
-import { aggregateSources, asJson, partitionCondition, sceneDatesAt, sceneDatesWithin, sceneTimesAt, SRID, type ClusterRow, type Partition } from './sources.queries.js';
+import { aggregateSources, clusterRowColumns, partitionCondition, sceneDatesAt, sceneDatesWithin, sceneTimesAt, SRID, type ClusterRow, type Partition } from './sources.queries.js';
 
 /*
  * Maintained sources (migration 0054, decision 0034): DBSCAN, eps 100 m and minpoints 1, of the
@@ -164,13 +164,11 @@ async function refreshSceneDates(tx: Queryable, plumesChanged: boolean) {
     WHERE c.id IN (SELECT k.id FROM source_refresh_footprints f JOIN source_clusters k ON ST_Intersects(f.footprint, k.centre))`);
 }
 
-/** The stored columns as a cluster row. */
-const STORED = sql`c.gas, c.sector, c.srid, c.id AS cluster, c.plume_count, ${asJson(sql`c`)},
-  ST_X(c.centre) AS longitude, ST_Y(c.centre) AS latitude, c.timestamp_min, c.timestamp_max, c.published_at_min, c.published_at_max`;
+/** A stored cluster (`c`) as a cluster row. */
+const STORED = clusterRowColumns(sql`c`, sql`c.gas, c.sector, c.srid, c.id AS cluster`);
 
-/** A cut cluster's rows (sources of its matching members) in the same columns. */
-const CUT = sql`s.gas, s.sector, s.srid, s.cluster, s.plume_count, ${asJson(sql`s`)},
-  ST_X(s.centre) AS longitude, ST_Y(s.centre) AS latitude, s.timestamp_min, s.timestamp_max, s.published_at_min, s.published_at_max`;
+/** A cut cluster's sources (`s`, of its matching members) in the same columns. */
+const CUT = clusterRowColumns(sql`s`, sql`s.gas, s.sector, s.srid, s.cluster`);
 
 const MEMBER_COLUMNS = sql`p.id, p.plume_id, p.geometry, p."datetime", p.emission_auto, p.emission_uncertainty_auto, p.published_at, m.cluster, m.gas, m.sector, m.srid`;
 
@@ -193,10 +191,11 @@ function storedSceneDates(filter: PlumeFilter): Sql {
   return filter.datetime ? sceneDatesWithin(sql`c.scene_times`, filter) : sql`c.scene_dates`;
 }
 
-/** Whether the filter is a box alone (for this viewer, who sees published plumes only, the status filters narrow nothing). */
+const BOX_FIELDS = new Set<keyof PlumeFilter>(['bbox', 'includeDeleted', 'status']);
+
+/** Whether the filter is a box alone (for this viewer, who sees published plumes only, these status filters narrow nothing). */
 function boxOnly(filter: PlumeFilter): boolean {
-  return Object.entries(filter).every(([field, value]) =>
-    value === undefined || field === 'bbox' || field === 'includeDeleted' || (field === 'status' && value === 'published'));
+  return filtersOnly(filter, BOX_FIELDS) && (filter.status === undefined || filter.status === 'published');
 }
 
 /**

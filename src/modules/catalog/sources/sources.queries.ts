@@ -62,15 +62,19 @@ function sceneConditions(filter: PlumeFilter): Sql {
   return join(parts, ' AND ');
 }
 
+/** The visible scenes whose footprint covers `centre`, as the filter narrows them: a FROM and WHERE of `sc`. */
+function scenesCovering(centre: Sql, filter: PlumeFilter, viewer: Viewer): Sql {
+  return sql`FROM ${visibleScenes(viewer)} sc WHERE ST_Intersects(sc.footprint, ${centre}) AND ${sceneConditions(filter)}`;
+}
+
 /** The UTC dates of the visible scenes whose footprint covers `centre`, as the filter narrows them. */
 export function sceneDatesAt(centre: Sql, filter: PlumeFilter, viewer: Viewer): Sql {
-  return sql`(SELECT array_agg(DISTINCT ((sc."timestamp" AT TIME ZONE 'UTC')::date)::text)
-    FROM ${visibleScenes(viewer)} sc WHERE ST_Intersects(sc.footprint, ${centre}) AND ${sceneConditions(filter)})`;
+  return sql`(SELECT array_agg(DISTINCT ((sc."timestamp" AT TIME ZONE 'UTC')::date)::text) ${scenesCovering(centre, filter, viewer)})`;
 }
 
 /** The distinct instants of the visible scenes whose footprint covers `centre` (no filter). */
 export function sceneTimesAt(centre: Sql, viewer: Viewer): Sql {
-  return sql`(SELECT array_agg(DISTINCT sc."timestamp") FROM ${visibleScenes(viewer)} sc WHERE ST_Intersects(sc.footprint, ${centre}) AND ${sceneConditions({})})`;
+  return sql`(SELECT array_agg(DISTINCT sc."timestamp") ${scenesCovering(centre, {}, viewer)})`;
 }
 
 /** The UTC dates of those instants `times` holds that fall in the filter's interval, as sceneDatesAt gives them. */
@@ -101,12 +105,17 @@ export function aggregateSources(ordered: Sql, key: Sql, extra: Sql = sql``): Sq
 }
 
 /**
- * The per-plume arrays as JSON text: the driver parses JSON natively, while it parses an array's
- * text by character (91,249 plumes of a basin: ~200 ms of decoding as arrays).
+ * A cluster row's columns (all of ClusterRow but scene_dates) from `alias`, an aggregate of
+ * aggregateSources or a stored cluster; `keys` gives gas, sector, srid and cluster. The per-plume
+ * arrays travel as JSON text: the driver parses JSON natively, while it parses an array's text by
+ * character (91,249 plumes of a basin: ~200 ms of decoding as arrays).
  */
-export function asJson(alias: Sql): Sql {
-  return sql`to_json(${alias}.plume_ids) AS plume_ids, to_json(${alias}.plume_uuids) AS plume_uuids, to_json(${alias}.plume_days) AS plume_days,
-    to_json(${alias}.emissions) AS emissions, to_json(${alias}.uncertainties) AS uncertainties`;
+export function clusterRowColumns(alias: Sql, keys: Sql): Sql {
+  return sql`${keys}, ${alias}.plume_count,
+    to_json(${alias}.plume_ids) AS plume_ids, to_json(${alias}.plume_uuids) AS plume_uuids, to_json(${alias}.plume_days) AS plume_days,
+    to_json(${alias}.emissions) AS emissions, to_json(${alias}.uncertainties) AS uncertainties,
+    ST_X(${alias}.centre) AS longitude, ST_Y(${alias}.centre) AS latitude,
+    ${alias}.timestamp_min, ${alias}.timestamp_max, ${alias}.published_at_min, ${alias}.published_at_max`;
 }
 
 /**
@@ -135,9 +144,7 @@ export function selectClusters(db: Queryable, filter: PlumeFilter, viewer: Viewe
   const ordered = sql`SELECT * FROM (${clusteredPlumes(filter, viewer, eps, minpoints, partition)}) c WHERE cluster IS NOT NULL ORDER BY cluster, "datetime", plume_id`;
   return db.query<ClusterRow>(sql`
     WITH sources AS (${aggregateSources(ordered, sql`cluster`)})
-    SELECT ${partition.gas}::text AS gas, ${partition.sector}::text AS sector, ${partition.srid}::int AS srid,
-      s.cluster, s.plume_count, ${asJson(sql`s`)},
-      ST_X(s.centre) AS longitude, ST_Y(s.centre) AS latitude, s.timestamp_min, s.timestamp_max, s.published_at_min, s.published_at_max,
+    SELECT ${clusterRowColumns(sql`s`, sql`${partition.gas}::text AS gas, ${partition.sector}::text AS sector, ${partition.srid}::int AS srid, s.cluster`)},
       ${sceneDatesAt(sql`s.centre`, filter, viewer)} AS scene_dates
     FROM sources s`);
 }
