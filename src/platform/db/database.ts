@@ -12,6 +12,16 @@ export interface Queryable {
  */
 export type LocalSetting = 'enable_bitmapscan = off' | 'max_parallel_workers_per_gather = 2';
 
+/**
+ * Another connection reading in the same snapshot (PostgreSQL exports it), so that one heavy read
+ * can split its work across cores; undefined when the pool has no connection idle nor room for a
+ * new one (a reader never waits for another's: two readers each holding one and waiting for a
+ * second would wait forever), on the embedded database, and inside a transaction.
+ */
+export type SnapshotFork = () => Promise<Queryable | undefined>;
+
+export const NO_FORK: SnapshotFork = async () => undefined;
+
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
@@ -21,7 +31,7 @@ export interface Database extends Queryable {
    * it alone (SET LOCAL; PostgreSQL only). Not counted by writesCompleted: it cannot write, so no
    * value kept in memory needs re-reading after it.
    */
-  readSnapshot<T>(work: (snapshot: Queryable) => Promise<T>, options?: { settings?: readonly LocalSetting[] }): Promise<T>;
+  readSnapshot<T>(work: (snapshot: Queryable, fork: SnapshotFork) => Promise<T>, options?: { settings?: readonly LocalSetting[] }): Promise<T>;
   /**
    * Runs `work` on one dedicated session holding a PostgreSQL advisory lock, so that two processes
    * doing the same thing (migrations, seeding) take turns. `exec` runs multi-statement SQL text.

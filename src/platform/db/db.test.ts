@@ -80,6 +80,27 @@ describe('migrations', () => {
     for (let run = 0; run < 12; run += 1) expect(await db.query(setting)).toEqual([{ bitmaps: 'on', workers: '0', readOnly: 'off' }]);
   });
 
+  it('fork a read-only snapshot to another connection that sees the same data, not a later commit (PostgreSQL)', async () => {
+    if (db.kind !== 'postgres') {
+      // One connection: nothing to fork to (and a write beside the snapshot would wait for it).
+      expect(await db.readSnapshot((_snapshot, fork) => fork())).toBeUndefined();
+      return;
+    }
+    await db.query(sql`CREATE TABLE IF NOT EXISTS fork_probe (n int)`);
+    await db.query(sql`INSERT INTO fork_probe VALUES (1)`);
+    const count = sql`SELECT count(*)::int AS n, current_setting('transaction_read_only') AS "readOnly", pg_backend_pid() AS pid FROM fork_probe`;
+    const seen = await db.readSnapshot(async (snapshot, fork) => {
+      const [mine] = await snapshot.query<{ n: number; pid: number }>(count);
+      await db.query(sql`INSERT INTO fork_probe VALUES (2)`);
+      const other = (await fork())!;
+      const [theirs] = await other.query<{ n: number; readOnly: string; pid: number }>(count);
+      return { mine, other: theirs };
+    });
+    expect(seen.other).toMatchObject({ n: seen.mine!.n, readOnly: 'on' });
+    expect(seen.other!.pid).not.toBe(seen.mine!.pid);
+    expect(await db.query(count)).toMatchObject([{ n: seen.mine!.n + 1 }]);
+  });
+
   it('refuse to run when an applied migration file was edited (forward-only)', async () => {
     const files = await readMigrations();
     const edited = files.map((m, index) => (index === 0 ? { ...m, checksum: 'edited' } : m));

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from './database.js';
+import { NO_FORK, type Database, type Queryable } from './database.js';
 
 /**
  * The open transaction `tx` seen as a Database: a service that opens a transaction of its own runs
@@ -12,7 +12,7 @@ export function joinedTransaction(tx: Queryable, kind: Database['kind']): Databa
     query: (statement) => tx.query(statement),
     transaction: (work) => work(tx),
     // Inside a transaction already: its own snapshot and settings apply.
-    readSnapshot: (work) => work(tx),
+    readSnapshot: (work) => work(tx, NO_FORK),
     withAdvisoryLock: () => Promise.reject(new Error('An advisory-lock session cannot be opened inside a transaction.')),
     close: async () => undefined,
   };

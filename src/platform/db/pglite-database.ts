@@ -1,6 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Sql } from 'sql-template-tag';
-import type { Database, Queryable } from './database.js';
+import { NO_FORK, type Database, type Queryable } from './database.js';
 import { createWriteCounter } from './write-counter.js';
 import { corePostgis } from './postgis-bundle.js';
 
@@ -40,7 +40,8 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
       counted(() =>
         pglite.transaction(async (tx) => {
           await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-          return work(asQueryable(tx));
+          // One connection: nothing to fork to.
+          return work(asQueryable(tx), NO_FORK);
         }),
       ),
     // One process owns the data directory (see data-dir-lock.ts), so there is nobody to wait for.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Sql } from 'sql-template-tag';
-import type { Database, Queryable, Session } from './database.js';
+import sql, { type Sql } from 'sql-template-tag';
+import type { Database, Queryable, Session, SnapshotFork } from './database.js';
 import { isDatabaseOutage } from './database-errors.js';
 import { listenForNotifications } from './postgres-listener.js';
 import { createWriteCounter } from './write-counter.js';
@@ -124,6 +124,41 @@ async function withPoolClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => 
   }
 }
 
+/** How long a fork waits for a connection the pool said it has, or can open, before it gives up on it. */
+const FORK_WAIT_MS = 50;
+
+/** pg_export_snapshot()'s identifiers: sent as text (SET TRANSACTION SNAPSHOT takes no parameter). */
+const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+-[0-9]+$/;
+
+/** Idle pool connections that import `snapshot`'s snapshot on demand, each ended by close(). */
+function snapshotForks(pool: pg.Pool, snapshot: Queryable, begin: readonly string[]) {
+  const forked: pg.PoolClient[] = [];
+  let exported: Promise<string> | undefined;
+  const fork: SnapshotFork = async () => {
+    // A full pool with none idle: taking one would mean waiting for another request to end.
+    if (pool.idleCount === 0 && pool.totalCount >= pool.options.max) return undefined;
+    const pending = pool.connect();
+    const client = await Promise.race([pending, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), FORK_WAIT_MS))]);
+    if (!client) {
+      pending.then((late) => late.release(), () => undefined);
+      return undefined;
+    }
+    forked.push(client);
+    exported ??= snapshot.query<{ id: string }>(sql`SELECT pg_export_snapshot() AS id`).then(([row]) => row!.id);
+    const id = await exported;
+    if (!SNAPSHOT_ID.test(id)) throw new Error(`Unexpected snapshot identifier ${JSON.stringify(id)}`);
+    // The import must come first in the transaction; the settings after it.
+    await client.query([begin[0], `SET TRANSACTION SNAPSHOT '${id}'`, ...begin.slice(1)].join('; '));
+    return asQueryable(client);
+  };
+  async function close() {
+    for (const client of forked.splice(0)) {
+      await client.query('COMMIT').then(() => client.release(), (error: Error) => client.release(error));
+    }
+  }
+  return { fork, close };
+}
+
 export async function openPostgresDatabase(connectionString: string, options: PostgresOptions = {}): Promise<Database> {
   const pool = new pg.Pool(poolConfig(connectionString, options));
   pool.on('connect', watchConnection);
@@ -140,8 +175,17 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     transaction: (work) => writes.block(() => runTransaction(work)),
     // One message opens it and sets what it needs (not BEGIN, then SET TRANSACTION, then SET LOCAL):
     // each round trip to the server costs ~0.2 ms of this process's time on a busy host (decision 0033).
-    readSnapshot: (work, options) =>
-      runTransaction(work, ['BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', ...(options?.settings ?? []).map((setting) => `SET LOCAL ${setting}`)].join('; ')),
+    readSnapshot: (work, options) => {
+      const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', ...(options?.settings ?? []).map((setting) => `SET LOCAL ${setting}`)];
+      return runTransaction(async (snapshot) => {
+        const forks = snapshotForks(pool, snapshot, begin);
+        try {
+          return await work(snapshot, forks.fork);
+        } finally {
+          await forks.close();
+        }
+      }, begin.join('; '));
+    },
     withAdvisoryLock: (lockKey, work) => writes.block(() => withAdvisoryLock(lockKey, work)),
     listen: (channel, onMessage, onState) => listenForNotifications(sessionClient, channel, onMessage, onState),
     writesCompleted: writes.completed,

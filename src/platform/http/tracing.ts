@@ -67,7 +67,11 @@ export function tracedDatabase(db: Database, tracer: Tracer): Database {
   return {
     ...tracedQueryable(db, tracer),
     transaction: (work) => db.transaction((tx) => work(tracedQueryable(tx, tracer))),
-    readSnapshot: (work, options) => db.readSnapshot((snapshot) => work(tracedQueryable(snapshot, tracer)), options),
+    readSnapshot: (work, options) =>
+      db.readSnapshot((snapshot, fork) => work(tracedQueryable(snapshot, tracer), async () => {
+        const forked = await fork();
+        return forked && tracedQueryable(forked, tracer);
+      }), options),
     withAdvisoryLock: (key, work) => db.withAdvisoryLock(key, (session) => work(tracedQueryable(session, tracer))),
     close: () => db.close(),
     ...(db.poolStats ? { poolStats: () => db.poolStats!() } : {}),

@@ -20,7 +20,7 @@ const database: Database = {
   kind: 'postgres',
   query: connection.query,
   transaction: (work) => work(connection),
-  readSnapshot: (work) => work(connection),
+  readSnapshot: (work) => work(connection, async () => undefined),
   withAdvisoryLock: (_key, work) => work({ ...connection, exec: async () => undefined }),
   close: async () => undefined,
 };

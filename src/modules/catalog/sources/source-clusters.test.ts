@@ -4,6 +4,7 @@ import { createTestContext, type TestContext, type TestOrganization } from '../.
 import { insertScenes, upsertPlumes, type PlumeValues } from '../catalog-writes.queries.js';
 import { fixturePlume, SCENES } from '../catalog.fixture.js';
 import { ANONYMOUS, plumeLetter } from '../plume-filter.js';
+import { visiblePlumes } from '../visible-plumes.queries.js';
 import { feature, listSources, type SourceQuery } from './sources.service.js';
 import { refreshSourceClusters } from './source-clusters.queries.js';
 
@@ -102,6 +103,12 @@ async function expectClustersExact() {
             (CASE WHEN ST_Y(p.geometry) >= 0 THEN 32600 ELSE 32700 END) + LEAST(60, floor((ST_X(p.geometry) + 180) / 6)::int + 1) AS srid
           FROM plumes p WHERE p.status = 'published') p`);
   expect(canonical(maintained)).toEqual(canonical(fresh));
+  // Each member holds its plume's answer and filtered fields as an anonymous viewer reads them.
+  const stale = await ctx.db.query(sql`
+    SELECT m.plume FROM source_members m LEFT JOIN ${visiblePlumes(ANONYMOUS)} p ON p.id = m.plume
+    WHERE (m.plume_id, m.geometry, m."datetime", m.published_at, m.emission_auto, m.emission_uncertainty_auto, NULLIF(m.sector, 'NULL'), m.gas)
+      IS DISTINCT FROM (p.plume_id, p.geometry, p."datetime", p.published_at, p.emission_auto, p.emission_uncertainty_auto, p.sector, p.gas)`);
+  expect(stale).toEqual([]);
   // Each stored answer counts its members, and nothing is left to refresh.
   const [check] = await ctx.db.query<{ miscounted: number; dirty: number }>(sql`
     SELECT (SELECT count(*) FROM source_clusters c WHERE c.plume_count <> (SELECT count(*) FROM source_members m WHERE m.cluster = c.id)
@@ -122,6 +129,7 @@ const QUERIES: Partial<SourceQuery>[] = [
   { published_at_datetime: '2024-01-01T00:00:00Z/2024-06-01T00:00:00Z', bbox: [-74.01, 40.69, -71.9, 40.72] },
   { instruments: ['GAO'], plume_gas: 'CH4' },
   { plume_gas: 'CO2', sectors: ['6A', 'NULL'] },
+  { sectors: ['NULL'], emission_max: 600, datetime: '2024-01-10T00:00:00Z/..', bbox: [-74.01, 40.69, -73.99, 40.71] },
 ];
 
 async function expectSourcesExact() {
@@ -196,6 +204,28 @@ describe('maintained sources (migration 0054)', () => {
     expect(await observedByQ()).toContain('2024-03-01');
     await ctx.db.query(sql`UPDATE plumes SET status = 'publish_ready' WHERE id = ${p.id}`);
     expect(await observedByQ()).not.toContain('2024-03-01');
+  });
+
+  it('dates the new centre of a cluster a filter cuts by the scenes whose footprint crosses the cluster', async () => {
+    // Scenes B and B2 (2024-01-20) have their west edge at -74.02. A lies 60 m west of it, Z 30 m
+    // east: one source, centred west of the edge. A time filter that keeps Z alone centres it inside.
+    const at = (metres: number, day: string) => fixturePlume(acme.id, crypto.randomUUID(), 2, plumeLetter(serial++), {
+      longitude: -74.02 + metres * METRE, latitude: 40.695, sector: '1B1a', status: 'published', datetime: new Date(`${day}T12:00:00Z`),
+    });
+    const [a, z] = [at(-60, '2024-03-05'), at(30, '2024-01-22')];
+    // The random changes above may have hidden some of them.
+    await ctx.db.query(sql`UPDATE scenes SET status = 'published' WHERE id = ANY(${SCENES.slice(0, 5).map((s) => s.id)}::uuid[])`);
+    await upsertPlumes(ctx.db, [a, z]);
+    const dates = async (datetime?: string) => {
+      const query = { eps: 100, minpoints: 1, status: 'not_deleted', sectors: ['1B1a'], bbox: [-74.03, 40.69, -74.01, 40.7], datetime } as SourceQuery;
+      const [maintained, fresh] = [await listSources(ctx.db, query, ANONYMOUS), await listSources(ctx.db, query, ANONYMOUS, { onDemand: true })];
+      expect(maintained.map(feature)).toEqual(fresh.map(feature));
+      expect(maintained.map((s) => s.observationDates)).toEqual(fresh.map((s) => s.observationDates));
+      return maintained.map((s) => s.observationDates);
+    };
+    // Whole: scenes A and C (wide) cover the centre, B and B2 do not.
+    expect(await dates()).toEqual([['2024-01-10', '2024-01-22', '2024-02-01', '2024-03-05']]);
+    expect(await dates('2024-01-15T00:00:00Z/2024-01-25T00:00:00Z')).toEqual([['2024-01-20', '2024-01-22']]);
   });
 
   // PostgreSQL only: the embedded database has one connection, so no refresh can hold the lock beside a reader.

@@ -91,7 +91,7 @@ const FRESH_ATTEMPTS = 3;
  */
 async function maintainedClusters(db: Database, filter: PlumeFilter, partition?: queries.Partition) {
   for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
-    const rows = await db.readSnapshot(async (snapshot) => ((await clustersStale(snapshot)) ? undefined : selectMaintainedClusters(snapshot, filter, partition)));
+    const rows = await db.readSnapshot(async (snapshot, fork) => ((await clustersStale(snapshot)) ? undefined : selectMaintainedClusters(snapshot, filter, partition, fork)));
     if (rows) return rows;
     try {
       await refreshSourceClusters(db, { lockTimeout: 'short' });
