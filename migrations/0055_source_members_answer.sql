@@ -27,7 +27,7 @@ CREATE INDEX source_members_geometry_idx ON source_members USING gist (geometry)
 -- each). Every such centre lies in the members' extent, so each cluster keeps the instants of the
 -- visible scenes whose footprint covers its extent (they cover any such centre) and the ids of
 -- those that only cross it: only these few are tested against the new centre. `scene_reach` is the
--- extent widened by 1e-9° (a centroid's rounding), the box those tests use.
+-- extent widened by 1e-6° (a centroid's rounding), the box those tests use.
 ALTER TABLE source_clusters
   ADD COLUMN covering_times timestamptz[],
   ADD COLUMN edge_scenes uuid[],

@@ -16,10 +16,12 @@ import type { Database } from './database.js';
 describe('migrations', () => {
   let db: Database;
   let drop: () => Promise<void>;
+  let databaseUrl: string | undefined;
 
   beforeAll(async () => {
     const fresh = await freshDatabase();
     drop = fresh.drop;
+    databaseUrl = fresh.env.DATABASE_URL;
     db = await openDatabase({ DATABASE_URL: fresh.env.DATABASE_URL, dataDir: fresh.env.DATA_DIR! });
   });
   afterAll(async () => {
@@ -99,6 +101,33 @@ describe('migrations', () => {
     expect(seen.other).toMatchObject({ n: seen.mine!.n, readOnly: 'on' });
     expect(seen.other!.pid).not.toBe(seen.mine!.pid);
     expect(await db.query(count)).toMatchObject([{ n: seen.mine!.n + 1 }]);
+  });
+
+  it('run a fork’s statement on the snapshot’s own connection when a lock it needs is queued for (PostgreSQL)', async () => {
+    if (db.kind !== 'postgres') return;
+    await db.query(sql`CREATE TABLE IF NOT EXISTS fork_probe (n int)`);
+    const count = sql`SELECT count(*)::int AS n, pg_backend_pid() AS pid FROM fork_probe`;
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    try {
+      let locked: Promise<unknown> | undefined;
+      const seen = await db.readSnapshot(async (snapshot, fork) => {
+        const [mine] = await snapshot.query<{ n: number; pid: number }>(count);
+        // A migration's ALTER would queue so: behind this snapshot's lock, ahead of the fork's.
+        locked = locker.query('BEGIN; LOCK TABLE fork_probe IN ACCESS EXCLUSIVE MODE');
+        for (let waited = 0; waited < 100; waited++) {
+          const [queued] = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'fork_probe'::regclass`);
+          if (queued!.n > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        const [theirs] = await (await fork())!.query<{ n: number; pid: number }>(count);
+        return { mine: mine!, theirs: theirs! };
+      });
+      expect(seen.theirs).toEqual(seen.mine);
+      await locked;
+    } finally {
+      await locker.end();
+    }
   });
 
   it('refuse to run when an applied migration file was edited (forward-only)', async () => {

@@ -127,36 +127,84 @@ async function withPoolClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => 
 /** How long a fork waits for a connection the pool said it has, or can open, before it gives up on it. */
 const FORK_WAIT_MS = 50;
 
+/**
+ * How long a fork's statement waits for a table lock before it runs on the snapshot's own
+ * connection instead. The two transactions wait for each other in this process, where PostgreSQL
+ * cannot see it: were an ACCESS EXCLUSIVE request (a migration, TRUNCATE) queued between the first
+ * one's locks and the fork's, the fork would wait for it, and it for the first transaction, which
+ * waits for the fork.
+ */
+const FORK_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '100ms'";
+const LOCK_NOT_AVAILABLE = '55P03';
+
 /** pg_export_snapshot()'s identifiers: sent as text (SET TRANSACTION SNAPSHOT takes no parameter). */
 const SNAPSHOT_ID = /^[0-9A-F]+-[0-9A-F]+-[0-9]+$/;
 
-/** Idle pool connections that import `snapshot`'s snapshot on demand, each ended by close(). */
+/**
+ * Pool connections that import `snapshot`'s snapshot on demand, ended by close(). A fork that cannot
+ * be had (no room in the pool, a connection refused, an import that fails) is no fork: the read
+ * runs on its own connection, as it would have.
+ */
 function snapshotForks(pool: pg.Pool, snapshot: Queryable, begin: readonly string[]) {
   const forked: pg.PoolClient[] = [];
   let exported: Promise<string> | undefined;
+  let closed = false;
   const fork: SnapshotFork = async () => {
     // A full pool with none idle: taking one would mean waiting for another request to end.
-    if (pool.idleCount === 0 && pool.totalCount >= pool.options.max) return undefined;
+    if (closed || (pool.idleCount === 0 && pool.totalCount >= pool.options.max)) return undefined;
     const pending = pool.connect();
-    const client = await Promise.race([pending, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), FORK_WAIT_MS))]);
-    if (!client) {
+    const client = await Promise.race([pending, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), FORK_WAIT_MS))]).catch(() => undefined);
+    if (!client || closed) {
       pending.then((late) => late.release(), () => undefined);
       return undefined;
     }
-    forked.push(client);
+    // The export runs on the snapshot's connection: its failure is that transaction's, and thrown.
     exported ??= snapshot.query<{ id: string }>(sql`SELECT pg_export_snapshot() AS id`).then(([row]) => row!.id);
-    const id = await exported;
-    if (!SNAPSHOT_ID.test(id)) throw new Error(`Unexpected snapshot identifier ${JSON.stringify(id)}`);
-    // The import must come first in the transaction; the settings after it.
-    await client.query([begin[0], `SET TRANSACTION SNAPSHOT '${id}'`, ...begin.slice(1)].join('; '));
-    return asQueryable(client);
+    const id = await exported.catch((error: Error) => {
+      client.release();
+      throw error;
+    });
+    try {
+      if (!SNAPSHOT_ID.test(id)) throw new Error(`Unexpected snapshot identifier ${JSON.stringify(id)}`);
+      // The import must come first in the transaction; the settings after it.
+      await client.query([begin[0], `SET TRANSACTION SNAPSHOT '${id}'`, ...begin.slice(1), FORK_LOCK_TIMEOUT].join('; '));
+    } catch (error) {
+      client.release(error as Error);
+      return undefined;
+    }
+    forked.push(client);
+    return forkedQueryable(client, snapshot);
   };
-  async function close() {
+  /** Commits the forks after a read that succeeded; drops them (the server rolls back) after one that failed, without waiting for a statement still running there. */
+  async function close(succeeded: boolean) {
+    closed = true;
     for (const client of forked.splice(0)) {
-      await client.query('COMMIT').then(() => client.release(), (error: Error) => client.release(error));
+      if (!succeeded) client.release(new Error('The read this snapshot fork served failed'));
+      else await client.query('COMMIT').then(() => client.release(), (error: Error) => client.release(error));
     }
   }
   return { fork, close };
+}
+
+/**
+ * A fork's statements. One that would wait for a lock runs on the snapshot's own connection (same
+ * snapshot, same answer), and so does every later one: the fork's transaction is aborted then.
+ */
+function forkedQueryable(client: pg.PoolClient, snapshot: Queryable): Queryable {
+  const own = asQueryable(client);
+  let abandoned = false;
+  return {
+    async query<Row>(statement: Sql) {
+      if (abandoned) return snapshot.query<Row>(statement);
+      try {
+        return await own.query<Row>(statement);
+      } catch (error) {
+        if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+        abandoned = true;
+        return snapshot.query<Row>(statement);
+      }
+    },
+  };
 }
 
 export async function openPostgresDatabase(connectionString: string, options: PostgresOptions = {}): Promise<Database> {
@@ -179,10 +227,13 @@ export async function openPostgresDatabase(connectionString: string, options: Po
       const begin = ['BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', ...(options?.settings ?? []).map((setting) => `SET LOCAL ${setting}`)];
       return runTransaction(async (snapshot) => {
         const forks = snapshotForks(pool, snapshot, begin);
+        let succeeded = false;
         try {
-          return await work(snapshot, forks.fork);
+          const result = await work(snapshot, forks.fork);
+          succeeded = true;
+          return result;
         } finally {
-          await forks.close();
+          await forks.close(succeeded);
         }
       }, begin.join('; '));
     },
