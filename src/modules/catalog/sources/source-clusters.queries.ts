@@ -240,6 +240,32 @@ const MEMBER_AS_PLUME_COLUMNS = sql`p.id, p.plume_id, p.geometry, p."datetime", 
 /** Filters the members answer alone. */
 const MEMBER_FIELDS = new Set<keyof PlumeFilter>(['bbox', 'datetime', 'publishedAt', 'gas', 'sectors', 'emissionMin', 'emissionMax', 'status', 'includeDeleted']);
 
+/** Whether the members hold every field the filter tests. */
+export function membersAnswer(filter: PlumeFilter): boolean {
+  return filtersOnly(filter, MEMBER_FIELDS);
+}
+
+/** The gas, sector and zone partitions of the members a filter keeps (membersAnswer(filter) must hold). */
+export function selectMemberPartitions(db: Queryable, filter: PlumeFilter) {
+  return db.query<Partition>(sql`
+    SELECT DISTINCT p.gas, COALESCE(p.sector, 'NULL') AS sector, p.srid FROM ${MEMBERS_AS_PLUMES} p WHERE ${plumeWhere(filter, ANONYMOUS)}
+    ORDER BY 1, 2, 3`);
+}
+
+/**
+ * clusteredPlumes' rows for another eps (and minpoints 1) from the members a filter keeps
+ * (membersAnswer(filter) must hold): the published plumes as an anonymous viewer reads them, in
+ * their stored zone metres. Read in the members' order (by maintained cluster, so neighbours lie
+ * together): DBSCAN of the basin at eps 150 took ~310 ms so, ~700–1,000 ms over the plumes
+ * transformed one by one in heap order. With minpoints 1 the clusters do not depend on the order.
+ */
+export function clusteredMembers(filter: PlumeFilter, eps: number, partition: Partition): Sql {
+  return sql`
+    SELECT p.id, p.plume_id, p.gas, COALESCE(p.sector, 'NULL') AS sector, p.geometry, p."datetime", p.emission_auto,
+      p.emission_uncertainty_auto, p.published_at, p.srid, ST_ClusterDBSCAN(p.utm, ${eps}::float8, 1) OVER () AS cluster
+    FROM ${MEMBERS_AS_PLUMES} p WHERE ${plumeWhere(filter, ANONYMOUS)} AND ${partitionCondition(partition)}`;
+}
+
 /**
  * The published plumes a filter keeps, in the clusters `clusters` lists if given (MEMBER_COLUMNS):
  * from the members alone when they hold every field the filter tests, otherwise the plumes joined
@@ -248,7 +274,7 @@ const MEMBER_FIELDS = new Set<keyof PlumeFilter>(['bbox', 'datetime', 'published
 function matchingMembers(filter: PlumeFilter, partition: Partition | undefined, clusters?: Sql, share?: Share): Sql {
   const where = sql`${plumeWhere(filter, ANONYMOUS)} AND ${partitionCondition(partition)}`;
   const inClusters = (cluster: Sql) => sql`${clusters ? sql` AND ${cluster} IN (${clusters})` : sql``}${share ? sql` AND ${cluster} % ${share.of} = ${share.index}` : sql``}`;
-  if (filtersOnly(filter, MEMBER_FIELDS)) {
+  if (membersAnswer(filter)) {
     return sql`SELECT ${MEMBER_AS_PLUME_COLUMNS} FROM ${MEMBERS_AS_PLUMES} p WHERE ${where}${inClusters(sql`p.cluster`)}`;
   }
   return sql`SELECT ${MEMBER_COLUMNS} FROM ${visiblePlumes(ANONYMOUS)} p JOIN source_members m ON m.plume = p.id

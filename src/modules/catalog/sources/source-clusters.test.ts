@@ -132,9 +132,12 @@ const QUERIES: Partial<SourceQuery>[] = [
   { sectors: ['NULL'], emission_max: 600, datetime: '2024-01-10T00:00:00Z/..', bbox: [-74.01, 40.69, -73.99, 40.71] },
 ];
 
+/** The maintained clustering, and others clustered from the members (minpoints 1, another eps). */
+const CLUSTERINGS = [{ eps: 100 }, { eps: 60 }, { eps: 150 }];
+
 async function expectSourcesExact() {
-  for (const query of QUERIES) {
-    const full = { eps: 100, minpoints: 1, status: 'not_deleted', ...query } as SourceQuery;
+  for (const query of QUERIES.flatMap((q) => CLUSTERINGS.map((clustering) => ({ ...clustering, ...q })))) {
+    const full = { minpoints: 1, status: 'not_deleted', ...query } as SourceQuery;
     const sources = await listSources(ctx.db, full, ANONYMOUS);
     // The answer refreshed the clusters itself (a failed refresh would have clustered on demand).
     const [dirty] = await ctx.db.query<{ n: number }>(sql`SELECT ((SELECT count(*) FROM source_dirty_plumes) + (SELECT count(*) FROM source_dirty_footprints))::int AS n`);

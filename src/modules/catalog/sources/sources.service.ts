@@ -1,16 +1,18 @@
 import pLimit from 'p-limit';
-import type { Database } from '../../../platform/db/database.js';
+import type { Database, Queryable, SnapshotFork } from '../../../platform/db/database.js';
 import { NotFoundError, ValidationError } from '../../../platform/errors.js';
 import { isDatabaseOutage } from '../../../platform/db/database-errors.js';
 import { isUuid } from '../../../platform/uuid.js';
-import type { PlumeFilter, PlumeStatus, Viewer } from '../plume-filter.js';
+import { ANONYMOUS, type PlumeFilter, type PlumeStatus, type Viewer } from '../plume-filter.js';
 import * as plumeQueries from '../plumes.queries.js';
 import { toFilter } from '../plumes.service.js';
 import type { PlumeFilterQuery } from '../plumes.schemas.js';
 import { sectorAggregates } from './sector-aggregate.js';
 import { dailyDetections, parseSourceName, sourceFigures, sourceName, utmSrid, type SourceKey } from './source-name.js';
 import * as queries from './sources.queries.js';
-import { clustersStale, MAINTAINED_EPS, MAINTAINED_MINPOINTS, refreshSourceClusters, selectMaintainedClusters } from './source-clusters.queries.js';
+import {
+  clusteredMembers, clustersStale, MAINTAINED_EPS, MAINTAINED_MINPOINTS, membersAnswer, refreshSourceClusters, selectMaintainedClusters, selectMemberPartitions,
+} from './source-clusters.queries.js';
 
 export interface SourceOptions {
   eps: number;
@@ -80,18 +82,27 @@ function maintainable(options: SourceOptions, viewer: Viewer, choice: Clustering
   return !choice.onDemand && options.eps === MAINTAINED_EPS && options.minpoints === MAINTAINED_MINPOINTS && viewer.organizationId === null;
 }
 
+/**
+ * Other eps with minpoints 1 (whose clusters, components of "within eps", do not depend on the
+ * order DBSCAN reads the plumes in) for the same viewers, when the members hold every field the
+ * filter tests.
+ */
+function fromMembers(options: SourceOptions, viewer: Viewer, choice: ClusteringChoice, filter: PlumeFilter) {
+  return !choice.onDemand && options.minpoints === 1 && viewer.organizationId === null && membersAnswer(filter);
+}
+
 /** Refreshes this often at most before clustering on demand, when writers keep changing plumes meanwhile. */
 const FRESH_ATTEMPTS = 3;
 
 /**
- * Sources from the maintained clusters, refreshed first when a committed change is not in them yet.
- * Undefined (cluster on demand) when another refresh holds the lock past a short wait, or the
- * refresh ran out of time: a reader never queues behind a rebuild, nor fails because of one. Any
- * other failure is a fault and is thrown.
+ * `read` in a snapshot in which the maintained clusters miss no committed change, refreshing them
+ * first when they do. Undefined (cluster on demand from the plumes) when another refresh holds the
+ * lock past a short wait, or the refresh ran out of time: a reader never queues behind a rebuild,
+ * nor fails because of one. Any other failure is a fault and is thrown.
  */
-async function maintainedClusters(db: Database, filter: PlumeFilter, partition?: queries.Partition) {
+async function whenFresh(db: Database, read: (snapshot: Queryable, fork: SnapshotFork) => Promise<queries.ClusterRow[]>) {
   for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
-    const rows = await db.readSnapshot(async (snapshot, fork) => ((await clustersStale(snapshot)) ? undefined : selectMaintainedClusters(snapshot, filter, partition, fork)));
+    const rows = await db.readSnapshot(async (snapshot, fork) => ((await clustersStale(snapshot)) ? undefined : read(snapshot, fork)));
     if (rows) return rows;
     try {
       await refreshSourceClusters(db, { lockTimeout: 'short' });
@@ -103,10 +114,32 @@ async function maintainedClusters(db: Database, filter: PlumeFilter, partition?:
   return undefined;
 }
 
+/**
+ * Another eps (minpoints 1) for a viewer who sees the published plumes only, clustered on demand
+ * from the maintained members: the partitions side by side on the snapshot's connection and a fork.
+ */
+async function clustersFromMembers(snapshot: Queryable, fork: SnapshotFork, filter: PlumeFilter, eps: number, partition?: queries.Partition) {
+  const partitions = partition ? [partition] : await selectMemberPartitions(snapshot, filter);
+  const other = partitions.length > 1 ? await fork() : undefined;
+  const connections = other ? [snapshot, other] : [snapshot];
+  const rows: queries.ClusterRow[][] = [];
+  let next = 0;
+  await Promise.all(connections.map(async (connection) => {
+    for (let at = next++; at < partitions.length; at = next++) {
+      const p = partitions[at]!;
+      rows[at] = await queries.selectClusters(connection, filter, ANONYMOUS, eps, 1, p, clusteredMembers(filter, eps, p));
+    }
+  }));
+  return rows.flat();
+}
+
 async function clusterRows(db: Database, query: SourceQuery, viewer: Viewer, choice: ClusteringChoice, partition?: queries.Partition) {
   const filter = filterOf(query);
   if (maintainable(query, viewer, choice)) {
-    const rows = await maintainedClusters(db, filter, partition);
+    const rows = await whenFresh(db, (snapshot, fork) => selectMaintainedClusters(snapshot, filter, partition, fork));
+    if (rows) return rows;
+  } else if (fromMembers(query, viewer, choice, filter)) {
+    const rows = await whenFresh(db, (snapshot, fork) => clustersFromMembers(snapshot, fork, filter, query.eps, partition));
     if (rows) return rows;
   }
   const partitions = partition ? [partition] : await queries.selectPartitions(db, filter, viewer);
