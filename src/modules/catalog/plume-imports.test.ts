@@ -1,3 +1,4 @@
+import sql from 'sql-template-tag';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
@@ -33,6 +34,10 @@ describe('plume imports as jobs (/api/v1/catalog/imports)', () => {
     expect(done).toMatchObject({ status: 'completed', received: 8, created: 7, updated: 0, failed: 1, errors: [{ row: 9, message: 'gas: CH4 or CO2' }], failure: null });
     const mine = (await ctx.request({ method: 'GET', url: '/api/v1/catalog/plume/ang20240510t160000p0000-A', key: analyst })).statusCode;
     expect(mine).toBe(200);
+    // The job brought the sources' maintained clusters up to date (a new database asks for a rebuild).
+    const [sources] = await ctx.db.query<{ rebuild: boolean; dirty: number }>(sql`
+      SELECT rebuild, (SELECT count(*) FROM source_dirty_plumes)::int AS dirty FROM source_cluster_state`);
+    expect(sources).toEqual({ rebuild: false, dirty: 0 });
   });
 
   it('fails a file that is not CSV with the reason, and keeps other organizations out', async () => {

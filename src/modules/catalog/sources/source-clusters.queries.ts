@@ -34,12 +34,13 @@ export async function clustersStale(db: Queryable): Promise<boolean> {
 
 /**
  * Brings the maintained clusters up to date: everything afresh after a bulk change, otherwise only
- * the clusters the changed plumes were in or now lie within eps of. One refresher at a time (the
+ * the clusters the changed plumes were in or now lie within eps of. `rebuild: 'defer'`: not
+ * everything afresh — 'deferred' says that is what is due. One refresher at a time (the
  * lock), in one snapshot taken after the lock, so the changes it takes are exactly those it sees.
  */
-export async function refreshSourceClusters(db: Database, options: { lockTimeout?: 'short' } = {}): Promise<void> {
+export async function refreshSourceClusters(db: Database, options: { lockTimeout?: 'short'; rebuild?: 'defer' } = {}): Promise<'deferred' | void> {
   // Its own transaction, never a joined one: SET TRANSACTION must come first.
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx): Promise<'deferred' | void> => {
     await tx.query(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
     // A reader waits this long for another's refresh (20-45 ms after one change), then clusters on
     // demand: never the ~30 s of a rebuild at a million plumes, nor holding a pooled connection for it.
@@ -53,7 +54,7 @@ export async function refreshSourceClusters(db: Database, options: { lockTimeout
         EXISTS (SELECT 1 FROM source_dirty_footprints) AS footprints
       FROM source_cluster_state`);
     if (!state) return;
-    if (state.rebuild || state.plumes > REBUILD_ABOVE) return rebuild(tx);
+    if (state.rebuild || state.plumes > REBUILD_ABOVE) return options.rebuild === 'defer' ? 'deferred' : rebuild(tx);
     if (state.plumes > 0) await reclusterChanged(tx);
     if (state.plumes > 0 || state.footprints) await refreshSceneDates(tx, state.plumes > 0);
   });

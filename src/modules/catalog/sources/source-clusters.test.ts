@@ -5,7 +5,7 @@ import { insertScenes, upsertPlumes, type PlumeValues } from '../catalog-writes.
 import { fixturePlume, SCENES } from '../catalog.fixture.js';
 import { ANONYMOUS, plumeLetter } from '../plume-filter.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
-import { feature, listSources, type SourceQuery } from './sources.service.js';
+import { backgroundRebuildsSettled, feature, listSources, type SourceQuery } from './sources.service.js';
 import { refreshSourceClusters } from './source-clusters.queries.js';
 
 /*
@@ -245,12 +245,26 @@ describe('maintained sources (migration 0054)', () => {
     expect(answered.map(feature)).toEqual((await listSources(ctx.db, query, ANONYMOUS, { onDemand: true })).map(feature));
   });
 
+  it('answers on demand while a rebuild a reader found due runs in the background (in the request on the embedded database)', async () => {
+    const published = (): PlumeValues => ({ ...newPlume(), status: 'published', published_at: new Date('2024-03-01T00:00:00Z') });
+    await upsertPlumes(ctx.db, [published(), published()]);
+    await ctx.db.query(sql`UPDATE source_cluster_state SET rebuild = true`);
+    const query = { eps: 100, minpoints: 1, status: 'not_deleted' } as SourceQuery;
+    const answered = await listSources(ctx.db, query, ANONYMOUS);
+    expect(answered.map(feature)).toEqual((await listSources(ctx.db, query, ANONYMOUS, { onDemand: true })).map(feature));
+    await backgroundRebuildsSettled();
+    const [state] = await ctx.db.query<{ rebuild: boolean }>(sql`SELECT rebuild FROM source_cluster_state`);
+    expect(state).toEqual({ rebuild: false });
+    await expectClustersExact();
+  });
+
   it('clusters everything afresh after TRUNCATE', async () => {
     await ctx.db.query(sql`TRUNCATE plumes CASCADE`);
     const [state] = await ctx.db.query<{ rebuild: boolean }>(sql`SELECT rebuild FROM source_cluster_state`);
     expect(state).toEqual({ rebuild: true });
     const response = await ctx.request({ method: 'GET', url: '/api/v1/catalog/sources.geojson' });
     expect(response.json().features).toEqual([]);
+    await backgroundRebuildsSettled();
     const [counts] = await ctx.db.query<{ n: number }>(sql`SELECT ((SELECT count(*) FROM source_members) + (SELECT count(*) FROM source_clusters))::int AS n`);
     expect(counts).toEqual({ n: 0 });
   });

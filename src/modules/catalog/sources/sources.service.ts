@@ -105,7 +105,13 @@ async function whenFresh(db: Database, read: (snapshot: Queryable, fork: Snapsho
     const rows = await db.readSnapshot(async (snapshot, fork) => ((await clustersStale(snapshot)) ? undefined : read(snapshot, fork)));
     if (rows) return rows;
     try {
-      await refreshSourceClusters(db, { lockTimeout: 'short' });
+      // A rebuild (~50 s at a million plumes) never runs in a request on PostgreSQL: it starts in
+      // the background, and meanwhile this request clusters on demand.
+      const refreshed = await refreshSourceClusters(db, { lockTimeout: 'short', rebuild: db.kind === 'postgres' ? 'defer' : undefined });
+      if (refreshed === 'deferred') {
+        rebuildInBackground(db);
+        return undefined;
+      }
     } catch (error) {
       if (isDatabaseOutage(error)) return undefined;
       throw error;
@@ -149,8 +155,25 @@ async function clusterRows(db: Database, query: SourceQuery, viewer: Viewer, cho
 }
 
 /** Brings the maintained clusters up to date now (after a bulk load), so that no reader waits for it. */
-export function refreshMaintainedSources(db: Database): Promise<void> {
-  return refreshSourceClusters(db);
+export async function refreshMaintainedSources(db: Database): Promise<void> {
+  await refreshSourceClusters(db);
+}
+
+/** Rebuilds readers found due, one at a time in the process (routes may see the database through a wrapper, so not keyed by it). */
+const backgroundRebuilds = new Set<Promise<void>>();
+
+function rebuildInBackground(db: Database) {
+  if (backgroundRebuilds.size) return;
+  // A failure leaves the rebuild due: the next reader that finds it starts another.
+  const running: Promise<void> = refreshMaintainedSources(db)
+    .catch(() => undefined)
+    .finally(() => backgroundRebuilds.delete(running));
+  backgroundRebuilds.add(running);
+}
+
+/** Settles when no rebuild a reader started is running: what closing waits for, before the database closes. */
+export async function backgroundRebuildsSettled(): Promise<void> {
+  await Promise.all([...backgroundRebuilds]);
 }
 
 export async function listSources(db: Database, query: SourceQuery, viewer: Viewer, choice: ClusteringChoice = {}): Promise<Source[]> {
