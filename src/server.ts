@@ -9,7 +9,7 @@ import { seedDemoData, type SeedResult } from './seed.js';
 import { configuredBlobStore } from './platform/storage/configured-blob-store.js';
 import { recalculateForLibraryRelease } from './modules/emissions/consumption/consumption.service.js';
 import { loadBundledAdministrativeAreas } from './modules/geo/areas/bundled-areas.js';
-import { backgroundRebuildsSettled, refreshMaintainedSources } from './modules/catalog/sources/sources.service.js';
+import { backgroundRebuildsSettled, refreshMaintainedSources, stopBackgroundRebuilds } from './modules/catalog/sources/sources.service.js';
 
 export interface StartOptions {
   seed?: boolean;
@@ -39,7 +39,10 @@ export async function prepareServer(config: Config, options: StartOptions = {}):
       const refreshing = refreshMaintainedSources(db).catch((error: unknown) => app.log.warn({ err: error }, 'maintained sources not refreshed at start; the first reader will'));
       // Closing waits for it (the pool would anyway): the database closes after it, never under it.
       app.addHook('preClose', () => refreshing);
-      app.addHook('preClose', () => backgroundRebuildsSettled());
+      app.addHook('preClose', () => {
+        stopBackgroundRebuilds();
+        return backgroundRebuildsSettled();
+      });
     }
     return app;
   } catch (error) {

@@ -1,7 +1,7 @@
 import * as identity from '../../platform/identity/identity.service.js';
 import { fromCsv, fromNdjson, ingest } from '../../modules/emissions/ingest/ingest.service.js';
 import { importPlumeCsv } from '../../modules/catalog/plume-import.js';
-import { refreshMaintainedSources } from '../../modules/catalog/sources/sources.service.js';
+import { refreshSourcesAfterImport } from '../../modules/catalog/sources/sources.service.js';
 import type { Registration } from '../context.js';
 import { parseOrganizationId } from '../options.js';
 import { progressOn } from '../progress.js';
@@ -27,8 +27,6 @@ export const registerImports: Registration = (program, { terminal, withDatabase 
           const records = csv ? fromCsv(input.stream) : fromNdjson(input.stream);
           const report = await ingest(db, options.org, csv ? 'csv' : 'ndjson', records, { onProgress: (counts) => progress.update(read, counts) });
           progress.done();
-          // The sources' clusters take the new plumes now, not in the first reader's request.
-          await refreshMaintainedSources(db);
           if (options.json) terminal.out(JSON.stringify(report));
           else {
             terminal.out(`${report.received} records: ${report.created} created, ${report.duplicates} already stored, ${report.failed} rejected`);
@@ -57,14 +55,15 @@ export const registerImports: Registration = (program, { terminal, withDatabase 
           const progress = progressOn(terminal, input.size);
           const report = await importPlumeCsv(db, input.stream, options.org ?? null, (counts) => progress.update(read, counts));
           progress.done();
-          // The sources' clusters take the new plumes now, not in the first reader's request.
-          await refreshMaintainedSources(db);
           if (options.json) terminal.out(JSON.stringify(report));
           else {
             terminal.out(`${report.received} plumes: ${report.created} created, ${report.updated} updated, ${report.failed} rejected`);
             for (const error of report.errors.slice(0, 20)) terminal.out(`  row ${error.row}: ${error.message}`);
           }
           if (report.failed > 0) terminal.setExitCode(1);
+          // The sources' clusters take the new plumes now, not in the first reader's request. The
+          // import stands if this fails: the plumes stay marked, and a reader refreshes them.
+          await refreshSourcesAfterImport(db).catch((error: Error) => terminal.err(`sources not refreshed (the first reader will): ${error.message}`));
         });
       } finally {
         input.stream.destroy();

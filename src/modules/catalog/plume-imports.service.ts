@@ -5,7 +5,7 @@ import { NotFoundError } from '../../platform/errors.js';
 import { betweenChunks, enqueueJob, JobInterrupted } from '../../platform/jobs/jobs.js';
 import * as uploads from '../../platform/uploads/uploads.js';
 import { importPlumeCsv, type PlumeImportReport } from './plume-import.js';
-import { refreshMaintainedSources } from './sources/sources.service.js';
+import { refreshSourcesAfterImport } from './sources/sources.service.js';
 import * as queries from './plume-imports.queries.js';
 
 export const PLUME_IMPORT_QUEUE = 'catalog.plume-import';
@@ -77,10 +77,8 @@ export async function runPlumeImport(db: Database, importId: string, signal?: Ab
       async (upload) => {
         const report = await importPlumeCsv(db, upload, row.organization_id, progress, resumeFrom);
         await queries.finish(db, importId, { report });
-        // The sources' clusters take the new plumes now, in the job, rather than in the first
-        // reader's request (or, past 50,000 plumes, in a rebuild readers would not wait for). The
-        // import stands if this fails: the plumes stay marked, and a reader refreshes them.
-        await refreshMaintainedSources(db).catch(() => undefined);
+        // The import stands if this fails: the plumes stay marked, and a reader refreshes them.
+        if (!signal?.aborted) await refreshSourcesAfterImport(db).catch(() => undefined);
       },
       (failure) => queries.finish(db, importId, { failure }),
       'The import failed; plumes already stored stay stored. Send it again to finish it.',

@@ -6,6 +6,7 @@ import { drainQueue } from '../../platform/jobs/jobs.js';
 import { FIXTURE_CSV } from './catalog.fixture.js';
 import { importPlumeCsv } from './plume-import.js';
 import { PLUME_IMPORT_QUEUE, runPlumeImport } from './plume-imports.service.js';
+import { backgroundRebuildsSettled } from './sources/sources.service.js';
 
 let ctx: TestContext;
 let acme: TestOrganization;
@@ -34,7 +35,9 @@ describe('plume imports as jobs (/api/v1/catalog/imports)', () => {
     expect(done).toMatchObject({ status: 'completed', received: 8, created: 7, updated: 0, failed: 1, errors: [{ row: 9, message: 'gas: CH4 or CO2' }], failure: null });
     const mine = (await ctx.request({ method: 'GET', url: '/api/v1/catalog/plume/ang20240510t160000p0000-A', key: analyst })).statusCode;
     expect(mine).toBe(200);
-    // The job brought the sources' maintained clusters up to date (a new database asks for a rebuild).
+    // The job brought the sources' maintained clusters up to date (a new database asks for a
+    // rebuild, which on PostgreSQL the job starts in the background).
+    await backgroundRebuildsSettled();
     const [sources] = await ctx.db.query<{ rebuild: boolean; dirty: number }>(sql`
       SELECT rebuild, (SELECT count(*) FROM source_dirty_plumes)::int AS dirty FROM source_cluster_state`);
     expect(sources).toEqual({ rebuild: false, dirty: 0 });

@@ -264,7 +264,7 @@ export function clusteredMembers(filter: PlumeFilter, eps: number, partition: Pa
   return sql`
     SELECT p.id, p.plume_id, p.gas, COALESCE(p.sector, 'NULL') AS sector, p.geometry, p."datetime", p.emission_auto,
       p.emission_uncertainty_auto, p.published_at, p.srid, ST_ClusterDBSCAN(p.utm, ${eps}::float8, 1) OVER () AS cluster
-    FROM ${MEMBERS_AS_PLUMES} p WHERE ${plumeWhere(filter, ANONYMOUS)} AND ${partitionCondition(partition)}`;
+    FROM ${MEMBERS_AS_PLUMES} p WHERE ${plumeWhere(filter, ANONYMOUS)} AND ${partitionCondition(partition)} AND p.srid = ${partition.srid}`;
 }
 
 /**

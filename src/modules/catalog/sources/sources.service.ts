@@ -104,14 +104,10 @@ async function whenFresh(db: Database, read: (snapshot: Queryable, fork: Snapsho
   for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
     const rows = await db.readSnapshot(async (snapshot, fork) => ((await clustersStale(snapshot)) ? undefined : read(snapshot, fork)));
     if (rows) return rows;
+    // This process's rebuild holds the refresh lock: no reader waits 250 ms to learn that.
+    if (rebuildRunning(db)) return undefined;
     try {
-      // A rebuild (~50 s at a million plumes) never runs in a request on PostgreSQL: it starts in
-      // the background, and meanwhile this request clusters on demand.
-      const refreshed = await refreshSourceClusters(db, { lockTimeout: 'short', rebuild: db.kind === 'postgres' ? 'defer' : undefined });
-      if (refreshed === 'deferred') {
-        rebuildInBackground(db);
-        return undefined;
-      }
+      if ((await refreshOrDefer(db, 'short')) === 'deferred') return undefined;
     } catch (error) {
       if (isDatabaseOutage(error)) return undefined;
       throw error;
@@ -130,12 +126,22 @@ async function clustersFromMembers(snapshot: Queryable, fork: SnapshotFork, filt
   const connections = other ? [snapshot, other] : [snapshot];
   const rows: queries.ClusterRow[][] = [];
   let next = 0;
-  await Promise.all(connections.map(async (connection) => {
-    for (let at = next++; at < partitions.length; at = next++) {
+  let failed = false;
+  // Both loops end before the snapshot does: after a failure neither sends another statement, and
+  // the error is thrown once the other's statement is done (its connection goes back to the pool).
+  const settled = await Promise.allSettled(connections.map(async (connection) => {
+    for (let at = next++; !failed && at < partitions.length; at = next++) {
       const p = partitions[at]!;
-      rows[at] = await queries.selectClusters(connection, filter, ANONYMOUS, eps, 1, p, clusteredMembers(filter, eps, p));
+      try {
+        rows[at] = await queries.selectClusters(connection, filter, ANONYMOUS, eps, 1, p, clusteredMembers(filter, eps, p));
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   }));
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
   return rows.flat();
 }
 
@@ -159,16 +165,59 @@ export async function refreshMaintainedSources(db: Database): Promise<void> {
   await refreshSourceClusters(db);
 }
 
-/** Rebuilds readers found due, one at a time in the process (routes may see the database through a wrapper, so not keyed by it). */
+/**
+ * Refreshes the maintained clusters, except that on PostgreSQL a full rebuild (~50 s at a million
+ * plumes) is not run here but started in the background: 'deferred' says so.
+ */
+async function refreshOrDefer(db: Database, lockTimeout?: 'short'): Promise<'deferred' | void> {
+  const refreshed = await refreshSourceClusters(db, { lockTimeout, rebuild: db.kind === 'postgres' ? 'defer' : undefined });
+  if (refreshed === 'deferred') rebuildInBackground(db);
+  return refreshed;
+}
+
+/**
+ * After an import: its plumes join the clusters now, in the job or the command, rather than in the
+ * first reader's request (a rebuild, past 50,000 plumes, starts in the background). Waits at most
+ * 250 ms for another refresh: that one, or the next reader, takes them.
+ */
+export async function refreshSourcesAfterImport(db: Database): Promise<void> {
+  try {
+    await refreshOrDefer(db, 'short');
+  } catch (error) {
+    if (!isDatabaseOutage(error)) throw error;
+  }
+}
+
+/** Every rebuild readers started and still running in the process: what closing waits for. */
 const backgroundRebuilds = new Set<Promise<void>>();
+/** Per database as the service sees it: its running rebuild, and when its last one failed. */
+const rebuildOf = new WeakMap<Database, { running?: Promise<void>; failedAt?: number }>();
+/** After a failed rebuild, none starts again for this long: each one costs a connection and a core for up to a minute. */
+const REBUILD_RETRY_MS = 60_000;
+let rebuildsStopped = false;
+
+function rebuildRunning(db: Database): boolean {
+  return rebuildOf.get(db)?.running !== undefined;
+}
 
 function rebuildInBackground(db: Database) {
-  if (backgroundRebuilds.size) return;
-  // A failure leaves the rebuild due: the next reader that finds it starts another.
+  const state = rebuildOf.get(db) ?? {};
+  rebuildOf.set(db, state);
+  if (rebuildsStopped || state.running || (state.failedAt !== undefined && performance.now() - state.failedAt < REBUILD_RETRY_MS)) return;
+  // A failure leaves the rebuild due: a reader starts another after REBUILD_RETRY_MS.
   const running: Promise<void> = refreshMaintainedSources(db)
-    .catch(() => undefined)
-    .finally(() => backgroundRebuilds.delete(running));
+    .then(() => void (state.failedAt = undefined), () => void (state.failedAt = performance.now()))
+    .finally(() => {
+      state.running = undefined;
+      backgroundRebuilds.delete(running);
+    });
+  state.running = running;
   backgroundRebuilds.add(running);
+}
+
+/** Closing: no rebuild starts after this. */
+export function stopBackgroundRebuilds(): void {
+  rebuildsStopped = true;
 }
 
 /** Settles when no rebuild a reader started is running: what closing waits for, before the database closes. */
