@@ -1,7 +1,7 @@
 import * as identity from '../../platform/identity/identity.service.js';
 import { fromCsv, fromNdjson, ingest } from '../../modules/emissions/ingest/ingest.service.js';
 import { importPlumeCsv } from '../../modules/catalog/plume-import.js';
-import { refreshSourcesAfterImport } from '../../modules/catalog/sources/sources.service.js';
+import { refreshMaintainedSources } from '../../modules/catalog/sources/sources.service.js';
 import type { Registration } from '../context.js';
 import { parseOrganizationId } from '../options.js';
 import { progressOn } from '../progress.js';
@@ -61,9 +61,10 @@ export const registerImports: Registration = (program, { terminal, withDatabase 
             for (const error of report.errors.slice(0, 20)) terminal.out(`  row ${error.row}: ${error.message}`);
           }
           if (report.failed > 0) terminal.setExitCode(1);
-          // The sources' clusters take the new plumes now, not in the first reader's request. The
-          // import stands if this fails: the plumes stay marked, and a reader refreshes them.
-          await refreshSourcesAfterImport(db).catch((error: Error) => terminal.err(`sources not refreshed (the first reader will): ${error.message}`));
+          // The sources' clusters take the new plumes now, whole (a command may take its time; a
+          // rebuild left to the background would end with the command's connection), not in the
+          // first reader's request. The import stands if this fails: the plumes stay marked.
+          await refreshMaintainedSources(db).catch((error: Error) => terminal.err(`sources not refreshed (the first reader will): ${error.message}`));
         });
       } finally {
         input.stream.destroy();
