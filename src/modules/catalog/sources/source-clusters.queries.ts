@@ -1,4 +1,4 @@
-import sql, { type Sql } from 'sql-template-tag';
+import sql, { join, type Sql } from 'sql-template-tag';
 import { NO_FORK, type Database, type Queryable, type SnapshotFork } from '../../../platform/db/database.js';
 import { ANONYMOUS, filtersOnly, type PlumeFilter } from '../plume-filter.js';
 import { plumeWhere } from '../plumes.queries.js';
@@ -246,11 +246,19 @@ export function membersAnswer(filter: PlumeFilter): boolean {
   return filtersOnly(filter, MEMBER_FIELDS);
 }
 
-/** The gas, sector and zone partitions of the members a filter keeps (membersAnswer(filter) must hold). */
+/**
+ * The gas, sector and zone partitions of the stored clusters within the filter's box: every member
+ * a filter keeps lies in one of them (its cluster's extent holds it), and a partition that keeps
+ * none clusters nothing. Read from the 1,277 clusters, not the members: the planner scanned every
+ * member for that (~260 ms at a million plumes).
+ */
 export function selectMemberPartitions(db: Queryable, filter: PlumeFilter) {
-  return db.query<Partition>(sql`
-    SELECT DISTINCT p.gas, COALESCE(p.sector, 'NULL') AS sector, p.srid FROM ${MEMBERS_AS_PLUMES} p WHERE ${plumeWhere(filter, ANONYMOUS)}
-    ORDER BY 1, 2, 3`);
+  const parts: Sql[] = [sql`true`];
+  if (filter.bbox) parts.push(sql`c.extent && ST_MakeEnvelope(${filter.bbox[0]}, ${filter.bbox[1]}, ${filter.bbox[2]}, ${filter.bbox[3]}, 4326)`);
+  if (filter.gas) parts.push(sql`c.gas = ${filter.gas}`);
+  // Partition keys write a missing sector as 'NULL', as the filter's code for it.
+  if (filter.sectors?.length) parts.push(sql`c.sector = ANY(${filter.sectors}::text[])`);
+  return db.query<Partition>(sql`SELECT DISTINCT c.gas, c.sector, c.srid FROM source_clusters c WHERE ${join(parts, ' AND ')} ORDER BY 1, 2, 3`);
 }
 
 /**
@@ -259,12 +267,14 @@ export function selectMemberPartitions(db: Queryable, filter: PlumeFilter) {
  * their stored zone metres. Read in the members' order (by maintained cluster, so neighbours lie
  * together): DBSCAN of the basin at eps 150 took ~310 ms so, ~700–1,000 ms over the plumes
  * transformed one by one in heap order. With minpoints 1 the clusters do not depend on the order.
+ * The zone is partitionCondition's, computed from the position as the stored `srid` was (a test of
+ * the stored column too made the planner expect a handful of rows and scan every member: 1.1 s).
  */
 export function clusteredMembers(filter: PlumeFilter, eps: number, partition: Partition): Sql {
   return sql`
     SELECT p.id, p.plume_id, p.gas, COALESCE(p.sector, 'NULL') AS sector, p.geometry, p."datetime", p.emission_auto,
       p.emission_uncertainty_auto, p.published_at, p.srid, ST_ClusterDBSCAN(p.utm, ${eps}::float8, 1) OVER () AS cluster
-    FROM ${MEMBERS_AS_PLUMES} p WHERE ${plumeWhere(filter, ANONYMOUS)} AND ${partitionCondition(partition)} AND p.srid = ${partition.srid}`;
+    FROM ${MEMBERS_AS_PLUMES} p WHERE ${plumeWhere(filter, ANONYMOUS)} AND ${partitionCondition(partition)}`;
 }
 
 /**
