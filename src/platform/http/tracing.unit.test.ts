@@ -1,7 +1,7 @@
 import type { Span, Tracer } from '@opentelemetry/api';
 import sql from 'sql-template-tag';
 import { describe, expect, it } from 'vitest';
-import type { Database, Queryable } from '../db/database.js';
+import { NO_FORK, type Database, type Queryable } from '../db/database.js';
 import { tracedDatabase } from './tracing.js';
 
 /** A tracer that records the statement of each span it is asked to start. */
@@ -20,7 +20,7 @@ const database: Database = {
   kind: 'postgres',
   query: connection.query,
   transaction: (work) => work(connection),
-  readSnapshot: (work) => work(connection, async () => undefined),
+  readSnapshot: (work) => work(connection, NO_FORK),
   withAdvisoryLock: (_key, work) => work({ ...connection, exec: async () => undefined }),
   close: async () => undefined,
 };

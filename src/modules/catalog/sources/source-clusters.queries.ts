@@ -246,6 +246,11 @@ export function membersAnswer(filter: PlumeFilter): boolean {
   return filtersOnly(filter, MEMBER_FIELDS);
 }
 
+/** A filter's box as the geometry the clusters' extents are tested against. */
+function envelope([west, south, east, north]: [number, number, number, number]): Sql {
+  return sql`ST_MakeEnvelope(${west}, ${south}, ${east}, ${north}, 4326)`;
+}
+
 /**
  * The gas, sector and zone partitions of the stored clusters within the filter's box: every member
  * a filter keeps lies in one of them (its cluster's extent holds it), and a partition that keeps
@@ -254,7 +259,7 @@ export function membersAnswer(filter: PlumeFilter): boolean {
  */
 export function selectMemberPartitions(db: Queryable, filter: PlumeFilter) {
   const parts: Sql[] = [sql`true`];
-  if (filter.bbox) parts.push(sql`c.extent && ST_MakeEnvelope(${filter.bbox[0]}, ${filter.bbox[1]}, ${filter.bbox[2]}, ${filter.bbox[3]}, 4326)`);
+  if (filter.bbox) parts.push(sql`c.extent && ${envelope(filter.bbox)}`);
   if (filter.gas) parts.push(sql`c.gas = ${filter.gas}`);
   // Partition keys write a missing sector as 'NULL', as the filter's code for it.
   if (filter.sectors?.length) parts.push(sql`c.sector = ANY(${filter.sectors}::text[])`);
@@ -325,7 +330,7 @@ function boxOnly(filter: PlumeFilter): boolean {
  * holds for every member exactly when each member passes the filter.
  */
 function boxSources(filter: PlumeFilter, partition: Partition | undefined): Sql {
-  const box = filter.bbox ? sql`ST_MakeEnvelope(${filter.bbox[0]}, ${filter.bbox[1]}, ${filter.bbox[2]}, ${filter.bbox[3]}, 4326)` : undefined;
+  const box = filter.bbox && envelope(filter.bbox);
   const touched = box ? sql`SELECT c.id, c.extent @ ${box} AS whole FROM source_clusters c WHERE c.extent && ${box} AND ${partitionOf(sql`c`, partition)}`
     : sql`SELECT c.id, true AS whole FROM source_clusters c WHERE ${partitionOf(sql`c`, partition)}`;
   const members = matchingMembers(filter, partition, sql`SELECT id FROM touched WHERE NOT whole`);
