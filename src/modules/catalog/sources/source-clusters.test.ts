@@ -122,6 +122,9 @@ const QUERIES: Partial<SourceQuery>[] = [
   { bbox: [-74.0015, 40.69, -73.99, 40.71] },
   { bbox: [-74.1, 40.6, -73.8, 40.8] },
   { datetime: '2024-01-15T00:00:00Z/2024-02-10T00:00:00Z' },
+  // Bounds inside a day holding two scenes (15:00 and 17:00) and at an instant (excluded), open start.
+  { datetime: '2024-01-20T16:00:00Z/2024-02-15T15:00:00Z' },
+  { datetime: '../2024-01-20T15:00:00.001Z', bbox: [-74.0015, 40.69, -73.99, 40.71] },
   { sectors: ['6A'] },
   { status: 'all' },
   { status: 'published' },
@@ -256,6 +259,12 @@ describe('maintained sources (migration 0054)', () => {
     const [state] = await ctx.db.query<{ rebuild: boolean }>(sql`SELECT rebuild FROM source_cluster_state`);
     expect(state).toEqual({ rebuild: false });
     await expectClustersExact();
+    if (ctx.db.kind === 'postgres') {
+      // The rows the rebuild replaced are vacuumed once it has committed, not left to autovacuum.
+      const vacuumed = await ctx.db.query<{ relname: string }>(sql`
+        SELECT relname FROM pg_stat_user_tables WHERE relname IN ('source_members', 'source_clusters') AND last_vacuum IS NOT NULL ORDER BY relname`);
+      expect(vacuumed.map((row) => row.relname)).toEqual(['source_clusters', 'source_members']);
+    }
   });
 
   it('clusters everything afresh after TRUNCATE', async () => {
