@@ -82,7 +82,8 @@ async function vacuumAfterRebuild(db: Database) {
   await db
     .withAdvisoryLock('carbon-atlas:source-clusters-vacuum', async (session) => {
       await session.query(sql`SET lock_timeout = '1s'`);
-      await session.query(sql`VACUUM (ANALYZE) source_members, source_clusters`);
+      // The rebuild analysed both tables before it committed.
+      await session.query(sql`VACUUM source_members, source_clusters`);
     })
     .catch(() => undefined);
 }
@@ -220,11 +221,10 @@ async function clusterAndStore(tx: Queryable, which: Sql) {
       ${sceneTimesAt(sql`s.centre`, ANONYMOUS)}, s.west, s.south, s.east, s.north, ST_MakeEnvelope(s.west, s.south, s.east, s.north, 4326),
       ${reach}, o.covering_times, o.edge_scenes
     FROM (${aggregateSources(ordered, sql`cluster`, extent)}) s CROSS JOIN LATERAL (${scenesOverReach(reach)}) o`);
-  await indexSceneDays(tx, sql`c.id IN (SELECT cluster FROM source_refresh_ids)`);
   await tx.query(sql`DROP TABLE source_refresh_members, source_refresh_ids`);
 }
 
-/** What one of a cluster's instant arrays is kept with (see indexSceneDays). */
+/** A cluster's kept instants (sorted, distinct) with their dates, which migration 0056's trigger derives from them on every write. */
 interface DatedInstants {
   times: Sql;
   days: Sql;
@@ -233,25 +233,6 @@ interface DatedInstants {
 
 const SCENE_INSTANTS: DatedInstants = { times: sql`c.scene_times`, days: sql`c.scene_days`, dayOf: sql`c.scene_day_of` };
 const COVERING_INSTANTS: DatedInstants = { times: sql`c.covering_times`, days: sql`c.covering_days`, dayOf: sql`c.covering_day_of` };
-
-/** The distinct UTC dates of sorted instants, and for each instant the (1-based) index of its date. */
-function datesOfInstants(times: Sql): Sql {
-  return sql`(SELECT ARRAY(SELECT DISTINCT ((t AT TIME ZONE 'UTC')::date)::text FROM unnest(${times}) t ORDER BY 1),
-    ARRAY(SELECT (dense_rank() OVER (ORDER BY (t AT TIME ZONE 'UTC')::date))::int FROM unnest(${times}) WITH ORDINALITY u(t, i) ORDER BY i))`;
-}
-
-/**
- * Each kept instants array (sorted and distinct: array_agg(DISTINCT)) gets its dates and each
- * instant's date index, so that a time filter takes a cluster's scene dates as one slice
- * (datesInInterval) instead of converting and sorting every instant (at a basin with a time filter,
- * 164 clusters × ~650 instants cost ~50 ms of each half's ~240 ms).
- */
-async function indexSceneDays(tx: Queryable, which: Sql) {
-  await tx.query(sql`
-    UPDATE source_clusters c SET (scene_days, scene_day_of) = ${datesOfInstants(SCENE_INSTANTS.times)},
-      (covering_days, covering_day_of) = ${datesOfInstants(COVERING_INSTANTS.times)}
-    WHERE ${which}`);
-}
 
 /**
  * The dates of those kept instants that fall in the filter's interval, as sceneDatesWithin gives
@@ -281,12 +262,10 @@ async function refreshSceneDates(tx: Queryable, plumesChanged: boolean) {
       INSERT INTO source_refresh_footprints
       SELECT s.footprint FROM scenes s WHERE s.id IN (SELECT scene FROM source_refresh_dirty) AND s.status = 'valid' AND s.footprint IS NOT NULL`);
   }
-  const under = sql`c.id IN (SELECT k.id FROM source_refresh_footprints f JOIN source_clusters k ON f.footprint && k.scene_reach)`;
   await tx.query(sql`
     UPDATE source_clusters c SET scene_dates = ${sceneDatesAt(sql`c.centre`, {}, ANONYMOUS)}, scene_times = ${sceneTimesAt(sql`c.centre`, ANONYMOUS)},
       (covering_times, edge_scenes) = (SELECT o.covering_times, o.edge_scenes FROM (${scenesOverReach(sql`c.scene_reach`)}) o)
-    WHERE ${under}`);
-  await indexSceneDays(tx, under);
+    WHERE c.id IN (SELECT k.id FROM source_refresh_footprints f JOIN source_clusters k ON f.footprint && k.scene_reach)`);
 }
 
 /** A stored cluster (`c`) as a cluster row. */
@@ -349,11 +328,35 @@ export function selectMemberPartitions(db: Queryable, filter: PlumeFilter) {
  * The zone is partitionCondition's, computed from the position as the stored `srid` was (a test of
  * the stored column too made the planner expect a handful of rows and scan every member: 1.1 s).
  */
-export function clusteredMembers(filter: PlumeFilter, eps: number, partition: Partition): Sql {
+function clusteredMembers(filter: PlumeFilter, eps: number, partition: Partition): Sql {
   return sql`
     SELECT p.id, p.plume_id, p.gas, COALESCE(p.sector, 'NULL') AS sector, p.geometry, p."datetime", p.emission_auto,
-      p.emission_uncertainty_auto, p.published_at, p.srid, ST_ClusterDBSCAN(p.utm, ${eps}::float8, 1) OVER () AS cluster
+      p.emission_uncertainty_auto, p.published_at, p.srid, p.cluster AS stored, ST_ClusterDBSCAN(p.utm, ${eps}::float8, 1) OVER () AS cluster
     FROM ${MEMBERS_AS_PLUMES} p WHERE ${plumeWhere(filter, ANONYMOUS)} AND ${partitionCondition(partition)}`;
+}
+
+/**
+ * Sources of one partition for another eps (minpoints 1) from the members a filter keeps
+ * (membersAnswer(filter) must hold). A new cluster made of exactly one stored cluster, all of whose
+ * members the filter keeps, is that cluster: the same plumes, so the same answer, read as stored
+ * (its scene dates as a whole stored cluster's). At the basin most clusters at eps 150 are such,
+ * and aggregating them again and searching the scenes over each centre cost ~460 ms of ~950.
+ * Any other cluster is aggregated and dated as on demand.
+ */
+export function selectMemberClusters(db: Queryable, filter: PlumeFilter, eps: number, partition: Partition) {
+  const keys = sql`${partition.gas}::text AS gas, ${partition.sector}::text AS sector, ${partition.srid}::int AS srid`;
+  const fresh = sql`SELECT * FROM clustered WHERE cluster IN (SELECT cluster FROM grouped WHERE NOT whole) ORDER BY cluster, "datetime", plume_id`;
+  return db.query<ClusterRow>(sql`
+    WITH clustered AS MATERIALIZED (${clusteredMembers(filter, eps, partition)}), grouped AS MATERIALIZED (
+      SELECT g.cluster, g.stored, g.stored = g.last_stored AND g.n = c.plume_count AS whole
+      FROM (SELECT cluster, min(stored) AS stored, max(stored) AS last_stored, count(*)::int AS n FROM clustered GROUP BY cluster) g
+      JOIN source_clusters c ON c.id = g.stored
+    ), fresh AS (${aggregateSources(fresh, sql`cluster`)})
+    SELECT ${clusterRowColumns(sql`c`, sql`${keys}, c.id AS cluster`)}, to_json(${storedSceneDates(filter)}) AS scene_dates
+    FROM source_clusters c WHERE c.id IN (SELECT stored FROM grouped WHERE whole)
+    UNION ALL
+    SELECT ${clusterRowColumns(sql`s`, sql`${keys}, s.cluster`)}, to_json(${sceneDatesAt(sql`s.centre`, filter, ANONYMOUS)}) AS scene_dates
+    FROM fresh s`);
 }
 
 /**

@@ -135,18 +135,14 @@ export function clusteredPlumes(filter: PlumeFilter, viewer: Viewer, eps: number
 }
 
 /**
- * Sources of one partition, clustered on demand (`clustered`: clusteredPlumes' rows, or the same
- * from elsewhere): each cluster with its plumes in time order (their
+ * Sources of one partition, clustered on demand: each cluster with its plumes in time order (their
  * UTC dates and rates, for the daily figures), centre (centroid of its plumes), time span, and the
  * UTC dates of the visible scenes whose footprint covers its centre. One pass over the clustered
  * plumes, sorted once by cluster and time only: the partition fixes gas, sector and zone (sorting
  * on those text keys too cost ~0.3 s of 1.3 s for the Permian's 82,567 plumes).
  */
-export function selectClusters(
-  db: Queryable, filter: PlumeFilter, viewer: Viewer, eps: number, minpoints: number, partition: Partition,
-  clustered: Sql = clusteredPlumes(filter, viewer, eps, minpoints, partition),
-) {
-  const ordered = sql`SELECT * FROM (${clustered}) c WHERE cluster IS NOT NULL ORDER BY cluster, "datetime", plume_id`;
+export function selectClusters(db: Queryable, filter: PlumeFilter, viewer: Viewer, eps: number, minpoints: number, partition: Partition) {
+  const ordered = sql`SELECT * FROM (${clusteredPlumes(filter, viewer, eps, minpoints, partition)}) c WHERE cluster IS NOT NULL ORDER BY cluster, "datetime", plume_id`;
   return db.query<ClusterRow>(sql`
     WITH sources AS (${aggregateSources(ordered, sql`cluster`)})
     SELECT ${clusterRowColumns(sql`s`, sql`${partition.gas}::text AS gas, ${partition.sector}::text AS sector, ${partition.srid}::int AS srid, s.cluster`)},

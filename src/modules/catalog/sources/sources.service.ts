@@ -3,7 +3,7 @@ import type { Database, Queryable, SnapshotFork } from '../../../platform/db/dat
 import { NotFoundError, ValidationError } from '../../../platform/errors.js';
 import { isDatabaseOutage } from '../../../platform/db/database-errors.js';
 import { isUuid } from '../../../platform/uuid.js';
-import { ANONYMOUS, type PlumeFilter, type PlumeStatus, type Viewer } from '../plume-filter.js';
+import type { PlumeFilter, PlumeStatus, Viewer } from '../plume-filter.js';
 import * as plumeQueries from '../plumes.queries.js';
 import { toFilter } from '../plumes.service.js';
 import type { PlumeFilterQuery } from '../plumes.schemas.js';
@@ -11,7 +11,7 @@ import { sectorAggregates } from './sector-aggregate.js';
 import { dailyDetections, parseSourceName, sourceFigures, sourceName, utmSrid, type SourceKey } from './source-name.js';
 import * as queries from './sources.queries.js';
 import {
-  clusteredMembers, clustersStale, MAINTAINED_EPS, MAINTAINED_MINPOINTS, membersAnswer, refreshSourceClusters, selectMaintainedClusters, selectMemberPartitions,
+  clustersStale, MAINTAINED_EPS, MAINTAINED_MINPOINTS, membersAnswer, refreshSourceClusters, selectMaintainedClusters, selectMemberClusters, selectMemberPartitions,
 } from './source-clusters.queries.js';
 
 export interface SourceOptions {
@@ -133,7 +133,7 @@ async function clustersFromMembers(snapshot: Queryable, fork: SnapshotFork, filt
     for (let at = next++; !failed && at < partitions.length; at = next++) {
       const p = partitions[at]!;
       try {
-        rows[at] = await queries.selectClusters(connection, filter, ANONYMOUS, eps, 1, p, clusteredMembers(filter, eps, p));
+        rows[at] = await selectMemberClusters(connection, filter, eps, p);
       } catch (error) {
         failed = true;
         throw error;
