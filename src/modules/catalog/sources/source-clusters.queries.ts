@@ -337,26 +337,21 @@ function clusteredMembers(filter: PlumeFilter, eps: number, partition: Partition
 
 /**
  * Sources of one partition for another eps (minpoints 1) from the members a filter keeps
- * (membersAnswer(filter) must hold). A new cluster made of exactly one stored cluster, all of whose
- * members the filter keeps, is that cluster: the same plumes, so the same answer, read as stored
- * (its scene dates as a whole stored cluster's). At the basin most clusters at eps 150 are such,
- * and aggregating them again and searching the scenes over each centre cost ~460 ms of ~950.
- * Any other cluster is aggregated and dated as on demand.
+ * (membersAnswer(filter) must hold), aggregated as on demand. A new cluster made of exactly one
+ * stored cluster, all of whose members the filter keeps, has that cluster's centre, so its scene
+ * dates are read as a whole stored cluster's instead of searched: at the basin every cluster at
+ * eps 150 is such, and the ~256 searches cost ~340 ms of ~950. (A CASE runs only the branch it takes.)
  */
 export function selectMemberClusters(db: Queryable, filter: PlumeFilter, eps: number, partition: Partition) {
-  const keys = sql`${partition.gas}::text AS gas, ${partition.sector}::text AS sector, ${partition.srid}::int AS srid`;
-  const fresh = sql`SELECT * FROM clustered WHERE cluster IN (SELECT cluster FROM grouped WHERE NOT whole) ORDER BY cluster, "datetime", plume_id`;
+  const keys = sql`${partition.gas}::text AS gas, ${partition.sector}::text AS sector, ${partition.srid}::int AS srid, s.cluster`;
+  const ordered = sql`SELECT * FROM (${clusteredMembers(filter, eps, partition)}) m ORDER BY cluster, "datetime", plume_id`;
+  const stored = sql`, min(stored) AS stored, max(stored) AS last_stored`;
   return db.query<ClusterRow>(sql`
-    WITH clustered AS MATERIALIZED (${clusteredMembers(filter, eps, partition)}), grouped AS MATERIALIZED (
-      SELECT g.cluster, g.stored, g.stored = g.last_stored AND g.n = c.plume_count AS whole
-      FROM (SELECT cluster, min(stored) AS stored, max(stored) AS last_stored, count(*)::int AS n FROM clustered GROUP BY cluster) g
-      JOIN source_clusters c ON c.id = g.stored
-    ), fresh AS (${aggregateSources(fresh, sql`cluster`)})
-    SELECT ${clusterRowColumns(sql`c`, sql`${keys}, c.id AS cluster`)}, to_json(${storedSceneDates(filter)}) AS scene_dates
-    FROM source_clusters c WHERE c.id IN (SELECT stored FROM grouped WHERE whole)
-    UNION ALL
-    SELECT ${clusterRowColumns(sql`s`, sql`${keys}, s.cluster`)}, to_json(${sceneDatesAt(sql`s.centre`, filter, ANONYMOUS)}) AS scene_dates
-    FROM fresh s`);
+    WITH sources AS (${aggregateSources(ordered, sql`cluster`, stored)})
+    SELECT ${clusterRowColumns(sql`s`, keys)},
+      to_json(CASE WHEN s.stored = s.last_stored AND s.plume_count = c.plume_count THEN ${storedSceneDates(filter)}
+        ELSE ${sceneDatesAt(sql`s.centre`, filter, ANONYMOUS)} END) AS scene_dates
+    FROM sources s LEFT JOIN source_clusters c ON c.id = s.stored`);
 }
 
 /**

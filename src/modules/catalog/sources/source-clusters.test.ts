@@ -239,22 +239,32 @@ describe('maintained sources (migration 0054)', () => {
   it('answers another eps with a stored cluster only when the filter keeps all of it and no other plume joins it', async () => {
     // At eps 100 two clusters of three, 120 m apart: A at 0, 50 and 90 m, B at 210, 260 and 300 m.
     // At eps 150 they are one. A time filter keeping 50, 90 and 210 m leaves three plumes, as many
-    // as each stored cluster holds, in one new cluster made of both.
+    // as each stored cluster holds, in one new cluster made of both; one keeping 50 and 90 m, part of A.
     const at = (metres: number, day: string) => fixturePlume(acme.id, crypto.randomUUID(), 2, plumeLetter(serial++), {
       longitude: -73.95 + metres * METRE, latitude: 40.65, sector: '1B1a', status: 'published', datetime: new Date(`${day}T12:00:00Z`),
     });
-    const kept = '2024-02-05';
-    const left = '2024-03-20';
-    await upsertPlumes(ctx.db, [at(0, left), at(50, kept), at(90, kept), at(210, kept), at(260, left), at(300, left)]);
+    const [kept, later, left] = ['2024-02-05', '2024-02-20', '2024-03-20'];
+    await upsertPlumes(ctx.db, [at(0, left), at(50, kept), at(90, kept), at(210, later), at(260, left), at(300, left)]);
+    // A scene over A's centre (47 m) and one over B's (257 m), neither over the new one's (117 m),
+    // nor over the centre of A's 50 and 90 m alone (70 m): dated as a stored cluster, such a new
+    // source would gain one of their dates.
+    const over = (name: string, west: number, east: number) => ({
+      ...SCENES[0]!, id: crypto.randomUUID(), name, timestamp: new Date(`${name.slice(3, 7)}-${name.slice(7, 9)}-${name.slice(9, 11)}T10:00:00Z`),
+      footprint: [-73.95 + west * METRE, 40.64, -73.95 + east * METRE, 40.66] as [number, number, number, number],
+    });
+    await insertScenes(ctx.db, [over('GAO20240210t100000p0000', -100, 60), over('GAO20240212t100000p0000', 200, 400)], null);
     const sources = async (eps: number, datetime?: string) => {
       const query = { eps, minpoints: 1, status: 'not_deleted', sectors: ['1B1a'], bbox: [-73.96, 40.64, -73.94, 40.66], datetime } as SourceQuery;
       const [fromMembers, fresh] = [await listSources(ctx.db, query, ANONYMOUS), await listSources(ctx.db, query, ANONYMOUS, { onDemand: true })];
       expect(fromMembers.map(feature)).toEqual(fresh.map(feature));
-      return fromMembers.map((s) => s.row.plume_count);
+      return fromMembers.map((s) => ({ plumes: s.row.plume_count, dates: s.observationDates }));
     };
-    expect(await sources(100)).toEqual([3, 3]);
-    expect(await sources(150)).toEqual([6]);
-    expect(await sources(150, '2024-02-01T00:00:00Z/2024-03-01T00:00:00Z')).toEqual([3]);
+    expect((await sources(100)).map((s) => s.plumes)).toEqual([3, 3]);
+    expect((await sources(150)).map((s) => s.plumes)).toEqual([6]);
+    // The wide scene C (2024-02-01) covers every centre here.
+    expect(await sources(150, '2024-02-01T00:00:00Z/2024-03-01T00:00:00Z')).toEqual([{ plumes: 3, dates: ['2024-02-01', kept, later] }]);
+    // A's 50 and 90 m alone: part of one stored cluster, so not dated as it.
+    expect(await sources(150, '2024-02-01T00:00:00Z/2024-02-15T00:00:00Z')).toEqual([{ plumes: 2, dates: ['2024-02-01', kept] }]);
   });
 
   // PostgreSQL only: the embedded database has one connection, so no refresh can hold the lock beside a reader.
