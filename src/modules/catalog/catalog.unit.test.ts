@@ -4,7 +4,7 @@ import { letterIndex, nextPlumeName, sceneNameOf, sceneTime } from './names.js';
 import { safeCell } from './plume-csv.js';
 import { canMove, plumeLetter } from './plume-filter.js';
 import { parseSector, sectorLabel } from './sectors.js';
-import { parseSourceName, sourceFigures, sourceName, utmSrid } from './sources/source-name.js';
+import { observationDatesOf, parseSourceName, sourceFigures, sourceName, utmSrid } from './sources/source-name.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -85,6 +85,16 @@ describe('source names and figures', () => {
     expect(parseSourceName('CH4_1B1a_250m_112.50000_-37.80000')).toMatchObject({ sector: '1B1a', eps: 250, latitude: -37.8 });
     expect(parseSourceName('N2O_6A_100m_0_0')).toBeUndefined();
     expect(parseSourceName('CH4_6A_100m_200.00000_0')).toBeUndefined();
+  });
+
+  it('takes observation dates once each, in order, whether the scene dates come sorted or not', () => {
+    const detected = ['2024-01-05', '2024-01-20', '2024-03-01'];
+    expect(observationDatesOf(['2024-01-01', '2024-01-20', '2024-02-10'], detected)).toEqual(['2024-01-01', '2024-01-05', '2024-01-20', '2024-02-10', '2024-03-01']);
+    // A cut cluster's covering dates followed by its crossing scenes' (which may repeat them).
+    expect(observationDatesOf(['2024-01-10', '2024-02-10', '2024-01-01', '2024-02-10'], detected)).toEqual(['2024-01-01', '2024-01-05', '2024-01-10', '2024-01-20', '2024-02-10', '2024-03-01']);
+    expect(observationDatesOf([], detected)).toEqual(detected);
+    expect(observationDatesOf(['2024-01-20'], [])).toEqual(['2024-01-20']);
+    expect(observationDatesOf([], [])).toEqual([]);
   });
 
   it('measures in the UTM zone of the point', () => {

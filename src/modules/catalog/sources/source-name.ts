@@ -74,3 +74,22 @@ export function dailyDetections(days: string[], emissions: (number | null)[], un
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([date, entry]) => ({ date, mean_emission: mean(entry.emissions), mean_uncertainty: mean(entry.uncertainties) }));
 }
+
+const isAscending = (values: string[]) => values.every((value, i) => i === 0 || values[i - 1]! <= value);
+
+/**
+ * The dates in either list, once each, in order (observation dates: the scenes' and the
+ * detections'). `detected` is sorted; scene dates mostly come sorted too (a stored cluster's, or a
+ * slice of them) and are sorted here otherwise. A merge, not a set and a sort: a basin's 320
+ * sources hold ~100,000 dates, ~8 ms a request the other way.
+ */
+export function observationDatesOf(scenes: string[], detected: string[]): string[] {
+  const sortedScenes = isAscending(scenes) ? scenes : [...scenes].sort();
+  const dates: string[] = [];
+  let [i, j] = [0, 0];
+  while (i < sortedScenes.length || j < detected.length) {
+    const next = j >= detected.length || (i < sortedScenes.length && sortedScenes[i]! <= detected[j]!) ? sortedScenes[i++]! : detected[j++]!;
+    if (dates[dates.length - 1] !== next) dates.push(next);
+  }
+  return dates;
+}

@@ -8,7 +8,7 @@ import * as plumeQueries from '../plumes.queries.js';
 import { toFilter } from '../plumes.service.js';
 import type { PlumeFilterQuery } from '../plumes.schemas.js';
 import { sectorAggregates } from './sector-aggregate.js';
-import { dailyDetections, parseSourceName, sourceFigures, sourceName, utmSrid, type SourceKey } from './source-name.js';
+import { dailyDetections, observationDatesOf, parseSourceName, sourceFigures, sourceName, utmSrid, type SourceKey } from './source-name.js';
 import * as queries from './sources.queries.js';
 import {
   clustersStale, MAINTAINED_EPS, MAINTAINED_MINPOINTS, membersAnswer, refreshSourceClusters, selectMaintainedClusters, selectMemberClusters, selectMemberPartitions,
@@ -34,7 +34,7 @@ export function filterOf(query: SourceQuery): PlumeFilter {
 function describe(row: queries.ClusterRow, eps: number) {
   const days = dailyDetections(row.plume_days, row.emissions, row.uncertainties);
   const detectionDates = days.map((d) => d.date);
-  const observationDates = [...new Set([...(row.scene_dates ?? []), ...detectionDates])].sort();
+  const observationDates = observationDatesOf(row.scene_dates ?? [], detectionDates);
   const figures = sourceFigures(days, observationDates.length);
   const name = sourceName({ gas: row.gas, sector: row.sector, eps, longitude: row.longitude, latitude: row.latitude });
   return { row, name, days, detectionDates, observationDates, figures };
