@@ -33,8 +33,9 @@ async function registerCors(app: FastifyInstance, origins: true | string[]) {
 }
 
 /**
- * Answers streamed through gzip (over 512 KiB: a basin's sources, ~1.5 MB; exports) at level 1 in
- * 64 KiB chunks: level 3 took ~17 ms of CPU on 1.5 MB against ~9.5 ms, for 6% more bytes.
+ * Answers streamed through gzip (over 512 KiB: a basin's sources are ~1.5 MB of GeoJSON) at level 1
+ * in 64 KiB chunks: level 3 took ~17 ms of CPU on 1.5 MB against ~9.5 ms, for 6% more bytes. The CSV
+ * exports set their own (plume-csv.ts). Decision 0036.
  */
 const streamingZlib = { ...nodeZlib, createGzip: (options?: ZlibOptions) => nodeZlib.createGzip({ ...options, level: 1, chunkSize: 64 * 1024 }) };
 
