@@ -75,13 +75,14 @@ function refreshInTransaction(db: Database, options: { lockTimeout?: 'short'; re
  * rows, which index scans of the members step over until autovacuum comes (a basin's box read 277k
  * index entries for its 91k members). On PostgreSQL they are vacuumed as soon as the rebuild has
  * committed; the embedded database has no other reader to slow down. Best effort: a VACUUM that
- * fails or waits more than a second for its lock leaves only the reads slower, never wrong.
+ * fails or waits more than 5 s for its lock leaves only the reads slower, never wrong.
  */
 async function vacuumAfterRebuild(db: Database) {
   if (db.kind !== 'postgres') return;
   await db
     .withAdvisoryLock('carbon-atlas:source-clusters-vacuum', async (session) => {
-      await session.query(sql`SET lock_timeout = '1s'`);
+      // Past deadlock_timeout (1 s) PostgreSQL cancels an autovacuum that holds the lock; an ordinary holder is waited for no longer than this.
+      await session.query(sql`SET lock_timeout = '5s'`);
       // The rebuild analysed both tables before it committed.
       await session.query(sql`VACUUM source_members, source_clusters`);
     })

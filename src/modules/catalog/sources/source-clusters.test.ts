@@ -127,6 +127,8 @@ const QUERIES: Partial<SourceQuery>[] = [
   { datetime: '2024-01-20T16:00:00Z/2024-02-15T15:00:00Z' },
   { datetime: '2024-01-20T15:00:00Z/2024-02-15T14:59:59.999Z' },
   { datetime: '../2024-01-20T15:00:00.001Z', bbox: [-74.0015, 40.69, -73.99, 40.71] },
+  // A start on the instant of a scene alone on its day (C, 2024-02-01 15:00, wide).
+  { datetime: '2024-02-01T15:00:00Z/..' },
   { sectors: ['6A'] },
   { status: 'all' },
   { status: 'published' },
@@ -253,6 +255,8 @@ describe('maintained sources (migration 0054)', () => {
       footprint: [-73.95 + west * METRE, 40.64, -73.95 + east * METRE, 40.66] as [number, number, number, number],
     });
     await insertScenes(ctx.db, [over('GAO20240210t100000p0000', -100, 60), over('GAO20240212t100000p0000', 200, 400)], null);
+    // The random changes above may have hidden the wide scenes A and C.
+    await ctx.db.query(sql`UPDATE scenes SET status = 'published' WHERE id = ANY(${SCENES.slice(0, 5).map((s) => s.id)}::uuid[])`);
     const sources = async (eps: number, datetime?: string) => {
       const query = { eps, minpoints: 1, status: 'not_deleted', sectors: ['1B1a'], bbox: [-73.96, 40.64, -73.94, 40.66], datetime } as SourceQuery;
       const [fromMembers, fresh] = [await listSources(ctx.db, query, ANONYMOUS), await listSources(ctx.db, query, ANONYMOUS, { onDemand: true })];
@@ -260,6 +264,12 @@ describe('maintained sources (migration 0054)', () => {
       return fromMembers.map((s) => ({ plumes: s.row.plume_count, dates: s.observationDates }));
     };
     expect((await sources(100)).map((s) => s.plumes)).toEqual([3, 3]);
+    // At eps 60 A and B stay whole: each dated as stored, by its own scene (A and C, wide, cover all).
+    const byDates = (found: { dates: string[] }[]) => found.map((s) => s.dates).sort((x, y) => x.join().localeCompare(y.join()));
+    expect(byDates(await sources(60))).toEqual([
+      ['2024-01-10', '2024-02-01', kept, '2024-02-10', left],
+      ['2024-01-10', '2024-02-01', '2024-02-12', later, left],
+    ]);
     expect((await sources(150)).map((s) => s.plumes)).toEqual([6]);
     // The wide scene C (2024-02-01) covers every centre here.
     expect(await sources(150, '2024-02-01T00:00:00Z/2024-03-01T00:00:00Z')).toEqual([{ plumes: 3, dates: ['2024-02-01', kept, later] }]);
