@@ -179,7 +179,7 @@ function cutSceneDates(filter: PlumeFilter): Sql {
   // footprint index search that finds every scene over the centre (~0.3 ms each at a basin).
   const crossing = sql`ARRAY(SELECT sc."timestamp" FROM (SELECT * FROM ${visibleScenes(ANONYMOUS)} e WHERE e.id = ANY(c.edge_scenes) OFFSET 0) sc
     WHERE ST_Intersects(sc.footprint, s.centre))`;
-  // Dates may repeat between the two parts: describe() takes observation dates as a set.
+  // Dates may repeat between the two parts: describe() keeps each observation date once.
   return sql`array_cat(${datesInInterval(COVERING_INSTANTS, filter)}, ${sceneDatesWithin(crossing, filter)})`;
 }
 
