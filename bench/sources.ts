@@ -11,7 +11,7 @@ import { importPlumeCsv } from '../src/modules/catalog/plume-import.js';
 import { ANONYMOUS } from '../src/modules/catalog/plume-filter.js';
 import { toFilter } from '../src/modules/catalog/plumes.service.js';
 import { clusteredPlumes } from '../src/modules/catalog/sources/sources.queries.js';
-import { refreshSourceClusters } from '../src/modules/catalog/sources/source-clusters.queries.js';
+import { refreshSourceClusters } from '../src/modules/catalog/sources/source-cluster-refresh.queries.js';
 import { benchEnv, postgresBackend, type Backend } from './backends.js';
 
 /**

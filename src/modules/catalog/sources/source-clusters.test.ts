@@ -6,7 +6,7 @@ import { fixturePlume, SCENES } from '../catalog.fixture.js';
 import { ANONYMOUS, plumeLetter } from '../plume-filter.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
 import { backgroundRebuildsSettled, feature, listSources, type SourceQuery } from './sources.service.js';
-import { refreshSourceClusters } from './source-clusters.queries.js';
+import { refreshSourceClusters } from './source-cluster-refresh.queries.js';
 
 /*
  * Migration 0054 keeps DBSCAN (eps 100 m, minpoints 1) of the published plumes clustered, refreshed

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { Database, Queryable, SnapshotFork } from '../../../platform/db/database.js';
 import { NotFoundError, ValidationError } from '../../../platform/errors.js';
 import { isDatabaseOutage } from '../../../platform/db/database-errors.js';
+import { spreadOverConnections } from '../../../platform/db/spread-over-connections.js';
 import { isUuid } from '../../../platform/uuid.js';
 import type { PlumeFilter, PlumeStatus, Viewer } from '../plume-filter.js';
 import * as plumeQueries from '../plumes.queries.js';
@@ -10,9 +11,8 @@ import type { PlumeFilterQuery } from '../plumes.schemas.js';
 import { sectorAggregates } from './sector-aggregate.js';
 import { dailyDetections, observationDatesOf, parseSourceName, sourceFigures, sourceName, utmSrid, type SourceKey } from './source-name.js';
 import * as queries from './sources.queries.js';
-import {
-  clustersStale, MAINTAINED_EPS, MAINTAINED_MINPOINTS, membersAnswer, refreshSourceClusters, selectMaintainedClusters, selectMemberClusters, selectMemberPartitions,
-} from './source-clusters.queries.js';
+import { MAINTAINED_EPS, MAINTAINED_MINPOINTS, membersAnswer, selectMaintainedClusters, selectMemberClusters, selectMemberPartitions } from './source-clusters.queries.js';
+import { clustersStale, refreshSourceClusters } from './source-cluster-refresh.queries.js';
 
 export interface SourceOptions {
   eps: number;
@@ -124,24 +124,7 @@ async function clustersFromMembers(snapshot: Queryable, fork: SnapshotFork, filt
   const partitions = partition ? [partition] : await selectMemberPartitions(snapshot, filter);
   const other = partitions.length > 1 ? await fork() : undefined;
   const connections = other ? [snapshot, other] : [snapshot];
-  const rows: queries.ClusterRow[][] = [];
-  let next = 0;
-  let failed = false;
-  // Both loops end before the snapshot does: after a failure neither sends another statement, and
-  // the error is thrown once the other's statement is done (its connection goes back to the pool).
-  const settled = await Promise.allSettled(connections.map(async (connection) => {
-    for (let at = next++; !failed && at < partitions.length; at = next++) {
-      const p = partitions[at]!;
-      try {
-        rows[at] = await selectMemberClusters(connection, filter, eps, p);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  }));
-  const failure = settled.find((result) => result.status === 'rejected');
-  if (failure) throw failure.reason;
+  const rows = await spreadOverConnections(connections, partitions.map((p) => (connection: Queryable) => selectMemberClusters(connection, filter, eps, p)));
   return rows.flat();
 }
 
