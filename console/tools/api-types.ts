@@ -25,6 +25,7 @@ const NO_DATABASE: Database = {
   kind: 'pglite',
   query: () => Promise.reject(new Error('no database while generating the OpenAPI document')),
   transaction: () => Promise.reject(new Error('no database while generating the OpenAPI document')),
+  maintenanceTransaction: () => Promise.reject(new Error('no database while generating the OpenAPI document')),
   readSnapshot: () => Promise.reject(new Error('no database while generating the OpenAPI document')),
   withAdvisoryLock: () => Promise.reject(new Error('no database while generating the OpenAPI document')),
   close: () => Promise.resolve(),

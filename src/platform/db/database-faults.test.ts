@@ -36,6 +36,7 @@ function switchableDatabase(inner: Database) {
     kind: inner.kind,
     query: async <Row>(statement: Sql) => (await pass(), inner.query<Row>(statement)),
     transaction: async (work) => (await pass(), inner.transaction(work)),
+    maintenanceTransaction: async (work) => (await pass(), inner.maintenanceTransaction(work)),
     readSnapshot: async (work, options) => (await pass(), inner.readSnapshot(work, options)),
     withAdvisoryLock: async (lockKey, work) => (await pass(), inner.withAdvisoryLock(lockKey, work)),
     close: async () => undefined, // the test context closes the real one

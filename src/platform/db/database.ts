@@ -31,6 +31,13 @@ export interface Database extends Queryable {
    * it alone (SET LOCAL; PostgreSQL only). Not counted by writesCompleted: it cannot write, so no
    * value kept in memory needs re-reading after it.
    */
+  /**
+   * Runs `work` in one transaction on a session of its own, outside the pool and the requests'
+   * statement timeouts: maintenance whose length grows with the data (a rebuild of derived tables)
+   * and which a time limit would only roll back to fail the same way again. The embedded database
+   * has no such limits: there it is `transaction`.
+   */
+  maintenanceTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   readSnapshot<T>(work: (snapshot: Queryable, fork: SnapshotFork) => Promise<T>, options?: { settings?: readonly LocalSetting[] }): Promise<T>;
   /**
    * Runs `work` on one dedicated session holding a PostgreSQL advisory lock, so that two processes

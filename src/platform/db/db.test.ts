@@ -82,6 +82,29 @@ describe('migrations', () => {
     for (let run = 0; run < 12; run += 1) expect(await db.query(setting)).toEqual([{ bitmaps: 'on', workers: '0', readOnly: 'off' }]);
   });
 
+  it('run maintenance past the requests’ statement timeout, on a session of its own, committed or rolled back (PostgreSQL)', async () => {
+    if (db.kind !== 'postgres') return;
+    const limited = await openDatabase({ DATABASE_URL: databaseUrl, dataDir: '', DB_STATEMENT_TIMEOUT_MS: 150 });
+    try {
+      await limited.query(sql`CREATE TABLE IF NOT EXISTS maintenance_probe (n int)`);
+      const slow = sql`SELECT pg_sleep(0.4)`;
+      await expect(limited.transaction((tx) => tx.query(slow))).rejects.toMatchObject({ code: '57014' });
+      const [inside] = await limited.maintenanceTransaction(async (tx) => {
+        await tx.query(slow);
+        await tx.query(sql`INSERT INTO maintenance_probe VALUES (1)`);
+        return tx.query<{ timeout: string }>(sql`SELECT current_setting('statement_timeout') AS timeout`);
+      });
+      expect(inside).toEqual({ timeout: '0' });
+      await expect(limited.maintenanceTransaction(async (tx) => {
+        await tx.query(sql`INSERT INTO maintenance_probe VALUES (2)`);
+        throw new Error('changed its mind');
+      })).rejects.toThrow('changed its mind');
+      expect(await limited.query(sql`SELECT array_agg(n)::int[] AS ns FROM maintenance_probe`)).toEqual([{ ns: [1] }]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('fork a read-only snapshot to another connection that sees the same data, not a later commit (PostgreSQL)', async () => {
     if (db.kind !== 'postgres') {
       // One connection: nothing to fork to (and a write beside the snapshot would wait for it).

@@ -11,6 +11,7 @@ export function joinedTransaction(tx: Queryable, kind: Database['kind']): Databa
     kind,
     query: (statement) => tx.query(statement),
     transaction: (work) => work(tx),
+    maintenanceTransaction: (work) => work(tx),
     // Inside a transaction already: its own snapshot and settings apply.
     readSnapshot: (work) => work(tx, NO_FORK),
     withAdvisoryLock: () => Promise.reject(new Error('An advisory-lock session cannot be opened inside a transaction.')),

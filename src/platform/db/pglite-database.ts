@@ -36,6 +36,8 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
     kind: 'pglite',
     query: (statement) => writes.statement(statement, () => counted(() => plain.query(statement))),
     transaction: (work) => writes.block(() => counted(() => pglite.transaction((tx) => work(asQueryable(tx))))),
+    // No statement timeouts here.
+    maintenanceTransaction: (work) => writes.block(() => counted(() => pglite.transaction((tx) => work(asQueryable(tx))))),
     readSnapshot: (work) =>
       counted(() =>
         pglite.transaction(async (tx) => {

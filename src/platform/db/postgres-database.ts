@@ -237,6 +237,7 @@ export async function openPostgresDatabase(connectionString: string, options: Po
         }
       }, begin.join('; '));
     },
+    maintenanceTransaction: (work) => writes.block(() => onOwnSession((client) => inTransaction(client, work))),
     withAdvisoryLock: (lockKey, work) => writes.block(() => withAdvisoryLock(lockKey, work)),
     listen: (channel, onMessage, onState) => listenForNotifications(sessionClient, channel, onMessage, onState),
     writesCompleted: writes.completed,
@@ -269,14 +270,33 @@ export async function openPostgresDatabase(connectionString: string, options: Po
   async function withAdvisoryLock<T>(lockKey: string, work: (session: Session) => Promise<T>): Promise<T> {
     // Migrations and recalculations may rightly run long and wait for another process's turn: a
     // session of their own, outside the pool and its statement timeouts. Closing it releases the lock.
+    return onOwnSession(async (client) => {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+      return work({ ...asQueryable(client), exec: async (script) => void (await client.query(script)) });
+    });
+  }
+
+  async function onOwnSession<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
     const client = sessionClient();
     client.on('error', () => undefined); // a lost session fails its pending query, which is what reports it
     try {
       await client.connect();
-      await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
-      return await work({ ...asQueryable(client), exec: async (script) => void (await client.query(script)) });
+      return await work(client);
     } finally {
       await client.end().catch(() => undefined);
     }
+  }
+}
+
+/** `work` in a transaction on a session nobody else uses; a failure rolls it back (closing the session would too). */
+async function inTransaction<T>(client: pg.Client, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work(asQueryable(client));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   }
 }

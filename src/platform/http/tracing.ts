@@ -67,6 +67,7 @@ export function tracedDatabase(db: Database, tracer: Tracer): Database {
   return {
     ...tracedQueryable(db, tracer),
     transaction: (work) => db.transaction((tx) => work(tracedQueryable(tx, tracer))),
+    maintenanceTransaction: (work) => db.maintenanceTransaction((tx) => work(tracedQueryable(tx, tracer))),
     readSnapshot: (work, options) =>
       db.readSnapshot((snapshot, fork) => work(tracedQueryable(snapshot, tracer), async () => {
         const forked = await fork();

@@ -20,6 +20,7 @@ const database: Database = {
   kind: 'postgres',
   query: connection.query,
   transaction: (work) => work(connection),
+  maintenanceTransaction: (work) => work(connection),
   readSnapshot: (work) => work(connection, NO_FORK),
   withAdvisoryLock: (_key, work) => work({ ...connection, exec: async () => undefined }),
   close: async () => undefined,

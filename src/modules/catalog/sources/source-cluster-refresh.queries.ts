@@ -36,35 +36,37 @@ export async function clustersStale(db: Queryable): Promise<boolean> {
  * lock), in one snapshot taken after the lock, so the changes it takes are exactly those it sees.
  */
 export async function refreshSourceClusters(db: Database, options: { lockTimeout?: 'short'; rebuild?: 'defer' } = {}): Promise<'deferred' | void> {
-  const outcome = await refreshInTransaction(db, options);
+  let outcome = await db.transaction((tx) => refreshIn(tx, { ...options, rebuild: 'defer' }));
+  // A rebuild is maintenance, not a request: its length grows with the catalog (at a million
+  // plumes one of its statements ran past the requests' 30 s limit while a checkpoint was writing,
+  // and each retry would have failed the same way). It runs without that limit, off the pool.
+  if (outcome === 'deferred' && options.rebuild !== 'defer') outcome = await db.maintenanceTransaction((tx) => refreshIn(tx, options));
   if (outcome === 'rebuilt') await vacuumAfterRebuild(db);
   return outcome === 'deferred' ? outcome : undefined;
 }
 
-function refreshInTransaction(db: Database, options: { lockTimeout?: 'short'; rebuild?: 'defer' }): Promise<'deferred' | 'rebuilt' | void> {
-  // Its own transaction, never a joined one: SET TRANSACTION must come first.
-  return db.transaction(async (tx): Promise<'deferred' | 'rebuilt' | void> => {
-    await tx.query(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
-    // A reader waits this long for another's refresh (20-45 ms after one change), then clusters on
-    // demand: never the ~30 s of a rebuild at a million plumes, nor holding a pooled connection for it.
-    if (options.lockTimeout === 'short') await tx.query(sql`SET LOCAL lock_timeout = '250ms'`);
-    // The tables the refresh reads first, in the order TRUNCATE ... CASCADE takes them (its trigger
-    // then writes the state row): the two never wait for each other in a cycle.
-    await tx.query(sql`LOCK TABLE scenes, plumes IN ACCESS SHARE MODE`);
-    await tx.query(sql`LOCK TABLE source_cluster_state IN EXCLUSIVE MODE`);
-    const [state] = await tx.query<RefreshState>(sql`
-      SELECT rebuild, (SELECT count(*) FROM (SELECT 1 FROM source_dirty_plumes LIMIT ${REBUILD_ABOVE + 1}) d)::int AS plumes,
-        EXISTS (SELECT 1 FROM source_dirty_footprints) AS footprints
-      FROM source_cluster_state`);
-    if (!state) return;
-    if (state.rebuild || state.plumes > REBUILD_ABOVE) {
-      if (options.rebuild === 'defer') return 'deferred';
-      await rebuild(tx);
-      return 'rebuilt';
-    }
-    if (state.plumes > 0) await reclusterChanged(tx);
-    if (state.plumes > 0 || state.footprints) await refreshSceneDates(tx, state.plumes > 0);
-  });
+/** Its own transaction, never a joined one: SET TRANSACTION must come first. */
+async function refreshIn(tx: Queryable, options: { lockTimeout?: 'short'; rebuild?: 'defer' }): Promise<'deferred' | 'rebuilt' | void> {
+  await tx.query(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
+  // A reader waits this long for another's refresh (20-45 ms after one change), then clusters on
+  // demand: never the ~30 s of a rebuild at a million plumes, nor holding a pooled connection for it.
+  if (options.lockTimeout === 'short') await tx.query(sql`SET LOCAL lock_timeout = '250ms'`);
+  // The tables the refresh reads first, in the order TRUNCATE ... CASCADE takes them (its trigger
+  // then writes the state row): the two never wait for each other in a cycle.
+  await tx.query(sql`LOCK TABLE scenes, plumes IN ACCESS SHARE MODE`);
+  await tx.query(sql`LOCK TABLE source_cluster_state IN EXCLUSIVE MODE`);
+  const [state] = await tx.query<RefreshState>(sql`
+    SELECT rebuild, (SELECT count(*) FROM (SELECT 1 FROM source_dirty_plumes LIMIT ${REBUILD_ABOVE + 1}) d)::int AS plumes,
+      EXISTS (SELECT 1 FROM source_dirty_footprints) AS footprints
+    FROM source_cluster_state`);
+  if (!state) return;
+  if (state.rebuild || state.plumes > REBUILD_ABOVE) {
+    if (options.rebuild === 'defer') return 'deferred';
+    await rebuild(tx);
+    return 'rebuilt';
+  }
+  if (state.plumes > 0) await reclusterChanged(tx);
+  if (state.plumes > 0 || state.footprints) await refreshSceneDates(tx, state.plumes > 0);
 }
 
 /**
