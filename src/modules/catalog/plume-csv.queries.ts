@@ -59,22 +59,23 @@ function cellExpressions(): Record<CsvColumn, Sql> {
 
 function csvLine(columns: readonly CsvColumn[]): Sql {
   const cells = cellExpressions();
-  return sql`concat_ws(',', ${join(columns.map((column) => cells[column]), ', ')}) AS line`;
+  return sql`concat_ws(',', ${join(columns.map((column) => cells[column]), ', ')})`;
 }
 
 /**
- * The ids of one page of plumes, in the page's order, as one string of 32 hex digits per plume
- * (about 3 MB for the largest page): the order is fixed once, by the same ORDER BY the JSON pages
+ * The ids of one page of plumes, in the page's order, as one string of 36 characters per plume
+ * (about 3.6 MB for the largest page): the order is fixed once, by the same ORDER BY the JSON pages
  * use, and the rows are then read in chunks of these ids.
  */
 export async function selectPageIds(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }): Promise<string> {
-  const [row] = await db.query<{ ids: string | null }>(sql`
-    SELECT string_agg(replace(page.id::text, '-', ''), '' ORDER BY page.n) AS ids
-    FROM (
-      SELECT p.id, row_number() OVER (ORDER BY ${orderBy(page.sort)}) AS n
+  // ARRAY(subquery) keeps the subquery's order: no second sort of the page's rows, which an
+  // aggregate's own ORDER BY cost (~50 of ~110 ms for 100,000 ids).
+  const [row] = await db.query<{ ids: string }>(sql`
+    SELECT array_to_string(ARRAY(
+      SELECT p.id::text
       FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
       ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}
-    ) page`);
+    ), '') AS ids`);
   return row?.ids ?? '';
 }
 
@@ -82,10 +83,24 @@ export async function selectPageIds(db: Queryable, filter: PlumeFilter, viewer: 
  * The CSV lines of these plumes, in the order of `ids`. The filter is applied again, so a plume
  * unpublished or deleted since the download began is left out rather than shown.
  */
-export function selectCsvLines(db: Queryable, ids: string[], filter: PlumeFilter, viewer: Viewer, columns: readonly CsvColumn[]) {
-  return db.query<{ line: string }>(sql`
-    SELECT ${csvLine(columns)}
+export async function selectCsvLines(db: Queryable, ids: string[], filter: PlumeFilter, viewer: Viewer, columns: readonly CsvColumn[]): Promise<string> {
+  const [chunk] = await db.query<{ lines: string }>(sql`
+    SELECT COALESCE(string_agg(${csvLine(columns)} || E'\\r\\n', '' ORDER BY page.n), '') AS lines
     FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS page(id, n) JOIN ${visiblePlumes(viewer)} p ON p.id = page.id
-    WHERE ${plumeWhere(filter, viewer)}
-    ORDER BY page.n`);
+    WHERE ${plumeWhere(filter, viewer)}`);
+  return chunk?.lines ?? '';
+}
+
+/**
+ * The CSV lines of one page of plumes read directly, in the page's order (ARRAY keeps the
+ * subquery's): the same lines as selectPageIds's ids then selectCsvLines give, in one snapshot.
+ */
+export async function selectCsvPage(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }, columns: readonly CsvColumn[]): Promise<string> {
+  const [chunk] = await db.query<{ lines: string }>(sql`
+    SELECT array_to_string(ARRAY(
+      SELECT ${csvLine(columns)} || E'\\r\\n'
+      FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
+      ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}
+    ), '') AS lines`);
+  return chunk?.lines ?? '';
 }

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import { constants as zlib } from 'node:zlib';
-import type { Queryable } from '../../platform/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import { pullStream } from '../../platform/http/streaming.js';
 import type { PlumeFilter, PlumeSort, Viewer } from './plume-filter.js';
-import { selectCsvLines, selectPageIds } from './plume-csv.queries.js';
+import { selectCsvLines, selectCsvPage, selectPageIds } from './plume-csv.queries.js';
 
 /** The public plume CSV export's columns, in its order. */
 export const CSV_COLUMNS = [
@@ -30,7 +30,8 @@ export const CSV_COMPRESSION = {
 
 /** Rows read per query: about 1 MB of CSV, a few milliseconds of the database's time. */
 const CHUNK_ROWS = 2000;
-const ID_DIGITS = 32;
+/** A uuid as text, dashes included: taking them out cost the ids' query ~15 % more. */
+const ID_CHARS = 36;
 export { safeCell } from '../../platform/http/csv.js';
 
 /**
@@ -44,34 +45,56 @@ let readingAhead = 0;
 
 function idsOf(packed: string): string[] {
   const ids: string[] = [];
-  for (let at = 0; at < packed.length; at += ID_DIGITS) ids.push(packed.slice(at, at + ID_DIGITS));
+  for (let at = 0; at < packed.length; at += ID_CHARS) ids.push(packed.slice(at, at + ID_CHARS));
   return ids;
+}
+
+/** Rows the start reads beside the ids' query, on a fork of its snapshot: about what it formats while the ids are read. */
+const HEAD_ROWS = 2 * CHUNK_ROWS;
+
+/**
+ * The page's ids in order and, when a second connection is free and no other export is reading
+ * ahead, the lines of its first HEAD_ROWS plumes, read at the same time from one snapshot (so they
+ * are exactly the first of those ids): the ids' query (~60 ms for 100,000) no longer leaves the
+ * other core idle before the first chunk.
+ */
+async function start(db: Database, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }, columns: readonly CsvColumn[]) {
+  return db.readSnapshot(async (snapshot, fork) => {
+    const other = readingAhead < READ_AHEAD_LIMIT ? await fork() : undefined;
+    if (!other) return { ids: await selectPageIds(snapshot, filter, viewer, page), head: '', headRows: 0 };
+    readingAhead += 1;
+    try {
+      const headPage = { ...page, limit: Math.min(page.limit, HEAD_ROWS) };
+      const [ids, head] = await Promise.all([selectPageIds(snapshot, filter, viewer, page), selectCsvPage(other, filter, viewer, headPage, columns)]);
+      return { ids, head, headRows: headPage.limit };
+    } finally {
+      readingAhead -= 1;
+    }
+  });
 }
 
 /**
  * The matching plumes as CSV, written only as fast as the client reads. No connection or
- * transaction is held while the client reads: one query fixes the page's ids in order, then each
- * chunk of 2,000 rows is one short query. While one chunk is written, the next two are read, each
- * on its own connection: formatting a chunk costs the database about twice what COPY spends on the
- * same rows, and two queries at once use both of a small server's cores (a chunk's query is most
- * of an export's time) — when no other export is reading ahead (READ_AHEAD_LIMIT). Never more than two chunks are read ahead of what the client took, so a
- * slow or paused reader costs the database nothing once they are read (on the embedded database,
- * which has one connection, every other request gets its turn), and one that leaves stops the
- * queries. Memory stays flat: the ids (32 bytes a plume) and three chunks.
+ * transaction is held while the client reads: one snapshot fixes the page's ids in order (and
+ * reads its first lines beside them, see `start`), then each chunk of 2,000 rows is one short
+ * query. While one chunk is written, the next two are read, each on its own connection: formatting
+ * a chunk costs the database about twice what COPY spends on the same rows, and two queries at
+ * once use both of a small server's cores (a chunk's query is most of an export's time) — when no
+ * other export is reading ahead (READ_AHEAD_LIMIT). Never more than two chunks are read ahead of
+ * what the client took, so a slow or paused reader costs the database nothing once they are read
+ * (on the embedded database, which has one connection, every other request gets its turn), and
+ * one that leaves stops the queries. Memory stays flat: the ids (36 bytes a plume) and at most
+ * four chunks' worth (the first lines, then three chunks).
  */
-export function plumeCsvStream(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }, columns: readonly CsvColumn[]): Readable {
+export function plumeCsvStream(db: Database, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }, columns: readonly CsvColumn[]): Readable {
   let ids: string | undefined;
   let at = 0;
   let following: Promise<string> | undefined;
   const read = (): Promise<string> | undefined => {
     if (ids === undefined || at >= ids.length) return undefined;
-    const chunk = idsOf(ids.slice(at, at + CHUNK_ROWS * ID_DIGITS));
-    at += CHUNK_ROWS * ID_DIGITS;
-    const text = selectCsvLines(db, chunk, filter, viewer, columns).then((rows) => {
-      let lines = '';
-      for (const row of rows) lines += `${row.line}\r\n`;
-      return lines;
-    });
+    const chunk = idsOf(ids.slice(at, at + CHUNK_ROWS * ID_CHARS));
+    at += CHUNK_ROWS * ID_CHARS;
+    const text = selectCsvLines(db, chunk, filter, viewer, columns);
     text.catch(() => undefined); // awaited when its turn comes, unless the stream is gone by then
     return text;
   };
@@ -87,8 +110,10 @@ export function plumeCsvStream(db: Queryable, filter: PlumeFilter, viewer: Viewe
   };
   return pullStream(async () => {
     if (ids === undefined) {
-      ids = await selectPageIds(db, filter, viewer, page);
-      return `${columns.join(',')}\r\n`;
+      const started = await start(db, filter, viewer, page, columns);
+      ids = started.ids;
+      at = Math.min(ids.length, started.headRows * ID_CHARS);
+      return `${columns.join(',')}\r\n${started.head}`;
     }
     const current = following ?? read();
     if (current === undefined) return null;

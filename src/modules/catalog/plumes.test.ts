@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import sql from 'sql-template-tag';
+import sql, { raw } from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
 import { FIXTURE_CSV } from './catalog.fixture.js';
@@ -231,12 +231,30 @@ describe('GET plume-csv', () => {
       ['-119.0893', '-119.0893'],
       ['+1.5e-3', '+1.5e-3'],
       ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
+      ['', ''],
+      ['+', "'+"],
+      ['\tx', "'\tx"],
+      ['\rx', `"'\rx"`],
+      ['a\rb', '"a\rb"'],
+      ['é=1', 'é=1'],
     ];
     for (const [input, expected] of cases) {
       const [row] = await ctx.db.query<{ cell: string }>(sql`SELECT csv_cell(${input}::text) AS cell`);
       expect(row!.cell, String(input)).toBe(expected);
-      if (input !== null && !/[",\n]/.test(input)) expect(safeCell(input)).toBe(expected);
+      if (input !== null && !/[",\r\n]/.test(input)) expect(safeCell(input)).toBe(expected);
     }
+  });
+
+  it('escapes every cell as the first csv_cell did, with its regular expressions (migration 0057)', async () => {
+    const alphabet = ['a', 'é', '1', '.', 'e', '=', '+', '-', '@', '\t', '\r', '\n', '"', ',', "'", ' '];
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    const values = Array.from({ length: 3000 }, () => Array.from({ length: next() % 7 }, () => alphabet[next() % alphabet.length]).join(''));
+    const quote = (v: string) => String.raw`CASE WHEN ${v} ~ '[",\r\n]' THEN '"' || replace(${v}, '"', '""') || '"' ELSE ${v} END`;
+    const before = raw(String.raw`CASE WHEN v IS NULL THEN '' WHEN v ~ '^[=+@\t\r-]' AND v !~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$' THEN ${quote("('''' || v)")} ELSE ${quote('v')} END`);
+    const differing = await ctx.db.query(sql`SELECT v, csv_cell(v) AS now, ${before} AS before FROM unnest(${[...values, null]}::text[]) v WHERE csv_cell(v) IS DISTINCT FROM ${before}`);
+    expect(differing).toEqual([]);
+    expect(new Set(values).size).toBeGreaterThan(1500);
   });
 
   it('lets anonymous callers download published plumes only, and refuses a limit over 100,000', async () => {
