@@ -92,15 +92,21 @@ export async function selectCsvLines(db: Queryable, ids: string[], filter: Plume
 }
 
 /**
- * The CSV lines of one page of plumes read directly, in the page's order (ARRAY keeps the
- * subquery's): the same lines as selectPageIds's ids then selectCsvLines give, in one snapshot.
+ * One page's ids (as selectPageIds gives them) and their CSV lines, in the same order, from one
+ * statement: the caller can check the ids against another query's before using the lines. Only
+ * the page's rows get a line, not the rows an offset skips.
  */
-export async function selectCsvPage(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }, columns: readonly CsvColumn[]): Promise<string> {
-  const [chunk] = await db.query<{ lines: string }>(sql`
-    SELECT array_to_string(ARRAY(
-      SELECT ${csvLine(columns)} || E'\\r\\n'
+export async function selectCsvPage(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }, columns: readonly CsvColumn[]): Promise<{ ids: string; lines: string }> {
+  const [head] = await db.query<{ ids: string; lines: string }>(sql`
+    WITH page AS MATERIALIZED (
+      SELECT p.id, row_number() OVER (ORDER BY ${orderBy(page.sort)}) AS n
       FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
       ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}
-    ), '') AS lines`);
-  return chunk?.lines ?? '';
+    )
+    SELECT array_to_string(ARRAY(SELECT page.id::text FROM page ORDER BY page.n), '') AS ids,
+      COALESCE((
+        SELECT string_agg(${csvLine(columns)} || E'\\r\\n', '' ORDER BY page.n)
+        FROM page JOIN ${visiblePlumes(viewer)} p ON p.id = page.id
+      ), '') AS lines`);
+  return head ?? { ids: '', lines: '' };
 }

@@ -54,23 +54,28 @@ const HEAD_ROWS = 2 * CHUNK_ROWS;
 
 /**
  * The page's ids in order and, when a second connection is free and no other export is reading
- * ahead, the lines of its first HEAD_ROWS plumes, read at the same time from one snapshot (so they
- * are exactly the first of those ids): the ids' query (~60 ms for 100,000) no longer leaves the
- * other core idle before the first chunk.
+ * ahead, the lines of its first HEAD_ROWS plumes, read at the same time from one snapshot: the
+ * ids' query (~60 ms for 100,000) no longer leaves the other core idle before the first chunk.
+ * The lines are used only when their ids are the first of the page's: rows that tie on the sort
+ * keys (`plume_id` is not unique) may come in another order from a query with a smaller LIMIT.
  */
 async function start(db: Database, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }, columns: readonly CsvColumn[]) {
-  return db.readSnapshot(async (snapshot, fork) => {
-    const other = readingAhead < READ_AHEAD_LIMIT ? await fork() : undefined;
-    if (!other) return { ids: await selectPageIds(snapshot, filter, viewer, page), head: '', headRows: 0 };
+  const started = await db.readSnapshot(async (snapshot, fork) => {
+    if (readingAhead >= READ_AHEAD_LIMIT) return { ids: await selectPageIds(snapshot, filter, viewer, page) };
     readingAhead += 1;
     try {
+      const other = await fork();
+      if (!other) return { ids: await selectPageIds(snapshot, filter, viewer, page) };
       const headPage = { ...page, limit: Math.min(page.limit, HEAD_ROWS) };
       const [ids, head] = await Promise.all([selectPageIds(snapshot, filter, viewer, page), selectCsvPage(other, filter, viewer, headPage, columns)]);
-      return { ids, head, headRows: headPage.limit };
+      return { ids, head };
     } finally {
       readingAhead -= 1;
     }
   });
+  const { ids, head } = started;
+  if (!head || !ids.startsWith(head.ids)) return { ids, lines: '', at: 0 };
+  return { ids, lines: head.lines, at: head.ids.length };
 }
 
 /**
@@ -112,8 +117,8 @@ export function plumeCsvStream(db: Database, filter: PlumeFilter, viewer: Viewer
     if (ids === undefined) {
       const started = await start(db, filter, viewer, page, columns);
       ids = started.ids;
-      at = Math.min(ids.length, started.headRows * ID_CHARS);
-      return `${columns.join(',')}\r\n${started.head}`;
+      at = started.at;
+      return `${columns.join(',')}\r\n${started.lines}`;
     }
     const current = following ?? read();
     if (current === undefined) return null;

@@ -103,6 +103,16 @@ describe('migrations', () => {
     } finally {
       await limited.close();
     }
+    // A limit set on the database (or the role) instead, which no connection option overrides.
+    await db.query(sql`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET statement_timeout = 150', current_database()); END $$`);
+    const limitedByDatabase = await openDatabase({ DATABASE_URL: databaseUrl, dataDir: '' });
+    try {
+      await expect(limitedByDatabase.transaction((tx) => tx.query(sql`SELECT pg_sleep(0.4)`))).rejects.toMatchObject({ code: '57014' });
+      await limitedByDatabase.maintenanceTransaction((tx) => tx.query(sql`SELECT pg_sleep(0.4)`));
+    } finally {
+      await limitedByDatabase.close();
+      await db.query(sql`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET statement_timeout', current_database()); END $$`);
+    }
   });
 
   it('fork a read-only snapshot to another connection that sees the same data, not a later commit (PostgreSQL)', async () => {

@@ -58,6 +58,9 @@ function asQueryable(client: pg.Pool | pg.PoolClient | pg.Client): Queryable {
   };
 }
 
+/** Start-up settings of every connection, pooled or a session of its own (see poolConfig for why). */
+const CONNECTION_SETTINGS = '-c jit=off -c plan_cache_mode=force_custom_plan -c max_parallel_workers_per_gather=0';
+
 /**
  * Every wait is bounded: connecting, a statement on the server, a server that stops answering
  * (hung or frozen: the client gives up a little after the server would have), and a transaction
@@ -81,7 +84,7 @@ function poolConfig(connectionString: string, options: PostgresOptions): pg.Pool
     // STAC page of 100: 21 ms with two workers, 3 ms without), and on a small server they only
     // compete with the other requests for its cores. A statement that scans far (the STAC
     // aggregate) asks for them itself (PARALLEL_WORKERS). Decision 0032.
-    options: '-c jit=off -c plan_cache_mode=force_custom_plan -c max_parallel_workers_per_gather=0',
+    options: CONNECTION_SETTINGS,
     keepAlive: true,
     connectionTimeoutMillis: options.connectTimeoutMs || undefined,
     statement_timeout: statementTimeout,
@@ -216,7 +219,7 @@ export async function openPostgresDatabase(connectionString: string, options: Po
   const rollback = async (client: pg.PoolClient) => void (await client.query('ROLLBACK'));
   const writes = createWriteCounter();
   const sessionClient = () =>
-    new pg.Client({ connectionString, types, application_name: 'carbon-atlas', keepAlive: true, connectionTimeoutMillis: options.connectTimeoutMs || undefined });
+    new pg.Client({ connectionString, types, application_name: 'carbon-atlas', options: CONNECTION_SETTINGS, keepAlive: true, connectionTimeoutMillis: options.connectTimeoutMs || undefined });
   return {
     kind: 'postgres',
     query: (statement) => writes.statement(statement, () => plain.query(statement)),
@@ -237,7 +240,7 @@ export async function openPostgresDatabase(connectionString: string, options: Po
         }
       }, begin.join('; '));
     },
-    maintenanceTransaction: (work) => writes.block(() => onOwnSession((client) => inTransaction(client, work))),
+    maintenanceTransaction: (work) => writes.block(() => runMaintenanceTransaction(work)),
     withAdvisoryLock: (lockKey, work) => writes.block(() => withAdvisoryLock(lockKey, work)),
     listen: (channel, onMessage, onState) => listenForNotifications(sessionClient, channel, onMessage, onState),
     writesCompleted: writes.completed,
@@ -276,6 +279,18 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     });
   }
 
+  async function runMaintenanceTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    // Retried like a pooled transaction: a deadlock or serialisation failure asks for it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await onOwnSession((client) => inTransaction(client, work));
+      } catch (error) {
+        if (attempt < MAX_ATTEMPTS && isContention(error)) continue;
+        throw error;
+      }
+    }
+  }
+
   async function onOwnSession<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
     const client = sessionClient();
     client.on('error', () => undefined); // a lost session fails its pending query, which is what reports it
@@ -292,6 +307,9 @@ export async function openPostgresDatabase(connectionString: string, options: Po
 async function inTransaction<T>(client: pg.Client, work: (tx: Queryable) => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
+    // No limit of the role's or the database's either: SET TRANSACTION must still come first, so
+    // this is SET LOCAL, which SET TRANSACTION may follow.
+    await client.query('SET LOCAL statement_timeout = 0');
     const result = await work(asQueryable(client));
     await client.query('COMMIT');
     return result;
