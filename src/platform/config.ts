@@ -22,6 +22,8 @@ const ConfigSchema = Type.Object({
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   /** PostgreSQL: the server ends a session left idle inside an open transaction this long (idle_in_transaction_session_timeout); 0: no limit. */
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 60_000 }),
+  /** PostgreSQL: the same bound for a maintenance statement (the full rebuild of the maintained sources, ~70 s at a million plumes); 0: no limit. */
+  DB_MAINTENANCE_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 3_600_000 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   BOOTSTRAP_API_KEY: Type.Optional(Type.String({ minLength: 32, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' })),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),

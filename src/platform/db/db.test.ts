@@ -82,7 +82,7 @@ describe('migrations', () => {
     for (let run = 0; run < 12; run += 1) expect(await db.query(setting)).toEqual([{ bitmaps: 'on', workers: '0', readOnly: 'off' }]);
   });
 
-  it('run maintenance past the requests’ statement timeout, on a session of its own, committed or rolled back (PostgreSQL)', async () => {
+  it('run maintenance past the requests’ statement timeout, on a session of its own, committed or rolled back, within a bound of its own (PostgreSQL)', async () => {
     if (db.kind !== 'postgres') return;
     const limited = await openDatabase({ DATABASE_URL: databaseUrl, dataDir: '', DB_STATEMENT_TIMEOUT_MS: 150 });
     try {
@@ -105,10 +105,12 @@ describe('migrations', () => {
     }
     // A limit set on the database (or the role) instead, which no connection option overrides.
     await db.query(sql`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET statement_timeout = 150', current_database()); END $$`);
-    const limitedByDatabase = await openDatabase({ DATABASE_URL: databaseUrl, dataDir: '' });
+    // And maintenance has a bound of its own (DB_MAINTENANCE_TIMEOUT_MS), which replaces that limit.
+    const limitedByDatabase = await openDatabase({ DATABASE_URL: databaseUrl, dataDir: '', DB_MAINTENANCE_TIMEOUT_MS: 1000 });
     try {
       await expect(limitedByDatabase.transaction((tx) => tx.query(sql`SELECT pg_sleep(0.4)`))).rejects.toMatchObject({ code: '57014' });
       await limitedByDatabase.maintenanceTransaction((tx) => tx.query(sql`SELECT pg_sleep(0.4)`));
+      await expect(limitedByDatabase.maintenanceTransaction((tx) => tx.query(sql`SELECT pg_sleep(1.5)`))).rejects.toMatchObject({ code: '57014' });
     } finally {
       await limitedByDatabase.close();
       await db.query(sql`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET statement_timeout', current_database()); END $$`);

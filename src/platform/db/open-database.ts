@@ -5,7 +5,7 @@ import { lockDataDirectory } from './data-dir-lock.js';
 import { openPgliteDatabase } from './pglite-database.js';
 import { openPostgresDatabase } from './postgres-database.js';
 
-type TimeoutSettings = Pick<Config, 'DB_CONNECT_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS'>;
+type TimeoutSettings = Pick<Config, 'DB_CONNECT_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS' | 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS' | 'DB_MAINTENANCE_TIMEOUT_MS'>;
 
 /**
  * PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite under DATA_DIR/pglite. The
@@ -17,6 +17,7 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'dataDi
       connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      maintenanceTimeoutMs: config.DB_MAINTENANCE_TIMEOUT_MS,
     });
   }
   const release = await lockDataDirectory(config.dataDir);

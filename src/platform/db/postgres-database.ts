@@ -20,6 +20,8 @@ export interface PostgresOptions {
   statementTimeoutMs?: number | undefined;
   /** PostgreSQL's idle_in_transaction_session_timeout; unset or 0: none. */
   idleInTransactionTimeoutMs?: number | undefined;
+  /** statement_timeout of a maintenance transaction, and the client's wait 2 s beyond it; unset or 0: none. */
+  maintenanceTimeoutMs?: number | undefined;
 }
 
 function isContention(error: unknown): boolean {
@@ -218,8 +220,13 @@ export async function openPostgresDatabase(connectionString: string, options: Po
   const plain = asQueryable(pool);
   const rollback = async (client: pg.PoolClient) => void (await client.query('ROLLBACK'));
   const writes = createWriteCounter();
-  const sessionClient = () =>
-    new pg.Client({ connectionString, types, application_name: 'carbon-atlas', options: CONNECTION_SETTINGS, keepAlive: true, connectionTimeoutMillis: options.connectTimeoutMs || undefined });
+  // A session's statements may run long (migrations, rebuilds); the client waits `timeoutMs` and a margin when given.
+  const sessionClient = (timeoutMs?: number) =>
+    new pg.Client({
+      connectionString, types, application_name: 'carbon-atlas', options: CONNECTION_SETTINGS, keepAlive: true,
+      connectionTimeoutMillis: options.connectTimeoutMs || undefined,
+      query_timeout: timeoutMs ? timeoutMs + CLIENT_TIMEOUT_MARGIN_MS : undefined,
+    });
   return {
     kind: 'postgres',
     query: (statement) => writes.statement(statement, () => plain.query(statement)),
@@ -283,7 +290,7 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     // Retried like a pooled transaction: a deadlock or serialisation failure asks for it.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await onOwnSession((client) => inTransaction(client, work));
+        return await onOwnSession((client) => inTransaction(client, work, options.maintenanceTimeoutMs || 0), options.maintenanceTimeoutMs);
       } catch (error) {
         if (attempt < MAX_ATTEMPTS && isContention(error)) continue;
         throw error;
@@ -291,8 +298,8 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     }
   }
 
-  async function onOwnSession<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = sessionClient();
+  async function onOwnSession<T>(work: (client: pg.Client) => Promise<T>, timeoutMs?: number): Promise<T> {
+    const client = sessionClient(timeoutMs);
     client.on('error', () => undefined); // a lost session fails its pending query, which is what reports it
     try {
       await client.connect();
@@ -304,12 +311,11 @@ export async function openPostgresDatabase(connectionString: string, options: Po
 }
 
 /** `work` in a transaction on a session nobody else uses; a failure rolls it back (closing the session would too). */
-async function inTransaction<T>(client: pg.Client, work: (tx: Queryable) => Promise<T>): Promise<T> {
+async function inTransaction<T>(client: pg.Client, work: (tx: Queryable) => Promise<T>, timeoutMs: number): Promise<T> {
   await client.query('BEGIN');
   try {
-    // No limit of the role's or the database's either: SET TRANSACTION must still come first, so
-    // this is SET LOCAL, which SET TRANSACTION may follow.
-    await client.query('SET LOCAL statement_timeout = 0');
+    // This limit, not the role's or the database's. SET LOCAL, which SET TRANSACTION may still follow.
+    await client.query(`SET LOCAL statement_timeout = ${Math.trunc(timeoutMs)}`);
     const result = await work(asQueryable(client));
     await client.query('COMMIT');
     return result;
