@@ -36,11 +36,14 @@ export async function clustersStale(db: Queryable): Promise<boolean> {
  * lock), in one snapshot taken after the lock, so the changes it takes are exactly those it sees.
  */
 export async function refreshSourceClusters(db: Database, options: { lockTimeout?: 'short'; rebuild?: 'defer' } = {}): Promise<'deferred' | void> {
-  let outcome = await db.transaction((tx) => refreshIn(tx, { ...options, rebuild: 'defer' }));
-  // A rebuild is maintenance, not a request: its length grows with the catalog (at a million
-  // plumes one of its statements ran past the requests' 30 s limit while a checkpoint was writing,
-  // and each retry would have failed the same way). It runs without that limit, off the pool.
-  if (outcome === 'deferred' && options.rebuild !== 'defer') outcome = await db.maintenanceTransaction((tx) => refreshIn(tx, options));
+  // A refresh that may rebuild is maintenance, not a request (a command, the server's start, a
+  // background rebuild): a rebuild's length grows with the catalog (at a million plumes one of its
+  // statements ran past the requests' 30 s limit while a checkpoint was writing, and each retry
+  // would have failed the same way), and it may wait that long for another's lock. So it runs off
+  // the pool, under the maintenance bound. Readers defer a rebuild and keep the pool's limits.
+  const outcome = options.rebuild === 'defer'
+    ? await db.transaction((tx) => refreshIn(tx, options))
+    : await db.maintenanceTransaction((tx) => refreshIn(tx, options));
   if (outcome === 'rebuilt') await vacuumAfterRebuild(db);
   return outcome === 'deferred' ? outcome : undefined;
 }
