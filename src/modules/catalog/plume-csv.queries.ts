@@ -62,20 +62,25 @@ function csvLine(columns: readonly CsvColumn[]): Sql {
   return sql`concat_ws(',', ${join(columns.map((column) => cells[column]), ', ')})`;
 }
 
+type Page = { sort: PlumeSort; limit: number; offset: number };
+
+/** `columns` of one page's plumes, in its order: the same ORDER BY, LIMIT and OFFSET as the JSON pages. */
+function pageRows(columns: Sql, filter: PlumeFilter, viewer: Viewer, page: Page): Sql {
+  return sql`
+    SELECT ${columns} FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
+    ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}`;
+}
+
 /**
  * The ids of one page of plumes, in the page's order, as one string of 36 characters per plume
  * (about 3.6 MB for the largest page): the order is fixed once, by the same ORDER BY the JSON pages
  * use, and the rows are then read in chunks of these ids.
  */
-export async function selectPageIds(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }): Promise<string> {
+export async function selectPageIds(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: Page): Promise<string> {
   // ARRAY(subquery) keeps the subquery's order: no second sort of the page's rows, which an
   // aggregate's own ORDER BY cost (~50 of ~110 ms for 100,000 ids).
   const [row] = await db.query<{ ids: string }>(sql`
-    SELECT array_to_string(ARRAY(
-      SELECT p.id::text
-      FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
-      ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}
-    ), '') AS ids`);
+    SELECT array_to_string(ARRAY(${pageRows(sql`p.id::text`, filter, viewer, page)}), '') AS ids`);
   return row?.ids ?? '';
 }
 
@@ -96,13 +101,9 @@ export async function selectCsvLines(db: Queryable, ids: string[], filter: Plume
  * statement: the caller can check the ids against another query's before using the lines. Only
  * the page's rows get a line, not the rows an offset skips.
  */
-export async function selectCsvPage(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }, columns: readonly CsvColumn[]): Promise<{ ids: string; lines: string }> {
+export async function selectCsvPage(db: Queryable, filter: PlumeFilter, viewer: Viewer, page: Page, columns: readonly CsvColumn[]): Promise<{ ids: string; lines: string }> {
   const [head] = await db.query<{ ids: string; lines: string }>(sql`
-    WITH page AS MATERIALIZED (
-      SELECT p.id, row_number() OVER (ORDER BY ${orderBy(page.sort)}) AS n
-      FROM ${visiblePlumes(viewer)} p WHERE ${plumeWhere(filter, viewer)}
-      ORDER BY ${orderBy(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}
-    )
+    WITH page AS MATERIALIZED (${pageRows(sql`p.id, row_number() OVER (ORDER BY ${orderBy(page.sort)}) AS n`, filter, viewer, page)})
     SELECT array_to_string(ARRAY(SELECT page.id::text FROM page ORDER BY page.n), '') AS ids,
       COALESCE((
         SELECT string_agg(${csvLine(columns)} || E'\\r\\n', '' ORDER BY page.n)

@@ -60,20 +60,19 @@ const HEAD_ROWS = 2 * CHUNK_ROWS;
  * keys (`plume_id` is not unique) may come in another order from a query with a smaller LIMIT.
  */
 async function start(db: Database, filter: PlumeFilter, viewer: Viewer, page: { sort: PlumeSort; limit: number; offset: number }, columns: readonly CsvColumn[]) {
-  const started = await db.readSnapshot(async (snapshot, fork) => {
-    if (readingAhead >= READ_AHEAD_LIMIT) return { ids: await selectPageIds(snapshot, filter, viewer, page) };
-    readingAhead += 1;
+  const { ids, head } = await db.readSnapshot(async (snapshot, fork) => {
+    // The read-ahead slot is taken before the fork is asked for: two exports starting together cannot both take one.
+    const readsAhead = readingAhead < READ_AHEAD_LIMIT;
+    if (readsAhead) readingAhead += 1;
     try {
-      const other = await fork();
-      if (!other) return { ids: await selectPageIds(snapshot, filter, viewer, page) };
+      const other = readsAhead ? await fork() : undefined;
       const headPage = { ...page, limit: Math.min(page.limit, HEAD_ROWS) };
-      const [ids, head] = await Promise.all([selectPageIds(snapshot, filter, viewer, page), selectCsvPage(other, filter, viewer, headPage, columns)]);
+      const [ids, head] = await Promise.all([selectPageIds(snapshot, filter, viewer, page), other && selectCsvPage(other, filter, viewer, headPage, columns)]);
       return { ids, head };
     } finally {
-      readingAhead -= 1;
+      if (readsAhead) readingAhead -= 1;
     }
   });
-  const { ids, head } = started;
   if (!head || !ids.startsWith(head.ids)) return { ids, lines: '', at: 0 };
   return { ids, lines: head.lines, at: head.ids.length };
 }

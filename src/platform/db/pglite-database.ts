@@ -32,12 +32,13 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
     }
   };
   const writes = createWriteCounter();
+  const transaction: Database['transaction'] = (work) => writes.block(() => counted(() => pglite.transaction((tx) => work(asQueryable(tx)))));
   return {
     kind: 'pglite',
     query: (statement) => writes.statement(statement, () => counted(() => plain.query(statement))),
-    transaction: (work) => writes.block(() => counted(() => pglite.transaction((tx) => work(asQueryable(tx))))),
+    transaction,
     // No statement timeouts here.
-    maintenanceTransaction: (work) => writes.block(() => counted(() => pglite.transaction((tx) => work(asQueryable(tx))))),
+    maintenanceTransaction: transaction,
     readSnapshot: (work) =>
       counted(() =>
         pglite.transaction(async (tx) => {

@@ -255,26 +255,19 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 
-  async function runTransaction<T>(work: (tx: Queryable) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    // A deadlock or serialisation failure aborts one of the transactions involved; running it
-    // again is what PostgreSQL asks for, and the work is database-only, so it can be re-run.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await withPoolClient(
-          pool,
-          async (client) => {
-            await client.query(begin);
-            const result = await work(asQueryable(client));
-            await client.query('COMMIT');
-            return result;
-          },
-          rollback,
-        );
-      } catch (error) {
-        if (attempt < MAX_ATTEMPTS && isContention(error)) continue;
-        throw error;
-      }
-    }
+  function runTransaction<T>(work: (tx: Queryable) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    return retriedOnContention(() =>
+      withPoolClient(
+        pool,
+        async (client) => {
+          await client.query(begin);
+          const result = await work(asQueryable(client));
+          await client.query('COMMIT');
+          return result;
+        },
+        rollback,
+      ),
+    );
   }
 
   async function withAdvisoryLock<T>(lockKey: string, work: (session: Session) => Promise<T>): Promise<T> {
@@ -286,16 +279,8 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     });
   }
 
-  async function runMaintenanceTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    // Retried like a pooled transaction: a deadlock or serialisation failure asks for it.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await onOwnSession((client) => inTransaction(client, work, options.maintenanceTimeoutMs || 0), options.maintenanceTimeoutMs);
-      } catch (error) {
-        if (attempt < MAX_ATTEMPTS && isContention(error)) continue;
-        throw error;
-      }
-    }
+  function runMaintenanceTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return retriedOnContention(() => onOwnSession((client) => inTransaction(client, work, options.maintenanceTimeoutMs || 0), options.maintenanceTimeoutMs));
   }
 
   async function onOwnSession<T>(work: (client: pg.Client) => Promise<T>, timeoutMs?: number): Promise<T> {
@@ -306,6 +291,21 @@ export async function openPostgresDatabase(connectionString: string, options: Po
       return await work(client);
     } finally {
       await client.end().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * A deadlock or serialisation failure aborts one of the transactions involved; running it again is
+ * what PostgreSQL asks for, and a transaction's work is database-only, so it can be re-run.
+ */
+async function retriedOnContention<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt < MAX_ATTEMPTS && isContention(error)) continue;
+      throw error;
     }
   }
 }
