@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
@@ -17,6 +16,7 @@ import { TILE_FEATURE_LIMIT } from '../src/modules/geo/tiles/tiles.routes.js';
 import sql from 'sql-template-tag';
 import { benchEnv, type Backend } from './backends.js';
 import { runLoad } from './load.js';
+import { rawGet } from './raw-get.js';
 
 // The Permian Basin, the demo catalog's densest region.
 const DENSE = { lon: -102.3, lat: 31.9 };
@@ -44,22 +44,6 @@ async function timed(work: () => Promise<unknown>) {
   const started = performance.now();
   await work();
   return performance.now() - started;
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-/** GET over one kept-alive connection, reading the bytes as sent (fetch would also gunzip them on this, the server's, event loop). */
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent, headers }, (response) => {
-        let bytes = 0;
-        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes }));
-        response.on('error', reject);
-      })
-      .on('error', reject);
-  });
 }
 
 /**
@@ -107,13 +91,13 @@ export async function benchTiles(backend: Backend, count: number) {
       const sqlTimes: number[] = [];
       const floorTimes: number[] = [];
       for (let i = 0; i < SAMPLES + 5; i += 1) {
-        const floor = await timed(() => get(floorUrl, {}));
+        const floor = await timed(() => rawGet(floorUrl, {}));
         const overHttp = await timed(async () => {
-          const response = await get(`${base}/api/v1/layers/plumes/uncached/${path}`, headers);
+          const response = await rawGet(`${base}/api/v1/layers/plumes/uncached/${path}`, headers);
           if (response.status !== 200) throw new Error(`uncached tile ${path} answered ${response.status}`);
         });
         const identity = await timed(async () => {
-          const response = await get(`${base}/api/v1/layers/plumes/uncached/${path}`, { authorization: headers.authorization });
+          const response = await rawGet(`${base}/api/v1/layers/plumes/uncached/${path}`, { authorization: headers.authorization });
           if (response.status !== 200) throw new Error(`uncached tile ${path} answered ${response.status}`);
         });
         const bare = await timed(direct);
@@ -137,7 +121,7 @@ export async function benchTiles(backend: Backend, count: number) {
         await runLoad({ url: bareUrl, seconds: 2, connections: CONNECTIONS, headers: { 'accept-encoding': 'gzip' } });
         const bareLoad = await runLoad({ url: bareUrl, seconds: SECONDS, connections: CONNECTIONS, headers: { 'accept-encoding': 'gzip' } });
         // A map's first request makes the tile; the load then measures serving it.
-        if ((await get(cachedUrl, { 'accept-encoding': 'gzip' })).status !== 200) throw new Error(`cached tile ${path} did not answer 200`);
+        if ((await rawGet(cachedUrl, { 'accept-encoding': 'gzip' })).status !== 200) throw new Error(`cached tile ${path} did not answer 200`);
         await runLoad({ url: cachedUrl, seconds: 2, connections: CONNECTIONS, headers: { 'accept-encoding': 'gzip' } });
         const appLoad = await runLoad({ url: cachedUrl, seconds: SECONDS, connections: CONNECTIONS, headers: { 'accept-encoding': 'gzip' } });
         if (appLoad.total === 0 || appLoad.non2xx > 0 || appLoad.errors > 0) throw new Error(`cached tile answered ${appLoad.non2xx} non-2xx and ${appLoad.errors} errors`);
@@ -176,7 +160,7 @@ async function benchAreaSearch(base: string) {
   for (let round = 0; round < AREA_ROUNDS + 1; round += 1) {
     for (const term of AREA_SEARCHES) {
       const took = await timed(async () => {
-        const response = await get(`${base}/api/v1/common/administrative-areas?search=${encodeURIComponent(term)}`, {});
+        const response = await rawGet(`${base}/api/v1/common/administrative-areas?search=${encodeURIComponent(term)}`, {});
         if (response.status !== 200) throw new Error(`area search ${term} answered ${response.status}`);
       });
       if (round > 0) times.push(took);

@@ -1,0 +1,40 @@
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+export interface RawAnswer {
+  status: number;
+  bytes: number;
+  /** The body as sent (still gzipped when the server gzipped it). */
+  body: Buffer;
+  encoding: string | undefined;
+}
+
+/**
+ * GET over one kept-alive connection, taking the bytes as sent: the time ends with the last byte,
+ * as a load tool's latency does. fetch would also gunzip and parse them, on this process's event
+ * loop, the one the server under test runs on.
+ */
+export function rawGet(url: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          bytes += chunk.length;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes, body: Buffer.concat(chunks, bytes), encoding: response.headers['content-encoding'] }));
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** An answer's JSON, decoded after the timing. */
+export function jsonOf<T>(answer: RawAnswer): T {
+  const text = answer.encoding === 'gzip' ? gunzipSync(answer.body) : answer.body;
+  return JSON.parse(text.toString('utf8')) as T;
+}
