@@ -53,13 +53,23 @@ export const tileNamesAreas = namesAreas;
 
 const sortedJson = (value: object) => JSON.stringify(value, Object.keys(value).sort());
 
+/** The key of a tile without filters, most of a map's: what sortedJson gives for no parameter. */
+const NO_FILTER_KEY = '{}';
+
+function namesNoParameter(query: object): boolean {
+  for (const key in query) if ((query as Record<string, unknown>)[key] !== undefined) return false;
+  return true;
+}
+
 /** Checks the plume query (422 as the list would answer) and returns it normalised, for cache keys. */
 export function plumeTileKey(query: PlumeTileQuery): string {
+  if (namesNoParameter(query)) return NO_FILTER_KEY;
   toFilter(query);
   return sortedJson(query);
 }
 
 export function sceneTileKey(query: SceneTileQuery): string {
+  if (namesNoParameter(query)) return NO_FILTER_KEY;
   toSceneFilter(query);
   return sortedJson(query);
 }

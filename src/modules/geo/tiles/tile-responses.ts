@@ -12,16 +12,24 @@ export const TILE_RESPONSES = {
   304: { description: 'Not modified: the tile named by If-None-Match is still current.', type: 'null' },
 };
 
+/** The last Accept-Encoding seen and its answer: a map's requests all send the same one. */
+let lastAcceptEncoding: string | undefined;
+let lastAcceptsGzip = false;
+
 /** Whether the client takes gzip (Accept-Encoding lists gzip or *, not with q=0). */
 export function acceptsGzip(request: FastifyRequest): boolean {
   const header = request.headers['accept-encoding'];
   if (typeof header !== 'string') return false;
-  return header.split(',').some((part) => {
+  if (header === lastAcceptEncoding) return lastAcceptsGzip;
+  const answer = header.split(',').some((part) => {
     const [coding, ...params] = part.trim().toLowerCase().split(';');
     if (coding !== 'gzip' && coding !== '*') return false;
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     return q === undefined || Number(q.slice(2)) > 0;
   });
+  lastAcceptEncoding = header;
+  lastAcceptsGzip = answer;
+  return answer;
 }
 
 /**
