@@ -53,7 +53,10 @@ export const tileNamesAreas = namesAreas;
 
 const sortedJson = (value: object) => JSON.stringify(value, Object.keys(value).sort());
 
-/** The key of a tile without filters, most of a map's: what sortedJson gives for no parameter. */
+/**
+ * The key of a plume tile without filters, most of a map's: what sortedJson gives for no parameter.
+ * (A scene query always holds its assessment_status default.)
+ */
 const NO_FILTER_KEY = '{}';
 
 function namesNoParameter(query: object): boolean {
@@ -69,7 +72,6 @@ export function plumeTileKey(query: PlumeTileQuery): string {
 }
 
 export function sceneTileKey(query: SceneTileQuery): string {
-  if (namesNoParameter(query)) return NO_FILTER_KEY;
   toSceneFilter(query);
   return sortedJson(query);
 }

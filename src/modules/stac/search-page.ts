@@ -78,7 +78,8 @@ export function itemSearch(app: FastifyInstance) {
     const path = request.url.split('?')[0]!;
     const parsed = toSearch(input);
     if (collection) parsed.collections = [collection];
-    const scope = searchScope(`${request.method} ${path}`, { ...input, collections: collection ? [collection] : input.collections });
+    // HEAD is GET without the body: the same search, so the same scope.
+    const scope = searchScope(`${request.method === 'HEAD' ? 'GET' : request.method} ${path}`, { ...input, collections: collection ? [collection] : input.collections });
     const viewer = viewerOf(request);
     // Who the count was made for: a count carried in a token is reused by the same viewer only (decision 0026).
     const countedFor = viewer.organizationId ?? '';
@@ -92,14 +93,20 @@ export function itemSearch(app: FastifyInstance) {
     // Later pages of a search report the count of its first page instead of counting again. The
     // page's items are made and encoded as soon as its rows arrive: the count usually takes longer,
     // and the items then cost the answer nothing (decision 0038).
+    // Not once the count has failed: the answer is an error by then.
     const prev = parsed.keyset?.direction === 'prev';
+    let failed = false;
+    const counting = carried ?? catalog.countItems(app.db, viewer, parsed, EXACT_COUNT_LIMIT).catch((error: unknown) => {
+      failed = true;
+      throw error;
+    });
     const pageWork = catalog.searchItems(app.db, viewer, parsed).then(async (rows) => {
       const page = rows.slice(0, parsed.limit);
       if (prev) page.reverse();
-      const features = (await toItems(request, page)).map((item) => applyFields(item as Record<string, unknown>, input.fields));
-      return { page, more: rows.length > parsed.limit, features: encodeFeatures(features) };
+      const items = failed ? [] : await toItems(request, page);
+      return { page, more: rows.length > parsed.limit, features: encodeFeatures(items.map((item) => applyFields(item as Record<string, unknown>, input.fields))) };
     });
-    const [{ page, more, features }, matched] = await Promise.all([pageWork, carried ?? catalog.countItems(app.db, viewer, parsed, EXACT_COUNT_LIMIT)]);
+    const [{ page, more, features }, matched] = await Promise.all([pageWork, counting]);
 
     const links: Link[] = [];
     const self = `${base}${request.url}`;
@@ -109,7 +116,8 @@ export function itemSearch(app: FastifyInstance) {
       links.push({ rel: 'self', href: self, type: MEDIA.geojson });
       links.push({ rel: 'parent', href: `${root}/collections/${collection}`, type: MEDIA.json });
       links.push({ rel: 'collection', href: `${root}/collections/${collection}`, type: MEDIA.json });
-    } else if (request.method === 'GET') {
+    } else if (request.method !== 'POST') {
+      // GET, and HEAD, which answers GET's headers (its tag and length too).
       links.push({ rel: 'self', href: self, type: MEDIA.geojson });
     } else {
       links.push({ rel: 'self', href: `${base}${path}`, type: MEDIA.geojson, method: 'POST', body: request.body });
