@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +13,7 @@ import * as identity from '../src/platform/identity/identity.service.js';
 import { createCursorCodec } from '../src/modules/emissions/cursor.js';
 import { listEmissions } from '../src/modules/emissions/emissions.service.js';
 import { benchEnv, type Backend } from './backends.js';
+import { rawGet } from './raw-get.js';
 
 const SCOPES = [1, 2, 3];
 
@@ -60,27 +60,6 @@ function median(values: number[]) {
 }
 
 /**
- * GETs over one kept-alive connection with node:http, reading the whole body. The client runs in
- * the server's process, so its own cost counts in the latency: WHATWG fetch adds ~0.4 ms a request
- * here, which is the client's, not the API's.
- */
-function keepAliveGet(headers: Record<string, string>) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  return {
-    get: (url: string) =>
-      new Promise<void>((resolve, reject) => {
-        http
-          .get(url, { agent, headers }, (response) => {
-            if (response.statusCode !== 200) reject(new Error(`GET ${url}: ${response.statusCode}`));
-            response.on('data', () => undefined).on('end', resolve).on('error', reject);
-          })
-          .on('error', reject);
-      }),
-    close: () => agent.destroy(),
-  };
-}
-
-/**
  * NDJSON ingestion of `count` records over HTTP against PostgreSQL COPY of the same rows, and the
  * latency of one month, one scope, a page of 100 through the API against the same query run directly.
  */
@@ -122,16 +101,16 @@ export async function benchEmissions(backend: Backend, count: number) {
     const listQuery = { start_date: '2024-03-01', end_date: '2024-03-31', scope: '2', limit: 100 };
     const apiTimes: number[] = [];
     const sqlTimes: number[] = [];
-    const client = keepAliveGet({ authorization: `Bearer ${key}` });
+    const headers = { authorization: `Bearer ${key}` };
     for (let i = 0; i < 220; i += 1) {
       let started = performance.now();
-      await client.get(`${base}/v2/emissions?${query}`);
+      const answer = await rawGet(`${base}/v2/emissions?${query}`, headers);
       if (i >= 20) apiTimes.push(performance.now() - started);
+      if (answer.status !== 200) throw new Error(`GET /v2/emissions: ${answer.status}`);
       started = performance.now();
       await listEmissions(db, codec, viaApi.id, listQuery);
       if (i >= 20) sqlTimes.push(performance.now() - started);
     }
-    client.close();
     return {
       backend: backend.name,
       count,
