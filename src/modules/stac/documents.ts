@@ -218,9 +218,11 @@ export function itemDocument(base: string, row: ItemRow & { assets: Record<strin
     }
     assets[name] = asset;
   }
-  // Each kind's properties are one object literal: built by assignment or Object.assign, an object
-  // of this many keys falls into V8's dictionary mode, and JSON.stringify then took twice as long.
-  // Common fields without a value are undefined (JSON leaves them out); the cm: fields say null.
+  // Each kind's properties are one object literal, the common fields written out in both: built by
+  // assignment or Object.assign, an object of this many keys falls into V8's dictionary mode (and
+  // JSON.stringify then took twice as long), and spreading the common fields into the literal
+  // builds it ~20× slower (51 against 2.2 µs an object). Common fields without a value are
+  // undefined (JSON leaves them out); the cm: fields say null.
   const platform = p.platform ?? undefined;
   const instruments = p.instrument ? [p.instrument] : undefined;
   const gsd = typeof p.gsd === 'number' && p.gsd > 0 ? p.gsd : undefined;
