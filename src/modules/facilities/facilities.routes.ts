@@ -34,16 +34,17 @@ async function facilityRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const organizationId = principalOf(request).organizationId;
       const list = facilities.normalizeListQuery(request.query);
-      if (!listCache.enabled) return facilities.listFacilities(app.db, organizationId, list);
+      // The page arrives as the JSON text the response schema's serializer would write (decision 0039).
+      reply.type('application/json; charset=utf-8');
+      if (!listCache.enabled) return reply.send((await facilities.listFacilities(app.db, organizationId, list)) as never);
       const key = `${organizationId} ${JSON.stringify(list)}`;
       const revision = await revisions.read(organizationId, () => facilities.facilitiesRevision(app.db, organizationId));
       let body = listCache.get(key, revision);
       if (body === undefined) {
-        // Serialised through the route's response schema, exactly as an uncached answer would be.
-        body = reply.serialize(await facilities.listFacilities(app.db, organizationId, list)) as string;
+        body = await facilities.listFacilities(app.db, organizationId, list);
         listCache.set(key, revision, body);
       }
-      return reply.type('application/json; charset=utf-8').send(body as never);
+      return reply.send(body as never);
     },
   );
 

@@ -75,9 +75,14 @@ export function normalizeListQuery(query: ListFacilitiesQuery): ListRequest {
   };
 }
 
-export async function listFacilities(db: Queryable, organizationId: string, { page, size, filter }: ListRequest) {
+/**
+ * A page as the JSON text FacilityPage's serializer would write (its keys in order): the items come
+ * from PostgreSQL already written (decision 0039), and Node neither parses nor serializes them.
+ */
+export async function listFacilities(db: Queryable, organizationId: string, { page, size, filter }: ListRequest): Promise<string> {
   const result = await queries.selectFacilityPage(db, organizationId, filter, size, (page - 1) * size);
-  return { items: result.items, total: result.total, total2: result.archived, page, size, pages: Math.ceil(result.total / size) };
+  const pages = Math.ceil(result.total / size);
+  return `{"items":[${result.itemsJson}],"total":${result.total},"total2":${result.archived},"page":${page},"size":${size},"pages":${pages}}`;
 }
 
 export const facilitiesRevision = queries.selectFacilityRevision;
