@@ -133,9 +133,9 @@ export async function benchCatalog(backend: Backend, count: number) {
         copyP99Ms: Math.max(...copyMs),
         gzip: { medianMs: median(csvMs.gzip), p99Ms: Math.max(...csvMs.gzip), ratio: median(copyMs) / median(csvMs.gzip) },
         identity: { medianMs: median(csvMs.identity), p99Ms: Math.max(...csvMs.identity), ratio: median(copyMs) / median(csvMs.identity) },
-        apiRowsPerSecond: (apiCount.totals().rows - 1) / (median(csvMs.gzip) / 1000),
+        apiRowsPerSecond: (apiCount.totals().rows - 1) / (median(csvMs.identity) / 1000),
         copyRowsPerSecond: (copyCount.totals().rows - 1) / (median(copyMs) / 1000),
-        ratio: median(copyMs) / median(csvMs.gzip),
+        ratio: median(copyMs) / median(csvMs.identity),
         peakRssMb: peakRss / 2 ** 20,
         rssGrowthMb: (peakRss - rssBefore) / 2 ** 20,
       },
@@ -177,9 +177,10 @@ export function printCatalog(r: Awaited<ReturnType<typeof benchCatalog>>) {
   console.log(`plumes/annotated bbox + datetime + sector (${r.annotated.matched} match, page of 100): median ${r.annotated.apiMedianMs.toFixed(2)} ms over HTTP vs ${r.annotated.sqlMedianMs.toFixed(2)} ms for the same SQL; ratio ${r.annotated.ratio.toFixed(2)} (target ≤ 1.5: ${r.annotated.ratio <= 1.5 ? 'met' : 'NOT met'})`);
   const c = r.csv;
   console.log(`plume-csv ${c.rows} rows, ${c.runs} runs each: COPY TO STDOUT median ${c.copyMedianMs.toFixed(0)} ms, p99 ${c.copyP99Ms.toFixed(0)} ms (${c.copyRowsPerSecond.toFixed(0)} rows/s)`);
-  for (const [encoding, f] of [['gzip (as fetch asks)', c.gzip], ['uncompressed, as COPY', c.identity]] as const) {
-    console.log(`  plume-csv ${encoding.padEnd(22)} median ${f.medianMs.toFixed(0)} ms, p99 ${f.p99Ms.toFixed(0)} ms; ratio to COPY ${f.ratio.toFixed(2)} (target ≥ 0.5: ${f.ratio >= 0.5 ? 'met' : 'NOT met'})`);
-  }
+  // The target's figure compresses nothing, as COPY (decision 0040); gzip is printed beside it.
+  const i = c.identity;
+  console.log(`  plume-csv uncompressed, as COPY     median ${i.medianMs.toFixed(0)} ms, p99 ${i.p99Ms.toFixed(0)} ms; ratio to COPY ${i.ratio.toFixed(2)} (target ≥ 0.5: ${i.ratio >= 0.5 ? 'met' : 'NOT met'})`);
+  console.log(`  plume-csv gzip (as fetch asks)      median ${c.gzip.medianMs.toFixed(0)} ms, p99 ${c.gzip.p99Ms.toFixed(0)} ms; ratio to COPY ${c.gzip.ratio.toFixed(2)} (${c.gzip.ratio >= 0.5 ? 'at or above' : 'below'} 0.5; compression costs CPU COPY does not spend)`);
   console.log(`  peak RSS ${c.peakRssMb.toFixed(0)} MB (+${c.rssGrowthMb.toFixed(0)} MB during the exports)`);
   console.log(`sources.geojson: ${r.sources.count} sources in ${r.sources.apiSeconds.toFixed(2)} s vs bare ST_ClusterDBSCAN ${r.sources.bareSeconds.toFixed(2)} s (${r.sources.bareCount} clusters); ratio ${r.sources.ratio.toFixed(2)} (target ≤ 1.5: ${r.sources.ratio <= 1.5 ? 'met' : 'NOT met'})`);
 }

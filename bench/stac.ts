@@ -85,8 +85,12 @@ export async function benchStac(backend: Backend, count: number) {
       let matched = 0;
       let returned = 0;
       for (let i = 0; i < ROUNDS; i += 1) {
-        const api = await timed(() => rawGet(url, GZIP));
-        const identity = await timed(() => rawGet(url));
+        // Whichever request follows the direct statements pays ~1 ms more (their rows' garbage, the
+        // pool's connections just handed back): the two encodings take turns going first.
+        const gzipFirst = i % 2 === 0;
+        const first = await timed(() => rawGet(url, gzipFirst ? GZIP : {}));
+        const second = await timed(() => rawGet(url, gzipFirst ? {} : GZIP));
+        const [api, identity] = gzipFirst ? [first, second] : [second, first];
         const direct = await timed(() => Promise.all([searchItems(db, ANONYMOUS, search), countItems(db, ANONYMOUS, search, EXACT_COUNT_LIMIT)]));
         const answer = jsonOf<{ numberMatched: number; numberReturned: number }>(api.result);
         if (api.result.status !== 200 || identity.result.status !== 200 || api.result.encoding !== 'gzip') throw new Error('the search did not answer 200 (gzipped when asked)');
@@ -109,7 +113,7 @@ export async function benchStac(backend: Backend, count: number) {
       for (let i = 0; nextUrl && i < NEXT_ROUNDS; i += 1) nextTimes.push((await timed(() => rawGet(nextUrl, GZIP))).ms);
       results.push({
         limit, matched, returned, apiMedianMs: median(apiTimes), apiP99Ms: quantile(apiTimes, 0.99), sqlMedianMs: median(sqlTimes), ratio: median(apiTimes) / median(sqlTimes),
-        identityMedianMs: median(identityTimes), identityRatio: median(identityTimes) / median(sqlTimes),
+        identityMedianMs: median(identityTimes), identityP99Ms: quantile(identityTimes, 0.99), identityRatio: median(identityTimes) / median(sqlTimes),
         floorMedianMs: median(floorTimes),
         nextMedianMs: nextTimes.length ? median(nextTimes) : undefined, nextP99Ms: nextTimes.length ? quantile(nextTimes, 0.99) : undefined,
       });
@@ -123,10 +127,11 @@ export async function benchStac(backend: Backend, count: number) {
 export function printStac(r: Awaited<ReturnType<typeof benchStac>>) {
   console.log(`\nSTAC search on ${r.plumes} demo plumes (PostgreSQL; loaded in ${r.loadSeconds.toFixed(0)} s): bbox + datetime + CQL2 "${FILTER}"`);
   for (const s of r.searches) {
+    // The target's figure compresses nothing, as the SQL it is compared with (decision 0040).
     console.log(
-      `limit=${s.limit} (${s.matched} match, ${s.returned} returned): median ${s.apiMedianMs.toFixed(2)} ms (p99 ${s.apiP99Ms.toFixed(2)} ms) over HTTP, gzip accepted, vs ${s.sqlMedianMs.toFixed(2)} ms for the same SQL; ratio ${s.ratio.toFixed(2)} (target ≤ 1.3: ${s.ratio <= 1.3 ? 'met' : 'NOT met'}); pgstac's 100 items in 58 ms: ${s.apiMedianMs < 58 ? 'under' : 'NOT under'}`,
+      `limit=${s.limit} (${s.matched} match, ${s.returned} returned): median ${s.identityMedianMs.toFixed(2)} ms (p99 ${s.identityP99Ms.toFixed(2)} ms) over HTTP without compression, vs ${s.sqlMedianMs.toFixed(2)} ms for the same SQL; ratio ${s.identityRatio.toFixed(2)} (target ≤ 1.3: ${s.identityRatio <= 1.3 ? 'met' : 'NOT met'}); pgstac's 100 items in 58 ms: ${s.identityMedianMs < 58 ? 'under' : 'NOT under'}`,
     );
-    console.log(`  without Accept-Encoding (compressing nothing, as the SQL): median ${s.identityMedianMs.toFixed(2)} ms, ratio ${s.identityRatio.toFixed(2)} (≤ 1.3: ${s.identityRatio <= 1.3 ? 'met' : 'NOT met'})`);
+    console.log(`  gzip accepted (as pystac-client asks; on loopback compression costs time and saves none): median ${s.apiMedianMs.toFixed(2)} ms (p99 ${s.apiP99Ms.toFixed(2)} ms), ratio ${s.ratio.toFixed(2)} (${s.ratio <= 1.3 ? 'within' : 'over'} 1.3)`);
     console.log(`  HTTP floor (a bare route sending the same body gzipped, same client): median ${s.floorMedianMs.toFixed(2)} ms; the SQL plus the floor is ${((s.sqlMedianMs + s.floorMedianMs) / s.sqlMedianMs).toFixed(2)}× the SQL`);
     if (s.nextMedianMs !== undefined) console.log(`  next page (count carried in the token): median ${s.nextMedianMs.toFixed(2)} ms, p99 ${s.nextP99Ms!.toFixed(2)} ms`);
   }
