@@ -22,7 +22,9 @@ DECLARE
   digits text;
   candidate numeric;
 BEGIN
-  IF value IS NULL THEN RETURN 'null'; END IF;
+  -- JSON has no infinities or NaN: null, as the serializer writes an infinity (a legacy total may
+  -- hold one, see migration 0019).
+  IF value IS NULL OR value = 'Infinity' OR value = '-Infinity' OR value = 'NaN' THEN RETURN 'null'; END IF;
   IF value = 0 THEN RETURN '0'; END IF;
   IF strpos(shortest, 'e') = 0 THEN RETURN shortest; END IF;
   mantissa := split_part(shortest, 'e', 1);
@@ -37,7 +39,14 @@ BEGIN
       candidate := round(mantissa::numeric, precision - 1);
       CONTINUE WHEN exponent = 308 AND candidate > 1.7976931348623157;
       IF (candidate::text || 'e' || exponent)::float8 = abs(value) THEN
-        mantissa := rtrim(rtrim(candidate::text, '0'), '.');
+        IF candidate >= 10 THEN
+          -- 9.999999999999999e+22 rounds to 10e22, which is 1e23.
+          mantissa := '1';
+          exponent := exponent + 1;
+        ELSE
+          mantissa := candidate::text;
+          IF strpos(mantissa, '.') > 0 THEN mantissa := rtrim(rtrim(mantissa, '0'), '.'); END IF;
+        END IF;
         EXIT;
       END IF;
     END LOOP;
@@ -85,9 +94,11 @@ BEGIN
 END;
 $$;
 
--- The only BEFORE trigger on facilities: nothing changes the row after it.
-CREATE TRIGGER facility_list_json BEFORE INSERT OR UPDATE ON facilities
+-- BEFORE triggers fire in the order of their names: this one is named to come last, after any
+-- other that changes the row (today it is the only one).
+CREATE TRIGGER zz_facility_list_json BEFORE INSERT OR UPDATE ON facilities
   FOR EACH ROW EXECUTE FUNCTION facility_list_json_before_write();
 
-UPDATE facilities f SET list_json = facility_json(f);
+-- The trigger writes every row's text.
+UPDATE facilities SET list_json = NULL;
 ALTER TABLE facilities ALTER COLUMN list_json SET NOT NULL;

@@ -37,14 +37,14 @@ async function list(query = '', as = key) {
 describe('the facilities list as PostgreSQL writes it', () => {
   it("is byte for byte what FacilityPage's serializer writes, and each item what GET /v1/facilities/{id} answers", async () => {
     const quoted = await create({ name: 'Depot "Nord" \\ Süd — 倉庫 🏭', type: 'warehouse', country: 'de', address: null, categories: [] });
-    const plain = await create({ name: 'Lyon Plant', type: 'factory', country: 'FR', address: 'Quai 1\u2028Lyon', logistic_factor: 0.3, categories: ['heat', 'electricity'], cups_list: ['ES0021000000000001RK'] });
+    const plain = await create({ name: 'Lyon Plant', type: 'factory', country: 'FR', address: 'Quai 1\u2028Lyon', logistic_factor: 0.00001, categories: ['heat', 'electricity'], cups_list: ['ES0021000000000001RK'] });
     // Values no request can write (read-only totals, control characters, microseconds), set in place:
     // the BEFORE trigger rewrites the item on every update.
     await ctx.db.query(sql`
       UPDATE facilities SET name = ${'tab\there\nline\u0001\u001f end'}, co2e = ${5e-7}, co2e_biomass = ${1.5e21},
         created_at = '2026-01-31 12:00:00.999999+00', updated_at = '2026-02-01 23:59:59.000001+00'
       WHERE id = ${quoted}`);
-    await ctx.db.query(sql`UPDATE facilities SET co2e = ${35946088588538050}, co2e_biomass = ${0.1 + 0.2}, logistic_factor = ${1} WHERE id = ${plain}`);
+    await ctx.db.query(sql`UPDATE facilities SET co2e = ${35946088588538050}, co2e_biomass = ${2.5e-5} WHERE id = ${plain}`);
 
     const body = await list();
     expect(body).toBe(serializePage(JSON.parse(body)));
@@ -55,9 +55,10 @@ describe('the facilities list as PostgreSQL writes it', () => {
       expect(item).toEqual(single.json());
     }
     const odd = page.items.find((item) => item.id === quoted) as Record<string, unknown>;
-    expect(odd).toMatchObject({ name: 'tab\there\nline\u0001\u001f end', address: null, categories: [], co2e: 5e-7, co2e_biomass: 1.5e21, created_at: '2026-01-31T12:00:00.999Z', updated_at: '2026-02-01T23:59:59.000Z' });
+    expect(odd).toMatchObject({ name: 'tab\there\nline\u0001\u001f end', address: null, categories: [], co2e: 5e-7, co2e_biomass: 1.5e21, logistic_factor: 0.8, created_at: '2026-01-31T12:00:00.999Z', updated_at: '2026-02-01T23:59:59.000Z' });
     expect(body).toContain('"co2e":5e-7,"co2e_biomass":1.5e+21');
-    expect(body).toContain('"co2e":35946088588538050,"co2e_biomass":0.30000000000000004,"logistic_factor":1,');
+    // Every number column below 1e-4 once, where PostgreSQL's own text would be 1e-05.
+    expect(body).toContain('"co2e":35946088588538050,"co2e_biomass":0.000025,"logistic_factor":0.00001,');
     // Another organization sees none of them.
     expect(JSON.parse(await list('', otherKey))).toMatchObject({ items: [], total: 0 });
   });
@@ -75,7 +76,7 @@ describe('the facilities list as PostgreSQL writes it', () => {
 
 describe('json_number()', () => {
   it('writes every double as JavaScript does', async () => {
-    const values = [0, -0, 1, -1, 0.1, 1e-4, 1e-5, 5e-5, 1e-6, 1.5e-6, 1e-7, -1.5e-7, 123456789012345, 1e15, 1.2345e15, 1e16, 2 ** 53, 2 ** 53 + 2, 1e20, 1e21, 1.5e21, 5e-324, 1.7976931348623157e308, 0.30000000000000004, 35946088588538050];
+    const values = [0, -0, 1, -1, 0.1, 1e-4, 1e-5, 5e-5, 1e-6, 1.5e-6, 1e-7, -1.5e-7, 123456789012345, 1e15, 1.2345e15, 1e16, 2 ** 53, 2 ** 53 + 2, 1e20, 1e21, 1.5e21, 5e-324, 1.7976931348623157e308, 0.30000000000000004, 35946088588538050, 1e23, -1e23, 9.999999999999997e22, 1e22, 1e300];
     const bits = new Float64Array(1);
     const words = new Uint32Array(bits.buffer);
     for (let i = 0; i < 3000; i += 1) {
@@ -90,5 +91,11 @@ describe('json_number()', () => {
     const mismatches = rows.map((row, i) => [values[i], row.written]).filter(([value, written]) => String(value) !== written);
     expect(mismatches).toEqual([]);
     expect(rows).toHaveLength(values.length);
+  });
+
+  it('writes null for what JSON cannot hold, as the serializer writes an infinity', async () => {
+    const rows = await ctx.db.query<{ written: string }>(sql`
+      SELECT json_number(value) AS written FROM unnest(${['Infinity', '-Infinity', 'NaN']}::float8[]) WITH ORDINALITY AS u(value, n) ORDER BY n`);
+    expect(rows.map((row) => row.written)).toEqual(['null', 'null', 'null']);
   });
 });
