@@ -1,5 +1,7 @@
 import http from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
@@ -35,6 +37,18 @@ export function rawGet(url: string, headers: Record<string, string> = {}): Promi
 
 /** An answer's JSON, decoded after the timing. */
 export function jsonOf<T>(answer: RawAnswer): T {
-  const text = answer.encoding === 'gzip' ? gunzipSync(answer.body) : answer.body;
+  const text = answer.encoding === 'gzip' ? gunzipSync(answer.body) : answer.encoding === 'br' ? brotliDecompressSync(answer.body) : answer.body;
   return JSON.parse(text.toString('utf8')) as T;
+}
+
+/** GET streamed into `sink` as sent (a long export), over the same kept-alive connection; resolves when the sink has the last byte. */
+export function rawStream(url: string, headers: Record<string, string>, sink: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers }, (response) => {
+        if (response.statusCode !== 200) reject(new Error(`${url} answered ${response.statusCode}`));
+        pipeline(response, sink).then(resolve, reject);
+      })
+      .on('error', reject);
+  });
 }
