@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
@@ -35,10 +35,17 @@ export function rawGet(url: string, headers: Record<string, string> = {}): Promi
   });
 }
 
+/** An answer's body as text, decoded after the timing. */
+export function textOf(answer: RawAnswer): string {
+  const decoders: Record<string, (body: Buffer) => Buffer> = { gzip: gunzipSync, br: brotliDecompressSync, deflate: inflateSync };
+  const decode = answer.encoding ? decoders[answer.encoding] : undefined;
+  if (answer.encoding && !decode) throw new Error(`unexpected content-encoding ${answer.encoding}`);
+  return (decode ? decode(answer.body) : answer.body).toString('utf8');
+}
+
 /** An answer's JSON, decoded after the timing. */
 export function jsonOf<T>(answer: RawAnswer): T {
-  const text = answer.encoding === 'gzip' ? gunzipSync(answer.body) : answer.encoding === 'br' ? brotliDecompressSync(answer.body) : answer.body;
-  return JSON.parse(text.toString('utf8')) as T;
+  return JSON.parse(textOf(answer)) as T;
 }
 
 /** GET streamed into `sink` as sent (a long export), over the same kept-alive connection; resolves when the sink has the last byte. */
@@ -46,7 +53,11 @@ export function rawStream(url: string, headers: Record<string, string>, sink: Wr
   return new Promise((resolve, reject) => {
     http
       .get(url, { agent, headers }, (response) => {
-        if (response.statusCode !== 200) reject(new Error(`${url} answered ${response.statusCode}`));
+        if (response.statusCode !== 200) {
+          response.resume(); // read to the end, so the kept-alive connection is free again
+          reject(new Error(`${url} answered ${response.statusCode}`));
+          return;
+        }
         pipeline(response, sink).then(resolve, reject);
       })
       .on('error', reject);

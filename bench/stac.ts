@@ -93,7 +93,7 @@ export async function benchStac(backend: Backend, count: number) {
         const [api, identity] = gzipFirst ? [first, second] : [second, first];
         const direct = await timed(() => Promise.all([searchItems(db, ANONYMOUS, search), countItems(db, ANONYMOUS, search, EXACT_COUNT_LIMIT)]));
         const answer = jsonOf<{ numberMatched: number; numberReturned: number }>(api.result);
-        if (api.result.status !== 200 || identity.result.status !== 200 || api.result.encoding !== 'gzip') throw new Error('the search did not answer 200 (gzipped when asked)');
+        if (api.result.status !== 200 || identity.result.status !== 200 || api.result.encoding !== 'gzip' || identity.result.encoding !== undefined) throw new Error('the search did not answer 200 (gzipped when asked, else not encoded)');
         matched = answer.numberMatched;
         returned = answer.numberReturned;
         if (direct.result[0].length !== Math.min(limit + 1, direct.result[1])) throw new Error('the direct query and the API disagree');
