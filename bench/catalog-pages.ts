@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import sql from 'sql-template-tag';
 import type { Queryable } from '../src/platform/db/database.js';
 import * as identity from '../src/platform/identity/identity.service.js';
-import { jsonOf, rawGet, textOf } from './raw-get.js';
+import { BROWSER_ENCODINGS, jsonOf, rawGet, textOf } from './raw-get.js';
 
 /**
  * The catalog page targets of issue 21, measured over HTTP. Every request differs from the one
@@ -65,12 +65,10 @@ export async function benchReader(db: Queryable) {
 
 const REQUESTS = Number(process.env.BENCH_PAGE_REQUESTS ?? 100);
 /**
- * What a browser asks for (the server answers brotli). Each page is timed to its last byte and
- * decoded after the timing, as bench/raw-get.ts does for every bench since decision 0038: decoding
- * and parsing 265 KiB on this process's event loop, the server's own, is the client's work.
+ * Each page is asked for as a browser asks (BROWSER_ENCODINGS), timed to its last byte and decoded
+ * after the timing, as every bench reads since decision 0038: decoding and parsing 265 KiB on this
+ * process's event loop, the server's own, is the client's work.
  */
-const BROWSER_ENCODINGS = { 'accept-encoding': 'gzip, deflate, br' };
-
 export async function measurePages(base: string, apiKey: string, requests = REQUESTS, warmUp = Math.max(3, Math.round(REQUESTS / 10))): Promise<PageFigures[]> {
   const figures: PageFigures[] = [];
   for (const scenario of PAGE_SCENARIOS) {

@@ -13,7 +13,7 @@ import { toFilter } from '../src/modules/catalog/plumes.service.js';
 import { clusteredPlumes } from '../src/modules/catalog/sources/sources.queries.js';
 import { refreshSourceClusters } from '../src/modules/catalog/sources/source-cluster-refresh.queries.js';
 import { benchEnv, postgresBackend, type Backend } from './backends.js';
-import { jsonOf, rawGet, textOf } from './raw-get.js';
+import { BROWSER_ENCODINGS, jsonOf, rawGet, textOf } from './raw-get.js';
 
 /**
  * Sources on a loaded catalog (issue 21, decision 0034): sources.geojson with the maintained
@@ -65,7 +65,7 @@ export async function benchSources(backend: Backend, load: number, runs = Number
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/catalog`;
   // As every bench reads since decision 0038 (and the catalog's since 0040): a browser's
   // Accept-Encoding, timed to the last byte; the ~1.5 MB of GeoJSON decoded after the timing.
-  const get = (path: string) => rawGet(base + path, { 'accept-encoding': 'gzip, deflate, br' }).then((answer) => {
+  const get = (path: string) => rawGet(base + path, BROWSER_ENCODINGS).then((answer) => {
     if (answer.status !== 200) throw new Error(`${path}: ${answer.status} ${textOf(answer).slice(0, 200)}`);
     return answer;
   });
