@@ -40,18 +40,18 @@ async function registerCors(app: FastifyInstance, origins: true | string[]) {
 const streamingZlib = { ...nodeZlib, createGzip: (options?: ZlibOptions) => nodeZlib.createGzip({ ...options, level: 1, chunkSize: 64 * 1024 }) };
 
 async function registerCompression(app: FastifyInstance) {
-  // Brotli at a low quality: large CSV and GeoJSON exports stream through it, and the top qualities
-  // cost far more CPU than the bytes they save. An answer already in memory up to 512 KiB (a page of
-  // 100 STAC items is ~210 KiB, plumes/annotated with 100 items and 100 neighbours ~265 KiB) is
-  // compressed in one synchronous call (265 KiB: gzip 0.7 ms, brotli 1 ms; 512 KiB holds the event
-  // loop ~1.5–2 ms) instead of through a stream: the stream's set-up and thread-pool hops cost
+  // Brotli at quality 1, as the CSV export (decision 0041): on plumes/annotated's 265 KiB page it takes
+  // 0.5 ms for 24.4 KB, where quality 4 took 1.95 ms for 21.5 KB and gzip at level 3 (below) 1.4 ms
+  // for 26.8 KB, so it costs less CPU than either and still sends fewer bytes than gzip. An answer
+  // already in memory up to 512 KiB (a page of 100 STAC items is ~210 KiB) is compressed in one
+  // synchronous call instead of through a stream: the stream's set-up and thread-pool hops cost
   // ~3.5 ms of CPU and 5 ms of latency on such a page (the library's default ceiling on 2 cores is
   // 8 KiB). Decision 0033.
   await app.register(compress, {
     threshold: 1024,
     syncThreshold: 512 * 1024,
     encodings: ['br', 'gzip'],
-    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 1 } },
     // gzip at level 3, for the same reason: on a 210 KiB STAC page 0.57 ms and 20.0 KB, against
     // zlib's default (6) 1.23 ms and 17.0 KB. Most HTTP clients (fetch, requests) ask for gzip only.
     zlibOptions: { level: 3 },
