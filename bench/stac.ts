@@ -58,6 +58,7 @@ async function httpFloor(body: Buffer) {
       const order = i % 2 ? (['gzip', 'identity'] as const) : (['identity', 'gzip'] as const);
       for (const encoding of order) {
         const answer = await timed(() => rawGet(url, encoding === 'gzip' ? GZIP : {}));
+        if ((answer.result.encoding ?? 'identity') !== encoding) throw new Error(`the floor answered ${answer.result.encoding} to ${encoding}`);
         if (i >= WARMUP) times[encoding].push(answer.ms);
       }
     }

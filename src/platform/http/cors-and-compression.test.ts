@@ -70,6 +70,20 @@ describe('response compression', () => {
     expect(itemIds(plain.json())).toHaveLength(100);
   });
 
+  it('streams an answer over 512 KiB through brotli and gzip (the app’s own streams) to the same document', async () => {
+    const url = '/api/v1/stac/search?limit=300';
+    const plain = await ctx.request({ method: 'GET', url });
+    expect(plain.rawPayload.length).toBeGreaterThan(512 * 1024);
+    const gzipped = await ctx.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    const brotli = await ctx.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect([gzipped.headers['content-encoding'], brotli.headers['content-encoding']]).toEqual(['gzip', 'br']);
+    const itemIds = (page: { features: unknown[] }) => page.features.map((item) => (item as { id: string }).id);
+    expect(itemIds(JSON.parse(gunzipSync(gzipped.rawPayload).toString('utf8')))).toEqual(itemIds(plain.json()));
+    expect(itemIds(JSON.parse(brotliDecompressSync(brotli.rawPayload).toString('utf8')))).toEqual(itemIds(plain.json()));
+    expect(itemIds(plain.json())).toHaveLength(300);
+    expect(brotli.rawPayload.length).toBeLessThan(plain.rawPayload.length / 4);
+  });
+
   it('prefers brotli for a streamed CSV export and keeps every row', async () => {
     const plain = await ctx.request({ method: 'GET', url: '/api/v1/catalog/plume-csv?limit=1000' });
     const compressed = await ctx.request({ method: 'GET', url: '/api/v1/catalog/plume-csv?limit=1000', headers: { 'accept-encoding': 'br, gzip' } });

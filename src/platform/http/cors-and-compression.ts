@@ -1,4 +1,4 @@
-import nodeZlib, { constants as zlib, type ZlibOptions } from 'node:zlib';
+import nodeZlib, { constants as zlib, type BrotliOptions, type ZlibOptions } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import compress from '@fastify/compress';
@@ -33,11 +33,16 @@ async function registerCors(app: FastifyInstance, origins: true | string[]) {
 }
 
 /**
- * Answers streamed through gzip (over 512 KiB: a basin's sources are ~1.5 MB of GeoJSON) at level 1
- * in 64 KiB chunks: level 3 took ~17 ms of CPU on 1.5 MB against ~9.5 ms, for 6% more bytes. The CSV
- * exports set their own (plume-csv.ts). Decision 0036.
+ * Answers streamed (over 512 KiB: a basin's sources are ~1.5 MB of GeoJSON) in 64 KiB chunks, gzip
+ * at level 1: level 3 took ~17 ms of CPU on 1.5 MB against ~9.5 ms, for 6% more bytes (decision
+ * 0036). Brotli's 16 KiB default chunks cost ~20% more CPU than 64 KiB on the 27 MB of every source
+ * (decision 0041). The CSV exports set their own levels (plume-csv.ts).
  */
-const streamingZlib = { ...nodeZlib, createGzip: (options?: ZlibOptions) => nodeZlib.createGzip({ ...options, level: 1, chunkSize: 64 * 1024 }) };
+const streamingZlib = {
+  ...nodeZlib,
+  createGzip: (options?: ZlibOptions) => nodeZlib.createGzip({ ...options, level: 1, chunkSize: 64 * 1024 }),
+  createBrotliCompress: (options?: BrotliOptions) => nodeZlib.createBrotliCompress({ ...options, chunkSize: 64 * 1024 }),
+};
 
 async function registerCompression(app: FastifyInstance) {
   // Brotli at quality 1, as the CSV export (decision 0041): on plumes/annotated's 265 KiB page it takes
