@@ -1,4 +1,5 @@
-import { afterAll, beforeAll } from 'vitest';
+import sql from 'sql-template-tag';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../test/support/test-app.js';
 
 /** The facilities tests' fixture: two organizations, Acme and Globex, each with a key that reads and writes facilities. */
@@ -20,7 +21,7 @@ export const MADRID = {
   cups_list: ['ES0021000000000001RK'],
 };
 
-/** The fixture, made before the file's tests (one database per file) and closed after them, and `create`, which posts a facility. */
+/** The fixture, made before the file's tests (one database per file) and closed after them, `create`, which posts a facility, and `expectCountsExact`. */
 export function useFacilitiesFixture() {
   const fx = {} as FacilitiesFixture;
   beforeAll(async () => {
@@ -35,5 +36,15 @@ export function useFacilitiesFixture() {
     const response = await fx.ctx.request({ method: 'POST', url: '/v1/facilities', key, payload: body });
     return { status: response.statusCode, body: response.json() };
   }
-  return { fx, create };
+  /** The maintained counts (facility_counts) against the rows, over the whole table: no difference either way. */
+  async function expectCountsExact() {
+    const drift = await fx.ctx.db.query(sql`
+      (SELECT organization_id, status, type, country, count(*)::int AS n FROM facilities GROUP BY 1, 2, 3, 4
+       EXCEPT SELECT organization_id, status, type, country, facilities FROM facility_counts WHERE facilities <> 0)
+      UNION ALL
+      (SELECT organization_id, status, type, country, facilities FROM facility_counts WHERE facilities <> 0
+       EXCEPT SELECT organization_id, status, type, country, count(*)::int FROM facilities GROUP BY 1, 2, 3, 4)`);
+    expect(drift).toEqual([]);
+  }
+  return { fx, create, expectCountsExact };
 }

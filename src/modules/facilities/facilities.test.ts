@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MADRID, useFacilitiesFixture } from './facilities.fixture.js';
 
-const { fx, create } = useFacilitiesFixture();
+const { fx, create, expectCountsExact } = useFacilitiesFixture();
 
 describe('facilities CRUD', () => {
   it("creates the page's example facility with 201 and the Facility Object fields", async () => {
@@ -140,5 +140,11 @@ describe('CUPS ownership', () => {
     const { status, body } = await create({ name: 'Twice', type: 'office', country: 'ES', cups_list: ['ES0291000000000001DN', 'es0291000000000001dn'] });
     expect(status).toBe(422);
     expect(body.detail[0].loc).toEqual(['body', 'cups_list', 1]);
+  });
+});
+
+describe('facility counts after the tests above', () => {
+  it('still equal the rows: every create, edit, archive, delete and refused write above kept them exact', async () => {
+    await expectCountsExact();
   });
 });
