@@ -17,9 +17,9 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 /**
  * The export's compression (the route's `compress` option): the fastest levels. A 100,000-row
  * export is ~30 MB of CSV compressed in the same process that writes it; measured on 20 MB of it,
- * gzip's default level cost 221 ms of CPU and brotli 4 (the app's default until decision 0041) 326 ms, against 89 ms
- * for gzip 1 and 53 ms for brotli 1, for files 15 % larger (6.8–7.1× smaller than the CSV
- * instead of 7.9–8.2×). The rest as the app's defaults (cors-and-compression.ts).
+ * gzip's default level cost 221 ms of CPU and brotli 4 (the app's default until decision 0041)
+ * 326 ms, against 89 ms for gzip 1 and 53 ms for brotli 1, for files 15 % larger (6.8–7.1× smaller
+ * than the CSV instead of 7.9–8.2×). The rest as the app's defaults (cors-and-compression.ts).
  */
 export const CSV_COMPRESSION = {
   encodings: ['br', 'gzip'] as ('br' | 'gzip')[],
