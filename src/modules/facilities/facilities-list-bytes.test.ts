@@ -1,35 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fastJsonStringify from 'fast-json-stringify';
 import sql from 'sql-template-tag';
-import { createTestContext, type TestContext } from '../../../test/support/test-app.js';
 import { FacilityPage } from './facilities.schemas.js';
+import { useFacilitiesFixture } from './facilities.fixture.js';
 
 // The list's items are written by PostgreSQL (facility_json(), migration 0058, decision 0039): these
 // tests hold them to what the route's response schema would serialize, byte for byte, and to the
 // single-facility route, which goes through the driver and the serializer.
 const serializePage = fastJsonStringify(FacilityPage as object);
 
-let ctx: TestContext;
-let key: string;
-let otherKey: string;
+const { fx, create: post } = useFacilitiesFixture();
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  const acme = await ctx.organization('Acme');
-  const globex = await ctx.organization('Globex');
-  key = await acme.key(['facilities:read', 'facilities:write']);
-  otherKey = await globex.key(['facilities:read', 'facilities:write']);
-});
-afterAll(() => ctx?.close());
-
-async function create(body: Record<string, unknown>, as = key): Promise<string> {
-  const response = await ctx.request({ method: 'POST', url: '/v1/facilities', key: as, payload: body });
-  expect(response.statusCode, response.body).toBe(201);
-  return (response.json() as { id: string }).id;
+async function create(body: Record<string, unknown>, as = fx.acmeKey): Promise<string> {
+  const response = await post(body, as);
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return (response.body as { id: string }).id;
 }
 
-async function list(query = '', as = key) {
-  const response = await ctx.request({ method: 'GET', url: `/v1/facilities?size=100${query}`, key: as });
+async function list(query = '', as = fx.acmeKey) {
+  const response = await fx.ctx.request({ method: 'GET', url: `/v1/facilities?size=100${query}`, key: as });
   expect(response.statusCode).toBe(200);
   return response.body;
 }
@@ -40,18 +29,18 @@ describe('the facilities list as PostgreSQL writes it', () => {
     const plain = await create({ name: 'Lyon Plant', type: 'factory', country: 'FR', address: 'Quai 1\u2028Lyon', logistic_factor: 0.00001, categories: ['heat', 'electricity'], cups_list: ['ES0021000000000001RK'] });
     // Values no request can write (read-only totals, control characters, microseconds), set in place:
     // the BEFORE trigger rewrites the item on every update.
-    await ctx.db.query(sql`
+    await fx.ctx.db.query(sql`
       UPDATE facilities SET name = ${'tab\there\nline\u0001\u001f end'}, co2e = ${5e-7}, co2e_biomass = ${1.5e21},
         created_at = '2026-01-31 12:00:00.999999+00', updated_at = '2026-02-01 23:59:59.000001+00'
       WHERE id = ${quoted}`);
-    await ctx.db.query(sql`UPDATE facilities SET co2e = ${35946088588538050}, co2e_biomass = ${2.5e-5} WHERE id = ${plain}`);
+    await fx.ctx.db.query(sql`UPDATE facilities SET co2e = ${35946088588538050}, co2e_biomass = ${2.5e-5} WHERE id = ${plain}`);
 
     const body = await list();
     expect(body).toBe(serializePage(JSON.parse(body)));
     const page = JSON.parse(body) as { items: { id: string }[]; total: number; total2: number; page: number; size: number; pages: number };
     expect(page).toMatchObject({ total: 2, total2: 0, page: 1, size: 100, pages: 1 });
     for (const item of page.items) {
-      const single = await ctx.request({ method: 'GET', url: `/v1/facilities/${item.id}`, key });
+      const single = await fx.ctx.request({ method: 'GET', url: `/v1/facilities/${item.id}`, key: fx.acmeKey });
       expect(item).toEqual(single.json());
     }
     const odd = page.items.find((item) => item.id === quoted) as Record<string, unknown>;
@@ -60,12 +49,12 @@ describe('the facilities list as PostgreSQL writes it', () => {
     // Every number column below 1e-4 once, where PostgreSQL's own text would be 1e-05.
     expect(body).toContain('"co2e":35946088588538050,"co2e_biomass":0.000025,"logistic_factor":0.00001,');
     // Another organization sees none of them.
-    expect(JSON.parse(await list('', otherKey))).toMatchObject({ items: [], total: 0 });
+    expect(JSON.parse(await list('', fx.globexKey))).toMatchObject({ items: [], total: 0 });
   });
 
   it('follows every write: a rename, an archive, a filter', async () => {
     const id = await create({ name: 'Porto Office', type: 'office', country: 'PT' });
-    const renamed = await ctx.request({ method: 'PATCH', url: `/v1/facilities/${id}`, key, payload: { name: 'Porto HQ', status: 'archived' } });
+    const renamed = await fx.ctx.request({ method: 'PATCH', url: `/v1/facilities/${id}`, key: fx.acmeKey, payload: { name: 'Porto HQ', status: 'archived' } });
     expect(renamed.statusCode).toBe(200);
     const body = await list('&status=archived&country=PT');
     expect(body).toBe(serializePage(JSON.parse(body)));
@@ -86,7 +75,7 @@ describe('json_number()', () => {
       if (Number.isFinite(bits[0]!)) values.push(bits[0]!);
     }
     const texts = values.map((value) => (Object.is(value, -0) ? '-0' : String(value)));
-    const rows = await ctx.db.query<{ written: string }>(sql`
+    const rows = await fx.ctx.db.query<{ written: string }>(sql`
       SELECT json_number(value) AS written FROM unnest(${texts}::float8[]) WITH ORDINALITY AS u(value, n) ORDER BY n`);
     const mismatches = rows.map((row, i) => [values[i], row.written]).filter(([value, written]) => String(value) !== written);
     expect(mismatches).toEqual([]);
@@ -94,7 +83,7 @@ describe('json_number()', () => {
   });
 
   it('writes null for what JSON cannot hold, as the serializer writes an infinity', async () => {
-    const rows = await ctx.db.query<{ written: string }>(sql`
+    const rows = await fx.ctx.db.query<{ written: string }>(sql`
       SELECT json_number(value) AS written FROM unnest(${['Infinity', '-Infinity', 'NaN']}::float8[]) WITH ORDINALITY AS u(value, n) ORDER BY n`);
     expect(rows.map((row) => row.written)).toEqual(['null', 'null', 'null']);
   });
