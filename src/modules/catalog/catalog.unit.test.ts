@@ -4,7 +4,7 @@ import { letterIndex, nextPlumeName, sceneNameOf, sceneTime } from './names.js';
 import { safeCell } from './plume-csv.js';
 import { canMove, plumeLetter } from './plume-filter.js';
 import { parseSector, sectorLabel } from './sectors.js';
-import { observationDatesOf, parseSourceName, sourceFigures, sourceName, utmSrid } from './sources/source-name.js';
+import { dailyDetections, observationDatesOf, parseSourceName, sourceFigures, sourceName, utmSrid } from './sources/source-name.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -102,6 +102,27 @@ describe('source names and figures', () => {
     expect(utmSrid(-119.09, 35.5)).toBe(32611);
     expect(utmSrid(151.2, -33.9)).toBe(32756);
     expect(utmSrid(180, 0)).toBe(32660);
+  });
+
+  it('averages each day\'s known rates and uncertainties, in time order or not', () => {
+    const days = ['2024-01-10', '2024-01-10', '2024-01-10', '2024-01-12', '2024-01-13', '2024-01-13'];
+    const emissions = [0.1, 0.2, null, null, 7, 0.7];
+    const uncertainties = [1, null, 3, null, 0.3, 0.6];
+    const expected = [
+      { date: '2024-01-10', mean_emission: (0 + 0.1 + 0.2) / 2, mean_uncertainty: (0 + 1 + 3) / 2 },
+      { date: '2024-01-12', mean_emission: null, mean_uncertainty: null },
+      { date: '2024-01-13', mean_emission: (0 + 7 + 0.7) / 2, mean_uncertainty: (0 + 0.3 + 0.6) / 2 },
+    ];
+    expect(dailyDetections(days, emissions, uncertainties)).toEqual(expected);
+    // The same plumes out of time order: each day's values summed in the order they come.
+    const order = [4, 0, 3, 1, 5, 2];
+    const shuffled = dailyDetections(order.map((i) => days[i]!), order.map((i) => emissions[i]!), order.map((i) => uncertainties[i]!));
+    expect(shuffled).toEqual([
+      { date: '2024-01-10', mean_emission: (0 + 0.1 + 0.2) / 2, mean_uncertainty: (0 + 1 + 3) / 2 },
+      expected[1],
+      { date: '2024-01-13', mean_emission: (0 + 7 + 0.7) / 2, mean_uncertainty: (0 + 0.3 + 0.6) / 2 },
+    ]);
+    expect(dailyDetections([], [], [])).toEqual([]);
   });
 
   it('computes persistence, the source emission and its uncertainty', () => {

@@ -10,7 +10,7 @@ export interface Queryable {
  * Planner settings a read may take for itself alone. A closed list: they are sent as SQL text in
  * the statement that opens the transaction (one round trip), never built from input.
  */
-export type LocalSetting = 'enable_bitmapscan = off' | 'max_parallel_workers_per_gather = 2';
+export type LocalSetting = 'enable_bitmapscan = off' | 'max_parallel_workers_per_gather = 2' | "work_mem = '32MB'";
 
 /**
  * Another connection reading in the same snapshot (PostgreSQL exports it), so that one heavy read
@@ -27,17 +27,17 @@ export interface Database extends Queryable {
   /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
-   * Runs reads in one read-only REPEATABLE READ transaction (one snapshot), with `settings` set for
-   * it alone (SET LOCAL; PostgreSQL only). Not counted by writesCompleted: it cannot write, so no
-   * value kept in memory needs re-reading after it.
-   */
-  /**
    * Runs `work` in one transaction on a session of its own, outside the pool and the requests'
    * statement timeouts: maintenance whose length grows with the data (a rebuild of derived tables)
    * and which a time limit would only roll back to fail the same way again. The embedded database
    * has no such limits: there it is `transaction`.
    */
   maintenanceTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs reads in one read-only REPEATABLE READ transaction (one snapshot), with `settings` set for
+   * it alone (SET LOCAL; PostgreSQL only). Not counted by writesCompleted: it cannot write, so no
+   * value kept in memory needs re-reading after it.
+   */
   readSnapshot<T>(work: (snapshot: Queryable, fork: SnapshotFork) => Promise<T>, options?: { settings?: readonly LocalSetting[] }): Promise<T>;
   /**
    * Runs `work` on one dedicated session holding a PostgreSQL advisory lock, so that two processes

@@ -5,7 +5,7 @@ import { ANONYMOUS, filtersOnly, type PlumeFilter } from '../plume-filter.js';
 import { plumeWhere } from '../plumes.queries.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
 import { visibleScenes } from '../visible-scenes.queries.js';
-import { aggregateSources, clusterRowColumns, partitionCondition, sceneDatesAt, sceneDatesWithin, type ClusterRow, type Partition } from './sources.queries.js';
+import { aggregateSources, clusterRowColumns, partitionCondition, sceneDatesAt, sceneDatesWithin, type ClusterRow, type Partition, type SourceColumns } from './sources.queries.js';
 
 /*
  * Maintained sources (migration 0054, decision 0034): DBSCAN, eps 100 m and minpoints 1, of the
@@ -56,10 +56,10 @@ function datesInInterval(instants: DatedInstants, filter: PlumeFilter): Sql {
 }
 
 /** A stored cluster (`c`) as a cluster row. */
-const STORED = clusterRowColumns(sql`c`, sql`c.gas, c.sector, c.srid, c.id AS cluster`);
+const stored = (columns: SourceColumns) => clusterRowColumns(sql`c`, sql`c.gas, c.sector, c.srid, c.id AS cluster`, columns);
 
 /** A cut cluster's sources (`s`, of its matching members) in the same columns. */
-const CUT = clusterRowColumns(sql`s`, sql`s.gas, s.sector, s.srid, s.cluster`);
+const cut = (columns: SourceColumns) => clusterRowColumns(sql`s`, sql`s.gas, s.sector, s.srid, s.cluster`, columns);
 
 /** A member row as the reads below take it: the plume's answer, its cluster and its zone's metres. */
 const MEMBER_COLUMNS = sql`p.id, p.plume_id, p.geometry, p."datetime", p.emission_auto, p.emission_uncertainty_auto, p.published_at, m.cluster, m.gas, m.sector, m.srid, m.utm`;
@@ -129,13 +129,13 @@ function clusteredMembers(filter: PlumeFilter, eps: number, partition: Partition
  * dates are read as a whole stored cluster's instead of searched: at the basin every cluster at
  * eps 150 is such, and the ~256 searches cost ~340 ms of ~950. (A CASE runs only the branch it takes.)
  */
-export function selectMemberClusters(db: Queryable, filter: PlumeFilter, eps: number, partition: Partition) {
+export function selectMemberClusters(db: Queryable, filter: PlumeFilter, eps: number, partition: Partition, columns: SourceColumns) {
   const keys = sql`${partition.gas}::text AS gas, ${partition.sector}::text AS sector, ${partition.srid}::int AS srid, s.cluster`;
   const ordered = sql`SELECT * FROM (${clusteredMembers(filter, eps, partition)}) m ORDER BY cluster, "datetime", plume_id`;
-  const stored = sql`, min(stored) AS stored, max(stored) AS last_stored`;
+  const storedRange = sql`, min(stored) AS stored, max(stored) AS last_stored`;
   return db.query<ClusterRow>(sql`
-    WITH sources AS (${aggregateSources(ordered, sql`cluster`, stored)})
-    SELECT ${clusterRowColumns(sql`s`, keys)},
+    WITH sources AS (${aggregateSources(ordered, sql`cluster`, storedRange)})
+    SELECT ${clusterRowColumns(sql`s`, keys, columns)},
       to_json(CASE WHEN s.stored = s.last_stored AND s.plume_count = c.plume_count THEN ${storedSceneDates(filter)}
         ELSE ${sceneDatesAt(sql`s.centre`, filter, ANONYMOUS)} END) AS scene_dates
     FROM sources s LEFT JOIN source_clusters c ON c.id = s.stored`);
@@ -188,28 +188,28 @@ function boxOnly(filter: PlumeFilter): boolean {
  * it. The box tests use the same bounding-box operators as the plume filter (`&&`), so "inside"
  * holds for every member exactly when each member passes the filter.
  */
-function boxSources(filter: PlumeFilter, partition: Partition | undefined): Sql {
+function boxSources(filter: PlumeFilter, columns: SourceColumns, partition: Partition | undefined): Sql {
   const box = filter.bbox && envelope(filter.bbox);
   const touched = box ? sql`SELECT c.id, c.extent @ ${box} AS whole FROM source_clusters c WHERE c.extent && ${box} AND ${partitionOf(sql`c`, partition)}`
     : sql`SELECT c.id, true AS whole FROM source_clusters c WHERE ${partitionOf(sql`c`, partition)}`;
   const members = matchingMembers(filter, partition, sql`SELECT id FROM touched WHERE NOT whole`);
   return sql`
     WITH touched AS MATERIALIZED (${touched}), cut AS (${cutSources(members)})
-    SELECT ${STORED}, to_json(c.scene_dates) AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT id FROM touched WHERE whole)
+    SELECT ${stored(columns)}, to_json(c.scene_dates) AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT id FROM touched WHERE whole)
     UNION ALL
-    SELECT ${CUT}, to_json(${cutSceneDates(filter)}) AS scene_dates FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
+    SELECT ${cut(columns)}, to_json(${cutSceneDates(filter)}) AS scene_dates FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
 }
 
 /** Any filter: the matching plumes counted per cluster; a cluster they fill is answered as stored. */
-function filteredSources(filter: PlumeFilter, partition: Partition | undefined, share?: Share): Sql {
+function filteredSources(filter: PlumeFilter, columns: SourceColumns, partition: Partition | undefined, share?: Share): Sql {
   return sql`
     WITH matching AS MATERIALIZED (${matchingMembers(filter, partition, undefined, share)}), kept AS MATERIALIZED (
       SELECT k.cluster, k.n = c.plume_count AS whole FROM (SELECT cluster, count(*)::int AS n FROM matching GROUP BY cluster) k
       JOIN source_clusters c ON c.id = k.cluster
     ), cut AS (${cutSources(sql`SELECT * FROM matching WHERE cluster IN (SELECT cluster FROM kept WHERE NOT whole)`)})
-    SELECT ${STORED}, to_json(${storedSceneDates(filter)}) AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT cluster FROM kept WHERE whole)
+    SELECT ${stored(columns)}, to_json(${storedSceneDates(filter)}) AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT cluster FROM kept WHERE whole)
     UNION ALL
-    SELECT ${CUT}, to_json(${cutSceneDates(filter)}) AS scene_dates FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
+    SELECT ${cut(columns)}, to_json(${cutSceneDates(filter)}) AS scene_dates FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
 }
 
 /** One of `of` shares of the stored clusters (by id), read side by side by forked snapshots. */
@@ -224,11 +224,11 @@ export interface Share {
  * cuts clusters, each re-clustered: half of them are read in a fork of the snapshot when one is
  * free, on another core (a basin with a time filter cuts all its 320 clusters: ~350 ms alone).
  */
-export async function selectMaintainedClusters(db: Queryable, filter: PlumeFilter, partition?: Partition, fork: SnapshotFork = NO_FORK): Promise<ClusterRow[]> {
-  if (boxOnly(filter)) return db.query<ClusterRow>(boxSources(filter, partition));
+export async function selectMaintainedClusters(db: Queryable, filter: PlumeFilter, columns: SourceColumns, partition?: Partition, fork: SnapshotFork = NO_FORK): Promise<ClusterRow[]> {
+  if (boxOnly(filter)) return db.query<ClusterRow>(boxSources(filter, columns, partition));
   const other = await fork();
-  if (!other) return db.query<ClusterRow>(filteredSources(filter, partition));
-  const halves = [0, 1].map((index) => (connection: Queryable) => connection.query<ClusterRow>(filteredSources(filter, partition, { of: 2, index })));
+  if (!other) return db.query<ClusterRow>(filteredSources(filter, columns, partition));
+  const halves = [0, 1].map((index) => (connection: Queryable) => connection.query<ClusterRow>(filteredSources(filter, columns, partition, { of: 2, index })));
   return (await spreadOverConnections([db, other], halves)).flat();
 }
 

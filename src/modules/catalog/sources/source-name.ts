@@ -55,27 +55,71 @@ export function sourceFigures(days: DailyDetection[], observationDates: number) 
   };
 }
 
-const mean = (values: (number | null)[]) => {
-  const known = values.filter((v): v is number => v !== null);
-  return known.length ? known.reduce((a, b) => a + b, 0) / known.length : null;
-};
-
-/** Per UTC date, the mean rate and mean uncertainty of the plumes detected that day (nulls ignored, as SQL avg). */
-export function dailyDetections(days: string[], emissions: (number | null)[], uncertainties: (number | null)[]): DailyDetection[] {
-  const byDay = new Map<string, { emissions: (number | null)[]; uncertainties: (number | null)[] }>();
-  days.forEach((day, i) => {
-    const entry = byDay.get(day) ?? { emissions: [], uncertainties: [] };
-    entry.emissions.push(emissions[i] === null ? null : Number(emissions[i]));
-    entry.uncertainties.push(uncertainties[i] === null ? null : Number(uncertainties[i]));
-    byDay.set(day, entry);
-  });
-  return [...byDay.entries()]
-    // ISO dates: code-unit order is date order (localeCompare cost ~10× as much, per source).
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([date, entry]) => ({ date, mean_emission: mean(entry.emissions), mean_uncertainty: mean(entry.uncertainties) }));
+/** Sums and counts of the known (non-null) values of a day, as SQL avg reads them. */
+interface DayTotals {
+  emissionSum: number;
+  emissions: number;
+  uncertaintySum: number;
+  uncertainties: number;
 }
 
-const ascending = (values: string[]) => (values.every((value, i) => i === 0 || values[i - 1]! <= value) ? values : [...values].sort());
+const emptyTotals = (): DayTotals => ({ emissionSum: 0, emissions: 0, uncertaintySum: 0, uncertainties: 0 });
+
+function add(totals: DayTotals, emission: number | null | undefined, uncertainty: number | null | undefined) {
+  if (emission != null) {
+    totals.emissionSum += Number(emission);
+    totals.emissions += 1;
+  }
+  if (uncertainty != null) {
+    totals.uncertaintySum += Number(uncertainty);
+    totals.uncertainties += 1;
+  }
+}
+
+const detection = (date: string, t: DayTotals): DailyDetection => ({
+  date,
+  mean_emission: t.emissions ? t.emissionSum / t.emissions : null,
+  mean_uncertainty: t.uncertainties ? t.uncertaintySum / t.uncertainties : null,
+});
+
+/**
+ * Per UTC date, the mean rate and mean uncertainty of the plumes detected that day (nulls ignored, as
+ * SQL avg), each sum taken in the plumes' order. A source's plumes come in time order, so a day is
+ * one run of the list: one pass, without a map of lists per day (a basin's 320 sources hold ~46,000
+ * plumes: ~14 ms and much of a request's garbage the other way). Days out of order are grouped first.
+ */
+export function dailyDetections(days: string[], emissions: (number | null)[], uncertainties: (number | null)[]): DailyDetection[] {
+  if (!ascending(days)) return dailyDetectionsUnsorted(days, emissions, uncertainties);
+  const result: DailyDetection[] = [];
+  let totals = emptyTotals();
+  for (let i = 0; i < days.length; i += 1) {
+    if (i > 0 && days[i] !== days[i - 1]) {
+      result.push(detection(days[i - 1]!, totals));
+      totals = emptyTotals();
+    }
+    add(totals, emissions[i], uncertainties[i]);
+  }
+  if (days.length) result.push(detection(days[days.length - 1]!, totals));
+  return result;
+}
+
+function dailyDetectionsUnsorted(days: string[], emissions: (number | null)[], uncertainties: (number | null)[]): DailyDetection[] {
+  const byDay = new Map<string, DayTotals>();
+  days.forEach((day, i) => {
+    const totals = byDay.get(day) ?? emptyTotals();
+    add(totals, emissions[i], uncertainties[i]);
+    byDay.set(day, totals);
+  });
+  // ISO dates: code-unit order is date order (localeCompare cost ~10× as much, per source).
+  return [...byDay.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([date, totals]) => detection(date, totals));
+}
+
+function ascending(values: string[]): boolean {
+  for (let i = 1; i < values.length; i += 1) if (values[i - 1]! > values[i]!) return false;
+  return true;
+}
+
+const sorted = (values: string[]) => (ascending(values) ? values : [...values].sort());
 
 /**
  * The dates in either list, once each, in order (observation dates: the scenes' and the
@@ -84,7 +128,7 @@ const ascending = (values: string[]) => (values.every((value, i) => i === 0 || v
  * sources hold ~100,000 dates, ~8 ms a request the other way.
  */
 export function observationDatesOf(scenes: string[], detected: string[]): string[] {
-  const [a, b] = [ascending(scenes), ascending(detected)];
+  const [a, b] = [sorted(scenes), sorted(detected)];
   const dates: string[] = [];
   let [i, j] = [0, 0];
   while (i < a.length || j < b.length) {

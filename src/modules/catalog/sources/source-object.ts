@@ -4,7 +4,7 @@ import { plumeView, type PlumeView } from '../plume-view.js';
 import * as plumeQueries from '../plumes.queries.js';
 import { selectScenes } from '../scenes/scenes.queries.js';
 import { sceneView } from '../scenes/scenes.service.js';
-import { feature, filterOf, type Source, type SourceQuery } from './sources.service.js';
+import { feature, filterOf, plumeUuidsOf, type Source, type SourceQuery } from './sources.service.js';
 
 /** Scenes listed with a source: years of daily overpasses stay well below this. */
 const SCENE_LIMIT = 10_000;
@@ -14,7 +14,7 @@ type SceneView = ReturnType<typeof sceneView>;
 /** The source's plumes the viewer may see (the query's filters applied), and the visible scenes covering its centre. */
 async function membersOf(db: Queryable, source: Source, options: SourceQuery, viewer: Viewer) {
   const filter = filterOf(options);
-  const plumeFilter = { ...filter, plumeIdsOfSource: source.row.plume_uuids };
+  const plumeFilter = { ...filter, plumeIdsOfSource: plumeUuidsOf(source) };
   const sceneFilter = { intersects: [source.row.longitude, source.row.latitude] as [number, number], ...(filter.instruments ? { instruments: filter.instruments } : {}), ...(filter.datetime ? { datetime: filter.datetime } : {}) };
   const [plumes, scenes] = await Promise.all([
     plumeQueries.selectPlumes(db, plumeFilter, viewer, { sort: 'asc', limit: source.row.plume_count, offset: 0 }),

@@ -83,7 +83,7 @@ export default async function sourceRoutes(instance: FastifyInstance) {
       const viewer = viewerOf(request);
       const { sort, offset, limit, ...query } = request.query;
       const source = await sources.findSource(app.db, request.params.source_name, query, viewer);
-      const filter = { ...toFilter({}), plumeIdsOfSource: source.row.plume_uuids };
+      const filter = { ...toFilter({}), plumeIdsOfSource: sources.plumeUuidsOf(source) };
       const rows = limit ?? source.row.plume_count;
       return reply
         .type('text/csv; charset=utf-8')

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { Database, Queryable, SnapshotFork } from '../../../platform/db/database.js';
+import type { Database, LocalSetting, Queryable, SnapshotFork } from '../../../platform/db/database.js';
 import { NotFoundError, ValidationError } from '../../../platform/errors.js';
 import { isDatabaseOutage } from '../../../platform/db/database-errors.js';
 import { spreadOverConnections } from '../../../platform/db/spread-over-connections.js';
@@ -91,6 +91,13 @@ function fromMembers(options: SourceOptions, viewer: Viewer, choice: ClusteringC
   return !choice.onDemand && options.minpoints === 1 && viewer.organizationId === null && membersAnswer(filter);
 }
 
+/**
+ * Sort and hash memory of a maintained or member read, on its connection and its fork: a basin with a
+ * time filter sorts and keeps ~25,000 member rows (~4 MB) on each, which spilled to disk at the
+ * default 4 MB.
+ */
+const SORT_MEMORY: LocalSetting = "work_mem = '32MB'";
+
 /** Refreshes this often at most before clustering on demand, when writers keep changing plumes meanwhile. */
 const FRESH_ATTEMPTS = 3;
 
@@ -102,7 +109,7 @@ const FRESH_ATTEMPTS = 3;
  */
 async function whenFresh(db: Database, read: (snapshot: Queryable, fork: SnapshotFork) => Promise<queries.ClusterRow[]>) {
   for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
-    const rows = await db.readSnapshot(async (snapshot, fork) => ((await clustersStale(snapshot)) ? undefined : read(snapshot, fork)));
+    const rows = await db.readSnapshot(async (snapshot, fork) => ((await clustersStale(snapshot)) ? undefined : read(snapshot, fork)), { settings: [SORT_MEMORY] });
     if (rows) return rows;
     // This process's rebuild holds the refresh lock: no reader waits 250 ms to learn that.
     if (rebuildRunning(db)) return undefined;
@@ -120,26 +127,26 @@ async function whenFresh(db: Database, read: (snapshot: Queryable, fork: Snapsho
  * Another eps (minpoints 1) for a viewer who sees the published plumes only, clustered on demand
  * from the maintained members: the partitions side by side on the snapshot's connection and a fork.
  */
-async function clustersFromMembers(snapshot: Queryable, fork: SnapshotFork, filter: PlumeFilter, eps: number, partition?: queries.Partition) {
+async function clustersFromMembers(snapshot: Queryable, fork: SnapshotFork, filter: PlumeFilter, eps: number, columns: queries.SourceColumns, partition?: queries.Partition) {
   const partitions = partition ? [partition] : await selectMemberPartitions(snapshot, filter);
   const other = partitions.length > 1 ? await fork() : undefined;
   const connections = other ? [snapshot, other] : [snapshot];
-  const rows = await spreadOverConnections(connections, partitions.map((p) => (connection: Queryable) => selectMemberClusters(connection, filter, eps, p)));
+  const rows = await spreadOverConnections(connections, partitions.map((p) => (connection: Queryable) => selectMemberClusters(connection, filter, eps, p, columns)));
   return rows.flat();
 }
 
-async function clusterRows(db: Database, query: SourceQuery, viewer: Viewer, choice: ClusteringChoice, partition?: queries.Partition) {
+async function clusterRows(db: Database, query: SourceQuery, viewer: Viewer, choice: ClusteringChoice, columns: queries.SourceColumns, partition?: queries.Partition) {
   const filter = filterOf(query);
   if (maintainable(query, viewer, choice)) {
-    const rows = await whenFresh(db, (snapshot, fork) => selectMaintainedClusters(snapshot, filter, partition, fork));
+    const rows = await whenFresh(db, (snapshot, fork) => selectMaintainedClusters(snapshot, filter, columns, partition, fork));
     if (rows) return rows;
   } else if (fromMembers(query, viewer, choice, filter)) {
-    const rows = await whenFresh(db, (snapshot, fork) => clustersFromMembers(snapshot, fork, filter, query.eps, partition));
+    const rows = await whenFresh(db, (snapshot, fork) => clustersFromMembers(snapshot, fork, filter, query.eps, columns, partition));
     if (rows) return rows;
   }
   const partitions = partition ? [partition] : await queries.selectPartitions(db, filter, viewer);
   const limit = pLimit(PARALLEL_PARTITIONS);
-  const rows = await Promise.all(partitions.map((p) => limit(() => queries.selectClusters(db, filter, viewer, query.eps, query.minpoints, p))));
+  const rows = await Promise.all(partitions.map((p) => limit(() => queries.selectClusters(db, filter, viewer, query.eps, query.minpoints, p, columns))));
   return rows.flat();
 }
 
@@ -209,7 +216,7 @@ export async function backgroundRebuildsSettled(): Promise<void> {
 }
 
 export async function listSources(db: Database, query: SourceQuery, viewer: Viewer, choice: ClusteringChoice = {}): Promise<Source[]> {
-  return (await clusterRows(db, query, viewer, choice)).map((row) => describe(row, query.eps)).sort(byEmission);
+  return (await clusterRows(db, query, viewer, choice, 'list')).map((row) => describe(row, query.eps)).sort(byEmission);
 }
 
 /** The extent [west, south, east, north] of points, or undefined for none (GeoJSON's bbox is then left out). */
@@ -233,7 +240,7 @@ export async function aggregateBySector(db: Database, query: SourceQuery, viewer
 /** The sources of one gas, sector and UTM zone: clustering that partition alone gives the same clusters as clustering everything. */
 async function partitionSources(db: Database, key: Omit<SourceKey, 'eps'>, options: SourceQuery, viewer: Viewer) {
   const partition = { gas: key.gas, sector: key.sector, srid: utmSrid(key.longitude, key.latitude) };
-  return (await clusterRows(db, options, viewer, {}, partition)).map((row) => describe(row, options.eps));
+  return (await clusterRows(db, options, viewer, {}, 'members', partition)).map((row) => describe(row, options.eps));
 }
 
 function nameKey(name: string) {
@@ -241,6 +248,12 @@ function nameKey(name: string) {
   if (!key) throw ValidationError.field('path', ['source_name'], 'Expected <gas>_<sector>_<eps>m_<longitude>_<latitude>, e.g. CH4_6A_100m_-74.00656_40.71283');
   if (key.eps < 1 || key.eps > 2000) throw ValidationError.field('path', ['source_name'], 'eps must be 1 to 2000 metres');
   return key;
+}
+
+/** The UUIDs of a source's plumes: read for the sources of one partition ('members'), never for lists. */
+export function plumeUuidsOf(source: Source): string[] {
+  if (!source.row.plume_uuids) throw new Error(`Source ${source.name} was read without its plumes' UUIDs`);
+  return source.row.plume_uuids;
 }
 
 /** The source of this exact name (its eps taken from the name). */
@@ -267,7 +280,7 @@ export async function sourceOfPlume(db: Database, plumeId: string, options: Sour
   const plume = await plumeQueries.selectPlume(db, isUuid(plumeId) ? { id: plumeId } : { name: plumeId }, viewer);
   if (!plume) throw new NotFoundError(`Plume ${plumeId} not found.`);
   const sources = await partitionSources(db, { gas: plume.gas, sector: plume.sector ?? 'NULL', longitude: plume.longitude, latitude: plume.latitude }, options, viewer);
-  const source = sources.find((s) => s.row.plume_uuids.includes(plume.id));
+  const source = sources.find((s) => plumeUuidsOf(s).includes(plume.id));
   if (!source) throw new NotFoundError(`Plume ${plumeId} is in no source with eps ${options.eps} m and minpoints ${options.minpoints}.`);
   return source;
 }
@@ -277,5 +290,6 @@ export async function plumesOfSource(db: Database, name: string | undefined, vie
   if (name === undefined) return {};
   const key = nameKey(name);
   const sources = await partitionSources(db, key, { eps: key.eps, minpoints: 1, status: 'not_deleted' }, viewer);
-  return { plumeIdsOfSource: sources.find((s) => s.name === name)?.row.plume_uuids ?? [] };
+  const source = sources.find((s) => s.name === name);
+  return { plumeIdsOfSource: source ? plumeUuidsOf(source) : [] };
 }
