@@ -109,10 +109,10 @@ export async function benchSources(backend: Backend, load: number, runs = Number
     const figures = [
       await series('sources.geojson, eps 100, basin box', (i) => `/sources.geojson?${bboxQuery(jittered(i))}`, (i) => bare(jittered(i), 100), runs, 3),
       await series('sources/aggregate, eps 100, basin box', (i) => `/sources/aggregate?${bboxQuery(jittered(i))}`, (i) => bare(jittered(i), 100), runs, 3),
-      await series('sources.geojson, eps 100, basin box + 3 years', (i) => `/sources.geojson?${bboxQuery(jittered(i))}&${year(i)}`, (i) => bare(jittered(i), 100), Math.max(3, Math.floor(runs / 4)), 3),
-      await series('sources.geojson, eps 150 (on demand), basin box', (i) => `/sources.geojson?eps=150&${bboxQuery(jittered(i))}`, (i) => bare(jittered(i), 150), Math.max(3, Math.floor(runs / 4)), 3),
-      await series('sources.geojson, eps 100, everything', () => `/sources.geojson`, () => bare(undefined, 100), Math.max(3, Math.floor(runs / 4)), 1),
-      await series('sources/aggregate, eps 100, everything', () => `/sources/aggregate`, () => bare(undefined, 100), Math.max(3, Math.floor(runs / 4)), 1),
+      await series('sources.geojson, eps 100, basin box + 3 years', (i) => `/sources.geojson?${bboxQuery(jittered(i))}&${year(i)}`, (i) => bare(jittered(i), 100), Math.max(5, Math.floor(runs / 2)), 3),
+      await series('sources.geojson, eps 150 (on demand), basin box', (i) => `/sources.geojson?eps=150&${bboxQuery(jittered(i))}`, (i) => bare(jittered(i), 150), Math.max(5, Math.floor(runs / 2)), 3),
+      await series('sources.geojson, eps 100, everything', () => `/sources.geojson`, () => bare(undefined, 100), Math.max(5, Math.floor(runs / 2)), 1),
+      await series('sources/aggregate, eps 100, everything', () => `/sources/aggregate`, () => bare(undefined, 100), Math.max(5, Math.floor(runs / 2)), 1),
     ];
     // One plume published in the basin: the next request re-clusters its neighbourhood first.
     const afterChange: number[] = [];
