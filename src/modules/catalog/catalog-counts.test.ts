@@ -287,4 +287,15 @@ describe('after a bulk load', () => {
     expect(stats).toHaveLength(3);
     for (const table of stats) expect(table.reltuples, table.relname).toBe(table.rows);
   });
+
+  it.runIf(process.env.DATABASE_URL)('on PostgreSQL the new pages are vacuumed: index-only scans need not read the heap (no wait for autovacuum)', async () => {
+    await loadDemoCatalog(ctx.db, { plumes: 300, seed: 29, organizationId: null });
+    const tables = await ctx.db.query<{ relname: string; vacuumed: boolean; visible: number; pages: number }>(sql`
+      SELECT c.relname, s.last_vacuum IS NOT NULL AS vacuumed, c.relallvisible::int AS visible, c.relpages::int AS pages
+      FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname IN ('plumes', 'scenes', 'plume_time_cells') ORDER BY 1`);
+    expect(tables.map((t) => [t.relname, t.vacuumed])).toEqual([['plume_time_cells', true], ['plumes', true], ['scenes', true]]);
+    const plumes = tables.find((t) => t.relname === 'plumes')!;
+    expect(plumes.visible).toBeGreaterThan(0);
+    expect(plumes.visible).toBe(plumes.pages);
+  });
 });

@@ -7,7 +7,7 @@ import { sceneNameOf, sceneTime } from './names.js';
 import { GASES, INSTRUMENTS } from './plume-filter.js';
 import { parseSector } from './sectors.js';
 import { storeChunk, type PendingPlume } from './plume-import-store.js';
-import { BULK_WRITE_ROWS, analyzeCatalog } from './planner-statistics.queries.js';
+import { BULK_WRITE_ROWS, refreshCatalogAfterBulkWrite } from './planner-statistics.queries.js';
 import { parseInstant } from '../../platform/http/date-time.js';
 
 const CHUNK = 500;
@@ -193,7 +193,7 @@ export async function importPlumeCsv(
     if (chunk.length >= CHUNK) await flush();
   }
   await flush();
-  // A bulk import leaves the statistics current, so the first catalog pages after it plan for what it stored.
-  if (report.created + report.updated >= BULK_WRITE_ROWS) await analyzeCatalog(db);
+  // A bulk import leaves the statistics (and on PostgreSQL the visibility map) current, so the first catalog pages after it plan for and read what it stored.
+  if (report.created + report.updated >= BULK_WRITE_ROWS) await refreshCatalogAfterBulkWrite(db);
   return report;
 }

@@ -4,7 +4,7 @@ import type { BlobStore } from '../../../platform/storage/blob-store.js';
 import * as writes from '../catalog-writes.queries.js';
 import { generateCatalog, type GeneratedBatch } from './generator.js';
 import { selectOwnScenes } from './demo.queries.js';
-import { analyzeCatalog } from '../planner-statistics.queries.js';
+import { refreshCatalogAfterBulkWrite } from '../planner-statistics.queries.js';
 import { DEMO_RASTER_SCENES, writeDemoRasters } from './rasters.js';
 
 const PLUME_CHUNK = 500;
@@ -80,7 +80,7 @@ export async function loadDemoCatalog(
     if (scenes.length >= SCENE_CHUNK || plumes.length >= PLUME_CHUNK * 4) await flush();
   }
   await flush();
-  await analyzeCatalog(db);
+  await refreshCatalogAfterBulkWrite(db);
   if (options.rasters && organizationId) await writeDemoRasters(options.rasters.db, options.rasters.store, organizationId, withRasters);
   return totals;
 }
