@@ -16,14 +16,18 @@ async function analyzeCatalog(db: Queryable) {
 
 const isPostgres = (db: Queryable): db is Database => (db as Partial<Database>).kind === 'postgres';
 
+/** The VACUUM's own limit, above any role-level statement_timeout (a fresh million-plume load takes seconds). */
+const VACUUM_TIMEOUT = '10min';
+
 /**
  * After a bulk write: the statistics, and on PostgreSQL the visibility map as well (decision 0043).
  * Until a VACUUM marks the new pages all-visible, every index-only scan reads the heap too: right
- * after loading a million plumes the page with every filter took 24.5–25.9 ms, and 14.8 ms once
- * vacuumed (the VACUUM itself: under a second). It runs on a session of its own (VACUUM cannot run
- * in a transaction, nor under a request's statement timeout), one process at a time, waiting at
- * most 5 s for its table lock; when it cannot run (inside a transaction, a lock held longer, the
- * embedded database) the statistics are refreshed as before.
+ * after loading a million plumes the page with every filter took 24.5–25.9 ms, 14.8 ms once
+ * vacuumed. It runs on a session of its own (VACUUM cannot run in a transaction, nor under a
+ * request's statement timeout), one process at a time, waiting at most 5 s for its table lock and
+ * 10 minutes in all; when it cannot run (inside a transaction, a lock held longer, the embedded
+ * database, any failure) the statistics are refreshed as before: the pages stay correct, only
+ * slower until autovacuum comes.
  */
 export async function refreshCatalogAfterBulkWrite(db: Queryable) {
   if (isPostgres(db) && (await vacuumCatalog(db))) return;
@@ -33,7 +37,7 @@ export async function refreshCatalogAfterBulkWrite(db: Queryable) {
 async function vacuumCatalog(db: Database): Promise<boolean> {
   return db
     .withAdvisoryLock('carbon-atlas:catalog-vacuum', async (session) => {
-      await session.query(sql`SET lock_timeout = '5s'`);
+      await session.query(sql`SELECT set_config('lock_timeout', '5s', false), set_config('statement_timeout', ${VACUUM_TIMEOUT}, false)`);
       await session.query(sql`VACUUM (ANALYZE) scenes, plumes, plume_time_cells`);
       return true;
     })

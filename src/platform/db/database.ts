@@ -7,8 +7,9 @@ export interface Queryable {
 }
 
 /**
- * Planner settings a read may take for itself alone. A closed list: they are sent as SQL text in
- * the statement that opens the transaction (one round trip), never built from input.
+ * Settings a read may take for itself alone (the planner's, and its sort memory). A closed list:
+ * they are sent as SQL text in the statement that opens the transaction (one round trip), never
+ * built from input.
  */
 export type LocalSetting = 'enable_bitmapscan = off' | 'max_parallel_workers_per_gather = 2' | "work_mem = '32MB'";
 

@@ -80,7 +80,8 @@ export async function loadDemoCatalog(
     if (scenes.length >= SCENE_CHUNK || plumes.length >= PLUME_CHUNK * 4) await flush();
   }
   await flush();
-  await refreshCatalogAfterBulkWrite(db);
   if (options.rasters && organizationId) await writeDemoRasters(options.rasters.db, options.rasters.store, organizationId, withRasters);
+  // Last: the rasters' writes update plumes, which would clear what the VACUUM marks all-visible.
+  await refreshCatalogAfterBulkWrite(db);
   return totals;
 }
