@@ -193,7 +193,8 @@ export async function importPlumeCsv(
     if (chunk.length >= CHUNK) await flush();
   }
   await flush();
-  // A bulk import leaves the statistics (and on PostgreSQL the visibility map) current, so the first catalog pages after it plan for and read what it stored.
+  // A bulk import leaves the statistics (and on PostgreSQL the visibility map) current, so the
+  // first catalog pages after it plan for and read what it stored.
   if (report.created + report.updated >= BULK_WRITE_ROWS) await refreshCatalogAfterBulkWrite(db);
   return report;
 }

@@ -83,10 +83,11 @@ const detection = (date: string, t: DayTotals): DailyDetection => ({
 });
 
 /**
- * Per UTC date, the mean rate and mean uncertainty of the plumes detected that day (nulls ignored, as
- * SQL avg), each sum taken in the plumes' order. A source's plumes come in time order, so a day is
- * one run of the list: one pass, without a map of lists per day (a basin's 320 sources hold ~46,000
- * plumes: ~14 ms and much of a request's garbage the other way). Days out of order are grouped first.
+ * Per UTC date, the mean rate and mean uncertainty of the plumes detected that day (nulls ignored,
+ * as SQL avg), each sum taken in the plumes' order. A source's plumes come in time order, so a day
+ * is one run of the list: one pass, without a map of lists per day (a basin's 320 sources hold
+ * ~46,000 plumes: ~14 ms and much of a request's garbage the other way). Days out of order are
+ * grouped first.
  */
 export function dailyDetections(days: string[], emissions: (number | null)[], uncertainties: (number | null)[]): DailyDetection[] {
   if (!ascending(days)) return dailyDetectionsUnsorted(days, emissions, uncertainties);

@@ -92,9 +92,9 @@ function fromMembers(options: SourceOptions, viewer: Viewer, choice: ClusteringC
 }
 
 /**
- * Sort and hash memory of a maintained or member read, on its connection and its fork: a basin with a
- * time filter sorts and keeps ~25,000 member rows (~4 MB) on each, which spilled to disk at the
- * default 4 MB.
+ * Sort and hash memory of a maintained or member read, on its connection and its fork: a basin
+ * with a time filter sorts and keeps ~25,000 member rows (~4 MB) on each, which spilled to disk at
+ * the default 4 MB.
  */
 const SORT_MEMORY: LocalSetting = "work_mem = '32MB'";
 
