@@ -56,10 +56,10 @@ function datesInInterval(instants: DatedInstants, filter: PlumeFilter): Sql {
 }
 
 /** A stored cluster (`c`) as a cluster row. */
-const stored = (columns: SourceColumns) => clusterRowColumns(sql`c`, sql`c.gas, c.sector, c.srid, c.id AS cluster`, columns);
+const storedColumns = (columns: SourceColumns) => clusterRowColumns(sql`c`, sql`c.gas, c.sector, c.srid, c.id AS cluster`, columns);
 
 /** A cut cluster's sources (`s`, of its matching members) in the same columns. */
-const cut = (columns: SourceColumns) => clusterRowColumns(sql`s`, sql`s.gas, s.sector, s.srid, s.cluster`, columns);
+const cutColumns = (columns: SourceColumns) => clusterRowColumns(sql`s`, sql`s.gas, s.sector, s.srid, s.cluster`, columns);
 
 /** A member row as the reads below take it: the plume's answer, its cluster and its zone's metres. */
 const MEMBER_COLUMNS = sql`p.id, p.plume_id, p.geometry, p."datetime", p.emission_auto, p.emission_uncertainty_auto, p.published_at, m.cluster, m.gas, m.sector, m.srid, m.utm`;
@@ -195,9 +195,9 @@ function boxSources(filter: PlumeFilter, columns: SourceColumns, partition: Part
   const members = matchingMembers(filter, partition, sql`SELECT id FROM touched WHERE NOT whole`);
   return sql`
     WITH touched AS MATERIALIZED (${touched}), cut AS (${cutSources(members)})
-    SELECT ${stored(columns)}, to_json(c.scene_dates) AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT id FROM touched WHERE whole)
+    SELECT ${storedColumns(columns)}, to_json(c.scene_dates) AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT id FROM touched WHERE whole)
     UNION ALL
-    SELECT ${cut(columns)}, to_json(${cutSceneDates(filter)}) AS scene_dates FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
+    SELECT ${cutColumns(columns)}, to_json(${cutSceneDates(filter)}) AS scene_dates FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
 }
 
 /** Any filter: the matching plumes counted per cluster; a cluster they fill is answered as stored. */
@@ -207,9 +207,9 @@ function filteredSources(filter: PlumeFilter, columns: SourceColumns, partition:
       SELECT k.cluster, k.n = c.plume_count AS whole FROM (SELECT cluster, count(*)::int AS n FROM matching GROUP BY cluster) k
       JOIN source_clusters c ON c.id = k.cluster
     ), cut AS (${cutSources(sql`SELECT * FROM matching WHERE cluster IN (SELECT cluster FROM kept WHERE NOT whole)`)})
-    SELECT ${stored(columns)}, to_json(${storedSceneDates(filter)}) AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT cluster FROM kept WHERE whole)
+    SELECT ${storedColumns(columns)}, to_json(${storedSceneDates(filter)}) AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT cluster FROM kept WHERE whole)
     UNION ALL
-    SELECT ${cut(columns)}, to_json(${cutSceneDates(filter)}) AS scene_dates FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
+    SELECT ${cutColumns(columns)}, to_json(${cutSceneDates(filter)}) AS scene_dates FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
 }
 
 /** One of `of` shares of the stored clusters (by id), read side by side by forked snapshots. */
