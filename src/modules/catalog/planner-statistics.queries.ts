@@ -1,5 +1,6 @@
 import sql from 'sql-template-tag';
 import type { Database, Queryable } from '../../platform/db/database.js';
+import { vacuumOnOwnSession } from '../../platform/db/vacuum-on-own-session.js';
 
 /** Rows a bulk write must reach before it refreshes the statistics itself (below that, autovacuum's own thresholds serve). */
 export const BULK_WRITE_ROWS = 1000;
@@ -34,12 +35,6 @@ export async function refreshCatalogAfterBulkWrite(db: Queryable) {
   await analyzeCatalog(db);
 }
 
-async function vacuumCatalog(db: Database): Promise<boolean> {
-  return db
-    .withAdvisoryLock('carbon-atlas:catalog-vacuum', async (session) => {
-      await session.query(sql`SELECT set_config('lock_timeout', '5s', false), set_config('statement_timeout', ${VACUUM_TIMEOUT}, false)`);
-      await session.query(sql`VACUUM (ANALYZE) scenes, plumes, plume_time_cells`);
-      return true;
-    })
-    .catch(() => false);
+function vacuumCatalog(db: Database): Promise<boolean> {
+  return vacuumOnOwnSession(db, 'carbon-atlas:catalog-vacuum', sql`VACUUM (ANALYZE) scenes, plumes, plume_time_cells`, VACUUM_TIMEOUT);
 }

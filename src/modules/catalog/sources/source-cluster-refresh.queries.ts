@@ -1,5 +1,6 @@
 import sql, { type Sql } from 'sql-template-tag';
 import type { Database, Queryable } from '../../../platform/db/database.js';
+import { vacuumOnOwnSession } from '../../../platform/db/vacuum-on-own-session.js';
 import { ANONYMOUS } from '../plume-filter.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
 import { visibleScenes } from '../visible-scenes.queries.js';
@@ -80,17 +81,10 @@ async function refreshIn(tx: Queryable, options: { lockTimeout?: 'short'; rebuil
  * fails or waits more than 5 s for its lock leaves only the reads slower, never wrong.
  */
 async function vacuumAfterRebuild(db: Database) {
-  if (db.kind !== 'postgres') return;
-  await db
-    .withAdvisoryLock('carbon-atlas:source-clusters-vacuum', async (session) => {
-      // Past deadlock_timeout (1 s) PostgreSQL cancels an autovacuum that holds the lock; an ordinary holder is waited for no longer than this.
-      await session.query(sql`SET lock_timeout = '5s'`);
-      // The rebuild analysed the members and clusters before it committed. The dirty lists it
-      // emptied are read by every reader (clustersStale: EXISTS over a heap of dead rows, 53 MB
-      // after a million-plume load, while autovacuum may be off or far behind).
-      await session.query(sql`VACUUM source_members, source_clusters, source_dirty_plumes, source_dirty_footprints`);
-    })
-    .catch(() => undefined);
+  // The rebuild analysed the members and clusters before it committed. The dirty lists it emptied
+  // are read by every reader (clustersStale: EXISTS over a heap of dead rows, 53 MB after a
+  // million-plume load, while autovacuum may be off or far behind).
+  await vacuumOnOwnSession(db, 'carbon-atlas:source-clusters-vacuum', sql`VACUUM source_members, source_clusters, source_dirty_plumes, source_dirty_footprints`);
 }
 
 async function rebuild(tx: Queryable) {
