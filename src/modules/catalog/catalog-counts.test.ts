@@ -62,6 +62,14 @@ const SCENARIOS: Scenario[] = [
   },
   { name: 'open-ended dates, no box', query: 'datetime=2022-02-15T00:00:00Z/..&sectors=6A', where: `"datetime" >= '2022-02-15T00:00:00Z' AND sector = '6A'` },
   { name: 'whole months, cut box', query: `${cutQuery}&datetime=2020-01-01/2021-06-30&plume_gas=CH4`, where: `"datetime" >= '2020-01-01' AND "datetime" < '2021-07-01' AND gas = 'CH4'`, box: CUT },
+  // Decision 0044: 2019 taken whole less its first months, 2020–2022 whole, February 2023 in part.
+  {
+    name: 'years taken whole and in part, cut box',
+    query: `${cutQuery}&datetime=2019-03-10T00:00:00Z/2023-02-20T00:00:00Z&sectors=1B2&sectors=6A`,
+    where: `"datetime" >= '2019-03-10T00:00:00Z' AND "datetime" < '2023-02-20T00:00:00.001Z' AND sector IN ('1B2', '6A')`,
+    box: CUT,
+  },
+  { name: 'up to a date, no box', query: 'datetime=../2021-04-20T00:00:00Z&plume_gas=CO2', where: `"datetime" < '2021-04-20T00:00:00.001Z' AND gas = 'CO2'` },
   { name: 'a box smaller than a cell', query: 'bbox=-102.5&bbox=31.6&bbox=-102.39&bbox=31.72', where: 'true', box: [-102.5, 31.6, -102.39, 31.72] },
 ];
 
@@ -104,6 +112,17 @@ async function timeCells() {
     SELECT organization_id, status, month::text AS month, cell, sector, gas, instrument, plumes::int AS plumes FROM plume_time_cells ORDER BY 1, 2, 3, 4, 5, 6, 7`);
   const counted = await ctx.db.query(sql`
     SELECT organization_id, status, to_char("datetime" AT TIME ZONE 'UTC', 'YYYY-MM-01') AS month,
+      (floor(ST_Y(geometry) * 8)::int + 720) * 4096 + (floor(ST_X(geometry) * 8)::int + 1440) AS cell, sector, gas, instrument, count(*)::int AS plumes
+    FROM plumes GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`);
+  return { maintained, counted };
+}
+
+/** The year cells (migration 0059) against GROUP BY over the plumes. */
+async function yearCells() {
+  const maintained = await ctx.db.query(sql`
+    SELECT organization_id, status, year::text AS year, cell, sector, gas, instrument, plumes::int AS plumes FROM plume_year_cells ORDER BY 1, 2, 3, 4, 5, 6, 7`);
+  const counted = await ctx.db.query(sql`
+    SELECT organization_id, status, to_char("datetime" AT TIME ZONE 'UTC', 'YYYY-01-01') AS year,
       (floor(ST_Y(geometry) * 8)::int + 720) * 4096 + (floor(ST_X(geometry) * 8)::int + 1440) AS cell, sector, gas, instrument, count(*)::int AS plumes
     FROM plumes GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`);
   return { maintained, counted };
@@ -253,9 +272,10 @@ describe('nearby cells', () => {
 });
 
 describe('maintained counts per owner and status', () => {
-  it('equal count(*) after inserts, status moves, owner changes, deletions and a rollback (per owner and status, and per time cell)', async () => {
+  it('equal count(*) after inserts, status moves, owner changes, deletions and a rollback (per owner and status, and per month and year cell)', async () => {
     expect((await countsByOwnerAndStatus()).maintained).toEqual((await countsByOwnerAndStatus()).counted);
     expect((await timeCells()).maintained).toEqual((await timeCells()).counted);
+    expect((await yearCells()).maintained).toEqual((await yearCells()).counted);
     await ctx.db.query(sql`UPDATE plumes SET status = 'published', published_at = now() WHERE organization_id = ${acme.id} AND status = 'publish_ready' AND plume_id LIKE '%-A'`);
     await ctx.db.query(sql`UPDATE plumes SET notes = 'checked' WHERE plume_id LIKE '%-A'`);
     await ctx.db.query(sql`UPDATE plumes SET status = 'hidden' WHERE organization_id IS NULL AND plume_id LIKE '%-B'`);
@@ -275,6 +295,9 @@ describe('maintained counts per owner and status', () => {
     expect(maintained).toEqual(counted);
     const cells = await timeCells();
     expect(cells.maintained).toEqual(cells.counted);
+    const years = await yearCells();
+    expect(years.maintained).toEqual(years.counted);
+    expect(years.maintained.length).toBeGreaterThan(0);
   });
 });
 
@@ -282,9 +305,10 @@ describe('after a bulk load', () => {
   it('the planner statistics already count every plume, scene and time cell (no wait for autovacuum)', async () => {
     const stats = await ctx.db.query<{ relname: string; reltuples: number; rows: number }>(sql`
       SELECT c.relname, c.reltuples::int AS reltuples,
-        CASE c.relname WHEN 'plumes' THEN (SELECT count(*) FROM plumes) WHEN 'scenes' THEN (SELECT count(*) FROM scenes) ELSE (SELECT count(*) FROM plume_time_cells) END::int AS rows
-      FROM pg_class c WHERE c.relname IN ('plumes', 'scenes', 'plume_time_cells') AND c.relkind = 'r' ORDER BY 1`);
-    expect(stats).toHaveLength(3);
+        CASE c.relname WHEN 'plumes' THEN (SELECT count(*) FROM plumes) WHEN 'scenes' THEN (SELECT count(*) FROM scenes)
+          WHEN 'plume_time_cells' THEN (SELECT count(*) FROM plume_time_cells) ELSE (SELECT count(*) FROM plume_year_cells) END::int AS rows
+      FROM pg_class c WHERE c.relname IN ('plumes', 'scenes', 'plume_time_cells', 'plume_year_cells') AND c.relkind = 'r' ORDER BY 1`);
+    expect(stats).toHaveLength(4);
     for (const table of stats) expect(table.reltuples, table.relname).toBe(table.rows);
   });
 
@@ -292,11 +316,11 @@ describe('after a bulk load', () => {
     const vacuums = () =>
       ctx.db.query<{ relname: string; vacuums: number; visible: number }>(sql`
         SELECT c.relname, s.vacuum_count::int AS vacuums, c.relallvisible::int AS visible
-        FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname IN ('plumes', 'scenes', 'plume_time_cells') ORDER BY 1`);
+        FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname IN ('plumes', 'scenes', 'plume_time_cells', 'plume_year_cells') ORDER BY 1`);
     const before = await vacuums();
     await loadDemoCatalog(ctx.db, { plumes: 300, seed: 29, organizationId: null });
     const after = await vacuums();
-    expect(after.map((t) => t.relname)).toEqual(['plume_time_cells', 'plumes', 'scenes']);
+    expect(after.map((t) => t.relname)).toEqual(['plume_time_cells', 'plume_year_cells', 'plumes', 'scenes']);
     for (const [i, table] of after.entries()) expect(table.vacuums, table.relname).toBe(before[i]!.vacuums + 1);
     expect(after.find((t) => t.relname === 'plumes')!.visible).toBeGreaterThan(0);
   });

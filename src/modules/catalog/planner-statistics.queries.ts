@@ -9,10 +9,10 @@ export const BULK_WRITE_ROWS = 1000;
  * Refreshes the planner's statistics of the catalog tables after a bulk write. Until autovacuum
  * came by, the first pages after `demo-plumes` ran on plans made for an empty table (issue 21:
  * 185–215 ms instead of 87). ANALYZE, unlike VACUUM, may run inside a transaction (the seed's).
- * The time cells (0050) grow with the plumes; their count query is planned from their statistics.
+ * The time cells (0050, 0059) grow with the plumes; their count query is planned from their statistics.
  */
 async function analyzeCatalog(db: Queryable) {
-  await db.query(sql`ANALYZE scenes, plumes, plume_time_cells`);
+  await db.query(sql`ANALYZE scenes, plumes, plume_time_cells, plume_year_cells`);
 }
 
 const isPostgres = (db: Queryable): db is Database => (db as Partial<Database>).kind === 'postgres';
@@ -36,5 +36,5 @@ export async function refreshCatalogAfterBulkWrite(db: Queryable) {
 }
 
 function vacuumCatalog(db: Database): Promise<boolean> {
-  return vacuumOnOwnSession(db, 'carbon-atlas:catalog-vacuum', sql`VACUUM (ANALYZE) scenes, plumes, plume_time_cells`, VACUUM_TIMEOUT);
+  return vacuumOnOwnSession(db, 'carbon-atlas:catalog-vacuum', sql`VACUUM (ANALYZE) scenes, plumes, plume_time_cells, plume_year_cells`, VACUUM_TIMEOUT);
 }
