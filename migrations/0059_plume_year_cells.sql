@@ -15,6 +15,7 @@ CREATE TABLE plume_year_cells (
 CREATE UNIQUE INDEX plume_year_cells_key ON plume_year_cells (organization_id, status, year, cell, sector, gas, instrument) NULLS NOT DISTINCT;
 CREATE INDEX plume_year_cells_sector ON plume_year_cells (status, sector, year) INCLUDE (cell, gas, instrument, organization_id, plumes);
 CREATE INDEX plume_year_cells_year ON plume_year_cells (status, year) INCLUDE (cell, sector, gas, instrument, organization_id, plumes);
+CREATE INDEX plume_year_cells_empty ON plume_year_cells (cell) WHERE plumes = 0;
 
 -- No plume write may commit between the backfill and the triggers below (see 0047).
 LOCK TABLE plumes IN SHARE ROW EXCLUSIVE MODE;
@@ -24,7 +25,9 @@ INSERT INTO plume_year_cells
 SELECT organization_id, status, date_trunc('year', month)::date, cell, sector, gas, instrument, sum(plumes)
 FROM plume_time_cells GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
--- Added in key order, as the month cells are (writers queue, never deadlock); empty rows go.
+-- Signed sums per key, changes that cancel out left out, empty rows deleted. Writers never deadlock
+-- here: every plume write first queues on the catalog revision row (0024), whose trigger fires
+-- before the month cells' (triggers fire by name), so one writer at a time reaches these rows.
 CREATE FUNCTION apply_plume_year_cell_changes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
@@ -34,12 +37,12 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO plume_year_cells AS t
     SELECT organization_id, status, date_trunc('year', month)::date, cell, sector, gas, instrument, sum(plumes)
-    FROM new_rows GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+    FROM new_rows GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(plumes) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
     ON CONFLICT (organization_id, status, year, cell, sector, gas, instrument) DO UPDATE SET plumes = t.plumes + EXCLUDED.plumes;
   ELSIF TG_OP = 'DELETE' THEN
     INSERT INTO plume_year_cells AS t
     SELECT organization_id, status, date_trunc('year', month)::date, cell, sector, gas, instrument, -sum(plumes)
-    FROM old_rows GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+    FROM old_rows GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(plumes) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7
     ON CONFLICT (organization_id, status, year, cell, sector, gas, instrument) DO UPDATE SET plumes = t.plumes + EXCLUDED.plumes;
   ELSE
     INSERT INTO plume_year_cells AS t

@@ -69,6 +69,7 @@ const SCENARIOS: Scenario[] = [
     where: `"datetime" >= '2019-03-10T00:00:00Z' AND "datetime" < '2023-02-20T00:00:00.001Z' AND sector IN ('1B2', '6A')`,
     box: CUT,
   },
+  { name: 'to the last day a request may name, cut box', query: `${cutQuery}&datetime=2020-06-01T00:00:00Z/9999-12-31T00:00:00Z&sectors=6A`, where: `"datetime" >= '2020-06-01T00:00:00Z' AND "datetime" < '9999-12-31T00:00:00.001Z' AND sector = '6A'`, box: CUT },
   { name: 'up to a date, no box', query: 'datetime=../2021-04-20T00:00:00Z&plume_gas=CO2', where: `"datetime" < '2021-04-20T00:00:00.001Z' AND gas = 'CO2'` },
   { name: 'a box smaller than a cell', query: 'bbox=-102.5&bbox=31.6&bbox=-102.39&bbox=31.72', where: 'true', box: [-102.5, 31.6, -102.39, 31.72] },
 ];

@@ -16,7 +16,11 @@ export interface CountPeriods {
   touched: { from: string | null; to: string | null };
 }
 
-const day = (at: Date) => at.toISOString().slice(0, 10);
+/** A date as PostgreSQL reads it (toISOString writes the year 10000, the one after 9999, as +010000). */
+const day = (at: Date) => `${String(at.getUTCFullYear()).padStart(4, '0')}-${String(at.getUTCMonth() + 1).padStart(2, '0')}-${String(at.getUTCDate()).padStart(2, '0')}`;
+
+/** An instant as PostgreSQL reads it, in the year 10000 too (the embedded database's driver sends toISOString's). */
+export const instantText = (at: Date) => `${day(at)}T${at.toISOString().slice(-13)}`;
 /** Date.UTC would read years 0–99 as 1900–1999. */
 function monthStart(year: number, month: number) {
   const at = new Date(0);

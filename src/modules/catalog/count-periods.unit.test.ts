@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countPeriods, type CountPeriods } from './count-periods.js';
+import { countPeriods, instantText, type CountPeriods } from './count-periods.js';
 
 const at = (text: string) => new Date(text);
 
@@ -46,6 +46,10 @@ describe('count periods', () => {
     expect(countPeriods(at('2022-02-15T00:00:00Z'), null)).toMatchObject({ years: { from: '2022-01-01', to: null }, months: [{ month: '2022-01-01', sign: -1 }], touched: { from: '2022-01-01', to: null } });
     expect(countPeriods(null, null)).toMatchObject({ years: { from: null, to: null }, months: [], spans: [] });
     expect(countPeriods(at('0050-03-01T00:00:00Z'), at('0050-04-01T00:00:00Z'))).toMatchObject({ months: [{ month: '0050-03-01', sign: 1 }] });
+    // The last year a request may name: the year after it is written as PostgreSQL reads it.
+    expect(countPeriods(at('2020-01-01T00:00:00Z'), at('9999-12-31T00:00:00.001Z'))).toMatchObject({ years: { from: '2020-01-01', to: '10000-01-01' }, touched: { to: '10000-01-01' } });
+    expect(instantText(at('9999-12-31T23:59:59.999Z'))).toBe('9999-12-31T23:59:59.999Z');
+    expect(instantText(new Date(Date.UTC(9999, 11, 31) + 86_400_000))).toBe('10000-01-01T00:00:00.000Z');
   });
 
   it('add up to the instants within the interval, for any interval (random, open ends, empty)', () => {

@@ -2,7 +2,7 @@ import sql, { join, type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../platform/db/database.js';
 import { filtersOnly, type PlumeFilter, type Viewer } from './plume-filter.js';
 import { bboxCondition, plumeConditions } from './plumes.queries.js';
-import { countPeriods, type CountPeriods } from './count-periods.js';
+import { countPeriods, instantText, type CountPeriods } from './count-periods.js';
 
 /**
  * Exact counts from the maintained time cells (migrations 0050 and 0059, decisions 0025 and 0044):
@@ -50,18 +50,22 @@ function inRange(cell: Sql, range: CellRange): Sql {
 
 const ROW_CELL = sql`plume_count_cell(p.geometry)`;
 
-/** The cells of the periods (count-periods.ts), each row signed, for the given filter conditions. */
-function periodCells(periods: CountPeriods, conditions: Sql[]): Sql {
+const between = (column: Sql, range: { from: string | null; to: string | null }) => [
+  ...(range.from ? [sql`${column} >= ${range.from}::date`] : []),
+  ...(range.to ? [sql`${column} < ${range.to}::date`] : []),
+];
+
+/**
+ * The cells of the periods (count-periods.ts), each row signed, for the given filter conditions.
+ * To list the cells a box's edges cut, the years met but not taken whole are read too, at nought.
+ */
+function periodCells(periods: CountPeriods, conditions: Sql[], listEdges: boolean): Sql {
   const { years, touched, months } = periods;
-  const between = (column: Sql, range: { from: string | null; to: string | null }) => [
-    ...(range.from ? [sql`${column} >= ${range.from}::date`] : []),
-    ...(range.to ? [sql`${column} < ${range.to}::date`] : []),
-  ];
-  // The years met but not taken whole are read too, at nought: they list the edge cells.
   const taken = between(sql`p.year`, years);
+  const counted = listEdges && taken.length ? sql`CASE WHEN ${join(taken, ' AND ')} THEN p.plumes ELSE 0 END` : sql`p.plumes`;
   const yearRows = sql`
-    SELECT p.cell, ${taken.length ? sql`CASE WHEN ${join(taken, ' AND ')} THEN p.plumes ELSE 0 END` : sql`p.plumes`} AS plumes
-    FROM plume_year_cells p WHERE ${join([...conditions, ...between(sql`p.year`, touched)], ' AND ')}`;
+    SELECT p.cell, ${counted} AS plumes
+    FROM plume_year_cells p WHERE ${join([...conditions, ...(listEdges ? between(sql`p.year`, touched) : taken)], ' AND ')}`;
   if (!months.length) return yearRows;
   const added = months.filter((m) => m.sign > 0).map((m) => m.month);
   return sql`${yearRows} UNION ALL
@@ -89,7 +93,7 @@ export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer:
   const totalTerms: Sql[] = [sql`(SELECT COALESCE(sum(c.plumes), 0) FROM cells c)`];
   const boxTerms: Sql[] = ranges ? [sql`(SELECT COALESCE(sum(c.plumes) FILTER (WHERE ${inRange(sql`c.cell`, ranges.inside)}), 0) FROM cells c)`] : [];
   for (const span of periods.spans) {
-    const counted = (extra: Sql) => sql`${span.sign > 0 ? sql`+` : sql`-`} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND p."datetime" >= ${span.from} AND p."datetime" < ${span.to}${extra})`;
+    const counted = (extra: Sql) => sql`${span.sign > 0 ? sql`+` : sql`-`} (SELECT count(*) FROM plumes p WHERE ${rowConditions} AND p."datetime" >= ${instantText(span.from)}::timestamptz AND p."datetime" < ${instantText(span.to)}::timestamptz${extra})`;
     totalTerms.push(counted(sql``));
     if (ranges) boxTerms.push(counted(sql` AND ${inRange(ROW_CELL, ranges.inside)}`));
   }
@@ -100,7 +104,7 @@ export async function countFromCells(db: Queryable, filter: PlumeFilter, viewer:
   }
   const [row] = await db.query<{ total: string; in_bbox: string }>(sql`
     WITH cells AS MATERIALIZED (
-      SELECT c.cell, ${edge} AS edge, sum(c.plumes) AS plumes FROM (${periodCells(periods, cellConditions)}) c GROUP BY c.cell)
+      SELECT c.cell, ${edge} AS edge, sum(c.plumes) AS plumes FROM (${periodCells(periods, cellConditions, ranges !== undefined)}) c GROUP BY c.cell)
     SELECT (${total ?? join(totalTerms, ' ')})::text AS total, (${ranges ? join(boxTerms, ' ') : sql`0`})::text AS in_bbox`);
   const counted = Number(row!.total);
   return { total: counted, in_bbox: ranges ? Number(row!.in_bbox) : counted };
