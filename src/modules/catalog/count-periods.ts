@@ -21,6 +21,7 @@ const day = (at: Date) => `${String(at.getUTCFullYear()).padStart(4, '0')}-${Str
 
 /** An instant as PostgreSQL reads it, in the year 10000 too (the embedded database's driver sends toISOString's). */
 export const instantText = (at: Date) => `${day(at)}T${at.toISOString().slice(-13)}`;
+
 /** Date.UTC would read years 0–99 as 1900–1999. */
 function monthStart(year: number, month: number) {
   const at = new Date(0);
@@ -62,6 +63,7 @@ function partYear(from: Date, to: Date, year: number, periods: CountPeriods): bo
   return true;
 }
 
+/** [start, end) as periods; a null end is unbounded. */
 export function countPeriods(start: Date | null, end: Date | null): CountPeriods {
   const periods: CountPeriods = { years: { from: null, to: null }, months: [], spans: [], touched: { from: null, to: null } };
   if (start && end && start >= end) {
