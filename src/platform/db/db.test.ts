@@ -59,6 +59,23 @@ describe('migrations', () => {
     expect(rows[1]!.text).toBe('2023-06-28T19:10:11.123Z');
   });
 
+  it('answer rows as plain objects keyed by column name, in column order, parsed by type (the last of two equal names wins)', async () => {
+    const rows = await db.query(sql`SELECT n, n::text AS label, n > 1 AS big, 2::bigint AS twice, 'first' AS same, 'last' AS same, NULL::text AS nothing FROM generate_series(1, 2) AS n`);
+    expect(rows).toEqual([
+      { n: 1, label: '1', big: false, twice: 2, same: 'last', nothing: null },
+      { n: 2, label: '2', big: true, twice: 2, same: 'last', nothing: null },
+    ]);
+    expect(Object.keys(rows[0]!)).toEqual(['n', 'label', 'big', 'twice', 'same', 'nothing']);
+    expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+  });
+
+  it.runIf(process.env.DATABASE_URL)('keep a column named __proto__ a key, never the prototype (PostgreSQL)', async () => {
+    const [row] = await db.query<Record<string, unknown>>(sql`SELECT 1 AS a, 'x' AS "__proto__"`);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe('x');
+    expect(row!.a).toBe(1);
+  });
+
   it('run several reads on one read-only snapshot that writesCompleted does not count', async () => {
     const before = db.writesCompleted!();
     const settings = await db.readSnapshot(async (snapshot) => {
