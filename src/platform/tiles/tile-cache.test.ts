@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REDIS_URL, redisAnswers } from '../../../test/support/redis.js';
-import { TileCache, type TileCacheOptions } from './tile-cache.js';
+import { SYNC_GZIP_MAX_BYTES, TileCache, tileEntry, type TileCacheOptions } from './tile-cache.js';
 
 const redisAvailable = await redisAnswers();
 const caches: TileCache[] = [];
@@ -31,6 +31,17 @@ describe('tile cache', () => {
     expect(second.gzipped).toBe(first.gzipped);
     expect(tiles.peek('k')?.etag).toBe('t1-abc');
     expect(tiles.peek('other')).toBeUndefined();
+  });
+
+  it('gzips small tiles on the event loop and large ones in the pool, to the same bytes once gunzipped', async () => {
+    for (const size of [1, SYNC_GZIP_MAX_BYTES, SYNC_GZIP_MAX_BYTES + 1, 200_000]) {
+      const bytes = new Uint8Array(size).map((_, i) => (i * 7919) % 13);
+      const entry = await tileEntry({ bytes, etag: 't-x' }, true);
+      expect(gunzipSync(entry.gzipped!).equals(Buffer.from(bytes))).toBe(true);
+      expect(entry.body.equals(Buffer.from(bytes))).toBe(true);
+    }
+    const empty = await tileEntry({ bytes: new Uint8Array(0), etag: 't-x' }, true);
+    expect(empty.gzipped!.length).toBe(0);
   });
 
   it('when tiles do not compress (PNG), nothing is gzipped', async () => {

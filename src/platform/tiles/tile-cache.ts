@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gunzip, gzip, gzipSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
@@ -34,13 +34,25 @@ export interface TileCacheOptions {
 }
 
 /**
+ * Below this a tile is gzipped on the event loop: ~15–30 µs for 1–16 KiB, where the thread pool's
+ * round trip alone adds ~100 µs to the answer (docs/benchmarks.md). Larger tiles (a z12 tile of 123
+ * KiB takes ~1.4 ms) go to the pool, so that one tile does not hold every other request.
+ */
+export const SYNC_GZIP_MAX_BYTES = 16 * 1024;
+
+/**
  * Level 1: MVT bytes are mostly varints, ids and names, which the fastest level compresses within a
  * few per cent of the default level 6, at half its CPU (measured on plume tiles).
  */
 export async function tileEntry(made: MadeTile, gzipIt: boolean): Promise<TileEntry> {
   const body = Buffer.from(made.bytes.buffer, made.bytes.byteOffset, made.bytes.byteLength);
-  const gzipped = gzipIt ? (body.length ? await gzipAsync(body, { level: 1 }) : body) : undefined;
-  return { body, gzipped, etag: made.etag };
+  return { body, gzipped: gzipIt ? await gzipped(body) : undefined, etag: made.etag };
+}
+
+async function gzipped(body: Buffer): Promise<Buffer> {
+  if (body.length === 0) return body;
+  if (body.length <= SYNC_GZIP_MAX_BYTES) return gzipSync(body, { level: 1 });
+  return gzipAsync(body, { level: 1 });
 }
 
 /** Tiles larger than this are not sent to Redis (one slow client must not stall the others). */
