@@ -5,7 +5,8 @@ import { ANONYMOUS } from '../plume-filter.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
 import { visibleScenes } from '../visible-scenes.queries.js';
 import { MAINTAINED_EPS, MAINTAINED_MINPOINTS } from './source-clusters.queries.js';
-import { aggregateSources, sceneDatesAt, sceneTimesAt, SRID } from './sources.queries.js';
+import { aggregateSources, clusterRowColumns, sceneDatesAt, sceneTimesAt, SRID, type ClusterRow } from './sources.queries.js';
+import { storedAnswer } from './source-answers.js';
 
 /*
  * Keeping the maintained sources (migration 0054, decision 0034) current: writers mark what they
@@ -25,7 +26,8 @@ interface RefreshState {
 /** Whether the maintained clusters miss a committed change (read in the caller's snapshot). */
 export async function clustersStale(db: Queryable): Promise<boolean> {
   const [row] = await db.query<{ stale: boolean }>(sql`
-    SELECT rebuild OR EXISTS (SELECT 1 FROM source_dirty_plumes) OR EXISTS (SELECT 1 FROM source_dirty_footprints) AS stale
+    SELECT rebuild OR EXISTS (SELECT 1 FROM source_dirty_plumes) OR EXISTS (SELECT 1 FROM source_dirty_footprints)
+      OR EXISTS (SELECT 1 FROM source_clusters WHERE answer_json IS NULL) AS stale
     FROM source_cluster_state`);
   return row?.stale ?? true;
 }
@@ -67,10 +69,37 @@ async function refreshIn(tx: Queryable, options: { lockTimeout?: 'short'; rebuil
   if (state.rebuild || state.plumes > REBUILD_ABOVE) {
     if (options.rebuild === 'defer') return 'deferred';
     await rebuild(tx);
+    await storeAnswers(tx);
     return 'rebuilt';
   }
   if (state.plumes > 0) await reclusterChanged(tx);
   if (state.plumes > 0 || state.footprints) await refreshSceneDates(tx, state.plumes > 0);
+  await storeAnswers(tx);
+}
+
+/** Clusters described per statement: a basin's hold ~46,000 plumes, everything ~930,000 (~27 MB of answers). */
+const ANSWERS_PER_BATCH = 200;
+
+/**
+ * Every cluster without a stored answer (new, or changed since: migration 0060's trigger drops
+ * it) gets one: described from its arrays as a read on demand describes it, by the same code.
+ */
+async function storeAnswers(tx: Queryable) {
+  for (;;) {
+    const rows = await tx.query<ClusterRow>(sql`
+      SELECT ${clusterRowColumns(sql`c`, sql`c.gas, c.sector, c.srid, c.id AS cluster`, 'list')}, to_json(c.scene_dates) AS scene_dates
+      FROM source_clusters c WHERE c.answer_json IS NULL ORDER BY c.id LIMIT ${ANSWERS_PER_BATCH}`);
+    if (!rows.length) return;
+    const answers = rows.map((row) => storedAnswer(row, MAINTAINED_EPS));
+    const column = <K extends keyof (typeof answers)[number]>(key: K) => answers.map((a) => a[key]);
+    await tx.query(sql`
+      UPDATE source_clusters c SET answer_json = a.json, answer_name = a.name, answer_emission = a.emission,
+        answer_uncertainty = a.uncertainty, answer_persistence = a.persistence
+      FROM unnest(${column('cluster')}::bigint[], ${column('answer_json')}::text[], ${column('answer_name')}::text[],
+        ${column('answer_emission')}::float8[], ${column('answer_uncertainty')}::float8[], ${column('answer_persistence')}::float8[])
+        AS a(id, json, name, emission, uncertainty, persistence)
+      WHERE c.id = a.id`);
+  }
 }
 
 /**

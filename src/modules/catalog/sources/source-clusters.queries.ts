@@ -55,11 +55,30 @@ function datesInInterval(instants: DatedInstants, filter: PlumeFilter): Sql {
     FROM (SELECT ${first} AS first, ${last} AS last) r)`;
 }
 
-/** A stored cluster (`c`) as a cluster row. */
-const storedColumns = (columns: SourceColumns) => clusterRowColumns(sql`c`, sql`c.gas, c.sector, c.srid, c.id AS cluster`, columns);
+/** StoredAnswer's columns, none stored. */
+const NO_ANSWER = sql`NULL::text AS answer_json, NULL::text AS answer_name, NULL::float8 AS answer_emission, NULL::float8 AS answer_uncertainty,
+  NULL::float8 AS answer_persistence`;
+
+/** Whether a read takes stored answers of the clusters it reads whole. */
+const takesAnswers = (columns: SourceColumns) => columns === 'answers' || columns === 'figures';
+
+/**
+ * A stored cluster (`c`) as a cluster row, with its scene dates `sceneDates`. With `answered` (the
+ * dates are the stored ones, so its stored answer is its answer) and a read that takes answers:
+ * its stored answer, and its arrays and dates only if it has none.
+ */
+function storedColumns(columns: SourceColumns, sceneDates: Sql, answered: boolean): Sql {
+  const keys = sql`c.gas, c.sector, c.srid, c.id AS cluster`;
+  if (!answered || !takesAnswers(columns)) return sql`${clusterRowColumns(sql`c`, keys, columns)}, ${NO_ANSWER}, to_json(${sceneDates}) AS scene_dates`;
+  const unanswered = sql`c.answer_json IS NULL`;
+  const feature = columns === 'answers' ? sql`c.answer_json` : sql`NULL::text`;
+  return sql`${clusterRowColumns(sql`c`, keys, columns, unanswered)}, ${feature} AS answer_json, c.answer_name, c.answer_emission,
+    c.answer_uncertainty, c.answer_persistence, CASE WHEN ${unanswered} THEN to_json(${sceneDates}) END AS scene_dates`;
+}
 
 /** A cut cluster's sources (`s`, of its matching members) in the same columns. */
-const cutColumns = (columns: SourceColumns) => clusterRowColumns(sql`s`, sql`s.gas, s.sector, s.srid, s.cluster`, columns);
+const cutColumns = (columns: SourceColumns, sceneDates: Sql) =>
+  sql`${clusterRowColumns(sql`s`, sql`s.gas, s.sector, s.srid, s.cluster`, columns)}, ${NO_ANSWER}, to_json(${sceneDates}) AS scene_dates`;
 
 /** A member row as the reads below take it: the plume's answer, its cluster and its zone's metres. */
 const MEMBER_COLUMNS = sql`p.id, p.plume_id, p.geometry, p."datetime", p.emission_auto, p.emission_uncertainty_auto, p.published_at, m.cluster, m.gas, m.sector, m.srid, m.utm`;
@@ -170,6 +189,9 @@ function cutSources(members: Sql): Sql {
   return aggregateSources(ordered, sql`cluster, sub`, sql`, min(gas) AS gas, min(sector) AS sector, min(srid) AS srid`);
 }
 
+/** Whether a stored cluster's scene dates answer the filter as they are (it narrows them neither by time nor by instrument). */
+const keepsSceneDates = (filter: PlumeFilter) => !filter.instruments?.length && !filter.datetime;
+
 /** Scene dates of a stored cluster: kept for no filter, narrowed from the kept instants by a time filter, looked up for instruments. */
 function storedSceneDates(filter: PlumeFilter): Sql {
   if (filter.instruments?.length) return sceneDatesAt(sql`c.centre`, filter, ANONYMOUS);
@@ -195,9 +217,9 @@ function boxSources(filter: PlumeFilter, columns: SourceColumns, partition: Part
   const members = matchingMembers(filter, partition, sql`SELECT id FROM touched WHERE NOT whole`);
   return sql`
     WITH touched AS MATERIALIZED (${touched}), cut AS (${cutSources(members)})
-    SELECT ${storedColumns(columns)}, to_json(c.scene_dates) AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT id FROM touched WHERE whole)
+    SELECT ${storedColumns(columns, sql`c.scene_dates`, true)} FROM source_clusters c WHERE c.id IN (SELECT id FROM touched WHERE whole)
     UNION ALL
-    SELECT ${cutColumns(columns)}, to_json(${cutSceneDates(filter)}) AS scene_dates FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
+    SELECT ${cutColumns(columns, cutSceneDates(filter))} FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
 }
 
 /** Any filter: the matching plumes counted per cluster; a cluster they fill is answered as stored. */
@@ -207,9 +229,10 @@ function filteredSources(filter: PlumeFilter, columns: SourceColumns, partition:
       SELECT k.cluster, k.n = c.plume_count AS whole FROM (SELECT cluster, count(*)::int AS n FROM matching GROUP BY cluster) k
       JOIN source_clusters c ON c.id = k.cluster
     ), cut AS (${cutSources(sql`SELECT * FROM matching WHERE cluster IN (SELECT cluster FROM kept WHERE NOT whole)`)})
-    SELECT ${storedColumns(columns)}, to_json(${storedSceneDates(filter)}) AS scene_dates FROM source_clusters c WHERE c.id IN (SELECT cluster FROM kept WHERE whole)
+    SELECT ${storedColumns(columns, storedSceneDates(filter), keepsSceneDates(filter))} FROM source_clusters c
+    WHERE c.id IN (SELECT cluster FROM kept WHERE whole)
     UNION ALL
-    SELECT ${cutColumns(columns)}, to_json(${cutSceneDates(filter)}) AS scene_dates FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
+    SELECT ${cutColumns(columns, cutSceneDates(filter))} FROM cut s JOIN source_clusters c ON c.id = s.cluster`;
 }
 
 /** One of `of` shares of the stored clusters (by id), read side by side by forked snapshots. */

@@ -1,3 +1,4 @@
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import sql from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../../test/support/test-app.js';
@@ -5,7 +6,10 @@ import { insertScenes, upsertPlumes, type PlumeValues } from '../catalog-writes.
 import { fixturePlume, SCENES } from '../catalog.fixture.js';
 import { ANONYMOUS, plumeLetter } from '../plume-filter.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
-import { backgroundRebuildsSettled, feature, listSources, type SourceQuery } from './sources.service.js';
+import { aggregateBySector, backgroundRebuildsSettled, feature, listSources, sourcesGeojson, type Source, type SourceQuery } from './sources.service.js';
+import { nullableAsTypeArrays } from '../../../platform/http/nullable-type-arrays.js';
+import { sectorAggregates } from './sector-aggregate.js';
+import { SourceCollection } from './sources.schemas.js';
 import { refreshSourceClusters } from './source-cluster-refresh.queries.js';
 
 /*
@@ -152,7 +156,34 @@ async function expectSourcesExact() {
     const fresh = await listSources(ctx.db, full, ANONYMOUS, { onDemand: true });
     expect(sources.map(feature), JSON.stringify(query)).toEqual(fresh.map(feature));
     expect(sources.map((s) => s.observationDates), JSON.stringify(query)).toEqual(fresh.map((s) => s.observationDates));
+    await expectListsExact(full, fresh);
   }
+}
+
+/** The clusters a refresh has not given their stored answer (migration 0060). */
+async function unanswered() {
+  const [row] = await ctx.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM source_clusters WHERE answer_json IS NULL OR answer_name IS NULL OR answer_persistence IS NULL`);
+  return row!.n;
+}
+
+/** SourceCollection's serializer, compiled as Fastify compiles a route's (what sources.geojson sent before answers were stored). */
+const serializeCollection = SerializerSelector()(undefined, {})({ schema: nullableAsTypeArrays(SourceCollection), method: 'GET', url: '/', httpStatus: '200' });
+
+/**
+ * sources.geojson and sources/aggregate, which answer whole clusters from their stored answers,
+ * give the bytes and figures of clustering on demand: the text is what the route's serializer
+ * writes of the collection made from the fresh sources.
+ */
+async function expectListsExact(query: SourceQuery, fresh: Source[]) {
+  const features = fresh.map(feature);
+  const points = features.map((f) => f.geometry.coordinates);
+  const bbox = points.length
+    ? [Math.min(...points.map((p) => p[0]!)), Math.min(...points.map((p) => p[1]!)), Math.max(...points.map((p) => p[0]!)), Math.max(...points.map((p) => p[1]!))]
+    : undefined;
+  const expected = serializeCollection({ ...(bbox ? { bbox } : {}), type: 'FeatureCollection', features });
+  expect(await sourcesGeojson(ctx.db, query, ANONYMOUS), JSON.stringify(query)).toBe(expected);
+  expect(await aggregateBySector(ctx.db, query, ANONYMOUS), JSON.stringify(query)).toEqual(sectorAggregates(fresh));
+  expect(await unanswered(), JSON.stringify(query)).toBe(0);
 }
 
 beforeAll(async () => {
@@ -178,6 +209,25 @@ describe('maintained sources (migration 0054)', () => {
     expect(counted!.plumes).toBeGreaterThan(30);
     expect(counted!.clusters).toBeGreaterThan(3);
   }, 300_000);
+
+  it('answers whole clusters from their stored answers, which any other write to the cluster drops (migration 0060)', async () => {
+    await upsertPlumes(ctx.db, [newPlume(), newPlume(), newPlume()]);
+    const everything = { eps: 100, minpoints: 1, status: 'not_deleted' } as SourceQuery;
+    const before = await sourcesGeojson(ctx.db, everything, ANONYMOUS);
+    expect(await unanswered()).toBe(0);
+    // The stored answer is what a list sends: a marker written into one shows in the next answer.
+    const [target] = await ctx.db.query<{ id: number; answer_json: string }>(sql`SELECT id, answer_json FROM source_clusters ORDER BY plume_count DESC, id LIMIT 1`);
+    const marked = target!.answer_json.replace('"type":"Feature"', '"type":"Feature","marker":1');
+    await ctx.db.query(sql`UPDATE source_clusters SET answer_json = ${marked} WHERE id = ${target!.id}`);
+    expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toContain('"marker":1');
+    // An update that does not write the answer drops it: the next read refreshes it, from the arrays.
+    await ctx.db.query(sql`UPDATE source_clusters SET scene_dates = scene_dates WHERE id = ${target!.id}`);
+    const [dropped] = await ctx.db.query<{ answer_json: string | null; answer_name: string | null; answer_persistence: number | null }>(
+      sql`SELECT answer_json, answer_name, answer_persistence FROM source_clusters WHERE id = ${target!.id}`);
+    expect(dropped).toEqual({ answer_json: null, answer_name: null, answer_persistence: null });
+    expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
+    expect(await unanswered()).toBe(0);
+  });
 
   it('answers sources.geojson over HTTP as clustering afresh does, and keeps another organization’s drafts out', async () => {
     await upsertPlumes(ctx.db, [newPlume(), newPlume()]);

@@ -1,11 +1,12 @@
-import sql, { join, type Sql } from 'sql-template-tag';
+import sql, { join, raw, type Sql } from 'sql-template-tag';
 import type { Queryable } from '../../../platform/db/database.js';
 import type { PlumeFilter, Viewer } from '../plume-filter.js';
 import { plumeWhere } from '../plumes.queries.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
 import { visibleScenes } from '../visible-scenes.queries.js';
 
-export interface ClusterRow {
+/** A cluster read with its per-plume arrays. */
+export interface ClusterArrays {
   gas: string;
   sector: string;
   srid: number;
@@ -27,15 +28,33 @@ export interface ClusterRow {
   scene_dates: string[] | null;
 }
 
+/**
+ * A maintained cluster's stored answer (migration 0060), in reads that take answers ('answers',
+ * 'figures') of the clusters they read whole; such a row carries no per-plume arrays. NULL (or
+ * absent) in any other row: it is described from its arrays.
+ */
+export interface StoredAnswer {
+  /** 'answers' only: the sources.geojson Feature as its serializer writes it. */
+  answer_json: string | null;
+  answer_name: string | null;
+  answer_emission: number | null;
+  answer_uncertainty: number | null;
+  answer_persistence: number | null;
+}
+
+export type ClusterRow = ClusterArrays & Partial<StoredAnswer>;
+
 /** A plume's UTM zone as an EPSG code, in SQL. */
 export const SRID = sql`((CASE WHEN ST_Y(p.geometry) >= 0 THEN 32600 ELSE 32700 END) + LEAST(60, floor((ST_X(p.geometry) + 180) / 6)::int + 1))`;
 
 /**
- * What a read answers of each source: 'list' (sources.geojson, the aggregate, the CSV) leaves out
- * the plumes' UUIDs, which only finding one source's plumes needs ('members'): a basin's ~46,000
- * UUIDs cost the database and the driver ~5% of a filtered read.
+ * What a read answers of each source: 'list' (the CSV) leaves out the plumes' UUIDs, which only
+ * finding one source's plumes needs ('members'): a basin's ~46,000 UUIDs cost the database and the
+ * driver ~5% of a filtered read. 'answers' (sources.geojson) and 'figures' (sources/aggregate) are
+ * 'list', except that a maintained cluster read whole answers with what the refresh stored of it
+ * (StoredAnswer), without its arrays.
  */
-export type SourceColumns = 'list' | 'members';
+export type SourceColumns = 'list' | 'members' | 'answers' | 'figures';
 
 export interface Partition {
   gas: string;
@@ -119,12 +138,16 @@ export function aggregateSources(ordered: Sql, key: Sql, extra: Sql = sql``): Sq
  * JSON natively, while it parses an array's text by character (91,249 plumes of a basin: ~200 ms of
  * decoding as arrays; a basin's ~100,000 scene dates, ~20 ms).
  */
-export function clusterRowColumns(alias: Sql, keys: Sql, columns: SourceColumns): Sql {
+export function clusterRowColumns(alias: Sql, keys: Sql, columns: SourceColumns, arraysWhen?: Sql): Sql {
   // PostgreSQL leaves an aggregate whose output no one reads uncomputed.
   const uuids = columns === 'members' ? sql`to_json(${alias}.plume_uuids)` : sql`NULL::json`;
+  const array = (name: string) => {
+    const json = sql`to_json(${alias}.${raw(name)})`;
+    return arraysWhen ? sql`CASE WHEN ${arraysWhen} THEN ${json} END AS ${raw(name)}` : sql`${json} AS ${raw(name)}`;
+  };
   return sql`${keys}, ${alias}.plume_count,
-    to_json(${alias}.plume_ids) AS plume_ids, ${uuids} AS plume_uuids, to_json(${alias}.plume_days) AS plume_days,
-    to_json(${alias}.emissions) AS emissions, to_json(${alias}.uncertainties) AS uncertainties,
+    ${array('plume_ids')}, ${uuids} AS plume_uuids, ${array('plume_days')},
+    ${array('emissions')}, ${array('uncertainties')},
     ST_X(${alias}.centre) AS longitude, ST_Y(${alias}.centre) AS latitude,
     ${alias}.timestamp_min, ${alias}.timestamp_max, ${alias}.published_at_min, ${alias}.published_at_max`;
 }

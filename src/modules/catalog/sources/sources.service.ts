@@ -9,10 +9,13 @@ import * as plumeQueries from '../plumes.queries.js';
 import { toFilter } from '../plumes.service.js';
 import type { PlumeFilterQuery } from '../plumes.schemas.js';
 import { sectorAggregates } from './sector-aggregate.js';
-import { dailyDetections, observationDatesOf, parseSourceName, sourceFigures, sourceName, utmSrid, type SourceKey } from './source-name.js';
+import { parseSourceName, utmSrid, type SourceKey } from './source-name.js';
 import * as queries from './sources.queries.js';
+import { byEmission, collectionText, describe, listed, type ListedSource, type Source } from './source-answers.js';
 import { MAINTAINED_EPS, MAINTAINED_MINPOINTS, membersAnswer, selectMaintainedClusters, selectMemberClusters, selectMemberPartitions } from './source-clusters.queries.js';
 import { clustersStale, refreshSourceClusters } from './source-cluster-refresh.queries.js';
+
+export { feature, type Source } from './source-answers.js';
 
 export interface SourceOptions {
   eps: number;
@@ -29,45 +32,6 @@ export function filterOf(query: SourceQuery): PlumeFilter {
   else if (status !== 'not_deleted') filter.status = status;
   return filter;
 }
-
-/** A cluster with its figures: what every source endpoint answers. */
-function describe(row: queries.ClusterRow, eps: number) {
-  const days = dailyDetections(row.plume_days, row.emissions, row.uncertainties);
-  const detectionDates = days.map((d) => d.date);
-  const observationDates = observationDatesOf(row.scene_dates ?? [], detectionDates);
-  const figures = sourceFigures(days, observationDates.length);
-  const name = sourceName({ gas: row.gas, sector: row.sector, eps, longitude: row.longitude, latitude: row.latitude });
-  return { row, name, days, detectionDates, observationDates, figures };
-}
-
-export type Source = ReturnType<typeof describe>;
-
-/** A source as a GeoJSON Feature: the sources.geojson item; its properties are the source object's `source`. */
-export function feature(source: Source) {
-  const { row, figures } = source;
-  return {
-    type: 'Feature' as const,
-    geometry: { type: 'Point' as const, coordinates: [Number(row.longitude.toFixed(5)), Number(row.latitude.toFixed(5))] },
-    properties: {
-      source_name: source.name,
-      gas: row.gas,
-      sector: row.sector,
-      plume_count: row.plume_count,
-      plume_ids: row.plume_ids,
-      emission_auto: figures.emission,
-      emission_uncertainty_auto: figures.emission_uncertainty,
-      timestamp_min: row.timestamp_min.toISOString(),
-      timestamp_max: row.timestamp_max.toISOString(),
-      published_at_min: row.published_at_min?.toISOString() ?? null,
-      published_at_max: row.published_at_max?.toISOString() ?? null,
-      detection_date_count: source.detectionDates.length,
-      observation_date_count: source.observationDates.length,
-      persistence: figures.persistence,
-    },
-  };
-}
-
-const byEmission = (a: Source, b: Source) => (b.figures.emission ?? -1) - (a.figures.emission ?? -1) || a.name.localeCompare(b.name);
 
 /** Partitions clustered at once: DBSCAN is single-threaded per statement, so two cores cluster two partitions together. */
 const PARALLEL_PARTITIONS = 4;
@@ -219,22 +183,21 @@ export async function listSources(db: Database, query: SourceQuery, viewer: View
   return (await clusterRows(db, query, viewer, choice, 'list')).map((row) => describe(row, query.eps)).sort(byEmission);
 }
 
-/** The extent [west, south, east, north] of points, or undefined for none (GeoJSON's bbox is then left out). */
-function extent(points: number[][]): [number, number, number, number] | undefined {
-  if (!points.length) return undefined;
-  const xs = points.map((p) => p[0]!);
-  const ys = points.map((p) => p[1]!);
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+/**
+ * The sources as the lists take them: whole maintained clusters as the refresh stored them
+ * ('answers': with their Feature text; 'figures': without), any other described from its plumes.
+ */
+async function listedSources(db: Database, query: SourceQuery, viewer: Viewer, columns: 'answers' | 'figures'): Promise<ListedSource[]> {
+  return (await clusterRows(db, query, viewer, {}, columns)).map((row) => listed(row, query.eps)).sort(byEmission);
 }
 
-export async function sourcesGeojson(db: Database, query: SourceQuery, viewer: Viewer) {
-  const features = (await listSources(db, query, viewer)).map(feature);
-  const bbox = extent(features.map((f) => f.geometry.coordinates));
-  return { ...(bbox ? { bbox } : {}), type: 'FeatureCollection' as const, features };
+/** sources.geojson as the text its serializer writes. */
+export async function sourcesGeojson(db: Database, query: SourceQuery, viewer: Viewer): Promise<string> {
+  return collectionText(await listedSources(db, query, viewer, 'answers'));
 }
 
 export async function aggregateBySector(db: Database, query: SourceQuery, viewer: Viewer) {
-  return sectorAggregates(await listSources(db, query, viewer));
+  return sectorAggregates(await listedSources(db, query, viewer, 'figures'));
 }
 
 /** The sources of one gas, sector and UTM zone: clustering that partition alone gives the same clusters as clustering everything. */
