@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import { nullableAsTypeArrays } from '../../../platform/http/nullable-type-arrays.js';
 import { dailyDetections, observationDatesOf, sourceFigures, sourceName } from './source-name.js';
@@ -54,6 +55,14 @@ export function feature(source: Source) {
 export const byEmission = (a: { name: string; figures: { emission: number | null } }, b: { name: string; figures: { emission: number | null } }) =>
   (b.figures.emission ?? -1) - (a.figures.emission ?? -1) || a.name.localeCompare(b.name);
 
+
+/**
+ * Bump when describe(), feature() or the figures they use (source-name.ts) change what a source
+ * answers: stored answers of another version are rewritten by the next refresh, and are stale
+ * until then. A change to the Feature's schema changes the version by itself.
+ */
+const ANSWER_LOGIC = 1;
+export const ANSWER_VERSION = `${ANSWER_LOGIC}:${createHash('sha256').update(JSON.stringify([SourceFeature, SourceCollection])).digest('base64url').slice(0, 22)}`;
 
 /** The route's serializers (fast-json-stringify, nullable primitives as type arrays, as every route's). */
 const compile = SerializerSelector()(undefined, {});

@@ -6,7 +6,7 @@ import { visiblePlumes } from '../visible-plumes.queries.js';
 import { visibleScenes } from '../visible-scenes.queries.js';
 import { MAINTAINED_EPS, MAINTAINED_MINPOINTS } from './source-clusters.queries.js';
 import { aggregateSources, clusterRowColumns, sceneDatesAt, sceneTimesAt, SRID, type ClusterRow } from './sources.queries.js';
-import { storedAnswer } from './source-answers.js';
+import { ANSWER_VERSION, storedAnswer } from './source-answers.js';
 
 /*
  * Keeping the maintained sources (migration 0054, decision 0034) current: writers mark what they
@@ -21,13 +21,15 @@ interface RefreshState {
   rebuild: boolean;
   plumes: number;
   footprints: boolean;
+  /** The stored answers were written by code of another version (or never). */
+  answers_outdated: boolean;
 }
 
 /** Whether the maintained clusters miss a committed change (read in the caller's snapshot). */
 export async function clustersStale(db: Queryable): Promise<boolean> {
   const [row] = await db.query<{ stale: boolean }>(sql`
     SELECT rebuild OR EXISTS (SELECT 1 FROM source_dirty_plumes) OR EXISTS (SELECT 1 FROM source_dirty_footprints)
-      OR EXISTS (SELECT 1 FROM source_clusters WHERE answer_json IS NULL) AS stale
+      OR answer_version IS DISTINCT FROM ${ANSWER_VERSION} OR EXISTS (SELECT 1 FROM source_clusters WHERE answer_json IS NULL) AS stale
     FROM source_cluster_state`);
   return row?.stale ?? true;
 }
@@ -63,18 +65,18 @@ async function refreshIn(tx: Queryable, options: { lockTimeout?: 'short'; rebuil
   await tx.query(sql`LOCK TABLE source_cluster_state IN EXCLUSIVE MODE`);
   const [state] = await tx.query<RefreshState>(sql`
     SELECT rebuild, (SELECT count(*) FROM (SELECT 1 FROM source_dirty_plumes LIMIT ${REBUILD_ABOVE + 1}) d)::int AS plumes,
-      EXISTS (SELECT 1 FROM source_dirty_footprints) AS footprints
+      EXISTS (SELECT 1 FROM source_dirty_footprints) AS footprints, answer_version IS DISTINCT FROM ${ANSWER_VERSION} AS answers_outdated
     FROM source_cluster_state`);
   if (!state) return;
   if (state.rebuild || state.plumes > REBUILD_ABOVE) {
     if (options.rebuild === 'defer') return 'deferred';
     await rebuild(tx);
-    await storeAnswers(tx);
+    await storeAnswers(tx, false);
     return 'rebuilt';
   }
   if (state.plumes > 0) await reclusterChanged(tx);
   if (state.plumes > 0 || state.footprints) await refreshSceneDates(tx, state.plumes > 0);
-  await storeAnswers(tx);
+  await storeAnswers(tx, state.answers_outdated);
 }
 
 /** Clusters described per statement: a basin's hold ~46,000 plumes, everything ~930,000 (~27 MB of answers). */
@@ -83,8 +85,11 @@ const ANSWERS_PER_BATCH = 200;
 /**
  * Every cluster without a stored answer (new, or changed since: migration 0060's trigger drops
  * it) gets one: described from its arrays as a read on demand describes it, by the same code.
+ * `outdated`: every answer was written by another version of that code, and is written anew.
  */
-async function storeAnswers(tx: Queryable) {
+async function storeAnswers(tx: Queryable, outdated: boolean) {
+  if (outdated) await tx.query(sql`UPDATE source_clusters SET answer_json = NULL WHERE answer_json IS NOT NULL`);
+  await tx.query(sql`UPDATE source_cluster_state SET answer_version = ${ANSWER_VERSION} WHERE answer_version IS DISTINCT FROM ${ANSWER_VERSION}`);
   for (;;) {
     const rows = await tx.query<ClusterRow>(sql`
       SELECT ${clusterRowColumns(sql`c`, sql`c.gas, c.sector, c.srid, c.id AS cluster`, 'list')}, to_json(c.scene_dates) AS scene_dates

@@ -10,6 +10,7 @@ import { aggregateBySector, backgroundRebuildsSettled, feature, listSources, sou
 import { nullableAsTypeArrays } from '../../../platform/http/nullable-type-arrays.js';
 import { sectorAggregates } from './sector-aggregate.js';
 import { SourceCollection } from './sources.schemas.js';
+import { ANSWER_VERSION } from './source-answers.js';
 import { refreshSourceClusters } from './source-cluster-refresh.queries.js';
 
 /*
@@ -210,23 +211,30 @@ describe('maintained sources (migration 0054)', () => {
     expect(counted!.clusters).toBeGreaterThan(3);
   }, 300_000);
 
-  it('answers whole clusters from their stored answers, which any other write to the cluster drops (migration 0060)', async () => {
+  it('answers whole clusters from their stored answers, which any other write to the cluster or another version drops (migration 0060)', async () => {
     await upsertPlumes(ctx.db, [newPlume(), newPlume(), newPlume()]);
     const everything = { eps: 100, minpoints: 1, status: 'not_deleted' } as SourceQuery;
     const before = await sourcesGeojson(ctx.db, everything, ANONYMOUS);
     expect(await unanswered()).toBe(0);
-    // The stored answer is what a list sends: a marker written into one shows in the next answer.
     const [target] = await ctx.db.query<{ id: number; answer_json: string }>(sql`SELECT id, answer_json FROM source_clusters ORDER BY plume_count DESC, id LIMIT 1`);
-    const marked = target!.answer_json.replace('"type":"Feature"', '"type":"Feature","marker":1');
-    await ctx.db.query(sql`UPDATE source_clusters SET answer_json = ${marked} WHERE id = ${target!.id}`);
+    const answerOf = async () => (await ctx.db.query<{ answer_json: string | null; answer_name: string | null; answer_persistence: number | null }>(
+      sql`SELECT answer_json, answer_name, answer_persistence FROM source_clusters WHERE id = ${target!.id}`))[0];
+    const mark = () => ctx.db.query(sql`UPDATE source_clusters SET answer_json = replace(answer_json, '"type":"Feature"', '"type":"Feature","marker":1') WHERE id = ${target!.id}`);
+    // The stored answer is what the list sends: a marker written into one shows in the next answer.
+    await mark();
     expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toContain('"marker":1');
-    // An update that does not write the answer drops it: the next read refreshes it, from the arrays.
-    await ctx.db.query(sql`UPDATE source_clusters SET scene_dates = scene_dates WHERE id = ${target!.id}`);
-    const [dropped] = await ctx.db.query<{ answer_json: string | null; answer_name: string | null; answer_persistence: number | null }>(
-      sql`SELECT answer_json, answer_name, answer_persistence FROM source_clusters WHERE id = ${target!.id}`);
-    expect(dropped).toEqual({ answer_json: null, answer_name: null, answer_persistence: null });
+    // Answers written by another version of the code are all written anew by the next read.
+    await ctx.db.query(sql`UPDATE source_cluster_state SET answer_version = 'another'`);
     expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
-    expect(await unanswered()).toBe(0);
+    expect((await ctx.db.query<{ v: string }>(sql`SELECT answer_version AS v FROM source_cluster_state`))[0]!.v).toBe(ANSWER_VERSION);
+    // An update that does not write the answer, or clears it, drops all of it; the next read writes it again.
+    for (const drop of [sql`UPDATE source_clusters SET scene_dates = scene_dates WHERE id = ${target!.id}`, sql`UPDATE source_clusters SET answer_json = NULL WHERE id = ${target!.id}`]) {
+      await mark();
+      await ctx.db.query(drop);
+      expect(await answerOf()).toEqual({ answer_json: null, answer_name: null, answer_persistence: null });
+      expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
+      expect(await unanswered()).toBe(0);
+    }
   });
 
   it('answers sources.geojson over HTTP as clustering afresh does, and keeps another organization’s drafts out', async () => {
