@@ -61,7 +61,7 @@ export const byEmission = (a: { name: string; figures: { emission: number | null
  * answers: stored answers of another version are rewritten by the next refresh, and are stale
  * until then. A change to the Feature's schema changes the version by itself.
  */
-const ANSWER_LOGIC = 1;
+export const ANSWER_LOGIC = 1;
 export const ANSWER_VERSION = `${ANSWER_LOGIC}:${createHash('sha256').update(JSON.stringify([SourceFeature, SourceCollection])).digest('base64url').slice(0, 22)}`;
 
 /** The route's serializers (fast-json-stringify, nullable primitives as type arrays, as every route's). */

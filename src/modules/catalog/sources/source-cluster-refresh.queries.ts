@@ -25,13 +25,17 @@ interface RefreshState {
   answers_outdated: boolean;
 }
 
-/** Whether the maintained clusters miss a committed change (read in the caller's snapshot). */
-export async function clustersStale(db: Queryable): Promise<boolean> {
-  const [row] = await db.query<{ stale: boolean }>(sql`
-    SELECT rebuild OR EXISTS (SELECT 1 FROM source_dirty_plumes) OR EXISTS (SELECT 1 FROM source_dirty_footprints)
-      OR answer_version IS DISTINCT FROM ${ANSWER_VERSION} OR EXISTS (SELECT 1 FROM source_clusters WHERE answer_json IS NULL) AS stale
+/**
+ * Whether the maintained clusters miss a committed change, and whether their stored answers are
+ * this code's (read in the caller's snapshot). Answers never make the clusters stale: a cluster
+ * without one, or with one of another version, is described from its arrays.
+ */
+export async function clusterState(db: Queryable): Promise<{ stale: boolean; answersCurrent: boolean }> {
+  const [row] = await db.query<{ stale: boolean; answers_current: boolean }>(sql`
+    SELECT rebuild OR EXISTS (SELECT 1 FROM source_dirty_plumes) OR EXISTS (SELECT 1 FROM source_dirty_footprints) AS stale,
+      answer_version IS NOT DISTINCT FROM ${ANSWER_VERSION} AS answers_current
     FROM source_cluster_state`);
-  return row?.stale ?? true;
+  return { stale: row?.stale ?? true, answersCurrent: row?.answers_current ?? false };
 }
 
 /**
@@ -71,12 +75,16 @@ async function refreshIn(tx: Queryable, options: { lockTimeout?: 'short'; rebuil
   if (state.rebuild || state.plumes > REBUILD_ABOVE) {
     if (options.rebuild === 'defer') return 'deferred';
     await rebuild(tx);
-    await storeAnswers(tx, false);
+    await storeAnswers(tx, state.answers_outdated ? 'rewrite all' : undefined);
     return 'rebuilt';
   }
   if (state.plumes > 0) await reclusterChanged(tx);
   if (state.plumes > 0 || state.footprints) await refreshSceneDates(tx, state.plumes > 0);
-  await storeAnswers(tx, state.answers_outdated);
+  // Answers of another version are rewritten only off the requests' path (a command, the server's
+  // start, a background rebuild: ~3 s at a million plumes); a reader's refresh then writes none, so
+  // that no answer of this version sits among another's.
+  if (!state.answers_outdated) await storeAnswers(tx);
+  else if (options.rebuild !== 'defer') await storeAnswers(tx, 'rewrite all');
 }
 
 /** Clusters described per statement: a basin's hold ~46,000 plumes, everything ~930,000 (~27 MB of answers). */
@@ -85,11 +93,14 @@ const ANSWERS_PER_BATCH = 200;
 /**
  * Every cluster without a stored answer (new, or changed since: migration 0060's trigger drops
  * it) gets one: described from its arrays as a read on demand describes it, by the same code.
- * `outdated`: every answer was written by another version of that code, and is written anew.
+ * 'rewrite all': the answers are another version's; every one is written anew, and the version
+ * recorded.
  */
-async function storeAnswers(tx: Queryable, outdated: boolean) {
-  if (outdated) await tx.query(sql`UPDATE source_clusters SET answer_json = NULL WHERE answer_json IS NOT NULL`);
-  await tx.query(sql`UPDATE source_cluster_state SET answer_version = ${ANSWER_VERSION} WHERE answer_version IS DISTINCT FROM ${ANSWER_VERSION}`);
+async function storeAnswers(tx: Queryable, scope?: 'rewrite all') {
+  if (scope) {
+    await tx.query(sql`UPDATE source_clusters SET answer_json = NULL WHERE answer_json IS NOT NULL`);
+    await tx.query(sql`UPDATE source_cluster_state SET answer_version = ${ANSWER_VERSION}`);
+  }
   for (;;) {
     const rows = await tx.query<ClusterRow>(sql`
       SELECT ${clusterRowColumns(sql`c`, sql`c.gas, c.sector, c.srid, c.id AS cluster`, 'list')}, to_json(c.scene_dates) AS scene_dates
@@ -97,13 +108,16 @@ async function storeAnswers(tx: Queryable, outdated: boolean) {
     if (!rows.length) return;
     const answers = rows.map((row) => storedAnswer(row, MAINTAINED_EPS));
     const column = <K extends keyof (typeof answers)[number]>(key: K) => answers.map((a) => a[key]);
-    await tx.query(sql`
+    const written = await tx.query(sql`
       UPDATE source_clusters c SET answer_json = a.json, answer_name = a.name, answer_emission = a.emission,
         answer_uncertainty = a.uncertainty, answer_persistence = a.persistence
       FROM unnest(${column('cluster')}::bigint[], ${column('answer_json')}::text[], ${column('answer_name')}::text[],
         ${column('answer_emission')}::float8[], ${column('answer_uncertainty')}::float8[], ${column('answer_persistence')}::float8[])
         AS a(id, json, name, emission, uncertainty, persistence)
-      WHERE c.id = a.id`);
+      WHERE c.id = a.id AND c.answer_json IS NULL
+      RETURNING c.id`);
+    // The loop ends when no cluster lacks an answer: each pass must answer every one it read.
+    if (written.length !== rows.length) throw new Error(`Stored ${written.length} source answers of ${rows.length}`);
   }
 }
 
@@ -116,7 +130,7 @@ async function storeAnswers(tx: Queryable, outdated: boolean) {
  */
 async function vacuumAfterRebuild(db: Database) {
   // The rebuild analysed the members and clusters before it committed. The dirty lists it emptied
-  // are read by every reader (clustersStale: EXISTS over a heap of dead rows, 53 MB after a
+  // are read by every reader (clusterState: EXISTS over a heap of dead rows, 53 MB after a
   // million-plume load, while autovacuum may be off or far behind).
   await vacuumOnOwnSession(db, 'carbon-atlas:source-clusters-vacuum', sql`VACUUM source_members, source_clusters, source_dirty_plumes, source_dirty_footprints`);
 }

@@ -243,7 +243,7 @@ export interface Share {
 
 /**
  * Sources (eps 100 m, minpoints 1) for a viewer who sees the published plumes only, from the
- * maintained clusters. Call in a snapshot in which clustersStale() was false. A filter beyond a box
+ * maintained clusters. Call in a snapshot in which clusterState() found them fresh. A filter beyond a box
  * cuts clusters, each re-clustered: half of them are read in a fork of the snapshot when one is
  * free, on another core (a basin with a time filter cuts all its 320 clusters: ~350 ms alone).
  */

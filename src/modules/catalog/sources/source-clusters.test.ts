@@ -220,20 +220,45 @@ describe('maintained sources (migration 0054)', () => {
     const answerOf = async () => (await ctx.db.query<{ answer_json: string | null; answer_name: string | null; answer_persistence: number | null }>(
       sql`SELECT answer_json, answer_name, answer_persistence FROM source_clusters WHERE id = ${target!.id}`))[0];
     const mark = () => ctx.db.query(sql`UPDATE source_clusters SET answer_json = replace(answer_json, '"type":"Feature"', '"type":"Feature","marker":1') WHERE id = ${target!.id}`);
-    // The stored answer is what the list sends: a marker written into one shows in the next answer.
+    // The stored answer is what the list sends: a marker written into one shows in the next answer,
+    // over HTTP as the service wrote it; so does a filter that keeps the cluster whole and its
+    // scene dates as stored (its sector), but not one that narrows the dates (time, instrument).
     await mark();
     expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toContain('"marker":1');
-    // Answers written by another version of the code are all written anew by the next read.
+    const response = await ctx.request({ method: 'GET', url: '/api/v1/catalog/sources.geojson' });
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.body).toBe(await sourcesGeojson(ctx.db, everything, ANONYMOUS));
+    const [{ sector }] = (await ctx.db.query<{ sector: string }>(sql`SELECT sector FROM source_clusters WHERE id = ${target!.id}`)) as [{ sector: string }];
+    expect(await sourcesGeojson(ctx.db, { ...everything, sectors: [sector] } as SourceQuery, ANONYMOUS)).toContain('"marker":1');
+    for (const narrowed of [{ datetime: '2000-01-01T00:00:00Z/2100-01-01T00:00:00Z' }, { instruments: ['GAO'] }]) {
+      const text = await sourcesGeojson(ctx.db, { ...everything, ...narrowed } as SourceQuery, ANONYMOUS);
+      expect(text).toContain((await answerOf())!.answer_name);
+      expect(text).not.toContain('"marker":1');
+    }
+    // sources/aggregate sums the stored figures (written with the answer, or the trigger drops them).
+    const emissionSum = async () => (await aggregateBySector(ctx.db, everything, ANONYMOUS)).find((a) => a.sector === sector)!.emission_sum;
+    const summed = await emissionSum();
+    await ctx.db.query(sql`UPDATE source_clusters SET answer_emission = coalesce(answer_emission, 0) + 1e9, answer_json = answer_json || ' ' WHERE id = ${target!.id}`);
+    expect(await emissionSum()).toBeGreaterThan(summed + 0.9e9);
+    // Answers written by another version of the code are not served: the clusters are described
+    // from their arrays until a refresh off the requests' path writes every answer anew.
     await ctx.db.query(sql`UPDATE source_cluster_state SET answer_version = 'another'`);
     expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
+    expect((await answerOf())!.answer_json).toContain('"marker":1');
+    await refreshSourceClusters(ctx.db);
     expect((await ctx.db.query<{ v: string }>(sql`SELECT answer_version AS v FROM source_cluster_state`))[0]!.v).toBe(ANSWER_VERSION);
-    // An update that does not write the answer, or clears it, drops all of it; the next read writes it again.
+    expect((await answerOf())!.answer_json).not.toContain('"marker":1');
+    expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
+    // An update that does not write the answer, or clears it, drops all of it: the cluster is
+    // described from its arrays, and the next refresh writes its answer again.
     for (const drop of [sql`UPDATE source_clusters SET scene_dates = scene_dates WHERE id = ${target!.id}`, sql`UPDATE source_clusters SET answer_json = NULL WHERE id = ${target!.id}`]) {
       await mark();
       await ctx.db.query(drop);
       expect(await answerOf()).toEqual({ answer_json: null, answer_name: null, answer_persistence: null });
       expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
+      await refreshSourceClusters(ctx.db);
       expect(await unanswered()).toBe(0);
+      expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
     }
   });
 

@@ -13,7 +13,7 @@ import { parseSourceName, utmSrid, type SourceKey } from './source-name.js';
 import * as queries from './sources.queries.js';
 import { byEmission, collectionText, describe, listed, type ListedSource, type Source } from './source-answers.js';
 import { MAINTAINED_EPS, MAINTAINED_MINPOINTS, membersAnswer, selectMaintainedClusters, selectMemberClusters, selectMemberPartitions } from './source-clusters.queries.js';
-import { clustersStale, refreshSourceClusters } from './source-cluster-refresh.queries.js';
+import { clusterState, refreshSourceClusters } from './source-cluster-refresh.queries.js';
 
 export { feature, type Source } from './source-answers.js';
 
@@ -71,9 +71,12 @@ const FRESH_ATTEMPTS = 3;
  * lock past a short wait, or the refresh ran out of time: a reader never queues behind a rebuild,
  * nor fails because of one. Any other failure is a fault and is thrown.
  */
-async function whenFresh(db: Database, read: (snapshot: Queryable, fork: SnapshotFork) => Promise<queries.ClusterRow[]>) {
+async function whenFresh(db: Database, read: (snapshot: Queryable, fork: SnapshotFork, answersCurrent: boolean) => Promise<queries.ClusterRow[]>) {
   for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
-    const rows = await db.readSnapshot(async (snapshot, fork) => ((await clustersStale(snapshot)) ? undefined : read(snapshot, fork)), { settings: [SORT_MEMORY] });
+    const rows = await db.readSnapshot(async (snapshot, fork) => {
+      const state = await clusterState(snapshot);
+      return state.stale ? undefined : read(snapshot, fork, state.answersCurrent);
+    }, { settings: [SORT_MEMORY] });
     if (rows) return rows;
     // This process's rebuild holds the refresh lock: no reader waits 250 ms to learn that.
     if (rebuildRunning(db)) return undefined;
@@ -102,7 +105,8 @@ async function clustersFromMembers(snapshot: Queryable, fork: SnapshotFork, filt
 async function clusterRows(db: Database, query: SourceQuery, viewer: Viewer, choice: ClusteringChoice, columns: queries.SourceColumns, partition?: queries.Partition) {
   const filter = filterOf(query);
   if (maintainable(query, viewer, choice)) {
-    const rows = await whenFresh(db, (snapshot, fork) => selectMaintainedClusters(snapshot, filter, columns, partition, fork));
+    // Stored answers of another version (an upgrade not yet refreshed) are not this code's answers.
+    const rows = await whenFresh(db, (snapshot, fork, answersCurrent) => selectMaintainedClusters(snapshot, filter, answersCurrent ? columns : 'list', partition, fork));
     if (rows) return rows;
   } else if (fromMembers(query, viewer, choice, filter)) {
     const rows = await whenFresh(db, (snapshot, fork) => clustersFromMembers(snapshot, fork, filter, query.eps, columns, partition));
