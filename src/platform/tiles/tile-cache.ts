@@ -156,7 +156,7 @@ export class TileCache {
       const payload = Buffer.from(stored.subarray(etagEnd));
       let entry: TileEntry;
       if (stored[0] === STORED.gzipped) entry = { body: await gunzipAsync(payload), gzipped: payload, etag };
-      else if (stored[0] === STORED.plain) entry = { body: payload, gzipped: this.options.gzip ? await gzipAsync(payload, { level: 1 }) : undefined, etag };
+      else if (stored[0] === STORED.plain) entry = { body: payload, gzipped: this.options.gzip ? await gzipped(payload) : undefined, etag };
       else entry = { body: Buffer.alloc(0), gzipped: this.options.gzip ? Buffer.alloc(0) : undefined, etag };
       this.local?.set(key, entry);
       return entry;

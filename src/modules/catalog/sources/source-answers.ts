@@ -58,8 +58,9 @@ export const byEmission = (a: { name: string; figures: { emission: number | null
 
 /**
  * Bump when describe(), feature() or the figures they use (source-name.ts) change what a source
- * answers: stored answers of another version are rewritten by the next refresh, and are stale
- * until then. A change to the Feature's schema changes the version by itself.
+ * answers (source-answers.unit.test.ts fails until then): stored answers of another version are
+ * not served, and the next maintenance refresh rewrites them. A change to the Feature's schema
+ * changes the version by itself.
  */
 export const ANSWER_LOGIC = 1;
 export const ANSWER_VERSION = `${ANSWER_LOGIC}:${createHash('sha256').update(JSON.stringify([SourceFeature, SourceCollection])).digest('base64url').slice(0, 22)}`;

@@ -28,20 +28,41 @@ const CLUSTER: ClusterRow = {
   scene_dates: ['2024-01-02', '2023-12-31', '2024-01-05'],
 };
 
+/** The other branches: one plume, no sector ('NULL'), no known figure, no scene, the southern hemisphere. */
+const LONE: ClusterRow = {
+  gas: 'CO2',
+  sector: 'NULL',
+  srid: 32733,
+  cluster: 8,
+  plume_count: 1,
+  plume_ids: ['tan20230615t083000p0000-A'],
+  plume_uuids: null,
+  longitude: 13.000004999,
+  latitude: -8.5,
+  timestamp_min: new Date('2023-06-15T08:30:00Z'),
+  timestamp_max: new Date('2023-06-15T08:30:00Z'),
+  published_at_min: new Date('2023-07-01T00:00:00Z'),
+  published_at_max: new Date('2023-07-01T00:00:00Z'),
+  plume_days: ['2023-06-15'],
+  emissions: [null],
+  uncertainties: [null],
+  scene_dates: null,
+};
+
 /**
- * What the refresh stores for CLUSTER under each ANSWER_LOGIC. Stored answers are rewritten only
+ * What the refresh stores for CLUSTER and LONE under each ANSWER_LOGIC. Stored answers are rewritten only
  * when the version changes (decision 0046): a change to what a source answers (describe(),
  * feature(), source-name.ts, the serializer) that kept the same ANSWER_LOGIC would leave every
  * stored answer as the old code wrote it.
  */
 const ANSWER_HASHES: Record<number, string> = {
-  1: '0aa8149c6dbedd7a22fcd26edd41441ebb2608c4fd2325b714fdb2ba2337b1e4',
+  1: '7e61502e15f37c7297bb4f7348a076cf0f6e20b41e77054c342f79c19343d04e',
 };
 
 describe('stored source answers (decision 0046)', () => {
   it('change only with ANSWER_LOGIC: bump it and record the new hash when a source answers differently', () => {
-    const answer = storedAnswer(CLUSTER, 100);
-    const hash = createHash('sha256').update(JSON.stringify(answer)).digest('hex');
+    const answers = [storedAnswer(CLUSTER, 100), storedAnswer(LONE, 100)];
+    const hash = createHash('sha256').update(JSON.stringify(answers)).digest('hex');
     expect(hash, 'what a source answers changed: bump ANSWER_LOGIC in source-answers.ts and record this hash for it').toBe(ANSWER_HASHES[ANSWER_LOGIC]);
     expect(ANSWER_VERSION.startsWith(`${ANSWER_LOGIC}:`)).toBe(true);
   });
@@ -62,5 +83,13 @@ describe('stored source answers (decision 0046)', () => {
     expect(feature.properties.emission_auto).toBe(answer.answer_emission);
     expect(feature.properties.plume_ids[3]).toBe('tan20240103t000000p0000-"\\\u2028');
     expect(answer.cluster).toBe(7);
+  });
+
+  it('stores a lone plume without figures as null emissions and a persistence of 1', () => {
+    const answer = storedAnswer(LONE, 100);
+    const feature = JSON.parse(answer.answer_json!);
+    expect(answer.answer_name).toBe('CO2_NULL_100m_13.00000_-8.50000');
+    expect([answer.answer_emission, answer.answer_uncertainty, answer.answer_persistence]).toEqual([null, null, 1]);
+    expect(feature.properties).toMatchObject({ plume_count: 1, emission_auto: null, emission_uncertainty_auto: null, detection_date_count: 1, observation_date_count: 1 });
   });
 });

@@ -80,9 +80,10 @@ async function refreshIn(tx: Queryable, options: { lockTimeout?: 'short'; rebuil
   }
   if (state.plumes > 0) await reclusterChanged(tx);
   if (state.plumes > 0 || state.footprints) await refreshSceneDates(tx, state.plumes > 0);
-  // Answers of another version are rewritten only off the requests' path (a command, the server's
-  // start, a background rebuild: ~3 s at a million plumes); a reader's refresh then writes none, so
-  // that no answer of this version sits among another's.
+  // Answers of another version are rewritten only by a refresh that may also rebuild (a command, the
+  // server's start, a background refresh on PostgreSQL: ~3 s at a million plumes; a reader's on the
+  // embedded database). A PostgreSQL reader's refresh then writes none, so that no answer of this
+  // version sits among another's.
   if (!state.answers_outdated) await storeAnswers(tx);
   else if (options.rebuild !== 'defer') await storeAnswers(tx, 'rewrite all');
 }

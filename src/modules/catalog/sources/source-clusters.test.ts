@@ -175,16 +175,20 @@ const serializeCollection = SerializerSelector()(undefined, {})({ schema: nullab
  * give the bytes and figures of clustering on demand: the text is what the route's serializer
  * writes of the collection made from the fresh sources.
  */
-async function expectListsExact(query: SourceQuery, fresh: Source[]) {
-  const features = fresh.map(feature);
+async function expectListsExact(query: SourceQuery, fresh: Source[], answers: 'all answered' | 'answers may be missing' = 'all answered') {
+  expect(await sourcesGeojson(ctx.db, query, ANONYMOUS), JSON.stringify(query)).toBe(serializeCollection(collectionOf(fresh)));
+  expect(await aggregateBySector(ctx.db, query, ANONYMOUS), JSON.stringify(query)).toEqual(sectorAggregates(fresh));
+  if (answers === 'all answered') expect(await unanswered(), JSON.stringify(query)).toBe(0);
+}
+
+/** The collection sources.geojson answers for these sources, as an object. */
+function collectionOf(sources: Source[]) {
+  const features = sources.map(feature);
   const points = features.map((f) => f.geometry.coordinates);
   const bbox = points.length
     ? [Math.min(...points.map((p) => p[0]!)), Math.min(...points.map((p) => p[1]!)), Math.max(...points.map((p) => p[0]!)), Math.max(...points.map((p) => p[1]!))]
     : undefined;
-  const expected = serializeCollection({ ...(bbox ? { bbox } : {}), type: 'FeatureCollection', features });
-  expect(await sourcesGeojson(ctx.db, query, ANONYMOUS), JSON.stringify(query)).toBe(expected);
-  expect(await aggregateBySector(ctx.db, query, ANONYMOUS), JSON.stringify(query)).toEqual(sectorAggregates(fresh));
-  expect(await unanswered(), JSON.stringify(query)).toBe(0);
+  return { ...(bbox ? { bbox } : {}), type: 'FeatureCollection', features };
 }
 
 beforeAll(async () => {
@@ -242,23 +246,30 @@ describe('maintained sources (migration 0054)', () => {
     expect(await emissionSum()).toBeGreaterThan(summed + 0.9e9);
     // Answers written by another version of the code are not served: the clusters are described
     // from their arrays until a refresh off the requests' path writes every answer anew.
+    // On PostgreSQL that read also asked for a rewrite in the background (once per process).
     await ctx.db.query(sql`UPDATE source_cluster_state SET answer_version = 'another'`);
     expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
-    expect((await answerOf())!.answer_json).toContain('"marker":1');
+    // So is a change pending when the label is another version's: the reader's refresh writes no answer under it.
+    const changed = await somePlume(sql`status = 'published'`);
+    await ctx.db.query(sql`UPDATE plumes SET emission_auto = coalesce(emission_auto, 0) + 7 WHERE id = ${changed!}`);
+    const fresh = await listSources(ctx.db, everything, ANONYMOUS, { onDemand: true });
+    await expectListsExact(everything, fresh, 'answers may be missing');
+    await backgroundRebuildsSettled();
     await refreshSourceClusters(ctx.db);
     expect((await ctx.db.query<{ v: string }>(sql`SELECT answer_version AS v FROM source_cluster_state`))[0]!.v).toBe(ANSWER_VERSION);
     expect((await answerOf())!.answer_json).not.toContain('"marker":1');
-    expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
+    const after = await sourcesGeojson(ctx.db, everything, ANONYMOUS);
+    expect(after).toBe(serializeCollection(collectionOf(fresh)));
     // An update that does not write the answer, or clears it, drops all of it: the cluster is
     // described from its arrays, and the next refresh writes its answer again.
     for (const drop of [sql`UPDATE source_clusters SET scene_dates = scene_dates WHERE id = ${target!.id}`, sql`UPDATE source_clusters SET answer_json = NULL WHERE id = ${target!.id}`]) {
       await mark();
       await ctx.db.query(drop);
       expect(await answerOf()).toEqual({ answer_json: null, answer_name: null, answer_persistence: null });
-      expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
+      expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(after);
       await refreshSourceClusters(ctx.db);
       expect(await unanswered()).toBe(0);
-      expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
+      expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(after);
     }
   });
 

@@ -75,6 +75,7 @@ async function whenFresh(db: Database, read: (snapshot: Queryable, fork: Snapsho
   for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
     const rows = await db.readSnapshot(async (snapshot, fork) => {
       const state = await clusterState(snapshot);
+      if (!state.answersCurrent) rewriteAnswersOnce(db);
       return state.stale ? undefined : read(snapshot, fork, state.answersCurrent);
     }, { settings: [SORT_MEMORY] });
     if (rows) return rows;
@@ -153,6 +154,21 @@ const rebuildOf = new WeakMap<Database, { running?: Promise<void>; failedAt?: nu
 /** After a failed rebuild, none starts again for this long: each one costs a connection and a core for up to a minute. */
 const REBUILD_RETRY_MS = 60_000;
 let rebuildsStopped = false;
+
+/** Databases whose outdated answers this process has asked to be rewritten. */
+const answersRewriteAsked = new WeakSet<Database>();
+
+/**
+ * Stored answers of another version (an upgrade; a process of the other version refreshed last):
+ * on PostgreSQL a maintenance refresh in the background rewrites them, once per process, so two
+ * versions side by side cannot keep swapping them. Readers meanwhile describe every cluster from
+ * its arrays. The embedded database's own readers rewrite them at their next refresh.
+ */
+function rewriteAnswersOnce(db: Database) {
+  if (db.kind !== 'postgres' || answersRewriteAsked.has(db)) return;
+  answersRewriteAsked.add(db);
+  rebuildInBackground(db);
+}
 
 function rebuildRunning(db: Database): boolean {
   return rebuildOf.get(db)?.running !== undefined;
