@@ -1,4 +1,3 @@
-import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import sql from 'sql-template-tag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrganization } from '../../../../test/support/test-app.js';
@@ -6,11 +5,8 @@ import { insertScenes, upsertPlumes, type PlumeValues } from '../catalog-writes.
 import { fixturePlume, SCENES } from '../catalog.fixture.js';
 import { ANONYMOUS, plumeLetter } from '../plume-filter.js';
 import { visiblePlumes } from '../visible-plumes.queries.js';
-import { aggregateBySector, backgroundRebuildsSettled, feature, listSources, sourcesGeojson, type Source, type SourceQuery } from './sources.service.js';
-import { nullableAsTypeArrays } from '../../../platform/http/nullable-type-arrays.js';
-import { sectorAggregates } from './sector-aggregate.js';
-import { SourceCollection } from './sources.schemas.js';
-import { ANSWER_VERSION } from './source-answers.js';
+import { backgroundRebuildsSettled, feature, listSources, type SourceQuery } from './sources.service.js';
+import { expectListsExact } from './source-lists.fixture.js';
 import { refreshSourceClusters } from './source-cluster-refresh.queries.js';
 
 /*
@@ -157,38 +153,8 @@ async function expectSourcesExact() {
     const fresh = await listSources(ctx.db, full, ANONYMOUS, { onDemand: true });
     expect(sources.map(feature), JSON.stringify(query)).toEqual(fresh.map(feature));
     expect(sources.map((s) => s.observationDates), JSON.stringify(query)).toEqual(fresh.map((s) => s.observationDates));
-    await expectListsExact(full, fresh);
+    await expectListsExact(ctx.db, full, fresh);
   }
-}
-
-/** The clusters a refresh has not given their stored answer (migration 0060). */
-async function unanswered() {
-  const [row] = await ctx.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM source_clusters WHERE answer_json IS NULL OR answer_name IS NULL OR answer_persistence IS NULL`);
-  return row!.n;
-}
-
-/** SourceCollection's serializer, compiled as Fastify compiles a route's (what sources.geojson sent before answers were stored). */
-const serializeCollection = SerializerSelector()(undefined, {})({ schema: nullableAsTypeArrays(SourceCollection), method: 'GET', url: '/', httpStatus: '200' });
-
-/**
- * sources.geojson and sources/aggregate, which answer whole clusters from their stored answers,
- * give the bytes and figures of clustering on demand: the text is what the route's serializer
- * writes of the collection made from the fresh sources.
- */
-async function expectListsExact(query: SourceQuery, fresh: Source[], answers: 'all answered' | 'answers may be missing' = 'all answered') {
-  expect(await sourcesGeojson(ctx.db, query, ANONYMOUS), JSON.stringify(query)).toBe(serializeCollection(collectionOf(fresh)));
-  expect(await aggregateBySector(ctx.db, query, ANONYMOUS), JSON.stringify(query)).toEqual(sectorAggregates(fresh));
-  if (answers === 'all answered') expect(await unanswered(), JSON.stringify(query)).toBe(0);
-}
-
-/** The collection sources.geojson answers for these sources, as an object. */
-function collectionOf(sources: Source[]) {
-  const features = sources.map(feature);
-  const points = features.map((f) => f.geometry.coordinates);
-  const bbox = points.length
-    ? [Math.min(...points.map((p) => p[0]!)), Math.min(...points.map((p) => p[1]!)), Math.max(...points.map((p) => p[0]!)), Math.max(...points.map((p) => p[1]!))]
-    : undefined;
-  return { ...(bbox ? { bbox } : {}), type: 'FeatureCollection', features };
 }
 
 beforeAll(async () => {
@@ -214,64 +180,6 @@ describe('maintained sources (migration 0054)', () => {
     expect(counted!.plumes).toBeGreaterThan(30);
     expect(counted!.clusters).toBeGreaterThan(3);
   }, 300_000);
-
-  it('answers whole clusters from their stored answers, which any other write to the cluster or another version drops (migration 0060)', async () => {
-    await upsertPlumes(ctx.db, [newPlume(), newPlume(), newPlume()]);
-    const everything = { eps: 100, minpoints: 1, status: 'not_deleted' } as SourceQuery;
-    const before = await sourcesGeojson(ctx.db, everything, ANONYMOUS);
-    expect(await unanswered()).toBe(0);
-    const [target] = await ctx.db.query<{ id: number; answer_json: string }>(sql`SELECT id, answer_json FROM source_clusters ORDER BY plume_count DESC, id LIMIT 1`);
-    const answerOf = async () => (await ctx.db.query<{ answer_json: string | null; answer_name: string | null; answer_persistence: number | null }>(
-      sql`SELECT answer_json, answer_name, answer_persistence FROM source_clusters WHERE id = ${target!.id}`))[0];
-    const mark = () => ctx.db.query(sql`UPDATE source_clusters SET answer_json = replace(answer_json, '"type":"Feature"', '"type":"Feature","marker":1') WHERE id = ${target!.id}`);
-    // The stored answer is what the list sends: a marker written into one shows in the next answer,
-    // over HTTP as the service wrote it; so does a filter that keeps the cluster whole and its
-    // scene dates as stored (its sector), but not one that narrows the dates (time, instrument).
-    await mark();
-    expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toContain('"marker":1');
-    const response = await ctx.request({ method: 'GET', url: '/api/v1/catalog/sources.geojson' });
-    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(response.body).toBe(await sourcesGeojson(ctx.db, everything, ANONYMOUS));
-    const [{ sector }] = (await ctx.db.query<{ sector: string }>(sql`SELECT sector FROM source_clusters WHERE id = ${target!.id}`)) as [{ sector: string }];
-    expect(await sourcesGeojson(ctx.db, { ...everything, sectors: [sector] } as SourceQuery, ANONYMOUS)).toContain('"marker":1');
-    for (const narrowed of [{ datetime: '2000-01-01T00:00:00Z/2100-01-01T00:00:00Z' }, { instruments: ['GAO'] }]) {
-      const text = await sourcesGeojson(ctx.db, { ...everything, ...narrowed } as SourceQuery, ANONYMOUS);
-      expect(text).toContain((await answerOf())!.answer_name);
-      expect(text).not.toContain('"marker":1');
-    }
-    // sources/aggregate sums the stored figures (written with the answer, or the trigger drops them).
-    const emissionSum = async () => (await aggregateBySector(ctx.db, everything, ANONYMOUS)).find((a) => a.sector === sector)!.emission_sum;
-    const summed = await emissionSum();
-    await ctx.db.query(sql`UPDATE source_clusters SET answer_emission = coalesce(answer_emission, 0) + 1e9, answer_json = answer_json || ' ' WHERE id = ${target!.id}`);
-    expect(await emissionSum()).toBeGreaterThan(summed + 0.9e9);
-    // Answers written by another version of the code are not served: the clusters are described
-    // from their arrays until a refresh off the requests' path writes every answer anew.
-    // On PostgreSQL that read also asked for a rewrite in the background (once per process).
-    await ctx.db.query(sql`UPDATE source_cluster_state SET answer_version = 'another'`);
-    expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(before);
-    // So is a change pending when the label is another version's: the reader's refresh writes no answer under it.
-    const changed = await somePlume(sql`status = 'published'`);
-    await ctx.db.query(sql`UPDATE plumes SET emission_auto = coalesce(emission_auto, 0) + 7 WHERE id = ${changed!}`);
-    const fresh = await listSources(ctx.db, everything, ANONYMOUS, { onDemand: true });
-    await expectListsExact(everything, fresh, 'answers may be missing');
-    await backgroundRebuildsSettled();
-    await refreshSourceClusters(ctx.db);
-    expect((await ctx.db.query<{ v: string }>(sql`SELECT answer_version AS v FROM source_cluster_state`))[0]!.v).toBe(ANSWER_VERSION);
-    expect((await answerOf())!.answer_json).not.toContain('"marker":1');
-    const after = await sourcesGeojson(ctx.db, everything, ANONYMOUS);
-    expect(after).toBe(serializeCollection(collectionOf(fresh)));
-    // An update that does not write the answer, or clears it, drops all of it: the cluster is
-    // described from its arrays, and the next refresh writes its answer again.
-    for (const drop of [sql`UPDATE source_clusters SET scene_dates = scene_dates WHERE id = ${target!.id}`, sql`UPDATE source_clusters SET answer_json = NULL WHERE id = ${target!.id}`]) {
-      await mark();
-      await ctx.db.query(drop);
-      expect(await answerOf()).toEqual({ answer_json: null, answer_name: null, answer_persistence: null });
-      expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(after);
-      await refreshSourceClusters(ctx.db);
-      expect(await unanswered()).toBe(0);
-      expect(await sourcesGeojson(ctx.db, everything, ANONYMOUS)).toBe(after);
-    }
-  });
 
   it('answers sources.geojson over HTTP as clustering afresh does, and keeps another organization’s drafts out', async () => {
     await upsertPlumes(ctx.db, [newPlume(), newPlume()]);
